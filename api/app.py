@@ -1,0 +1,94 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+
+from api.auth import make_serializer
+from api.errors import error_response, install_error_handlers
+from api.routers import applications, public, staff
+from api.services import AppServices
+from approvals.calendar import WorkingCalendar
+from approvals.catalogue import Catalogue, load_catalogue
+from approvals.clock import Clock, SystemClock
+from approvals.ports import FlowLauncher
+from core.db import make_engine
+from core.settings import ASSETS_DIR, DispatchMode, Settings, get_settings
+from orchestration.prefect_launcher import PrefectLauncher
+from storage import ObjectStore, build_store
+
+MULTIPART_OVERHEAD = 1024 * 1024
+
+DESCRIPTION = """
+郑州市生态环境局 环评审批工作流服务的接口（OpenAPI）。
+
+* 登录：`POST /api/auth/token`（用户名、密码）取得 Bearer 令牌；网页使用同一令牌作为会话 Cookie。
+* 申请人：创建申请 → 上传材料（PDF）→ 提交；查看办件进度、下载文书。
+* 工作人员：按角色查看待办队列，受理/补正/不予受理、拟办、审核、签发，登记邮寄结果。
+* 错误统一为 `{"error", "message"(中文), "message_en", "details"}`。
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    store: ObjectStore | None = None,
+    catalogue: Catalogue | None = None,
+    clock: Clock | None = None,
+    launcher: FlowLauncher | None = None,
+) -> FastAPI:
+    """Build the app. Anything not passed is built from ``settings`` (tests pass their own)."""
+    settings = settings or get_settings()
+    if launcher is None:
+        if settings.dispatch_mode is not DispatchMode.PREFECT:
+            raise ValueError("dispatch_mode=inline needs a launcher passed to create_app")
+        launcher = PrefectLauncher(settings.prefect_deployment_prefix)
+    services = AppServices(
+        settings=settings,
+        engine=engine or make_engine(settings.resolved_database_url),
+        store=store or build_store(settings),
+        catalogue=catalogue or load_catalogue(),
+        clock=clock or SystemClock(),
+        calendar=WorkingCalendar(),
+        launcher=launcher,
+        tokens=make_serializer(settings.secret_key),
+    )
+    app = FastAPI(
+        title="环评审批工作流服务 EIA approvals",
+        version="0.1.0",
+        description=DESCRIPTION,
+        openapi_tags=[
+            {"name": "公共 public", "description": "登录、事项目录、文书核验"},
+            {"name": "申请人 applicant", "description": "网上申请与办件查询"},
+            {"name": "工作人员 staff", "description": "受理、审查、审核、签发"},
+        ],
+    )
+    app.state.services = services
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def limit_body(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Refuse an oversize upload from its Content-Length, before it is read at all."""
+        length = request.headers.get("content-length")
+        limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
+        if length is not None and length.isdigit() and int(length) > limit:
+            mb = settings.max_upload_bytes // (1024 * 1024)
+            return error_response(
+                request, 413, "payload_too_large", f"文件超过大小上限（{mb} MB）",
+                f"the request body exceeds {limit} bytes", {"limit": settings.max_upload_bytes},
+            )
+        return await call_next(request)
+
+    app.include_router(public.router)
+    app.include_router(applications.router)
+    app.include_router(staff.router)
+    if ASSETS_DIR.is_dir():
+        app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")
+    return app

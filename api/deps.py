@@ -1,0 +1,61 @@
+"""Typed dependencies: the session, the services, the signed-in user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
+
+from api.auth import COOKIE_NAME, user_from_token
+from api.services import AppServices
+from approvals.errors import NotAuthenticated, PermissionDenied
+from core.db import session_scope
+from models import Role, User
+
+_bearer = HTTPBearer(auto_error=False, description="POST /api/auth/token 获取")
+
+
+def get_services(request: Request) -> AppServices:
+    return request.app.state.services  # type: ignore[no-any-return]
+
+
+ServicesDep = Annotated[AppServices, Depends(get_services)]
+
+
+def get_session(services: ServicesDep) -> Iterator[Session]:
+    with session_scope(services.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_current_user(
+    request: Request,
+    services: ServicesDep,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    token = credentials.credentials if credentials else request.cookies.get(COOKIE_NAME)
+    if not token:
+        raise NotAuthenticated("请先登录", "sign in first")
+    user = user_from_token(
+        session, services.tokens, token, services.settings.token_ttl_seconds
+    )
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_roles(*roles: Role):  # type: ignore[no-untyped-def]
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise PermissionDenied("当前角色无权访问", "this role may not use this endpoint")
+        return user
+
+    return Depends(check)

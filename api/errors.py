@@ -1,0 +1,89 @@
+"""Domain errors mapped to HTTP, once. API paths answer JSON; pages answer an HTML page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.templating import render_page
+from approvals.errors import (
+    ConcurrentUpdate,
+    DomainError,
+    InvalidInput,
+    InvalidTransition,
+    ItemNotAvailable,
+    NotAuthenticated,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    UploadRejected,
+)
+
+STATUS_BY_ERROR: dict[type[DomainError], int] = {
+    NotAuthenticated: 401,
+    PermissionDenied: 403,
+    NotFound: 404,
+    InvalidTransition: 409,
+    ConcurrentUpdate: 409,
+    PayloadTooLarge: 413,
+    UploadRejected: 415,
+    InvalidInput: 422,
+    ItemNotAvailable: 422,
+}
+
+
+def status_for(error: DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 400
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and request.url.path != "/api"
+
+
+def error_response(
+    request: Request, status: int, code: str, zh: str, en: str, details: dict[str, Any]
+) -> Response:
+    if _wants_html(request):
+        if status == 401:
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return render_page(
+            request,
+            "error.html",
+            {"status": status, "code": code, "message": zh, "message_en": en, "details": details},
+            status_code=status,
+        )
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    body = {"error": code, "message": zh, "message_en": en, "details": details}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        return error_response(
+            request, status_for(exc), exc.code, exc.message_zh, exc.message_en, exc.details
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"][1:]), "problem": e["msg"]}
+            for e in exc.errors()
+        ]
+        fields = "、".join(p["field"] or "请求" for p in problems)
+        return error_response(
+            request, 422, "invalid_input", f"输入不符合要求：{fields}",
+            "the request does not validate", {"problems": problems},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        zh = {404: "页面或资源不存在", 405: "不支持该请求方法"}.get(exc.status_code, "请求无法处理")
+        return error_response(request, exc.status_code, "http_error", zh, str(exc.detail), {})

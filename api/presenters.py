@@ -1,0 +1,109 @@
+"""Tables to response schemas."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from api.services import AppServices
+from approvals.clock import as_local, local_date
+from approvals.process.standard import HUMAN_STEP, actions_for
+from approvals.services.queries import timeline
+from models import Application, Document, Enterprise, Material, PostalDispatch, User
+from models.enums import DOCUMENT_LABELS, STATUS_LABELS, DocumentState
+from models.schemas import (
+    ApplicationDetail,
+    ApplicationPublic,
+    DocumentPublic,
+    MaterialPublic,
+    PostalDispatchPublic,
+    TimelineEntry,
+)
+
+
+def application_public(
+    session: Session, services: AppServices, application: Application, viewer: User
+) -> ApplicationPublic:
+    enterprise = session.get(Enterprise, application.enterprise_id)
+    item = services.catalogue.get(application.item_code)
+    return ApplicationPublic(
+        **application.model_dump(
+            include={
+                "id", "number", "item_code", "item_version", "status", "project_name", "site",
+                "district", "industry_code", "total_investment", "env_investment",
+                "consultant", "created_at", "submitted_at", "received_on", "accepted_on",
+                "decided_on",
+            }
+        ),
+        item_name=item.name_zh,
+        status_label=STATUS_LABELS[application.status],
+        applicant_name=enterprise.name if enterprise else "",
+        next_role=HUMAN_STEP.get(application.status),
+        actions=[a.value for a in actions_for(application.status, viewer.role)],
+    )
+
+
+def document_public(application: Application, document: Document) -> DocumentPublic:
+    issued = document.state is not DocumentState.PENDING
+    return DocumentPublic(
+        id=document.id,  # type: ignore[arg-type]
+        kind=document.kind,
+        kind_label=DOCUMENT_LABELS[document.kind],
+        state=document.state,
+        number=document.number,
+        sha256=document.sha256,
+        size=document.size,
+        verify_code=document.verify_code,
+        issued_at=document.issued_at,
+        download_url=(
+            f"/api/applications/{application.id}/documents/{document.id}/pdf" if issued else None
+        ),
+    )
+
+
+def application_detail(
+    session: Session, services: AppServices, application: Application, viewer: User
+) -> ApplicationDetail:
+    base = application_public(session, services, application, viewer)
+    item = services.catalogue.get(application.item_code)
+    materials = session.exec(
+        select(Material)
+        .where(Material.application_id == application.id, Material.superseded == False)  # noqa: E712
+        .order_by(col(Material.id))
+    ).all()
+    documents = session.exec(
+        select(Document).where(Document.application_id == application.id).order_by(col(Document.id))
+    ).all()
+    postal = session.exec(
+        select(PostalDispatch).where(PostalDispatch.application_id == application.id)
+    ).all()
+    steps = timeline(session, application, services.calendar)
+    start = application.received_on
+    end = application.decided_on or local_date(services.clock.now())
+    working, _ = services.calendar.working_days_between(start, end) if start else (0, False)
+    return ApplicationDetail(
+        **base.model_dump(),
+        materials=[MaterialPublic.model_validate(m, from_attributes=True) for m in materials],
+        documents=[document_public(application, d) for d in documents],
+        timeline=[
+            TimelineEntry(
+                at=as_local(s.event.at),
+                actor=s.event.actor_name,
+                role=s.event.actor_role,
+                action=s.event.action,
+                action_label=s.label,
+                from_status=s.event.from_status,
+                to_status=s.event.to_status,
+                comment=s.event.comment,
+                calendar_days=s.calendar_days,
+                working_days=s.working_days,
+                provisional=s.provisional,
+            )
+            for s in steps
+        ],
+        postal=[PostalDispatchPublic.model_validate(p, from_attributes=True) for p in postal],
+        elapsed_calendar_days=(end - start).days if start else 0,
+        elapsed_working_days=working,
+        statutory_days=item.statutory.days,
+        statutory_unit=item.statutory.unit.value,
+        promised_days=item.promised.days,
+    )

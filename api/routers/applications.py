@@ -1,0 +1,162 @@
+"""Applications: the applicant's side (create, upload, submit) and reading a case."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, BackgroundTasks, File, Header, Response, UploadFile, status
+
+from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
+from api.dispatching import after_commit
+from api.presenters import application_detail, application_public
+from api.uploads import read_checked
+from approvals.errors import NotFound
+from approvals.services import cases
+from approvals.services.queries import applications_of, get_application_for
+from approvals.uploads import material_key
+from models import Document, DocumentState, Material, Role
+from models.schemas import ApplicationCreate, ApplicationDetail, ApplicationPublic, MaterialPublic
+
+router = APIRouter(prefix="/api/applications", tags=["申请人 applicant"])
+APPLICANT = require_roles(Role.APPLICANT)
+
+
+@router.post(
+    "",
+    response_model=ApplicationPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[APPLICANT],
+    summary="创建申请（草稿） / create a draft application",
+)
+def create_application(
+    data: ApplicationCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
+) -> ApplicationPublic:
+    """A retry with the same ``Idempotency-Key`` returns the first application (200)."""
+    application, created = cases.create_application(
+        session, services.clock, services.catalogue, user, data,
+        area_code=services.settings.bureau_area_code, idempotency_key=idempotency_key,
+    )
+    session.commit()
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return application_public(session, services, application, user)
+
+
+@router.get("", response_model=list[ApplicationPublic], dependencies=[APPLICANT])
+def my_applications(
+    user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> list[ApplicationPublic]:
+    return [application_public(session, services, a, user) for a in applications_of(session, user)]
+
+
+@router.get("/{application_id}", response_model=ApplicationDetail)
+def read_application(
+    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> ApplicationDetail:
+    application = get_application_for(session, user, application_id)
+    return application_detail(session, services, application, user)
+
+
+@router.put(
+    "/{application_id}/materials/{material_code}",
+    response_model=MaterialPublic,
+    dependencies=[APPLICANT],
+    summary="上传材料（PDF） / upload one material",
+)
+async def upload_material(
+    application_id: int,
+    material_code: str,
+    file: Annotated[UploadFile, File(description="PDF，不超过上传上限")],
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> MaterialPublic:
+    application = get_application_for(session, user, application_id)
+    checked, data = await read_checked(file, services.settings.max_upload_bytes)
+    key = material_key(application.number, checked.sha256)
+    services.store.put(key, data, checked.content_type)  # before the row: no row without bytes
+    material = cases.record_material(
+        session, services.clock, user, application, material_code, checked, key,
+        services.catalogue,
+    )
+    session.commit()
+    return MaterialPublic.model_validate(material, from_attributes=True)
+
+
+@router.post("/{application_id}/submit", response_model=ApplicationPublic, dependencies=[APPLICANT])
+def submit_application(
+    application_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+) -> ApplicationPublic:
+    application = cases.submit(session, services.clock, services.catalogue, user, application_id)
+    session.commit()
+    after_commit(background, services, application_id)
+    return application_public(session, services, application, user)
+
+
+@router.get(
+    "/{application_id}/documents/{document_id}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+    summary="下载文书 / download an issued document",
+)
+def download_document(
+    application_id: int,
+    document_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> Response:
+    application = get_application_for(session, user, application_id)
+    document = session.get(Document, document_id)
+    if (
+        document is None
+        or document.application_id != application.id
+        or document.state is DocumentState.PENDING
+        or document.object_key is None
+    ):
+        raise NotFound("文书不存在或尚未制发", "document not found or not issued yet")
+    data = services.store.get(document.object_key)
+    filename = f"{document.number}.pdf"
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+            "X-Content-SHA256": document.sha256 or "",
+        },
+    )
+
+
+@router.get(
+    "/{application_id}/materials/{material_id}/file",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def download_material(
+    application_id: int,
+    material_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> Response:
+    application = get_application_for(session, user, application_id)
+    material = session.get(Material, material_id)
+    if material is None or material.application_id != application.id:
+        raise NotFound("材料不存在", "material not found")
+    return Response(
+        services.store.get(material.object_key),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(material.filename)}"
+        },
+    )

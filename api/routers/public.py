@@ -1,0 +1,91 @@
+"""Public endpoints: sign-in, the item catalogue, document verification, health."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlmodel import select
+
+from api.auth import issue_token
+from api.deps import CurrentUser, ServicesDep, SessionDep
+from approvals.accounts import authenticate
+from approvals.errors import NotFound
+from models import Application, Document, DocumentState
+from models.enums import DOCUMENT_LABELS
+from models.schemas import TokenPublic, UserPublic
+
+router = APIRouter(prefix="/api", tags=["公共 public"])
+
+
+@router.post("/auth/token", response_model=TokenPublic, summary="登录取得令牌 / sign in")
+def sign_in(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    services: ServicesDep,
+) -> TokenPublic:
+    user = authenticate(session, form.username, form.password)
+    return TokenPublic(
+        access_token=issue_token(services.tokens, user),
+        expires_in=services.settings.token_ttl_seconds,
+        role=user.role,
+    )
+
+
+@router.get("/me", response_model=UserPublic)
+def me(user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.get("/items", summary="事项目录 / the item catalogue")
+def items(services: ServicesDep) -> list[dict[str, Any]]:
+    return [item_summary(i) for i in services.catalogue.items]
+
+
+@router.get("/items/{code}")
+def item(code: str, services: ServicesDep) -> dict[str, Any]:
+    return services.catalogue.get(code).model_dump(mode="json") | {
+        "appliable": services.catalogue.get(code).appliable
+    }
+
+
+def item_summary(item: Any) -> dict[str, Any]:
+    return {
+        "code": item.code,
+        "name": item.name_zh,
+        "name_en": item.name_en,
+        "category": item.category,
+        "status": item.status.value,
+        "process_kind": item.process_kind.value,
+        "statutory_days": item.statutory.days,
+        "statutory_unit": item.statutory.unit.value,
+        "promised_days": item.promised.days,
+        "promised_unit": item.promised.unit.value,
+        "appliable": item.appliable,
+        "version": item.version,
+    }
+
+
+@router.get("/verify/{verify_code}", summary="文书核验 / verify a document")
+def verify(verify_code: str, session: SessionDep) -> dict[str, Any]:
+    """Anyone may check a document: its number, its SHA-256 and whether it is valid."""
+    document = session.exec(select(Document).where(Document.verify_code == verify_code)).first()
+    if document is None or document.state is DocumentState.PENDING:
+        raise NotFound("核验码不存在", "no document with this verification code")
+    application = session.get(Application, document.application_id)
+    return {
+        "valid": document.state is DocumentState.ISSUED,
+        "state": document.state.value,
+        "kind": DOCUMENT_LABELS[document.kind],
+        "number": document.number,
+        "sha256": document.sha256,
+        "issued_at": document.issued_at,
+        "project_name": application.project_name if application else "",
+    }
+
+
+@router.get("/health", include_in_schema=False)
+def health(session: SessionDep) -> dict[str, str]:
+    session.exec(select(Document.id).limit(1)).all()
+    return {"status": "ok"}

@@ -1,0 +1,27 @@
+"""The application's collaborators, built once per app and reached through dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy.engine import Engine
+
+from approvals.calendar import WorkingCalendar
+from approvals.catalogue import Catalogue
+from approvals.clock import Clock
+from approvals.ports import FlowLauncher
+from core.settings import Settings
+from storage import ObjectStore
+
+
+@dataclass(frozen=True)
+class AppServices:
+    settings: Settings
+    engine: Engine
+    store: ObjectStore
+    catalogue: Catalogue
+    clock: Clock
+    calendar: WorkingCalendar
+    launcher: FlowLauncher
+    tokens: URLSafeTimedSerializer

@@ -1,0 +1,49 @@
+"""Jinja2 for pages: autoescape on, StrictUndefined, zh-CN filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from approvals.clock import as_local
+from core.settings import TEMPLATES_DIR
+from models.enums import DOCUMENT_LABELS, ROLE_LABELS, STATUS_LABELS
+
+
+def _dt(value: datetime | None) -> str:
+    return "" if value is None else as_local(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _d(value: date | None) -> str:
+    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR / "pages"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+    )
+    env.filters |= {"dt": _dt, "cn_date": _d}
+    env.globals |= {
+        "STATUS_LABELS": STATUS_LABELS,
+        "ROLE_LABELS": ROLE_LABELS,
+        "DOCUMENT_LABELS": DOCUMENT_LABELS,
+    }
+    return env
+
+
+def render_page(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    user = getattr(request.state, "user", None)
+    html = environment().get_template(name).render(
+        {"request": request, "user": user, "flash": request.query_params.get("msg", "")} | context
+    )
+    return HTMLResponse(html, status_code=status_code)

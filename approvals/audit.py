@@ -1,0 +1,85 @@
+"""The audit log: one event per transition, chained by SHA-256 (tamper evidence).
+
+Each event's hash covers its own fields and the previous event's hash. Appends are serialised
+(an advisory lock on PostgreSQL; SQLite serialises writers already) so the chain never forks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from models import AuditEvent
+
+GENESIS = "0" * 64
+_LOCK_KEY = 0x45494141  # "EIAA"
+
+
+def event_hash(event: AuditEvent) -> str:
+    """The hash an event must carry, given its fields and ``prev_hash``."""
+    fields = {
+        "application_id": event.application_id,
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "actor_role": event.actor_role,
+        "action": event.action,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "comment": event.comment,
+        "at": event.at.isoformat(),
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def append_event(
+    session: Session,
+    *,
+    at: datetime,
+    application_id: int | None,
+    actor_id: int | None,
+    actor_name: str,
+    actor_role: str,
+    action: str,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    comment: str = "",
+) -> AuditEvent:
+    """Append an event to the chain inside the caller's transaction (flushes, never commits)."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))
+    prev = last.first() or GENESIS
+    event = AuditEvent(
+        application_id=application_id,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        actor_role=actor_role,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        at=at,
+        prev_hash=prev,
+        hash="",
+    )
+    event.hash = event_hash(event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def first_broken_event(session: Session) -> AuditEvent | None:
+    """The first event whose hash or link does not match, or None when the chain is intact."""
+    prev = GENESIS
+    for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))):
+        if event.prev_hash != prev or event.hash != event_hash(event):
+            return event
+        prev = event.hash
+    return None

@@ -1,0 +1,36 @@
+"""Mail texts to applicants, rendered from ``templates/email`` (plain text, zh-CN)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from core.settings import TEMPLATES_DIR
+from models import Application, Document
+from models.enums import DOCUMENT_LABELS, STATUS_LABELS
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # Plain-text mail: nothing is interpreted as HTML, so autoescape stays off here only.
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR / "email"),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+
+
+def document_mail(document: Document, application: Application, issuer: str) -> tuple[str, str]:
+    """(subject, body) of the mail that carries an issued document."""
+    label = DOCUMENT_LABELS[document.kind]
+    subject = f"【{issuer}】{label}（{document.number}）——{application.project_name}"
+    body = _environment().get_template("document_issued.txt").render(
+        issuer=issuer,
+        label=label,
+        document=document,
+        application=application,
+        status_label=STATUS_LABELS[application.status],
+    )
+    return subject, body

@@ -1,0 +1,40 @@
+"""Gapless serial numbers: 办件编号 per day, 发文字号 (代字〔YYYY〕N号) per series and year.
+
+The counter row is incremented with one ``UPDATE … RETURNING`` inside the caller's transaction:
+PostgreSQL holds the row lock until commit, SQLite holds the database write lock, so concurrent
+callers queue, and a rolled-back transaction gives its number back (no gaps).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from models import SerialCounter
+
+
+def next_serial(session: Session, scope: str, period: int) -> int:
+    """The next number in ``scope``/``period``, starting at 1."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(SerialCounter)
+        .values(scope=scope, period=period, last_value=0)
+        .on_conflict_do_nothing(index_elements=["scope", "period"])
+    )
+    result = session.execute(
+        update(SerialCounter)
+        .where(SerialCounter.scope == scope, SerialCounter.period == period)  # type: ignore[arg-type]
+        .values(last_value=SerialCounter.last_value + 1)
+        .returning(SerialCounter.last_value)
+    )
+    return int(result.scalar_one())
+
+
+def document_number(series: str, year: int, serial: int) -> str:
+    """GB/T 9704 发文字号: 代字〔年份〕序号号, no leading zeros, no 第."""
+    if serial < 1:
+        raise ValueError("serial numbers start at 1")
+    return f"{series}〔{year}〕{serial}号"

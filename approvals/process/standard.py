@@ -1,0 +1,147 @@
+"""The standard review process as an explicit state graph (no I/O).
+
+submitted → intake: accept | request correction (补正, one complete list) | refuse (不予受理)
+accepted (automated: 受理通知书) → drafting (承办) → reviewing (审核) → signing (签发)
+→ issuing (automated: number, render, store, mail) → approved | denied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from approvals.errors import InvalidTransition, PermissionDenied
+from models.enums import STATUS_LABELS, DocumentKind, Role, Status
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    RESUBMIT = "resubmit"
+    ACCEPT = "accept"
+    REQUEST_CORRECTION = "request_correction"
+    REFUSE = "refuse"
+    START_DRAFTING = "start_drafting"  # system, after the acceptance notice is issued
+    DRAFT = "draft"
+    RETURN_DRAFT = "return_draft"
+    APPROVE_DRAFT = "approve_draft"
+    SIGN = "sign"
+    RETURN_FROM_SIGNING = "return_from_signing"
+    FINISH_APPROVAL = "finish_approval"  # system, after the 批复 is issued
+    FINISH_DENIAL = "finish_denial"  # system, after the 不予批准决定书 is issued
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.SUBMIT: "提交申请",
+    Action.RESUBMIT: "补正后重新提交",
+    Action.ACCEPT: "受理",
+    Action.REQUEST_CORRECTION: "一次性告知补正",
+    Action.REFUSE: "不予受理",
+    Action.START_DRAFTING: "受理通知书已送达，转承办",
+    Action.DRAFT: "承办人拟办",
+    Action.RETURN_DRAFT: "审核退回",
+    Action.APPROVE_DRAFT: "审核通过",
+    Action.SIGN: "领导签发",
+    Action.RETURN_FROM_SIGNING: "签发退回",
+    Action.FINISH_APPROVAL: "批复已制发送达",
+    Action.FINISH_DENIAL: "不予批准决定书已制发送达",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    source: Status
+    target: Status
+    role: Role | None  # None: only the system (a flow) takes it
+    issues: DocumentKind | None = None
+    needs_comment: bool = False
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, Role.APPLICANT),
+    Transition(Action.RESUBMIT, Status.CORRECTION, Status.SUBMITTED, Role.APPLICANT),
+    Transition(
+        Action.ACCEPT,
+        Status.SUBMITTED,
+        Status.ACCEPTED,
+        Role.INTAKE_OFFICER,
+        DocumentKind.ACCEPTANCE_NOTICE,
+    ),
+    Transition(
+        Action.REQUEST_CORRECTION,
+        Status.SUBMITTED,
+        Status.CORRECTION,
+        Role.INTAKE_OFFICER,
+        DocumentKind.CORRECTION_NOTICE,
+    ),
+    Transition(
+        Action.REFUSE,
+        Status.SUBMITTED,
+        Status.NOT_ACCEPTED,
+        Role.INTAKE_OFFICER,
+        DocumentKind.REFUSAL_NOTICE,
+        needs_comment=True,
+    ),
+    Transition(Action.START_DRAFTING, Status.ACCEPTED, Status.DRAFTING, None),
+    Transition(Action.DRAFT, Status.DRAFTING, Status.REVIEWING, Role.CASE_OFFICER),
+    Transition(
+        Action.RETURN_DRAFT,
+        Status.REVIEWING,
+        Status.DRAFTING,
+        Role.SECTION_CHIEF,
+        needs_comment=True,
+    ),
+    Transition(Action.APPROVE_DRAFT, Status.REVIEWING, Status.SIGNING, Role.SECTION_CHIEF),
+    Transition(Action.SIGN, Status.SIGNING, Status.ISSUING, Role.LEADER),
+    Transition(
+        Action.RETURN_FROM_SIGNING,
+        Status.SIGNING,
+        Status.DRAFTING,
+        Role.LEADER,
+        needs_comment=True,
+    ),
+    Transition(Action.FINISH_APPROVAL, Status.ISSUING, Status.APPROVED, None),
+    Transition(Action.FINISH_DENIAL, Status.ISSUING, Status.DENIED, None),
+)
+
+_BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
+
+# Who acts next in each state; automated states belong to the flow, final states to nobody.
+HUMAN_STEP: dict[Status, Role] = {
+    Status.DRAFT: Role.APPLICANT,
+    Status.SUBMITTED: Role.INTAKE_OFFICER,
+    Status.CORRECTION: Role.APPLICANT,
+    Status.DRAFTING: Role.CASE_OFFICER,
+    Status.REVIEWING: Role.SECTION_CHIEF,
+    Status.SIGNING: Role.LEADER,
+}
+AUTOMATED: frozenset[Status] = frozenset({Status.ACCEPTED, Status.ISSUING})
+FINAL: frozenset[Status] = frozenset({Status.NOT_ACCEPTED, Status.APPROVED, Status.DENIED})
+
+
+def find_transition(source: Status, action: Action, role: Role | None) -> Transition:
+    """The transition ``action`` takes from ``source`` for ``role`` (None: the system).
+
+    Raises ``InvalidTransition`` when the action does not apply in this state (acting out of
+    turn) and ``PermissionDenied`` when it does but belongs to another role.
+    """
+    transition = _BY_KEY.get((source, action))
+    if transition is None:
+        raise InvalidTransition(
+            f"当前状态“{STATUS_LABELS[source]}”下不能执行“{ACTION_LABELS[action]}”",
+            f"action {action.value!r} is not allowed in state {source.value!r}",
+            status=source.value,
+            action=action.value,
+        )
+    if transition.role != role:
+        raise PermissionDenied(
+            f"“{ACTION_LABELS[action]}”不属于当前角色的职责",
+            f"action {action.value!r} belongs to role "
+            f"{transition.role.value if transition.role else 'system'!r}",
+        )
+    return transition
+
+
+def actions_for(status: Status, role: Role) -> list[Action]:
+    """The actions ``role`` may take on a case in ``status`` (drives the buttons on a page)."""
+    return [t.action for t in TRANSITIONS if t.source == status and t.role == role]

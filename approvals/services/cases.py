@@ -1,0 +1,254 @@
+"""Use cases of the applicant and the intake window. Services flush; callers commit."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from approvals.catalogue import Catalogue, Item, ProcessKind
+from approvals.clock import Clock, local_date, to_utc
+from approvals.districts import validate_district
+from approvals.errors import InvalidInput, ItemNotAvailable, PermissionDenied
+from approvals.industry import validate_industry_code
+from approvals.numbering import next_serial
+from approvals.process.standard import Action
+from approvals.services.queries import get_application_for
+from approvals.services.transitions import move, queue_document
+from approvals.uploads import CheckedUpload
+from models import Application, DocumentKind, Enterprise, Material, Role, Status, User
+from models.schemas import ApplicationCreate, CorrectionRequest, RefusalRequest
+
+# 机关代字 of the intake notices (inferred; the bureau's own are not public).
+NOTICE_SERIES: dict[DocumentKind, str] = {
+    DocumentKind.ACCEPTANCE_NOTICE: "郑环受",
+    DocumentKind.CORRECTION_NOTICE: "郑环补",
+    DocumentKind.REFUSAL_NOTICE: "郑环不受",
+}
+# Process kinds this build can run end to end; other items say so instead of failing later.
+RUNNABLE_KINDS = frozenset({ProcessKind.STANDARD})
+
+
+def _require_role(actor: User, role: Role) -> None:
+    if actor.role != role:
+        raise PermissionDenied("当前角色无权执行此操作", f"this needs the role {role.value!r}")
+
+
+def appliable_item(catalogue: Catalogue, code: str) -> Item:
+    """The catalogue item, if it can be applied for online in this build."""
+    item = catalogue.get(code)
+    if not item.appliable:
+        raise ItemNotAvailable(
+            f"事项“{item.name_zh}”不可申请：{item.status_note}",
+            f"item {code} cannot be applied for ({item.status.value})",
+        )
+    if item.process_kind not in RUNNABLE_KINDS:
+        raise ItemNotAvailable(
+            f"事项“{item.name_zh}”暂未开通网上申请",
+            f"item {code} ({item.process_kind.value}) is not open for online applications yet",
+        )
+    return item
+
+
+def application_number(session: Session, area_code: str, item_code: str, clock: Clock) -> str:
+    """办件编号: area code, item code, date and the day's serial, e.g. 410100-EIA01-20261128-0001."""
+    day = local_date(clock.now())
+    period = int(day.strftime("%Y%m%d"))
+    serial = next_serial(session, f"application:{area_code}", period)
+    return f"{area_code}-{item_code.replace('-', '')}-{period}-{serial:04d}"
+
+
+def create_application(
+    session: Session,
+    clock: Clock,
+    catalogue: Catalogue,
+    actor: User,
+    data: ApplicationCreate,
+    *,
+    area_code: str,
+    idempotency_key: str | None = None,
+) -> tuple[Application, bool]:
+    """A draft application for the actor's enterprise; ``(application, created)``.
+
+    The same ``idempotency_key`` from the same user returns the first application unchanged.
+    """
+    _require_role(actor, Role.APPLICANT)
+    if idempotency_key is not None:
+        found = session.exec(
+            select(Application).where(
+                Application.created_by == actor.id,
+                Application.idempotency_key == idempotency_key,
+            )
+        ).first()
+        if found is not None:
+            return found, False
+    item = appliable_item(catalogue, data.item_code)
+    validate_district(data.district)
+    industry = validate_industry_code(data.industry_code)
+    enterprise = session.get(Enterprise, actor.enterprise_id)
+    if enterprise is None:
+        raise PermissionDenied("申请人账号未关联企业", "the applicant account has no enterprise")
+    now = clock.now()
+    application = Application(
+        number=application_number(session, area_code, item.code, clock),
+        item_code=item.code,
+        item_version=item.version,
+        enterprise_id=enterprise.id,  # type: ignore[arg-type]
+        created_by=actor.id,  # type: ignore[arg-type]
+        idempotency_key=idempotency_key,
+        status=Status.DRAFT,
+        project_name=data.project_name,
+        site=data.site,
+        district=data.district,
+        industry_code=industry.code,
+        total_investment=data.total_investment,
+        env_investment=data.env_investment,
+        consultant=data.consultant,
+        contact_email=enterprise.email,
+        created_at=to_utc(now),
+    )
+    session.add(application)
+    session.flush()
+    return application, True
+
+
+def record_material(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application: Application,
+    material_code: str,
+    upload: CheckedUpload,
+    object_key: str,
+    catalogue: Catalogue,
+) -> Material:
+    """Attach a checked, already stored upload; a new upload of a material replaces the old."""
+    _require_role(actor, Role.APPLICANT)
+    if application.status not in (Status.DRAFT, Status.CORRECTION):
+        raise InvalidInput(
+            "只有草稿或待补正的申请可以上传材料",
+            "materials can be uploaded only to a draft or a case awaiting correction",
+        )
+    item = catalogue.get(application.item_code)
+    if material_code not in {m.code for m in item.materials}:
+        raise InvalidInput(
+            f"事项材料清单中没有“{material_code}”",
+            f"{material_code!r} is not a material of item {item.code}",
+            allowed=[m.code for m in item.materials],
+        )
+    for old in session.exec(
+        select(Material).where(
+            Material.application_id == application.id,
+            Material.material_code == material_code,
+            Material.superseded == False,  # noqa: E712
+        )
+    ):
+        old.superseded = True
+        session.add(old)
+    material = Material(
+        application_id=application.id,  # type: ignore[arg-type]
+        material_code=material_code,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        object_key=object_key,
+        uploaded_at=to_utc(clock.now()),
+        uploaded_by=actor.id,  # type: ignore[arg-type]
+    )
+    session.add(material)
+    session.flush()
+    return material
+
+
+def missing_required(session: Session, catalogue: Catalogue, application: Application) -> list[str]:
+    """Names of the required materials not uploaded yet."""
+    present = set(
+        session.exec(
+            select(Material.material_code).where(
+                Material.application_id == application.id,
+                Material.superseded == False,  # noqa: E712
+            )
+        )
+    )
+    item = catalogue.get(application.item_code)
+    return [m.name for m in item.materials if m.required and m.code not in present]
+
+
+def submit(
+    session: Session, clock: Clock, catalogue: Catalogue, actor: User, application_id: int
+) -> Application:
+    """Submit a draft, or resubmit after correction; every required material must be there."""
+    application = get_application_for(session, actor, application_id)
+    missing = missing_required(session, catalogue, application)
+    if missing:
+        raise InvalidInput(
+            "缺少必需材料：" + "；".join(missing),
+            f"{len(missing)} required material(s) missing",
+            missing=missing,
+        )
+    action = Action.RESUBMIT if application.status is Status.CORRECTION else Action.SUBMIT
+    now = clock.now()
+    move(session, to_utc(now), application, action, actor)
+    application.submitted_at = to_utc(now)
+    application.received_on = local_date(now)
+    session.add(application)
+    session.flush()
+    return application
+
+
+def accept(session: Session, clock: Clock, catalogue: Catalogue, actor: User, application_id: int,
+           expected_version: int | None = None) -> Application:
+    application = get_application_for(session, actor, application_id)
+    now = clock.now()
+    move(session, to_utc(now), application, Action.ACCEPT, actor, "",
+         expected_version)
+    application.accepted_on = local_date(now)
+    session.add(application)
+    item = catalogue.get(application.item_code)
+    received = [
+        m.filename
+        for m in session.exec(
+            select(Material).where(
+                Material.application_id == application.id,
+                Material.superseded == False,  # noqa: E712
+            )
+        )
+    ]
+    queue_document(
+        session, to_utc(now), application, DocumentKind.ACCEPTANCE_NOTICE,
+        NOTICE_SERIES[DocumentKind.ACCEPTANCE_NOTICE], now.year,
+        {"materials": received, "clock_stops": list(item.clock_stops)},
+    )
+    return application
+
+
+def request_correction(session: Session, clock: Clock, actor: User, application_id: int,
+                       request: CorrectionRequest,
+                       expected_version: int | None = None) -> Application:
+    """补正: the complete list of what is missing, at once (行政许可法第32条)."""
+    application = get_application_for(session, actor, application_id)
+    now = clock.now()
+    listed = "；".join(m.name for m in request.missing)
+    move(session, to_utc(now), application, Action.REQUEST_CORRECTION, actor,
+         request.comment or f"需补正：{listed}", expected_version)
+    queue_document(
+        session, to_utc(now), application, DocumentKind.CORRECTION_NOTICE,
+        NOTICE_SERIES[DocumentKind.CORRECTION_NOTICE], now.year,
+        {"missing": [m.model_dump() for m in request.missing]},
+    )
+    return application
+
+
+def refuse(session: Session, clock: Clock, actor: User, application_id: int,
+           request: RefusalRequest, expected_version: int | None = None) -> Application:
+    application = get_application_for(session, actor, application_id)
+    now = clock.now()
+    move(session, to_utc(now), application, Action.REFUSE, actor, request.reasons,
+         expected_version)
+    application.decided_on = local_date(now)
+    session.add(application)
+    queue_document(
+        session, to_utc(now), application, DocumentKind.REFUSAL_NOTICE,
+        NOTICE_SERIES[DocumentKind.REFUSAL_NOTICE], now.year,
+        {"reasons": request.reasons, "redirect_to": request.redirect_to},
+    )
+    return application

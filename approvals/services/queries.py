@@ -1,0 +1,103 @@
+"""Reading cases: who may see what, queues per role, and a case's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from approvals.calendar import WorkingCalendar, calendar_days_between
+from approvals.clock import local_date
+from approvals.errors import NotFound
+from approvals.process.standard import ACTION_LABELS, HUMAN_STEP, Action
+from models import Application, AuditEvent, Role, User
+
+STAFF_ROLES = frozenset(
+    {Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER, Role.AUDITOR,
+     Role.ADMIN}
+)
+
+
+def get_application_for(session: Session, actor: User, application_id: int) -> Application:
+    """The case if ``actor`` may see it. An applicant sees only its own enterprise's cases;
+    someone else's case is reported as not found, so its existence does not leak."""
+    application = session.get(Application, application_id)
+    visible = application is not None and (
+        actor.role in STAFF_ROLES
+        or (actor.role is Role.APPLICANT and application.enterprise_id == actor.enterprise_id)
+    )
+    if not visible or application is None:
+        raise NotFound(f"办件{application_id}不存在", f"application {application_id} not found")
+    return application
+
+
+def get_application_by_number(session: Session, actor: User, number: str) -> Application:
+    found = session.exec(select(Application.id).where(Application.number == number)).first()
+    if found is None:
+        raise NotFound(f"办件{number}不存在", f"application {number} not found")
+    return get_application_for(session, actor, found)
+
+
+def applications_of(session: Session, actor: User, limit: int = 200) -> list[Application]:
+    """An applicant's own enterprise's cases, newest first."""
+    query = (
+        select(Application)
+        .where(Application.enterprise_id == actor.enterprise_id)
+        .order_by(col(Application.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def queue_for(session: Session, role: Role, limit: int = 200) -> list[Application]:
+    """Cases waiting for ``role``, oldest first (the order they must be worked in)."""
+    statuses = [s for s, r in HUMAN_STEP.items() if r is role and r is not Role.APPLICANT]
+    if not statuses:
+        return []
+    query = (
+        select(Application)
+        .where(col(Application.status).in_(statuses))
+        .order_by(col(Application.submitted_at), col(Application.id))
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def action_label(action: str) -> str:
+    """The Chinese label of a recorded action (actions of other processes pass through)."""
+    try:
+        return ACTION_LABELS[Action(action)]
+    except ValueError:
+        return action
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    event: AuditEvent
+    label: str
+    calendar_days: int  # since the previous step
+    working_days: int
+    provisional: bool
+
+
+def timeline(
+    session: Session, application: Application, calendar: WorkingCalendar
+) -> list[TimelineStep]:
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.application_id == application.id)
+        .order_by(col(AuditEvent.id))
+    ).all()
+    steps: list[TimelineStep] = []
+    previous: date | None = None
+    for event in events:
+        day = local_date(event.at)
+        start = previous or day
+        working, provisional = calendar.working_days_between(start, day)
+        label = action_label(event.action)
+        steps.append(
+            TimelineStep(event, label, calendar_days_between(start, day), working, provisional)
+        )
+        previous = day
+    return steps

@@ -1,0 +1,121 @@
+"""Use cases after acceptance: drafting, review, sign-off, postal dispatch of the original."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from approvals import audit
+from approvals.catalogue import Catalogue
+from approvals.clock import Clock, to_utc
+from approvals.errors import InvalidInput, PermissionDenied
+from approvals.process.standard import FINAL, Action
+from approvals.services.queries import get_application_for
+from approvals.services.transitions import move, queue_document
+from models import Application, Decision, DocumentKind, Outcome, PostalDispatch, Role, User
+from models.enums import ROLE_LABELS
+from models.schemas import DecisionDraft, PostalDispatchCreate
+
+POSTAL_ROLES = frozenset({Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.ADMIN})
+
+
+def find_decision(session: Session, application_id: int) -> Decision | None:
+    return session.exec(select(Decision).where(Decision.application_id == application_id)).first()
+
+
+def draft_decision(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application_id: int,
+    draft: DecisionDraft,
+    expected_version: int | None = None,
+) -> Application:
+    """The case officer's proposed decision (approve with conditions, or deny with reasons)."""
+    application = get_application_for(session, actor, application_id)
+    now = to_utc(clock.now())
+    summary = "拟准予许可" if draft.outcome is Outcome.APPROVE else "拟不予许可"
+    move(session, now, application, Action.DRAFT, actor, summary, expected_version)
+    decision = find_decision(session, application_id) or Decision(
+        application_id=application_id, outcome=draft.outcome, drafted_by=actor.id, drafted_at=now
+    )
+    decision.outcome = draft.outcome
+    decision.conditions = list(draft.conditions)
+    decision.reasons = draft.reasons
+    decision.legal_grounds = draft.legal_grounds
+    decision.drafted_by = actor.id  # type: ignore[assignment]
+    decision.drafted_at = now
+    decision.reviewed_by = decision.reviewed_at = None
+    decision.signed_by = decision.signed_at = None
+    session.add(decision)
+    session.flush()
+    return application
+
+
+def return_draft(session: Session, clock: Clock, actor: User, application_id: int,
+                 comment: str, expected_version: int | None = None) -> Application:
+    application = get_application_for(session, actor, application_id)
+    move(session, to_utc(clock.now()), application, Action.RETURN_DRAFT, actor, comment,
+         expected_version)
+    return application
+
+
+def approve_draft(session: Session, clock: Clock, actor: User, application_id: int,
+                  comment: str = "", expected_version: int | None = None) -> Application:
+    application = get_application_for(session, actor, application_id)
+    now = to_utc(clock.now())
+    move(session, now, application, Action.APPROVE_DRAFT, actor, comment, expected_version)
+    decision = find_decision(session, application_id)
+    assert decision is not None, "a case reaches review only with a drafted decision"
+    decision.reviewed_by, decision.reviewed_at = actor.id, now
+    session.add(decision)
+    session.flush()
+    return application
+
+
+def return_from_signing(session: Session, clock: Clock, actor: User, application_id: int,
+                        comment: str, expected_version: int | None = None) -> Application:
+    application = get_application_for(session, actor, application_id)
+    move(session, to_utc(clock.now()), application, Action.RETURN_FROM_SIGNING, actor,
+         comment, expected_version)
+    return application
+
+
+def sign(session: Session, clock: Clock, catalogue: Catalogue, actor: User,
+         application_id: int, comment: str = "",
+         expected_version: int | None = None) -> Application:
+    """签发: the decision becomes final; the issuing flow numbers, renders, stores and mails it."""
+    application = get_application_for(session, actor, application_id)
+    moment = clock.now()
+    now = to_utc(moment)
+    move(session, now, application, Action.SIGN, actor, comment, expected_version)
+    decision = find_decision(session, application_id)
+    assert decision is not None, "a case reaches sign-off only with a drafted decision"
+    decision.signed_by, decision.signed_at = actor.id, now
+    session.add(decision)
+    item = catalogue.get(application.item_code)
+    kind = DocumentKind.APPROVAL if decision.outcome is Outcome.APPROVE else DocumentKind.DENIAL
+    queue_document(session, now, application, kind, item.decision_series, moment.year,
+                   {"conditions": list(decision.conditions), "reasons": decision.reasons,
+                    "legal_grounds": decision.legal_grounds})
+    return application
+
+
+def record_postal_dispatch(session: Session, clock: Clock, actor: User, application_id: int,
+                           data: PostalDispatchCreate) -> PostalDispatch:
+    """网上受理，邮寄结果: the sealed paper original went out by courier."""
+    if actor.role not in POSTAL_ROLES:
+        raise PermissionDenied("当前角色无权登记邮寄", "this role cannot record a postal dispatch")
+    application = get_application_for(session, actor, application_id)
+    if application.status not in FINAL:
+        raise InvalidInput("办件尚未办结，不能登记邮寄结果",
+                           "the case has no final result to post yet")
+    row = PostalDispatch(application_id=application_id, courier=data.courier,
+                         waybill=data.waybill, sent_on=data.sent_on, recorded_by=actor.id,
+                         recorded_at=to_utc(clock.now()))
+    session.add(row)
+    audit.append_event(
+        session, at=row.recorded_at, application_id=application_id, actor_id=actor.id,
+        actor_name=actor.display_name, actor_role=ROLE_LABELS[actor.role],
+        action="postal_dispatch", comment=f"{data.courier} 运单号 {data.waybill}",
+    )
+    return row

@@ -1,0 +1,100 @@
+"""Moving a case along its process graph: the one place a status changes."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session
+
+from approvals import audit
+from approvals.errors import ConcurrentUpdate, InvalidInput
+from approvals.process.standard import ACTION_LABELS, Action, Transition, find_transition
+from approvals.services.dispatch import ADVANCE_STANDARD, request_flow
+from models import Application, Document, DocumentKind, DocumentState, User
+from models.enums import ROLE_LABELS
+
+SYSTEM_NAME = "系统（自动流程）"
+SYSTEM_ROLE = "system"
+
+
+def move(
+    session: Session,
+    at: datetime,
+    application: Application,
+    action: Action,
+    actor: User | None,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Transition:
+    """Take ``action`` on ``application`` for ``actor`` (None: the system), audit it, bump the
+    version. A concurrent change of the same case (a second sign-off racing the first) fails
+    with ``ConcurrentUpdate``; nothing is written then."""
+    transition = find_transition(application.status, action, actor.role if actor else None)
+    if transition.needs_comment and not comment.strip():
+        raise InvalidInput(
+            f"“{ACTION_LABELS[action]}”须填写意见或理由",
+            f"action {action.value!r} needs a comment",
+        )
+    version = application.version if expected_version is None else expected_version
+    result = session.execute(
+        update(Application)
+        .where(
+            Application.id == application.id,  # type: ignore[arg-type]
+            Application.version == version,  # type: ignore[arg-type]
+            Application.status == transition.source,  # type: ignore[arg-type]
+        )
+        .values(status=transition.target, version=version + 1)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConcurrentUpdate(
+            "该办件已被他人处理或页面已过期，请刷新后重试",
+            "the case was changed by someone else first; reload and retry",
+        )
+    session.refresh(application)
+    audit.append_event(
+        session,
+        at=at,
+        application_id=application.id,
+        actor_id=actor.id if actor else None,
+        actor_name=actor.display_name if actor else SYSTEM_NAME,
+        actor_role=ROLE_LABELS[actor.role] if actor else SYSTEM_ROLE,
+        action=action.value,
+        from_status=transition.source.value,
+        to_status=transition.target.value,
+        comment=comment.strip(),
+    )
+    return transition
+
+
+def new_verify_code() -> str:
+    """A short code printed on each PDF for public verification (no ambiguous characters)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def queue_document(
+    session: Session,
+    at: datetime,
+    application: Application,
+    kind: DocumentKind,
+    series: str,
+    year: int,
+    payload: dict[str, object],
+) -> Document:
+    """A document to be issued by the flow, plus the flow request, in the caller's transaction."""
+    document = Document(
+        application_id=application.id,  # type: ignore[arg-type]
+        kind=kind,
+        state=DocumentState.PENDING,
+        series=series,
+        year=year,
+        payload=payload,
+        verify_code=new_verify_code(),
+        created_at=at,
+    )
+    session.add(document)
+    session.flush()
+    request_flow(session, at, application, ADVANCE_STANDARD)
+    return document

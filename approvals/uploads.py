@@ -1,0 +1,73 @@
+"""Checks on uploaded materials: size, type (by content, not by name) and file name."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from approvals.errors import PayloadTooLarge, UploadRejected
+
+PDF_MAGIC = b"%PDF-"
+_FORBIDDEN = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+MAX_NAME_CHARS = 120
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    filename: str
+    content_type: str
+    sha256: str
+    size: int
+
+
+def clean_filename(raw: str) -> str:
+    """A display-safe file name: NFC, no path parts or control characters, ends in .pdf."""
+    name = unicodedata.normalize("NFC", raw).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name or name in {".", ".."}:
+        raise UploadRejected("文件名为空", "the file name is empty")
+    if _FORBIDDEN.search(name):
+        raise UploadRejected(
+            "文件名含有不允许的字符（如 / \\ : * ? \" < > | 或控制字符）",
+            "the file name contains forbidden characters",
+        )
+    if len(name) > MAX_NAME_CHARS:
+        raise UploadRejected(
+            f"文件名过长（最多{MAX_NAME_CHARS}个字符）",
+            f"the file name is longer than {MAX_NAME_CHARS} characters",
+        )
+    if not name.lower().endswith(".pdf"):
+        raise UploadRejected("仅接受PDF文件（.pdf）", "only PDF files (.pdf) are accepted")
+    return name
+
+
+def check_upload(filename: str, data: bytes, max_bytes: int) -> CheckedUpload:
+    """Validate one uploaded material; raise ``UploadRejected`` saying what is wrong."""
+    name = clean_filename(filename)
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(
+            f"文件超过大小上限（{max_bytes // (1024 * 1024)} MB）",
+            f"the file exceeds the size limit of {max_bytes} bytes",
+            limit=max_bytes,
+        )
+    if len(data) == 0:
+        raise UploadRejected("文件为空", "the file is empty")
+    if not data.startswith(PDF_MAGIC):
+        raise UploadRejected(
+            "文件内容不是PDF（文件头不是 %PDF-）",
+            "the file content is not a PDF (it does not start with %PDF-)",
+        )
+    if b"%%EOF" not in data[-2048:]:
+        raise UploadRejected("PDF文件不完整（缺少结束标记）", "the PDF is truncated (no %%EOF)")
+    return CheckedUpload(
+        filename=name,
+        content_type="application/pdf",
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+    )
+
+
+def material_key(application_number: str, sha256: str) -> str:
+    """Deterministic object key: the same bytes for the same case are stored once."""
+    return f"applications/{application_number}/materials/{sha256}"

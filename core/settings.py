@@ -1,0 +1,90 @@
+"""Every setting of the service, read in one place.
+
+Values come from environment variables prefixed ``EIA_`` (or a ``.env`` file). The defaults
+are the embedded mode: SQLite, a filesystem object store and an .eml outbox folder under
+``var/``. Tests build their own ``Settings(...)`` and pass it on; nothing patches a global.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+ASSETS_DIR = TEMPLATES_DIR / "assets"
+
+
+class StorageBackend(StrEnum):
+    FILESYSTEM = "fs"
+    S3 = "s3"
+
+
+class MailBackend(StrEnum):
+    EML = "eml"
+    SMTP = "smtp"
+
+
+class DispatchMode(StrEnum):
+    PREFECT = "prefect"  # run_deployment on a Prefect server (production, eia up)
+    INLINE = "inline"  # run the same flow body in-process after commit (unit tests, scripts)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EIA_", env_file=".env", extra="ignore")
+
+    var_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""  # empty: sqlite:///{var_dir}/eia.db
+
+    storage_backend: StorageBackend = StorageBackend.FILESYSTEM
+    storage_dir: Path | None = None  # default {var_dir}/objects
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = "minioadmin"
+    s3_secret_key: str = "minioadmin"
+    s3_bucket: str = "eia"
+    s3_secure: bool = False
+    s3_region: str = "us-east-1"
+
+    mail_backend: MailBackend = MailBackend.EML
+    mail_outbox_dir: Path | None = None  # default {var_dir}/outbox
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "郑州市生态环境局 <noreply@sthjj.zhengzhou.example>"
+
+    dispatch_mode: DispatchMode = DispatchMode.PREFECT
+    prefect_deployment_prefix: str = ""  # lets several test runs share one Prefect server
+
+    secret_key: str = Field(default="dev-only-change-me-0123456789abcdef", min_length=16)
+    token_ttl_seconds: int = 12 * 3600
+    max_upload_bytes: int = 50 * 1024 * 1024
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    bureau_name: str = "郑州市生态环境局"
+    bureau_area_code: str = "410100"
+    timezone: str = "Asia/Shanghai"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'eia.db'}"
+
+    @property
+    def resolved_storage_dir(self) -> Path:
+        return self.storage_dir or self.var_dir / "objects"
+
+    @property
+    def resolved_outbox_dir(self) -> Path:
+        return self.mail_outbox_dir or self.var_dir / "outbox"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,188 @@
+"""Official documents (公文) of the bureau as PDF, laid out after GB/T 9704-2012.
+
+Other code calls exactly::
+
+    render_pdf(template, context) -> bytes
+    render_html(template, context) -> str
+
+``template`` is a :class:`DocumentTemplate` (or its value); ``context`` is a plain mapping whose
+keys are listed in ``templates/documents/README`` style in each template and in DESIGN.md. Every
+key a template uses must be present: the Jinja environment is strict, and a missing key raises
+:class:`jinja2.exceptions.UndefinedError` before anything is rendered.
+
+WeasyPrint loads nothing but ``data:`` URLs and files under ``ASSETS_DIR`` (see
+:mod:`documents.fetcher`); fonts come from fontconfig and are embedded as subsets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError
+
+from core.settings import ASSETS_DIR, TEMPLATES_DIR
+from documents.fetcher import AssetsOnlyURLFetcher
+from documents.graphics import heading_font_pt, qr_code, seal_glyphs, star_points
+
+__all__ = [
+    "DocumentRenderError",
+    "DocumentTemplate",
+    "cn_date",
+    "cn_numeral",
+    "money",
+    "render_html",
+    "render_pdf",
+]
+
+
+class DocumentTemplate(StrEnum):
+    ACCEPTANCE_NOTICE = "acceptance_notice"  # 受理通知书
+    CORRECTION_NOTICE = "correction_notice"  # 补正通知书
+    REFUSAL_NOTICE = "refusal_notice"  # 不予受理决定书
+    APPROVAL = "approval"  # 批复
+    DENIAL = "denial"  # 不予批准决定书
+
+
+class DocumentRenderError(RuntimeError):
+    """WeasyPrint could not render a document (e.g. it tried to load a forbidden URL)."""
+
+
+# ---------------------------------------------------------------------------- filters
+
+
+def cn_date(value: dt.date) -> str:
+    """``date(2026, 1, 8)`` -> ``"2026年1月8日"`` (Arabic numerals, no leading zeros)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        raise TypeError(f"cn_date expects a date, got {type(value).__name__}: {value!r}")
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+_CENT = Decimal("0.01")
+
+
+def _decimal(value: Decimal | int | float | str) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"not an amount: {value!r}")
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def money(value: Decimal | int | float | str) -> str:
+    """An amount in 万元 with two decimals: ``Decimal("12500")`` -> ``"12500.00万元"``."""
+    return f"{_decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP)}万元"
+
+
+def percent(part: Decimal | int | float | str, whole: Decimal | int | float | str) -> str:
+    """``part / whole`` as a percentage with two decimals (``""`` when ``whole`` is 0)."""
+    whole_d = _decimal(whole)
+    if whole_d == 0:
+        return ""
+    share = _decimal(part) * 100 / whole_d
+    return f"{share.quantize(_CENT, rounding=ROUND_HALF_UP)}%"
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def cn_numeral(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 99 -> 九十九 (for “（一）” numbering)."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, units = divmod(n, 10)
+    text = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return text + (_DIGITS[units] if units else "")
+
+
+_END_PUNCT = "。！？；…”」）)"
+
+
+def sentence(value: str) -> str:
+    """Strip ``value`` and end it with a full-width full stop unless it already ends a sentence."""
+    text = str(value).strip()
+    if text and text[-1] not in _END_PUNCT:
+        text += "。"
+    return text
+
+
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def spaceless(value: str) -> Markup:
+    """Drop whitespace between tags of already rendered (hence escaped) template markup.
+
+    WeasyPrint does not collapse inter-element whitespace inside a ``float: footnote``
+    element (the 版记), where every newline would otherwise become a blank line. Only for
+    ``{% filter spaceless %}`` blocks: their content is template output, escaped by autoescape.
+    """
+    if not isinstance(value, Markup):
+        value = escape(value)
+    return Markup(_BETWEEN_TAGS.sub("><", str(value)))
+
+
+def report_kind(item_name: str) -> str:
+    """“报告表” when the item concerns a 报告表, otherwise “报告书”."""
+    return "报告表" if "报告表" in str(item_name) else "报告书"
+
+
+# ---------------------------------------------------------------------------- environment
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "documents"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(
+        cn_date=cn_date,
+        money=money,
+        percent=percent,
+        cn_numeral=cn_numeral,
+        sentence=sentence,
+        report_kind=report_kind,
+        spaceless=spaceless,
+    )
+    env.globals.update(
+        qr_code=qr_code,
+        seal_glyphs=seal_glyphs,
+        star_points=star_points,
+        heading_font_pt=heading_font_pt,
+    )
+    return env
+
+
+def _template_name(template: DocumentTemplate | str) -> str:
+    return f"{DocumentTemplate(template).value}.html"
+
+
+def render_html(template: DocumentTemplate | str, context: Mapping[str, Any]) -> str:
+    """The HTML (styles inlined) that :func:`render_pdf` hands to WeasyPrint."""
+    return _environment().get_template(_template_name(template)).render(dict(context))
+
+
+def render_pdf(template: DocumentTemplate | str, context: Mapping[str, Any]) -> bytes:
+    """Render one official document to PDF bytes (fonts embedded as subsets)."""
+    html = render_html(template, context)
+    document = HTML(
+        string=html,
+        base_url=ASSETS_DIR.as_uri() + "/",
+        url_fetcher=AssetsOnlyURLFetcher(),
+    )
+    try:
+        return document.write_pdf(pdf_variant=None, uncompressed_pdf=False)
+    except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: make it an error
+        raise DocumentRenderError(str(exc)) from exc.__cause__

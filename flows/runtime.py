@@ -1,0 +1,45 @@
+"""What a flow process needs, built once from the process settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy.engine import Engine
+
+from approvals.calendar import WorkingCalendar
+from approvals.catalogue import Catalogue, load_catalogue
+from approvals.clock import Clock, SystemClock
+from core.db import make_engine
+from core.settings import Settings, get_settings
+from mail import MailSender, build_sender
+from storage import ObjectStore, build_store
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    engine: Engine
+    store: ObjectStore
+    sender: MailSender
+    catalogue: Catalogue
+    clock: Clock
+    calendar: WorkingCalendar
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
+        return cls(
+            settings=settings,
+            engine=make_engine(settings.resolved_database_url),
+            store=build_store(settings),
+            sender=build_sender(settings),
+            catalogue=load_catalogue(),
+            clock=clock or SystemClock(),
+            calendar=WorkingCalendar(),
+        )
+
+
+@lru_cache(maxsize=1)
+def runtime() -> Runtime:
+    """The runtime of a worker process (settings from its environment)."""
+    return Runtime.from_settings(get_settings())

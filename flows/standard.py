@@ -1,0 +1,26 @@
+"""advance-standard-review: carry a case through its automated stages to the next human step.
+
+The sequence is written once (``advance_case``) and run either as Prefect tasks (the
+deployment) or as plain calls (``flows.inline``, used by tests and scripts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flows import steps
+
+StepRunner = Callable[..., Any]
+
+
+def advance_case(application_id: int, run: StepRunner) -> str:
+    """Issue every pending document (number → render and store → record and queue mail),
+    move the case out of its automated state, and send its mail. Returns the new status."""
+    for document_id in run(steps.pending_document_ids, application_id):
+        run(steps.number_document, document_id)
+        stored = run(steps.render_and_store, document_id)
+        run(steps.mark_issued, document_id, stored)
+    status = run(steps.finish_stage, application_id)
+    run(steps.relay_mail, application_id)
+    return str(status)

@@ -1,0 +1,112 @@
+"""The automated steps, as plain functions of (runtime, ids). Each opens its own short
+transaction, commits, and is safe to run again (see ``approvals.services.issuing``)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from approvals.services import issuing, outbox
+from approvals.clock import to_utc
+from core.db import session_scope
+from documents.render import render_pdf
+from flows.runtime import Runtime
+from mail import Attachment, build_message
+from approvals.errors import ConcurrentUpdate
+from models import Application, Document
+
+
+def pending_document_ids(rt: Runtime, application_id: int) -> list[int]:
+    with session_scope(rt.engine) as session:
+        return [d.id for d in issuing.pending_documents(session, application_id)]  # type: ignore[misc]
+
+
+def number_document(rt: Runtime, document_id: int) -> str:
+    with session_scope(rt.engine) as session:
+        document = issuing.allocate_number(session, document_id)
+        session.commit()
+        return str(document.number)
+
+
+def render_and_store(rt: Runtime, document_id: int) -> dict[str, object]:
+    """Render the PDF and put it at its deterministic key; returns key, sha256 and size."""
+    with session_scope(rt.engine) as session:
+        context = issuing.document_context(
+            session,
+            rt.catalogue,
+            document_id,
+            issuer=rt.settings.bureau_name,
+            base_url=rt.settings.public_base_url,
+        )
+        document = session.get(Document, document_id)
+        assert document is not None
+        key, template = issuing.object_key(document), document.kind.value
+    pdf = render_pdf(template, context)
+    rt.store.put(key, pdf, "application/pdf")
+    return {"key": key, "sha256": hashlib.sha256(pdf).hexdigest(), "size": len(pdf)}
+
+
+def mark_issued(rt: Runtime, document_id: int, stored: dict[str, object]) -> None:
+    with session_scope(rt.engine) as session:
+        issuing.record_issued(
+            session,
+            rt.clock,
+            document_id,
+            key=str(stored["key"]),
+            sha256=str(stored["sha256"]),
+            size=int(stored["size"]),  # type: ignore[call-overload]
+            issuer=rt.settings.bureau_name,
+        )
+        session.commit()
+
+
+def finish_stage(rt: Runtime, application_id: int) -> str:
+    """Leave the automated state. If a concurrent run (a sweep) got there first, that is the
+    intended outcome, not an error: report the status it left."""
+    with session_scope(rt.engine) as session:
+        try:
+            status = issuing.finish_automated_stage(session, rt.clock, application_id)
+            session.commit()
+        except ConcurrentUpdate:
+            session.rollback()
+            application = session.get(Application, application_id)
+            assert application is not None
+            status = application.status
+        return status.value
+
+
+def relay_mail(rt: Runtime, application_id: int | None = None, limit: int = 100) -> int:
+    """Send due outbox messages (one case's, or all), one per transaction; returns how many
+    were sent. A failed message keeps its row (attempts, last error) for the next sweep.
+
+    Delivery is at least once: a crash between the SMTP answer and the commit sends that one
+    message again, with the same Message-ID, so mail systems can recognise the repeat.
+    """
+    sent, last_id = 0, 0
+    for _ in range(limit):
+        with session_scope(rt.engine) as session:
+            mail = outbox.next_due(session, after_id=last_id, application_id=application_id)
+            if mail is None:
+                break
+            last_id = mail.id or last_id
+            try:
+                attachments = [
+                    Attachment(a["filename"], a["content_type"], rt.store.get(a["object_key"]))
+                    for a in mail.attachments
+                ]
+                rt.sender.send(
+                    build_message(
+                        message_id=mail.message_id,
+                        sender=rt.settings.mail_from,
+                        to=mail.to_addr,
+                        subject=mail.subject,
+                        body=mail.body,
+                        attachments=attachments,
+                    )
+                )
+            except Exception as exc:  # recorded on the row; the sweep retries
+                outbox.mark_failed(session, mail, f"{type(exc).__name__}: {exc}")
+            else:
+                outbox.mark_sent(session, mail, to_utc(rt.clock.now()))
+                sent += 1
+            session.commit()
+    return sent

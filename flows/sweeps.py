@@ -1,0 +1,17 @@
+"""Finding work that should have happened and did not."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from approvals.clock import to_utc
+from approvals.services import issuing
+from core.db import session_scope
+from flows.runtime import Runtime
+
+
+def stuck_cases(rt: Runtime, stale_after_seconds: int) -> list[int]:
+    """Cases with a document pending, or in an automated state, for longer than the limit."""
+    cutoff = to_utc(rt.clock.now() - timedelta(seconds=stale_after_seconds))
+    with session_scope(rt.engine) as session:
+        return issuing.stuck_application_ids(session, cutoff)

@@ -1,0 +1,88 @@
+"""Enumerations shared by tables, services and schemas."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    APPLICANT = "applicant"
+    INTAKE_OFFICER = "intake_officer"
+    CASE_OFFICER = "case_officer"
+    SECTION_CHIEF = "section_chief"
+    LEADER = "leader"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.APPLICANT: "申请人（企业）",
+    Role.INTAKE_OFFICER: "受理窗口",
+    Role.CASE_OFFICER: "承办人",
+    Role.SECTION_CHIEF: "科室负责人",
+    Role.LEADER: "分管领导",
+    Role.AUDITOR: "电子监察",
+    Role.ADMIN: "系统管理员",
+}
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CORRECTION = "correction"
+    NOT_ACCEPTED = "not_accepted"
+    ACCEPTED = "accepted"
+    DRAFTING = "drafting"
+    REVIEWING = "reviewing"
+    SIGNING = "signing"
+    ISSUING = "issuing"
+    APPROVED = "approved"
+    DENIED = "denied"
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.DRAFT: "草稿",
+    Status.SUBMITTED: "待受理",
+    Status.CORRECTION: "待补正",
+    Status.NOT_ACCEPTED: "不予受理",
+    Status.ACCEPTED: "已受理（制发受理通知书）",
+    Status.DRAFTING: "承办拟办",
+    Status.REVIEWING: "科室审核",
+    Status.SIGNING: "领导签发",
+    Status.ISSUING: "制发中",
+    Status.APPROVED: "准予许可（已办结）",
+    Status.DENIED: "不予许可（已办结）",
+}
+
+
+class DocumentKind(StrEnum):
+    ACCEPTANCE_NOTICE = "acceptance_notice"  # 受理通知书
+    CORRECTION_NOTICE = "correction_notice"  # 补正通知书
+    REFUSAL_NOTICE = "refusal_notice"  # 不予受理决定书
+    APPROVAL = "approval"  # 批复
+    DENIAL = "denial"  # 不予批准决定书
+
+
+DOCUMENT_LABELS: dict[DocumentKind, str] = {
+    DocumentKind.ACCEPTANCE_NOTICE: "受理通知书",
+    DocumentKind.CORRECTION_NOTICE: "补正通知书",
+    DocumentKind.REFUSAL_NOTICE: "不予受理决定书",
+    DocumentKind.APPROVAL: "批复",
+    DocumentKind.DENIAL: "不予批准决定书",
+}
+
+
+class DocumentState(StrEnum):
+    PENDING = "pending"  # decided; waiting for the issuing flow
+    ISSUED = "issued"  # rendered, stored, mail queued
+    REVOKED = "revoked"
+
+
+class Outcome(StrEnum):
+    APPROVE = "approve"
+    DENY = "deny"
+
+
+class DispatchState(StrEnum):
+    PENDING = "pending"
+    DISPATCHED = "dispatched"

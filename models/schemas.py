@@ -1,0 +1,172 @@
+"""API schemas: what comes in (``…Create``, ``…Action``) and what goes out (``…Public``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from models.enums import DocumentKind, DocumentState, Outcome, Role, Status
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ApplicationCreate(Strict):
+    item_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-\d{2}$")]
+    project_name: Text
+    site: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    district: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    industry_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=8)]
+    total_investment: Money = Field(description="总投资（万元）")
+    env_investment: Money = Field(description="环保投资（万元）")
+    consultant: Text = Field(description="环评单位")
+
+    @model_validator(mode="after")
+    def _env_within_total(self) -> ApplicationCreate:
+        if self.env_investment > self.total_investment:
+            raise ValueError("环保投资不能大于总投资 / environmental investment exceeds the total")
+        return self
+
+
+class MissingMaterial(Strict):
+    name: Text
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class CorrectionRequest(Strict):
+    missing: list[MissingMaterial] = Field(min_length=1, max_length=50)
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+class RefusalRequest(Strict):
+    reasons: LongText
+    redirect_to: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+
+
+class DecisionDraft(Strict):
+    outcome: Outcome
+    conditions: list[LongText] = Field(default_factory=list, max_length=40)
+    reasons: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] = ""
+    legal_grounds: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> DecisionDraft:
+        if self.outcome is Outcome.APPROVE and not self.conditions:
+            raise ValueError("准予许可须列明审批要求 / an approval needs at least one condition")
+        if self.outcome is Outcome.DENY and not self.reasons:
+            raise ValueError("不予许可须说明理由 / a denial needs reasons")
+        return self
+
+
+class Comment(Strict):
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+class PostalDispatchCreate(Strict):
+    courier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    waybill: Annotated[
+        str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{6,40}$")
+    ]
+    sent_on: date
+
+
+class MaterialPublic(BaseModel):
+    id: int
+    material_code: str
+    filename: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class DocumentPublic(BaseModel):
+    id: int
+    kind: DocumentKind
+    kind_label: str
+    state: DocumentState
+    number: str | None
+    sha256: str | None
+    size: int | None
+    verify_code: str
+    issued_at: datetime | None
+    download_url: str | None
+
+
+class TimelineEntry(BaseModel):
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    action_label: str
+    from_status: str | None
+    to_status: str | None
+    comment: str
+    calendar_days: int
+    working_days: int
+    provisional: bool
+
+
+class PostalDispatchPublic(BaseModel):
+    courier: str
+    waybill: str
+    sent_on: date
+
+
+class ApplicationPublic(BaseModel):
+    id: int
+    number: str
+    item_code: str
+    item_name: str
+    item_version: int
+    status: Status
+    status_label: str
+    project_name: str
+    site: str
+    district: str
+    industry_code: str
+    total_investment: Decimal
+    env_investment: Decimal
+    consultant: str
+    applicant_name: str
+    created_at: datetime
+    submitted_at: datetime | None
+    received_on: date | None
+    accepted_on: date | None
+    decided_on: date | None
+    next_role: Role | None
+    actions: list[str]
+
+
+class ApplicationDetail(ApplicationPublic):
+    materials: list[MaterialPublic]
+    documents: list[DocumentPublic]
+    timeline: list[TimelineEntry]
+    postal: list[PostalDispatchPublic]
+    elapsed_calendar_days: int
+    elapsed_working_days: int
+    statutory_days: int | None
+    statutory_unit: str
+    promised_days: int | None
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    role: Role
+
+
+class UserPublic(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    enterprise_id: int | None

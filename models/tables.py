@@ -1,0 +1,186 @@
+"""SQLModel tables: the system of record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.enums import DispatchState, DocumentKind, DocumentState, Outcome, Role, Status
+from models.types import StrEnumType
+
+
+class Enterprise(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uscc: str = Field(max_length=18, unique=True, index=True)  # 统一社会信用代码
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    address: str = Field(default="", max_length=300)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    display_name: str = Field(max_length=100)
+    password_hash: str = Field(max_length=256)
+    role: Role = Field(sa_type=StrEnumType(Role), index=True)
+    email: str = Field(max_length=254)
+    enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
+    is_active: bool = True
+    token_generation: int = 0  # bumped to invalidate every token issued before
+
+
+class Application(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("created_by", "idempotency_key", name="uq_application_idempotency"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=40, unique=True, index=True)  # 办件编号
+    item_code: str = Field(max_length=20, index=True)
+    item_version: int
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    created_by: int = Field(foreign_key="app_user.id")
+    idempotency_key: str | None = Field(default=None, max_length=100)
+    status: Status = Field(sa_type=StrEnumType(Status), index=True)
+    version: int = 0  # optimistic lock: every transition bumps it
+
+    project_name: str = Field(max_length=200)
+    site: str = Field(max_length=300)
+    district: str = Field(max_length=40)
+    industry_code: str = Field(max_length=8)
+    total_investment: Decimal = Field(sa_column=Column(Numeric(14, 2), nullable=False))
+    env_investment: Decimal = Field(sa_column=Column(Numeric(14, 2), nullable=False))
+    consultant: str = Field(max_length=200)
+    contact_email: str = Field(max_length=254)
+
+    created_at: datetime
+    submitted_at: datetime | None = None
+    received_on: date | None = None  # the day the complete application was received
+    accepted_on: date | None = None
+    decided_on: date | None = None
+    assignee_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class Material(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    material_code: str = Field(max_length=40)
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    object_key: str = Field(max_length=300)
+    uploaded_at: datetime
+    uploaded_by: int = Field(foreign_key="app_user.id")
+    superseded: bool = False  # replaced by a later upload of the same material
+
+
+class Decision(SQLModel, table=True):
+    """The case officer's draft, reviewed by the section chief and signed by a leader."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", unique=True)
+    outcome: Outcome = Field(sa_type=StrEnumType(Outcome))
+    conditions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reasons: str = Field(default="", max_length=4000)
+    legal_grounds: str = Field(default="", max_length=1000)
+    drafted_by: int = Field(foreign_key="app_user.id")
+    drafted_at: datetime
+    reviewed_by: int | None = Field(default=None, foreign_key="app_user.id")
+    reviewed_at: datetime | None = None
+    signed_by: int | None = Field(default=None, foreign_key="app_user.id")
+    signed_at: datetime | None = None
+
+
+class Document(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("series", "year", "serial", name="uq_document_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    kind: DocumentKind = Field(sa_type=StrEnumType(DocumentKind))
+    state: DocumentState = Field(sa_type=StrEnumType(DocumentState), index=True)
+    series: str = Field(max_length=20)  # 机关代字, e.g. 郑环审
+    year: int
+    serial: int | None = None  # allocated by the issuing flow, gapless per series and year
+    number: str | None = Field(default=None, max_length=40)  # 郑环审〔2026〕7号
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    object_key: str | None = Field(default=None, max_length=300)
+    sha256: str | None = Field(default=None, max_length=64)
+    size: int | None = None
+    verify_code: str = Field(max_length=24, unique=True, index=True)
+    created_at: datetime
+    issued_at: datetime | None = None
+
+
+class SerialCounter(SQLModel, table=True):
+    """The last number used per scope (a document series, the day's application numbers) and
+    period (a year, a date as YYYYMMDD). Incremented inside the transaction that uses the number,
+    so a rolled-back transaction leaves no gap."""
+
+    scope: str = Field(primary_key=True, max_length=40)
+    period: int = Field(primary_key=True)
+    last_value: int = 0
+
+
+class PostalDispatch(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    courier: str = Field(max_length=40)
+    waybill: str = Field(max_length=40)
+    sent_on: date
+    recorded_by: int = Field(foreign_key="app_user.id")
+    recorded_at: datetime
+
+
+class AuditEvent(SQLModel, table=True):
+    """One row per transition; each row carries the hash of the row before (tamper evidence)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id")  # None: the system
+    actor_name: str = Field(max_length=100)
+    actor_role: str = Field(max_length=32)
+    action: str = Field(max_length=40)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str | None = Field(default=None, max_length=20)
+    comment: str = Field(default="", max_length=4000)
+    at: datetime
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
+
+
+class OutboxMail(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=200, unique=True)  # stable: a retry is the same message
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True)
+    to_addr: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str
+    attachments: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )  # [{"object_key", "filename", "content_type"}]
+    created_at: datetime
+    sent_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=2000)
+
+
+class FlowDispatch(SQLModel, table=True):
+    """A flow run the committed state asks for; the sweep re-dispatches what is still pending."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    flow_name: str = Field(max_length=80)
+    idempotency_key: str = Field(max_length=120, unique=True)
+    state: DispatchState = Field(sa_type=StrEnumType(DispatchState), index=True)
+    flow_run_id: str | None = Field(default=None, max_length=200)
+    created_at: datetime
+    dispatched_at: datetime | None = None
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=2000)

@@ -1,0 +1,1 @@
+"""Adapters to the orchestrator (Prefect): starting deployment runs. Depends only on core."""

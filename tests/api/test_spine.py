@@ -1,0 +1,73 @@
+"""The standard review through the API, on SQLite and PostgreSQL, flows run in-process."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+
+from fastapi.testclient import TestClient
+
+from flows.runtime import Runtime
+from tests.helpers import create_submitted, sign_in
+
+
+def _outbox(runtime: Runtime) -> list[email.message.EmailMessage]:
+    folder = runtime.settings.resolved_outbox_dir
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=policy.default)  # type: ignore[misc]
+        for p in sorted(folder.glob("*.eml"))
+    ]
+
+
+def test_report_book_goes_from_submission_to_a_mailed_approval(
+    client: TestClient, runtime: Runtime
+) -> None:
+    applicant = sign_in(client, "qiye")
+    case = create_submitted(client, applicant)
+    assert case["status"] == "submitted"
+    assert case["number"].startswith("410100-EIA01-20261120-")
+    case_id = case["id"]
+
+    intake = sign_in(client, "shouli")
+    queue = client.get("/api/queue", headers=intake).json()
+    assert [c["id"] for c in queue] == [case_id]
+    accepted = client.post(f"/api/applications/{case_id}/accept", headers=intake)
+    assert accepted.status_code == 200, accepted.text
+
+    officer = sign_in(client, "chengban")
+    detail = client.get(f"/api/applications/{case_id}", headers=officer).json()
+    assert detail["status"] == "drafting"  # the flow issued the 受理通知书 and moved on
+    notice = detail["documents"][0]
+    assert notice["kind"] == "acceptance_notice" and notice["number"] == "郑环受〔2026〕1号"
+
+    drafted = client.post(
+        f"/api/applications/{case_id}/decision",
+        json={"outcome": "approve", "conditions": ["落实废气治理措施，颗粒物排放执行GB 16297-1996。"]},
+        headers=officer,
+    )
+    assert drafted.status_code == 200, drafted.text
+    chief = sign_in(client, "kezhang")
+    approved = client.post(f"/api/applications/{case_id}/review/approve", json={}, headers=chief)
+    assert approved.json()["status"] == "signing"
+    leader = sign_in(client, "lingdao")
+    signed = client.post(f"/api/applications/{case_id}/sign", json={}, headers=leader)
+    assert signed.status_code == 200, signed.text
+
+    final = client.get(f"/api/applications/{case_id}", headers=applicant).json()
+    assert final["status"] == "approved"
+    approval = next(d for d in final["documents"] if d["kind"] == "approval")
+    assert approval["number"] == "郑环审〔2026〕1号"
+    pdf = client.get(approval["download_url"], headers=applicant)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert pdf.headers["x-content-sha256"] == approval["sha256"]
+
+    mails = _outbox(runtime)
+    assert len(mails) == 2
+    approval_mail = next(m for m in mails if "批复" in str(m["Subject"]))
+    assert approval_mail["To"] == "qiye@lvyuan.example"
+    attachment = next(approval_mail.iter_attachments())
+    assert attachment.get_content() == pdf.content
+    actions = [t["action"] for t in final["timeline"]]
+    assert actions == [
+        "submit", "accept", "start_drafting", "draft", "approve_draft", "sign", "finish_approval"
+    ]

@@ -1,0 +1,85 @@
+"""Fixtures shared by the whole suite: databases, servers, the app wired to them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from api.app import create_app
+from approvals.calendar import WorkingCalendar
+from approvals.catalogue import Catalogue, load_catalogue
+from approvals.clock import SHANGHAI, FixedClock
+from approvals.seed import ensure_demo_accounts
+from core.db import session_scope
+from core.settings import DispatchMode, Settings
+from flows.inline import InlineLauncher
+from flows.runtime import Runtime
+from mail import EmlFolderSender
+from storage import FilesystemStore
+
+pytest_plugins = ["tests.fixtures_servers", "tests.fixtures_db"]
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Friday 2026-11-20, 10:00 in Zhengzhou."""
+    return FixedClock(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        var_dir=tmp_path / "var",
+        dispatch_mode=DispatchMode.INLINE,
+        secret_key="test-secret-key-0123456789",
+        max_upload_bytes=2 * 1024 * 1024,
+        public_base_url="https://eia.example",
+    )
+
+
+@pytest.fixture
+def runtime(
+    settings: Settings, engine: Engine, catalogue: Catalogue, clock: FixedClock
+) -> Runtime:
+    """The flows' runtime on the test database, a filesystem store and an .eml outbox."""
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        store=FilesystemStore(settings.resolved_storage_dir),
+        sender=EmlFolderSender(settings.resolved_outbox_dir),
+        catalogue=catalogue,
+        clock=clock,
+        calendar=WorkingCalendar(),
+    )
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> Engine:
+    with session_scope(engine) as session:
+        ensure_demo_accounts(session)
+        session.commit()
+    return engine
+
+
+@pytest.fixture
+def client(runtime: Runtime, seeded: Engine) -> Iterator[TestClient]:
+    app = create_app(
+        runtime.settings,
+        engine=runtime.engine,
+        store=runtime.store,
+        catalogue=runtime.catalogue,
+        clock=runtime.clock,
+        launcher=InlineLauncher(runtime),
+    )
+    with TestClient(app) as test_client:
+        yield test_client

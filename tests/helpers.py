@@ -1,0 +1,76 @@
+"""Small helpers shared by tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from approvals.seed import DEMO_PASSWORD
+
+
+def minimal_pdf(text: str = "test") -> bytes:
+    """A small, well-formed one-page PDF (valid xref offsets)."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def sign_in(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+    response = client.post("/api/auth/token", data={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+PROJECT: dict[str, Any] = {
+    "item_code": "EIA-01",
+    "project_name": "郑州绿源精密机械年产5000台数控机床建设项目",
+    "site": "郑州经济技术开发区第九大街88号",
+    "district": "郑州经济技术开发区",
+    "industry_code": "3421",
+    "total_investment": "12000.00",
+    "env_investment": "360.00",
+    "consultant": "河南中环评价咨询有限公司",
+}
+
+
+def required_materials(client: TestClient, item_code: str) -> list[str]:
+    item = client.get(f"/api/items/{item_code}").json()
+    return [m["code"] for m in item["materials"] if m["required"]]
+
+
+def create_submitted(
+    client: TestClient, headers: dict[str, str], **overrides: Any
+) -> dict[str, Any]:
+    """Create an application, upload every required material, submit; returns the case."""
+    body = PROJECT | overrides
+    created = client.post("/api/applications", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    application_id = created.json()["id"]
+    for code in required_materials(client, body["item_code"]):
+        uploaded = client.put(
+            f"/api/applications/{application_id}/materials/{code}",
+            files={"file": (f"{code}.pdf", minimal_pdf(code), "application/pdf")},
+            headers=headers,
+        )
+        assert uploaded.status_code == 200, uploaded.text
+    submitted = client.post(f"/api/applications/{application_id}/submit", headers=headers)
+    assert submitted.status_code == 200, submitted.text
+    return submitted.json()

@@ -1,0 +1,414 @@
+"""Official documents: the five templates render to PDFs that say what they must, safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from typing import Any
+
+import jinja2
+import pytest
+from pypdf import PdfReader
+
+from core.settings import ASSETS_DIR
+from documents.fetcher import (
+    AssetsOnlyURLFetcher,
+    ForbiddenURLError,
+    fetch_url,
+    resolve_asset_url,
+)
+from documents.render import (
+    DocumentRenderError,
+    DocumentTemplate,
+    cn_date,
+    cn_numeral,
+    money,
+    render_html,
+    render_pdf,
+)
+
+HOSTILE_NAME = '郑州<script>alert(1)</script>&"新材料"项目'
+ISSUED = dt.date(2026, 11, 28)
+
+
+def application(project_name: str = "郑州航空港区年产5万吨高性能复合材料建设项目") -> dict:
+    return {
+        "number": "ZZHB-2026-000731",
+        "item_code": "410100-HP-001",
+        "item_name": "建设项目环境影响报告书审批",
+        "project_name": project_name,
+        "site": "郑州航空港经济综合实验区新港大道与雁鸣路交叉口东北角",
+        "district": "郑州航空港经济综合实验区",
+        "industry_code": "C2929",
+        "total_investment": Decimal("68500"),
+        "env_investment": Decimal("1850.5"),
+        "consultant": "河南中环环境科技有限公司",
+        "applicant_name": "郑州豫新复合材料有限公司",
+        "applicant_uscc": "91410100MA9XYZ1234",
+        "received_on": dt.date(2026, 9, 3),
+        "accepted_on": dt.date(2026, 9, 8),
+    }
+
+
+def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str, Any]:
+    app = application(project_name) if project_name else application()
+    titles = {
+        DocumentTemplate.ACCEPTANCE_NOTICE: "行政许可受理通知书",
+        DocumentTemplate.CORRECTION_NOTICE: "行政许可申请材料补正通知书",
+        DocumentTemplate.REFUSAL_NOTICE: "行政许可不予受理决定书",
+        DocumentTemplate.APPROVAL: f"关于《{app['project_name']}环境影响报告书》的批复",
+        DocumentTemplate.DENIAL: f"关于《{app['project_name']}环境影响报告书》不予批准的决定",
+    }
+    prefixes = {
+        DocumentTemplate.ACCEPTANCE_NOTICE: "郑环受",
+        DocumentTemplate.CORRECTION_NOTICE: "郑环补",
+        DocumentTemplate.REFUSAL_NOTICE: "郑环不受",
+        DocumentTemplate.APPROVAL: "郑环审",
+        DocumentTemplate.DENIAL: "郑环不审",
+    }
+    return {
+        "issuer": "郑州市生态环境局",
+        "number": f"{prefixes[kind]}〔2026〕7号",
+        "title": titles[kind],
+        "addressee": app["applicant_name"],
+        "issued_on": ISSUED,
+        "verify_url": "http://127.0.0.1:8000/v/K7Q2M9",
+        "verify_code": "K7Q2-M9XD",
+        "cc": ["郑州航空港经济综合实验区生态环境分局", "郑州市生态环境综合行政执法支队"],
+        "printed_by": "郑州市生态环境局办公室",
+        "application": app,
+    }
+
+
+APPEAL = {"review_body": "郑州市人民政府", "court": "郑州铁路运输法院"}
+MATERIALS = [
+    "建设项目环境影响评价文件审批申请表",
+    "环境影响报告书（报批版）全本及删除涉密信息的公开版本",
+    "公众参与说明",
+    "建设单位统一社会信用代码证明",
+]
+MISSING = [
+    {"name": "公众参与说明", "reason": "未附征求意见稿公示的报纸公示页面"},
+    {"name": "环境影响报告书（报批版）", "reason": "缺少编制单位和编制人员信用承诺书及签字页"},
+    {"name": "污染物排放总量指标来源说明", "reason": "未提供区域削减替代方案"},
+]
+CONDITIONS = [
+    "严格落实废气污染防治措施。浸胶、固化工序有机废气经收集后采用“沸石转轮浓缩+蓄热式焚烧”处理，"
+    "非甲烷总烃排放须满足《工业涂装工序挥发性有机物排放标准》（DB41/1951—2020）要求",
+    "严格落实废水污染防治措施。生产废水经厂区污水处理站预处理达到园区污水处理厂进水水质要求后"
+    "排入园区污水管网，严禁私设暗管或者采取其他规避监管的方式排放",
+    "合理布局高噪声设备，采取减振、隔声、消声等措施，厂界噪声须满足"
+    "《工业企业厂界环境噪声排放标准》（GB 12348—2008）3类标准要求",
+    "按照“减量化、资源化、无害化”原则处置固体废物。废活性炭、废树脂等危险废物须委托有资质的"
+    "单位处置，严格执行危险废物转移联单制度，危险废物贮存库须满足防渗、防流失要求",
+    "落实土壤和地下水污染防治措施，对重点防渗区、一般防渗区实施分区防渗，按《报告书》要求设置"
+    "地下水跟踪监测井并定期开展监测",
+    "制定突发环境事件应急预案并报备案，配备必要的应急物资，设置容积不小于600立方米的事故水池，"
+    "定期开展应急演练，有效防范环境风险",
+    "加强施工期环境管理，落实扬尘污染防治“六个百分之百”要求，合理安排施工时间，防止施工噪声扰民",
+]
+
+
+def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str, Any]:
+    ctx = common(kind, project_name)
+    if kind is DocumentTemplate.ACCEPTANCE_NOTICE:
+        ctx |= {
+            "materials": MATERIALS,
+            "statutory_days": 60,
+            "limit_unit": "working",
+            "promised_days": 20,
+            "clock_stops": ["技术评估", "专家评审", "受理公示", "拟批准公示"],
+            "contact": "行政审批科 王某某 0371-67181234",
+        }
+    elif kind is DocumentTemplate.CORRECTION_NOTICE:
+        ctx |= {
+            "missing": MISSING,
+            "deadline_note": "请你单位自收到本通知书之日起30日内一次性提交补正材料；"
+            "逾期未补正的，视为撤回申请",
+            "contact": "行政审批科 王某某 0371-67181234",
+        }
+    elif kind is DocumentTemplate.REFUSAL_NOTICE:
+        ctx |= {
+            "reasons": "该项目属于跨省级行政区域的建设项目，其环境影响评价文件不属于本机关审批权限",
+            "redirect_to": "中华人民共和国生态环境部",
+            "appeal": APPEAL,
+        }
+    elif kind is DocumentTemplate.APPROVAL:
+        ctx |= {"conditions": CONDITIONS, "supervisor": "郑州市生态环境综合行政执法支队"}
+    elif kind is DocumentTemplate.DENIAL:
+        ctx |= {
+            "reasons": "项目所在区域细颗粒物（PM2.5）年均浓度未达到国家环境质量标准，"
+            "《报告书》未提出有效的区域削减措施；项目挥发性有机物排放量测算依据不足，预测结论不明确",
+            "legal_grounds": "《建设项目环境保护管理条例》第十一条第（二）项、第（五）项",
+            "appeal": APPEAL,
+        }
+    return ctx
+
+
+KIND_TEXT: dict[DocumentTemplate, list[str]] = {
+    DocumentTemplate.ACCEPTANCE_NOTICE: [
+        *MATERIALS,
+        "予以受理",
+        "60个工作日",
+        "20个工作日",
+        "第四十五条",
+        "技术评估、专家评审、受理公示、拟批准公示",
+        "书面告知",
+        "2026年9月8日",
+    ],
+    DocumentTemplate.CORRECTION_NOTICE: [
+        *(m["name"] for m in MISSING),
+        *(m["reason"] for m in MISSING),
+        "一次性告知",
+        "全部内容",
+        "视为撤回申请",
+    ],
+    DocumentTemplate.REFUSAL_NOTICE: [
+        "不予受理",
+        "中华人民共和国生态环境部",
+        "六十日内向郑州市人民政府申请行政复议",
+        "六个月内向郑州铁路运输法院提起行政诉讼",
+    ],
+    DocumentTemplate.APPROVAL: [
+        *(c[:20] for c in CONDITIONS),
+        "（七）",
+        "郑州市生态环境综合行政执法支队",
+        "三同时",
+        "排污许可证",
+        "重新报批",
+        "超过五年",
+        "68500.00万元",
+        "1850.50万元",
+        "2.70%",
+        "河南中环环境科技有限公司",
+    ],
+    DocumentTemplate.DENIAL: [
+        "不予批准",
+        "第十一条第（二）项",
+        "不得开工建设",
+        "六十日内向郑州市人民政府申请行政复议",
+        "六个月内向郑州铁路运输法院提起行政诉讼",
+    ],
+}
+
+
+def squash(text: str) -> str:
+    """PDF text without whitespace (lines wrap anywhere in Chinese text)."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_text(pdf: bytes) -> str:
+    if shutil.which("pdftotext"):
+        out = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+        )
+        return out.stdout.decode("utf-8")
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[DocumentTemplate, bytes]:
+    return {kind: render_pdf(kind, context(kind)) for kind in DocumentTemplate}
+
+
+@pytest.fixture(scope="module")
+def hostile_pdf() -> bytes:
+    return render_pdf("approval", context(DocumentTemplate.APPROVAL, HOSTILE_NAME))
+
+
+# ------------------------------------------------------------------ contract
+
+
+def test_template_values_are_the_contract() -> None:
+    assert [t.value for t in DocumentTemplate] == [
+        "acceptance_notice",
+        "correction_notice",
+        "refusal_notice",
+        "approval",
+        "denial",
+    ]
+
+
+def test_filters() -> None:
+    assert cn_date(dt.date(2026, 1, 8)) == "2026年1月8日"
+    assert cn_date(dt.datetime(2026, 11, 28, 9, 30)) == "2026年11月28日"
+    assert money(Decimal("12500")) == "12500.00万元"
+    assert money(Decimal("0.005")) == "0.01万元"
+    assert [cn_numeral(n) for n in (1, 10, 12, 20, 99)] == ["一", "十", "十二", "二十", "九十九"]
+
+
+# ------------------------------------------------------------------ content
+
+
+@pytest.mark.parametrize("kind", list(DocumentTemplate))
+def test_pdf_states_the_essentials(kind: DocumentTemplate, rendered: dict) -> None:
+    pdf = rendered[kind]
+    assert pdf.startswith(b"%PDF-")
+    text = squash(pdf_text(pdf))
+    ctx = context(kind)
+    for expected in [
+        ctx["issuer"],
+        ctx["number"],
+        ctx["application"]["project_name"],
+        ctx["application"]["number"],
+        f"{ctx['addressee']}：",
+        "2026年11月28日",
+        "2026年11月28日印发",
+        "郑州市生态环境局办公室",
+        "抄送：郑州航空港经济综合实验区生态环境分局，郑州市生态环境综合行政执法支队。",
+        ctx["verify_code"],
+        ctx["verify_url"],
+        "—1—",
+        *KIND_TEXT[kind],
+    ]:
+        assert squash(expected) in text, f"{kind}: {expected!r} missing"
+
+
+@pytest.mark.parametrize("kind", list(DocumentTemplate))
+def test_fonts_are_embedded(kind: DocumentTemplate, rendered: dict) -> None:
+    reader = PdfReader(io.BytesIO(rendered[kind]))
+    fonts = []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            fonts.append(target["/FontDescriptor"].get_object())
+    assert fonts
+    for descriptor in fonts:
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, descriptor["/FontName"]
+    names = {str(d["/FontName"]).replace("-", "") for d in fonts}
+    assert any("NotoSerifCJKSC" in n for n in names), names
+
+
+def test_every_page_is_numbered(rendered: dict) -> None:
+    reader = PdfReader(io.BytesIO(rendered[DocumentTemplate.APPROVAL]))
+    assert len(reader.pages) >= 2
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"—{number}—" in squash(page.extract_text())
+
+
+def test_no_cc_line_when_cc_empty() -> None:
+    ctx = context(DocumentTemplate.REFUSAL_NOTICE) | {"cc": []}
+    body = render_html(DocumentTemplate.REFUSAL_NOTICE, ctx).split("<body>")[1]
+    assert "抄送" not in body
+    ctx = context(DocumentTemplate.ACCEPTANCE_NOTICE)
+    ctx |= {"clock_stops": [], "promised_days": None, "limit_unit": "calendar"}
+    body = render_html("acceptance_notice", ctx).split("<body>")[1]
+    assert "第四十五条" not in body and "承诺" not in body and "60日" in body
+
+
+# ------------------------------------------------------------------ safety
+
+
+def test_html_special_characters_are_escaped(hostile_pdf: bytes) -> None:
+    html = render_html("approval", context(DocumentTemplate.APPROVAL, HOSTILE_NAME))
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;&#34;新材料&#34;" in html
+    text = squash(pdf_text(hostile_pdf))
+    assert squash(HOSTILE_NAME) in text
+
+
+def test_injected_markup_is_not_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    original = AssetsOnlyURLFetcher.fetch
+
+    def spy(self: AssetsOnlyURLFetcher, url: str, headers: object = None):
+        seen.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(AssetsOnlyURLFetcher, "fetch", spy)
+    ctx = context(DocumentTemplate.DENIAL)
+    ctx["reasons"] = '<img src="http://203.0.113.9/x.png"><img src="file:///etc/passwd">'
+    ctx["addressee"] = '<link rel="stylesheet" href="https://example.com/a.css">'
+    html = render_html("denial", ctx)
+    assert "<img" not in html and "<link" not in html
+    text = squash(pdf_text(render_pdf("denial", ctx)))
+    assert squash('<img src="http://203.0.113.9/x.png">') in text
+    assert not any(u.startswith(("http", "https", "file")) for u in seen), seen
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://203.0.113.9/x.png",
+        "https://example.com/a.css",
+        "ftp://example.com/a",
+        "file:///etc/passwd",
+        "file://evil.example/etc/passwd",
+        f"{ASSETS_DIR.as_uri()}/../documents/base.html",
+        f"{ASSETS_DIR.as_uri()}/%2e%2e/%2e%2e/core/settings.py",
+        "/etc/passwd",
+    ],
+)
+def test_fetcher_refuses_anything_outside_assets(url: str) -> None:
+    with pytest.raises(ForbiddenURLError):
+        resolve_asset_url(url)
+    with pytest.raises(ForbiddenURLError):
+        fetch_url(url)
+
+
+def test_fetcher_serves_data_urls_and_asset_files(tmp_path) -> None:
+    response = fetch_url("data:text/plain;base64,5Lit5paH")
+    assert response.read() == "中文".encode()
+    (tmp_path / "logo.svg").write_text("<svg/>")
+    (tmp_path.parent / "secret.txt").write_text("x")
+    fetcher = AssetsOnlyURLFetcher(root=tmp_path)
+    response = fetcher.fetch((tmp_path / "logo.svg").as_uri())
+    assert response.read() == b"<svg/>"
+    assert response.content_type == "image/svg+xml"
+    with pytest.raises(ForbiddenURLError):
+        fetcher.fetch((tmp_path.parent / "secret.txt").as_uri())
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path.parent / "secret.txt")
+    with pytest.raises(ForbiddenURLError):
+        fetcher.fetch(link.as_uri())
+
+
+def test_forbidden_fetch_aborts_the_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template that asks for a forbidden URL fails loudly instead of silently skipping."""
+    import documents.render as render_module
+
+    def html_with_remote_image(template, ctx) -> str:
+        return '<p>x</p><img src="http://203.0.113.9/x.png">'
+
+    monkeypatch.setattr(render_module, "render_html", html_with_remote_image)
+    with pytest.raises(DocumentRenderError):
+        render_pdf("approval", context(DocumentTemplate.APPROVAL))
+
+
+# ------------------------------------------------------------------ strictness
+
+
+@pytest.mark.parametrize(
+    ("kind", "key"),
+    [
+        (DocumentTemplate.APPROVAL, "supervisor"),
+        (DocumentTemplate.APPROVAL, "verify_url"),
+        (DocumentTemplate.CORRECTION_NOTICE, "missing"),
+        (DocumentTemplate.ACCEPTANCE_NOTICE, "clock_stops"),
+        (DocumentTemplate.REFUSAL_NOTICE, "appeal"),
+        (DocumentTemplate.DENIAL, "legal_grounds"),
+    ],
+)
+def test_missing_key_raises(kind: DocumentTemplate, key: str) -> None:
+    ctx = context(kind)
+    del ctx[key]
+    with pytest.raises(jinja2.UndefinedError):
+        render_pdf(kind, ctx)
+
+
+def test_missing_application_field_raises() -> None:
+    ctx = context(DocumentTemplate.APPROVAL)
+    del ctx["application"]["env_investment"]
+    with pytest.raises(jinja2.UndefinedError):
+        render_html(DocumentTemplate.APPROVAL, ctx)
+
+
+def test_unknown_template_raises() -> None:
+    with pytest.raises(ValueError):
+        render_html("memo", context(DocumentTemplate.APPROVAL))
