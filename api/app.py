@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from api.auth import make_serializer
 from api.errors import error_response, install_error_handlers
+from api import pages
 from api.routers import applications, public, staff
 from api.services import AppServices
 from approvals.calendar import WorkingCalendar
@@ -89,6 +90,7 @@ def create_app(
     app.include_router(public.router)
     app.include_router(applications.router)
     app.include_router(staff.router)
+    app.include_router(pages.router)
     if ASSETS_DIR.is_dir():
         app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")
     return app
