@@ -5,10 +5,12 @@ Other code calls exactly::
     render_pdf(template, context) -> bytes
     render_html(template, context) -> str
 
-``template`` is a :class:`DocumentTemplate` (or its value); ``context`` is a plain mapping whose
-keys are listed in ``templates/documents/README`` style in each template and in DESIGN.md. Every
-key a template uses must be present: the Jinja environment is strict, and a missing key raises
-:class:`jinja2.exceptions.UndefinedError` before anything is rendered.
+``template`` is a :class:`DocumentTemplate` (or its value), rendered from
+``templates/documents/{value}.html`` (all extend ``base.html``, styled by ``gbt9704.css``).
+``context`` is a plain mapping: the common keys (issuer, number, title, addressee, issued_on,
+verify_url, verify_code, cc, printed_by, application) plus the keys of each kind. Every key a
+template uses must be present: the Jinja environment is strict, and a missing key raises
+:class:`jinja2.exceptions.UndefinedError` before anything is laid out.
 
 WeasyPrint loads nothing but ``data:`` URLs and files under ``ASSETS_DIR`` (see
 :mod:`documents.fetcher`); fonts come from fontconfig and are embedded as subsets.
@@ -183,6 +185,6 @@ def render_pdf(template: DocumentTemplate | str, context: Mapping[str, Any]) -> 
         url_fetcher=AssetsOnlyURLFetcher(),
     )
     try:
-        return document.write_pdf(pdf_variant=None, uncompressed_pdf=False)
+        return document.write_pdf()
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: make it an error
         raise DocumentRenderError(str(exc)) from exc.__cause__

@@ -22,7 +22,7 @@ from flows.runtime import Runtime
 from mail import EmlFolderSender
 from storage import FilesystemStore
 
-pytest_plugins = ["tests.fixtures_servers", "tests.fixtures_db"]
+pytest_plugins = ["tests.fixtures_servers", "tests.fixtures_db", "tests.fixtures_prefect"]
 
 
 @pytest.fixture(scope="session")

@@ -239,6 +239,8 @@ def test_filters() -> None:
     assert money(Decimal("12500")) == "12500.00万元"
     assert money(Decimal("0.005")) == "0.01万元"
     assert [cn_numeral(n) for n in (1, 10, 12, 20, 99)] == ["一", "十", "十二", "二十", "九十九"]
+    with pytest.raises(TypeError):
+        cn_date(None)
 
 
 # ------------------------------------------------------------------ content
@@ -290,6 +292,24 @@ def test_every_page_is_numbered(rendered: dict) -> None:
     assert len(reader.pages) >= 2
     for number, page in enumerate(reader.pages, start=1):
         assert f"—{number}—" in squash(page.extract_text())
+
+
+def test_layout_pieces_are_present() -> None:
+    html = render_html(DocumentTemplate.APPROVAL, context(DocumentTemplate.APPROVAL))
+    body = html.split("<body>")[1]
+    assert 'class="seal"' in body and "<polygon" in body  # red seal with star
+    assert body.count(">郑</text>") == 1  # issuer name on the seal's arc
+    assert 'class="qr"' in body and '<path d="M' in body  # QR code as inline SVG
+    assert 'class="colophon"' in body and "@bottom-right" in html and "@bottom-left" in html
+
+
+def test_rendering_is_deterministic(rendered: dict) -> None:
+    """Same context, same bytes: the SHA-256 recorded for a document can be recomputed."""
+    ctx = context(DocumentTemplate.CORRECTION_NOTICE)
+    assert (
+        render_pdf(DocumentTemplate.CORRECTION_NOTICE, ctx)
+        == rendered[DocumentTemplate.CORRECTION_NOTICE]
+    )
 
 
 def test_no_cc_line_when_cc_empty() -> None:
@@ -355,18 +375,21 @@ def test_fetcher_refuses_anything_outside_assets(url: str) -> None:
 def test_fetcher_serves_data_urls_and_asset_files(tmp_path) -> None:
     response = fetch_url("data:text/plain;base64,5Lit5paH")
     assert response.read() == "中文".encode()
-    (tmp_path / "logo.svg").write_text("<svg/>")
-    (tmp_path.parent / "secret.txt").write_text("x")
-    fetcher = AssetsOnlyURLFetcher(root=tmp_path)
-    response = fetcher.fetch((tmp_path / "logo.svg").as_uri())
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "logo.svg").write_text("<svg/>")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("x")
+    fetcher = AssetsOnlyURLFetcher(root=assets)
+    response = fetcher.fetch((assets / "logo.svg").as_uri())
     assert response.read() == b"<svg/>"
     assert response.content_type == "image/svg+xml"
+    for refused in (secret.as_uri(), f"{assets.as_uri()}/../secret.txt"):
+        with pytest.raises(ForbiddenURLError):
+            fetcher.fetch(refused)
+    (assets / "link.txt").symlink_to(secret)
     with pytest.raises(ForbiddenURLError):
-        fetcher.fetch((tmp_path.parent / "secret.txt").as_uri())
-    link = tmp_path / "link.txt"
-    link.symlink_to(tmp_path.parent / "secret.txt")
-    with pytest.raises(ForbiddenURLError):
-        fetcher.fetch(link.as_uri())
+        fetcher.fetch((assets / "link.txt").as_uri())
 
 
 def test_forbidden_fetch_aborts_the_render(monkeypatch: pytest.MonkeyPatch) -> None:
