@@ -8,9 +8,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
+from api import pages
 from api.auth import make_serializer
 from api.errors import error_response, install_error_handlers
-from api import pages
 from api.routers import applications, public, staff
 from api.services import AppServices
 from approvals.calendar import WorkingCalendar
@@ -48,7 +48,7 @@ def create_app(
     if launcher is None:
         if settings.dispatch_mode is not DispatchMode.PREFECT:
             raise ValueError("dispatch_mode=inline needs a launcher passed to create_app")
-        launcher = PrefectLauncher(settings.prefect_deployment_prefix)
+        launcher = PrefectLauncher(settings.prefect_deployment_prefix, settings.prefect_api_url)
     services = AppServices(
         settings=settings,
         engine=engine or make_engine(settings.resolved_database_url),
@@ -82,8 +82,12 @@ def create_app(
         if length is not None and length.isdigit() and int(length) > limit:
             mb = settings.max_upload_bytes // (1024 * 1024)
             return error_response(
-                request, 413, "payload_too_large", f"文件超过大小上限（{mb} MB）",
-                f"the request body exceeds {limit} bytes", {"limit": settings.max_upload_bytes},
+                request,
+                413,
+                "payload_too_large",
+                f"文件超过大小上限（{mb} MB）",
+                f"the request body exceeds {limit} bytes",
+                {"limit": settings.max_upload_bytes},
             )
         return await call_next(request)
 

@@ -42,9 +42,7 @@ def get_current_user(
     token = credentials.credentials if credentials else request.cookies.get(COOKIE_NAME)
     if not token:
         raise NotAuthenticated("请先登录", "sign in first")
-    user = user_from_token(
-        session, services.tokens, token, services.settings.token_ttl_seconds
-    )
+    user = user_from_token(session, services.tokens, token, services.settings.token_ttl_seconds)
     request.state.user = user
     return user
 

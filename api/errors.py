@@ -79,8 +79,12 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         fields = "、".join(p["field"] or "请求" for p in problems)
         return error_response(
-            request, 422, "invalid_input", f"输入不符合要求：{fields}",
-            "the request does not validate", {"problems": problems},
+            request,
+            422,
+            "invalid_input",
+            f"输入不符合要求：{fields}",
+            "the request does not validate",
+            {"problems": problems},
         )
 
     @app.exception_handler(StarletteHTTPException)

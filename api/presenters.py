@@ -28,9 +28,22 @@ def application_public(
     return ApplicationPublic(
         **application.model_dump(
             include={
-                "id", "number", "item_code", "item_version", "status", "project_name", "site",
-                "district", "industry_code", "total_investment", "env_investment",
-                "consultant", "created_at", "submitted_at", "received_on", "accepted_on",
+                "id",
+                "number",
+                "item_code",
+                "item_version",
+                "status",
+                "project_name",
+                "site",
+                "district",
+                "industry_code",
+                "total_investment",
+                "env_investment",
+                "consultant",
+                "created_at",
+                "submitted_at",
+                "received_on",
+                "accepted_on",
                 "decided_on",
             }
         ),
@@ -53,6 +66,7 @@ def document_public(application: Application, document: Document) -> DocumentPub
         sha256=document.sha256,
         size=document.size,
         verify_code=document.verify_code,
+        object_key=document.object_key,
         issued_at=document.issued_at,
         download_url=(
             f"/api/applications/{application.id}/documents/{document.id}/pdf" if issued else None

@@ -43,7 +43,12 @@ def render_page(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
     user = getattr(request.state, "user", None)
-    html = environment().get_template(name).render(
-        {"request": request, "user": user, "flash": request.query_params.get("msg", "")} | context
+    html = (
+        environment()
+        .get_template(name)
+        .render(
+            {"request": request, "user": user, "flash": request.query_params.get("msg", "")}
+            | context
+        )
     )
     return HTMLResponse(html, status_code=status_code)

@@ -22,15 +22,21 @@ def _environment() -> Environment:
     )
 
 
-def document_mail(document: Document, application: Application, issuer: str) -> tuple[str, str]:
+def document_mail(
+    document: Document, application: Application, addressee: str, issuer: str
+) -> tuple[str, str]:
     """(subject, body) of the mail that carries an issued document."""
     label = DOCUMENT_LABELS[document.kind]
     subject = f"【{issuer}】{label}（{document.number}）——{application.project_name}"
-    body = _environment().get_template("document_issued.txt").render(
-        issuer=issuer,
-        label=label,
-        document=document,
-        application=application,
-        status_label=STATUS_LABELS[application.status],
+    body = (
+        _environment()
+        .get_template("document_issued.txt")
+        .render(
+            issuer=issuer,
+            label=label,
+            document=document,
+            application=application,
+            status_label=STATUS_LABELS[application.status],
+        )
     )
     return subject, body

@@ -29,7 +29,7 @@ def clean_filename(raw: str) -> str:
         raise UploadRejected("文件名为空", "the file name is empty")
     if _FORBIDDEN.search(name):
         raise UploadRejected(
-            "文件名含有不允许的字符（如 / \\ : * ? \" < > | 或控制字符）",
+            '文件名含有不允许的字符（如 / \\ : * ? " < > | 或控制字符）',
             "the file name contains forbidden characters",
         )
     if len(name) > MAX_NAME_CHARS:

@@ -61,6 +61,7 @@ class Settings(BaseSettings):
 
     dispatch_mode: DispatchMode = DispatchMode.PREFECT
     prefect_deployment_prefix: str = ""  # lets several test runs share one Prefect server
+    prefect_api_url: str = ""  # empty: PREFECT_API_URL from the environment
 
     secret_key: str = Field(default="dev-only-change-me-0123456789abcdef", min_length=16)
     token_ttl_seconds: int = 12 * 3600

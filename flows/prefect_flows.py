@@ -64,7 +64,7 @@ def sweep_outbox(stale_after_seconds: int = 60) -> dict[str, int]:
     Sync on purpose: ``run_deployment`` is called from it (it runs once a minute, so the
     heartbeat join does not matter)."""
     rt = runtime()
-    launcher = PrefectLauncher(rt.settings.prefect_deployment_prefix)
+    launcher = PrefectLauncher(rt.settings.prefect_deployment_prefix, rt.settings.prefect_api_url)
     cutoff = to_utc(rt.clock.now() - timedelta(seconds=stale_after_seconds))
     relaunched = 0
     with session_scope(rt.engine) as session:

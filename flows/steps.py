@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import hashlib
 
-from approvals.services import issuing, outbox
 from approvals.clock import to_utc
+from approvals.errors import ConcurrentUpdate
+from approvals.services import issuing, outbox
 from core.db import session_scope
 from documents.render import render_pdf
 from flows.runtime import Runtime
 from mail import Attachment, build_message
-from approvals.errors import ConcurrentUpdate
 from models import Application, Document
 
 

@@ -24,7 +24,9 @@ class ApplicationCreate(Strict):
     project_name: Text
     site: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     district: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    industry_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=8)]
+    industry_code: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=2, max_length=8)
+    ]
     total_investment: Money = Field(description="总投资（万元）")
     env_investment: Money = Field(description="环保投资（万元）")
     consultant: Text = Field(description="环评单位")
@@ -48,7 +50,9 @@ class CorrectionRequest(Strict):
 
 class RefusalRequest(Strict):
     reasons: LongText
-    redirect_to: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    redirect_to: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = (
+        None
+    )
 
 
 class DecisionDraft(Strict):
@@ -96,6 +100,7 @@ class DocumentPublic(BaseModel):
     sha256: str | None
     size: int | None
     verify_code: str
+    object_key: str | None
     issued_at: datetime | None
     download_url: str | None
 
@@ -155,6 +160,16 @@ class ApplicationDetail(ApplicationPublic):
     statutory_days: int | None
     statutory_unit: str
     promised_days: int | None
+
+
+class MailPublic(BaseModel):
+    message_id: str
+    to_addr: str
+    subject: str
+    created_at: datetime
+    sent_at: datetime | None
+    attempts: int
+    last_error: str
 
 
 class TokenPublic(BaseModel):

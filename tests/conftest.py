@@ -48,9 +48,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def runtime(
-    settings: Settings, engine: Engine, catalogue: Catalogue, clock: FixedClock
-) -> Runtime:
+def runtime(settings: Settings, engine: Engine, catalogue: Catalogue, clock: FixedClock) -> Runtime:
     """The flows' runtime on the test database, a filesystem store and an .eml outbox."""
     return Runtime(
         settings=settings,

@@ -1,5 +1,14 @@
-"""HTML pages (Jinja2, zh-CN) for applicants and staff."""
+"""HTML pages (Jinja2, zh-CN) for applicants and staff.
 
-from fastapi import APIRouter
+Every page route hangs off ``router`` (included by ``api.app``); a state-changing request
+from another site's page is refused here, once, for all of them.
+"""
 
-router = APIRouter(include_in_schema=False)
+from fastapi import APIRouter, Depends
+
+from api.pages import applicant, auth, case, public, staff
+from api.pages.security import same_origin
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
+for module in (auth, applicant, case, staff, public):
+    router.include_router(module.router)

@@ -39,8 +39,13 @@ def create_application(
 ) -> ApplicationPublic:
     """A retry with the same ``Idempotency-Key`` returns the first application (200)."""
     application, created = cases.create_application(
-        session, services.clock, services.catalogue, user, data,
-        area_code=services.settings.bureau_area_code, idempotency_key=idempotency_key,
+        session,
+        services.clock,
+        services.catalogue,
+        user,
+        data,
+        area_code=services.settings.bureau_area_code,
+        idempotency_key=idempotency_key,
     )
     session.commit()
     if not created:
@@ -82,7 +87,13 @@ async def upload_material(
     key = material_key(application.number, checked.sha256)
     services.store.put(key, data, checked.content_type)  # before the row: no row without bytes
     material = cases.record_material(
-        session, services.clock, user, application, material_code, checked, key,
+        session,
+        services.clock,
+        user,
+        application,
+        material_code,
+        checked,
+        key,
         services.catalogue,
     )
     session.commit()
@@ -156,7 +167,5 @@ def download_material(
     return Response(
         services.store.get(material.object_key),
         media_type="application/pdf",
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(material.filename)}"
-        },
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(material.filename)}"},
     )

@@ -9,14 +9,15 @@ from fastapi import APIRouter, BackgroundTasks, Header
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
 from api.presenters import application_public
-from approvals.services import cases, review
-from approvals.services.queries import queue_for
+from approvals.services import cases, outbox, review
+from approvals.services.queries import get_application_for, queue_for
 from models import Role
 from models.schemas import (
     ApplicationPublic,
     Comment,
     CorrectionRequest,
     DecisionDraft,
+    MailPublic,
     PostalDispatchCreate,
     PostalDispatchPublic,
     RefusalRequest,
@@ -33,14 +34,22 @@ IfMatch = Annotated[
 
 
 @router.get("/queue", response_model=list[ApplicationPublic], dependencies=[STAFF])
-def my_queue(user: CurrentUser, session: SessionDep, services: ServicesDep) -> list[ApplicationPublic]:
+def my_queue(
+    user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> list[ApplicationPublic]:
     """Cases waiting for the signed-in user's role, oldest first."""
     return [application_public(session, services, a, user) for a in queue_for(session, user.role)]
 
 
 @router.post("/applications/{application_id}/accept", response_model=ApplicationPublic)
-def accept(application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep,
-           background: BackgroundTasks, version: IfMatch = None) -> ApplicationPublic:
+def accept(
+    application_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    version: IfMatch = None,
+) -> ApplicationPublic:
     """受理: issues a 受理通知书 (by the flow)."""
     app = cases.accept(session, services.clock, services.catalogue, user, application_id, version)
     session.commit()
@@ -49,9 +58,15 @@ def accept(application_id: int, user: CurrentUser, session: SessionDep, services
 
 
 @router.post("/applications/{application_id}/correction", response_model=ApplicationPublic)
-def request_correction(application_id: int, body: CorrectionRequest, user: CurrentUser,
-                       session: SessionDep, services: ServicesDep, background: BackgroundTasks,
-                       version: IfMatch = None) -> ApplicationPublic:
+def request_correction(
+    application_id: int,
+    body: CorrectionRequest,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    version: IfMatch = None,
+) -> ApplicationPublic:
     """补正: the complete list of what is missing, once (补正通知书)."""
     app = cases.request_correction(session, services.clock, user, application_id, body, version)
     session.commit()
@@ -60,9 +75,15 @@ def request_correction(application_id: int, body: CorrectionRequest, user: Curre
 
 
 @router.post("/applications/{application_id}/refuse", response_model=ApplicationPublic)
-def refuse(application_id: int, body: RefusalRequest, user: CurrentUser, session: SessionDep,
-           services: ServicesDep, background: BackgroundTasks,
-           version: IfMatch = None) -> ApplicationPublic:
+def refuse(
+    application_id: int,
+    body: RefusalRequest,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    version: IfMatch = None,
+) -> ApplicationPublic:
     """不予受理, with reasons (不予受理决定书)."""
     app = cases.refuse(session, services.clock, user, application_id, body, version)
     session.commit()
@@ -71,9 +92,14 @@ def refuse(application_id: int, body: RefusalRequest, user: CurrentUser, session
 
 
 @router.post("/applications/{application_id}/decision", response_model=ApplicationPublic)
-def draft_decision(application_id: int, body: DecisionDraft, user: CurrentUser,
-                   session: SessionDep, services: ServicesDep,
-                   version: IfMatch = None) -> ApplicationPublic:
+def draft_decision(
+    application_id: int,
+    body: DecisionDraft,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    version: IfMatch = None,
+) -> ApplicationPublic:
     """承办人拟办: approve with conditions, or deny with reasons."""
     app = review.draft_decision(session, services.clock, user, application_id, body, version)
     session.commit()
@@ -81,50 +107,91 @@ def draft_decision(application_id: int, body: DecisionDraft, user: CurrentUser,
 
 
 @router.post("/applications/{application_id}/review/approve", response_model=ApplicationPublic)
-def approve_draft(application_id: int, body: Comment, user: CurrentUser, session: SessionDep,
-                  services: ServicesDep, version: IfMatch = None) -> ApplicationPublic:
-    app = review.approve_draft(session, services.clock, user, application_id, body.comment,
-                               version)
+def approve_draft(
+    application_id: int,
+    body: Comment,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    version: IfMatch = None,
+) -> ApplicationPublic:
+    app = review.approve_draft(session, services.clock, user, application_id, body.comment, version)
     session.commit()
     return application_public(session, services, app, user)
 
 
 @router.post("/applications/{application_id}/review/return", response_model=ApplicationPublic)
-def return_draft(application_id: int, body: Comment, user: CurrentUser, session: SessionDep,
-                 services: ServicesDep, version: IfMatch = None) -> ApplicationPublic:
-    app = review.return_draft(session, services.clock, user, application_id, body.comment,
-                              version)
+def return_draft(
+    application_id: int,
+    body: Comment,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    version: IfMatch = None,
+) -> ApplicationPublic:
+    app = review.return_draft(session, services.clock, user, application_id, body.comment, version)
     session.commit()
     return application_public(session, services, app, user)
 
 
 @router.post("/applications/{application_id}/sign", response_model=ApplicationPublic)
-def sign(application_id: int, body: Comment, user: CurrentUser, session: SessionDep,
-         services: ServicesDep, background: BackgroundTasks,
-         version: IfMatch = None) -> ApplicationPublic:
+def sign(
+    application_id: int,
+    body: Comment,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    version: IfMatch = None,
+) -> ApplicationPublic:
     """领导签发: the issuing flow numbers, renders, stores and mails the decision."""
-    app = review.sign(session, services.clock, services.catalogue, user, application_id,
-                      body.comment, version)
+    app = review.sign(
+        session, services.clock, services.catalogue, user, application_id, body.comment, version
+    )
     session.commit()
     after_commit(background, services, application_id)
     return application_public(session, services, app, user)
 
 
 @router.post("/applications/{application_id}/sign/return", response_model=ApplicationPublic)
-def return_from_signing(application_id: int, body: Comment, user: CurrentUser,
-                        session: SessionDep, services: ServicesDep,
-                        version: IfMatch = None) -> ApplicationPublic:
-    app = review.return_from_signing(session, services.clock, user, application_id,
-                                     body.comment, version)
+def return_from_signing(
+    application_id: int,
+    body: Comment,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    version: IfMatch = None,
+) -> ApplicationPublic:
+    app = review.return_from_signing(
+        session, services.clock, user, application_id, body.comment, version
+    )
     session.commit()
     return application_public(session, services, app, user)
 
 
-@router.post("/applications/{application_id}/postal", response_model=PostalDispatchPublic,
-             status_code=201)
-def record_postal(application_id: int, body: PostalDispatchCreate, user: CurrentUser,
-                  session: SessionDep, services: ServicesDep) -> PostalDispatchPublic:
+@router.post(
+    "/applications/{application_id}/postal", response_model=PostalDispatchPublic, status_code=201
+)
+def record_postal(
+    application_id: int,
+    body: PostalDispatchCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> PostalDispatchPublic:
     """网上受理，邮寄结果: record the courier and waybill of the sealed original."""
     row = review.record_postal_dispatch(session, services.clock, user, application_id, body)
     session.commit()
     return PostalDispatchPublic.model_validate(row, from_attributes=True)
+
+
+@router.get(
+    "/applications/{application_id}/mails", response_model=list[MailPublic], dependencies=[STAFF]
+)
+def case_mails(application_id: int, user: CurrentUser, session: SessionDep) -> list[MailPublic]:
+    """The outbox messages of a case: to whom, when sent, the last error if any."""
+    application = get_application_for(session, user, application_id)
+    return [
+        MailPublic.model_validate(m, from_attributes=True)
+        for m in outbox.mails_of(session, application.id)
+    ]  # type: ignore[arg-type]

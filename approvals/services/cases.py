@@ -49,7 +49,7 @@ def appliable_item(catalogue: Catalogue, code: str) -> Item:
 
 
 def application_number(session: Session, area_code: str, item_code: str, clock: Clock) -> str:
-    """办件编号: area code, item code, date and the day's serial, e.g. 410100-EIA01-20261128-0001."""
+    """办件编号: area, item, date and the day's serial, e.g. 410100-EIA01-20261128-0001."""
     day = local_date(clock.now())
     period = int(day.strftime("%Y%m%d"))
     serial = next_serial(session, f"application:{area_code}", period)
@@ -195,12 +195,17 @@ def submit(
     return application
 
 
-def accept(session: Session, clock: Clock, catalogue: Catalogue, actor: User, application_id: int,
-           expected_version: int | None = None) -> Application:
+def accept(
+    session: Session,
+    clock: Clock,
+    catalogue: Catalogue,
+    actor: User,
+    application_id: int,
+    expected_version: int | None = None,
+) -> Application:
     application = get_application_for(session, actor, application_id)
     now = clock.now()
-    move(session, to_utc(now), application, Action.ACCEPT, actor, "",
-         expected_version)
+    move(session, to_utc(now), application, Action.ACCEPT, actor, "", expected_version)
     application.accepted_on = local_date(now)
     session.add(application)
     item = catalogue.get(application.item_code)
@@ -214,41 +219,70 @@ def accept(session: Session, clock: Clock, catalogue: Catalogue, actor: User, ap
         )
     ]
     queue_document(
-        session, to_utc(now), application, DocumentKind.ACCEPTANCE_NOTICE,
-        NOTICE_SERIES[DocumentKind.ACCEPTANCE_NOTICE], now.year,
+        session,
+        to_utc(now),
+        application,
+        DocumentKind.ACCEPTANCE_NOTICE,
+        NOTICE_SERIES[DocumentKind.ACCEPTANCE_NOTICE],
+        now.year,
         {"materials": received, "clock_stops": list(item.clock_stops)},
     )
     return application
 
 
-def request_correction(session: Session, clock: Clock, actor: User, application_id: int,
-                       request: CorrectionRequest,
-                       expected_version: int | None = None) -> Application:
+def request_correction(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application_id: int,
+    request: CorrectionRequest,
+    expected_version: int | None = None,
+) -> Application:
     """补正: the complete list of what is missing, at once (行政许可法第32条)."""
     application = get_application_for(session, actor, application_id)
     now = clock.now()
     listed = "；".join(m.name for m in request.missing)
-    move(session, to_utc(now), application, Action.REQUEST_CORRECTION, actor,
-         request.comment or f"需补正：{listed}", expected_version)
+    move(
+        session,
+        to_utc(now),
+        application,
+        Action.REQUEST_CORRECTION,
+        actor,
+        request.comment or f"需补正：{listed}",
+        expected_version,
+    )
     queue_document(
-        session, to_utc(now), application, DocumentKind.CORRECTION_NOTICE,
-        NOTICE_SERIES[DocumentKind.CORRECTION_NOTICE], now.year,
+        session,
+        to_utc(now),
+        application,
+        DocumentKind.CORRECTION_NOTICE,
+        NOTICE_SERIES[DocumentKind.CORRECTION_NOTICE],
+        now.year,
         {"missing": [m.model_dump() for m in request.missing]},
     )
     return application
 
 
-def refuse(session: Session, clock: Clock, actor: User, application_id: int,
-           request: RefusalRequest, expected_version: int | None = None) -> Application:
+def refuse(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application_id: int,
+    request: RefusalRequest,
+    expected_version: int | None = None,
+) -> Application:
     application = get_application_for(session, actor, application_id)
     now = clock.now()
-    move(session, to_utc(now), application, Action.REFUSE, actor, request.reasons,
-         expected_version)
+    move(session, to_utc(now), application, Action.REFUSE, actor, request.reasons, expected_version)
     application.decided_on = local_date(now)
     session.add(application)
     queue_document(
-        session, to_utc(now), application, DocumentKind.REFUSAL_NOTICE,
-        NOTICE_SERIES[DocumentKind.REFUSAL_NOTICE], now.year,
+        session,
+        to_utc(now),
+        application,
+        DocumentKind.REFUSAL_NOTICE,
+        NOTICE_SERIES[DocumentKind.REFUSAL_NOTICE],
+        now.year,
         {"reasons": request.reasons, "redirect_to": request.redirect_to},
     )
     return application

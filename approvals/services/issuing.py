@@ -148,8 +148,7 @@ def document_context(
     else:
         context |= {
             "reasons": payload["reasons"],
-            "legal_grounds": payload.get("legal_grounds")
-            or "《建设项目环境保护管理条例》第十一条",
+            "legal_grounds": payload.get("legal_grounds") or "《建设项目环境保护管理条例》第十一条",
             "appeal": APPEAL,
         }
     return context
@@ -177,7 +176,9 @@ def record_issued(
     document.object_key, document.sha256, document.size = key, sha256, size
     document.issued_at = now
     session.add(document)
-    subject, body = document_mail(document, application, issuer)
+    enterprise = session.get(Enterprise, application.enterprise_id)
+    assert enterprise is not None
+    subject, body = document_mail(document, application, enterprise.name, issuer)
     session.add(
         OutboxMail(
             message_id=f"<document-{document.verify_code}@eia.local>",
@@ -227,5 +228,7 @@ def stuck_application_ids(session: Session, cutoff: datetime, limit: int = 200) 
         Document.state == DocumentState.PENDING, Document.created_at <= cutoff
     )
     in_automated = select(Application.id).where(col(Application.status).in_(list(AUTOMATED)))
-    ids = set(session.exec(with_pending.limit(limit))) | set(session.exec(in_automated.limit(limit)))
+    ids = set(session.exec(with_pending.limit(limit))) | set(
+        session.exec(in_automated.limit(limit))
+    )
     return sorted(i for i in ids if i is not None)

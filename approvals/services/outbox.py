@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from models import OutboxMail
 
+
 def next_due(
     session: Session, *, after_id: int = 0, application_id: int | None = None
 ) -> OutboxMail | None:
@@ -42,3 +43,8 @@ def mark_failed(session: Session, mail: OutboxMail, error: str) -> None:
     mail.last_error = error[:2000]
     session.add(mail)
     session.flush()
+
+
+def mails_of(session: Session, application_id: int) -> list[OutboxMail]:
+    query = select(OutboxMail).where(OutboxMail.application_id == application_id)
+    return list(session.exec(query.order_by(col(OutboxMail.id))))

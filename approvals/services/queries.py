@@ -14,8 +14,14 @@ from approvals.process.standard import ACTION_LABELS, HUMAN_STEP, Action
 from models import Application, AuditEvent, Role, User
 
 STAFF_ROLES = frozenset(
-    {Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER, Role.AUDITOR,
-     Role.ADMIN}
+    {
+        Role.INTAKE_OFFICER,
+        Role.CASE_OFFICER,
+        Role.SECTION_CHIEF,
+        Role.LEADER,
+        Role.AUDITOR,
+        Role.ADMIN,
+    }
 )
 
 

@@ -51,16 +51,35 @@ def draft_decision(
     return application
 
 
-def return_draft(session: Session, clock: Clock, actor: User, application_id: int,
-                 comment: str, expected_version: int | None = None) -> Application:
+def return_draft(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application_id: int,
+    comment: str,
+    expected_version: int | None = None,
+) -> Application:
     application = get_application_for(session, actor, application_id)
-    move(session, to_utc(clock.now()), application, Action.RETURN_DRAFT, actor, comment,
-         expected_version)
+    move(
+        session,
+        to_utc(clock.now()),
+        application,
+        Action.RETURN_DRAFT,
+        actor,
+        comment,
+        expected_version,
+    )
     return application
 
 
-def approve_draft(session: Session, clock: Clock, actor: User, application_id: int,
-                  comment: str = "", expected_version: int | None = None) -> Application:
+def approve_draft(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application_id: int,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Application:
     application = get_application_for(session, actor, application_id)
     now = to_utc(clock.now())
     move(session, now, application, Action.APPROVE_DRAFT, actor, comment, expected_version)
@@ -72,17 +91,36 @@ def approve_draft(session: Session, clock: Clock, actor: User, application_id: i
     return application
 
 
-def return_from_signing(session: Session, clock: Clock, actor: User, application_id: int,
-                        comment: str, expected_version: int | None = None) -> Application:
+def return_from_signing(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application_id: int,
+    comment: str,
+    expected_version: int | None = None,
+) -> Application:
     application = get_application_for(session, actor, application_id)
-    move(session, to_utc(clock.now()), application, Action.RETURN_FROM_SIGNING, actor,
-         comment, expected_version)
+    move(
+        session,
+        to_utc(clock.now()),
+        application,
+        Action.RETURN_FROM_SIGNING,
+        actor,
+        comment,
+        expected_version,
+    )
     return application
 
 
-def sign(session: Session, clock: Clock, catalogue: Catalogue, actor: User,
-         application_id: int, comment: str = "",
-         expected_version: int | None = None) -> Application:
+def sign(
+    session: Session,
+    clock: Clock,
+    catalogue: Catalogue,
+    actor: User,
+    application_id: int,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Application:
     """签发: the decision becomes final; the issuing flow numbers, renders, stores and mails it."""
     application = get_application_for(session, actor, application_id)
     moment = clock.now()
@@ -94,28 +132,50 @@ def sign(session: Session, clock: Clock, catalogue: Catalogue, actor: User,
     session.add(decision)
     item = catalogue.get(application.item_code)
     kind = DocumentKind.APPROVAL if decision.outcome is Outcome.APPROVE else DocumentKind.DENIAL
-    queue_document(session, now, application, kind, item.decision_series, moment.year,
-                   {"conditions": list(decision.conditions), "reasons": decision.reasons,
-                    "legal_grounds": decision.legal_grounds})
+    queue_document(
+        session,
+        now,
+        application,
+        kind,
+        item.decision_series,
+        moment.year,
+        {
+            "conditions": list(decision.conditions),
+            "reasons": decision.reasons,
+            "legal_grounds": decision.legal_grounds,
+        },
+    )
     return application
 
 
-def record_postal_dispatch(session: Session, clock: Clock, actor: User, application_id: int,
-                           data: PostalDispatchCreate) -> PostalDispatch:
+def record_postal_dispatch(
+    session: Session, clock: Clock, actor: User, application_id: int, data: PostalDispatchCreate
+) -> PostalDispatch:
     """网上受理，邮寄结果: the sealed paper original went out by courier."""
     if actor.role not in POSTAL_ROLES:
         raise PermissionDenied("当前角色无权登记邮寄", "this role cannot record a postal dispatch")
     application = get_application_for(session, actor, application_id)
     if application.status not in FINAL:
-        raise InvalidInput("办件尚未办结，不能登记邮寄结果",
-                           "the case has no final result to post yet")
-    row = PostalDispatch(application_id=application_id, courier=data.courier,
-                         waybill=data.waybill, sent_on=data.sent_on, recorded_by=actor.id,
-                         recorded_at=to_utc(clock.now()))
+        raise InvalidInput(
+            "办件尚未办结，不能登记邮寄结果", "the case has no final result to post yet"
+        )
+    row = PostalDispatch(
+        application_id=application_id,
+        courier=data.courier,
+        waybill=data.waybill,
+        sent_on=data.sent_on,
+        recorded_by=actor.id,
+        recorded_at=to_utc(clock.now()),
+    )
     session.add(row)
     audit.append_event(
-        session, at=row.recorded_at, application_id=application_id, actor_id=actor.id,
-        actor_name=actor.display_name, actor_role=ROLE_LABELS[actor.role],
-        action="postal_dispatch", comment=f"{data.courier} 运单号 {data.waybill}",
+        session,
+        at=row.recorded_at,
+        application_id=application_id,
+        actor_id=actor.id,
+        actor_name=actor.display_name,
+        actor_role=ROLE_LABELS[actor.role],
+        action="postal_dispatch",
+        comment=f"{data.courier} 运单号 {data.waybill}",
     )
     return row

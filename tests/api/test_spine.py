@@ -42,7 +42,10 @@ def test_report_book_goes_from_submission_to_a_mailed_approval(
 
     drafted = client.post(
         f"/api/applications/{case_id}/decision",
-        json={"outcome": "approve", "conditions": ["落实废气治理措施，颗粒物排放执行GB 16297-1996。"]},
+        json={
+            "outcome": "approve",
+            "conditions": ["落实废气治理措施，颗粒物排放执行GB 16297-1996。"],
+        },
         headers=officer,
     )
     assert drafted.status_code == 200, drafted.text
@@ -69,5 +72,11 @@ def test_report_book_goes_from_submission_to_a_mailed_approval(
     assert attachment.get_content() == pdf.content
     actions = [t["action"] for t in final["timeline"]]
     assert actions == [
-        "submit", "accept", "start_drafting", "draft", "approve_draft", "sign", "finish_approval"
+        "submit",
+        "accept",
+        "start_drafting",
+        "draft",
+        "approve_draft",
+        "sign",
+        "finish_approval",
     ]

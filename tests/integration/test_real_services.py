@@ -24,7 +24,6 @@ from approvals.seed import ensure_demo_accounts
 from core.db import session_scope
 from core.settings import DispatchMode, MailBackend, Settings, StorageBackend
 from models import FlowDispatch
-from orchestration.prefect_launcher import PrefectLauncher
 from storage import S3Store
 from tests.fixtures_db import wipe
 from tests.fixtures_prefect import PrefectServer, start_worker, stop

@@ -1,0 +1,213 @@
+"""The applicant's pages: choose an item, apply in one form, follow my cases, re-submit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+from fastapi import APIRouter, BackgroundTasks, Request, Response, UploadFile
+from fastapi.responses import HTMLResponse
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import ServicesDep, SessionDep
+from api.dispatching import after_commit
+from api.errors import status_for
+from api.pages.case import MATERIAL_FIELD, render_case
+from api.pages.display import STATUS_TONES, flash_of, limit_text, redirect_with, unavailable_reason
+from api.pages.forms import build, chosen_files, text
+from api.pages.security import ApplicantUser
+from api.presenters import application_public
+from api.services import AppServices
+from api.templating import render_page
+from api.uploads import read_checked
+from approvals.catalogue import Item
+from approvals.districts import ZHENGZHOU_DISTRICTS
+from approvals.errors import DomainError
+from approvals.services import cases
+from approvals.services.queries import applications_of, get_application_for
+from approvals.uploads import CheckedUpload, material_key
+from models import Application, User
+from models.schemas import ApplicationCreate
+
+router = APIRouter()
+PROJECT_FIELDS = (
+    "project_name", "site", "district", "industry_code", "total_investment", "env_investment",
+    "consultant",
+)  # fmt: skip
+Checked = dict[str, tuple[CheckedUpload, bytes]]
+
+
+@router.get("/apply")
+def item_list(request: Request, user: ApplicantUser, services: ServicesDep) -> HTMLResponse:
+    rows = [
+        {
+            "item": item,
+            "statutory": limit_text(item.statutory),
+            "promised": limit_text(item.promised),
+            "reason": unavailable_reason(item),
+        }
+        for item in services.catalogue.items
+    ]
+    return render_page(
+        request,
+        "apply_list.html",
+        {
+            "open_rows": [r for r in rows if not r["reason"]],
+            "closed_rows": [r for r in rows if r["reason"]],
+            "flash": flash_of(request),
+        },
+    )
+
+
+def _render_form(
+    request: Request,
+    services: AppServices,
+    item: Item,
+    values: Mapping[str, str],
+    key: str,
+    error: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render_page(
+        request,
+        "apply_form.html",
+        {
+            "item": item,
+            "statutory": limit_text(item.statutory),
+            "promised": limit_text(item.promised),
+            "values": {f: values.get(f, "") for f in PROJECT_FIELDS},
+            "districts": ZHENGZHOU_DISTRICTS,
+            "idempotency_key": key,
+            "error": error,
+            "material_field": MATERIAL_FIELD,
+            "max_mb": services.settings.max_upload_bytes // (1024 * 1024),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/apply/{item_code}")
+def apply_form(
+    item_code: str, request: Request, user: ApplicantUser, services: ServicesDep
+) -> HTMLResponse:
+    item = cases.appliable_item(services.catalogue, item_code)
+    return _render_form(request, services, item, {}, str(uuid.uuid4()))
+
+
+async def _read_all(files: Mapping[str, UploadFile], limit: int) -> Checked:
+    """Every chosen file read and checked before anything is written."""
+    return {code: await read_checked(upload, limit) for code, upload in files.items()}
+
+
+def _store_materials(
+    session: Session, services: AppServices, user: User, application: Application, files: Checked
+) -> None:
+    for code, (checked, data) in files.items():
+        key = material_key(application.number, checked.sha256)
+        services.store.put(key, data, checked.content_type)  # before the row: no row without bytes
+        cases.record_material(
+            session, services.clock, user, application, code, checked, key, services.catalogue
+        )
+
+
+def _create_and_submit(
+    session: Session, services: AppServices, user: User, data: ApplicationCreate, key: str,
+    files: Checked,
+) -> tuple[Application, bool]:  # fmt: skip
+    """One transaction: create, attach every material, submit, commit."""
+    try:
+        application, created = cases.create_application(
+            session, services.clock, services.catalogue, user, data,
+            area_code=services.settings.bureau_area_code, idempotency_key=key,
+        )  # fmt: skip
+    except IntegrityError:  # a double click raced the first request to the unique key
+        session.rollback()
+        application, created = cases.create_application(
+            session, services.clock, services.catalogue, user, data,
+            area_code=services.settings.bureau_area_code, idempotency_key=key,
+        )  # fmt: skip
+        if created:
+            raise
+    if created:
+        _store_materials(session, services, user, application, files)
+        cases.submit(session, services.clock, services.catalogue, user, application.id)  # type: ignore[arg-type]
+        session.commit()
+    return application, created
+
+
+@router.post("/apply/{item_code}")
+async def apply(
+    item_code: str,
+    request: Request,
+    user: ApplicantUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+) -> Response:
+    item = cases.appliable_item(services.catalogue, item_code)
+    form = await request.form()
+    values = {f: text(form, f) for f in PROJECT_FIELDS}
+    key = text(form, "idempotency_key")[:100] or str(uuid.uuid4())
+    try:
+        data = build(ApplicationCreate, values | {"item_code": item.code})
+        files = await _read_all(
+            chosen_files(form, MATERIAL_FIELD), services.settings.max_upload_bytes
+        )
+        application, created = await run_in_threadpool(
+            _create_and_submit, session, services, user, data, key, files
+        )
+    except DomainError as exc:
+        session.rollback()
+        return _render_form(request, services, item, values, key, exc.message_zh, status_for(exc))
+    if created:
+        after_commit(background, services, application.id)  # type: ignore[arg-type]
+    return redirect_with(
+        f"/cases/{application.id}", "submitted" if created else "already_submitted"
+    )
+
+
+@router.get("/my")
+def my_cases(
+    request: Request, user: ApplicantUser, session: SessionDep, services: ServicesDep
+) -> HTMLResponse:
+    rows = [application_public(session, services, a, user) for a in applications_of(session, user)]
+    return render_page(
+        request, "my.html", {"rows": rows, "tones": STATUS_TONES, "flash": flash_of(request)}
+    )
+
+
+def _resubmit(
+    session: Session, services: AppServices, user: User, application_id: int, files: Checked
+) -> None:
+    application = get_application_for(session, user, application_id)
+    _store_materials(session, services, user, application, files)
+    cases.submit(session, services.clock, services.catalogue, user, application_id)
+    session.commit()
+
+
+@router.post("/cases/{application_id}/resubmit")
+async def resubmit(
+    application_id: int,
+    request: Request,
+    user: ApplicantUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+) -> Response:
+    """Upload the corrected materials and submit again (or submit a draft made by the API)."""
+    form = await request.form()
+    try:
+        files = await _read_all(
+            chosen_files(form, MATERIAL_FIELD), services.settings.max_upload_bytes
+        )
+        await run_in_threadpool(_resubmit, session, services, user, application_id, files)
+    except DomainError as exc:
+        session.rollback()
+        return render_case(
+            request, session, services, user, application_id,
+            error=exc.message_zh, status_code=status_for(exc),
+        )  # fmt: skip
+    after_commit(background, services, application_id)
+    return redirect_with(f"/cases/{application_id}", "resubmitted")

@@ -1,0 +1,67 @@
+"""Signing in and out, and the front door that sends each role to its own start page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from api.deps import ServicesDep, SessionDep
+from api.pages.display import flash_of
+from api.pages.security import (
+    OptionalUser,
+    home_for,
+    safe_next,
+    signed_in_redirect,
+    signed_out_redirect,
+)
+from api.templating import render_page
+from approvals.accounts import authenticate
+from approvals.errors import NotAuthenticated
+
+router = APIRouter()
+
+
+@router.get("/")
+def front_door(user: OptionalUser) -> RedirectResponse:
+    return RedirectResponse(home_for(user) if user else "/login", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, user: OptionalUser, next: str = "") -> Response:
+    target = safe_next(next)
+    if user is not None:
+        return RedirectResponse(target or home_for(user), status_code=303)
+    return render_page(
+        request,
+        "login.html",
+        {"next": target or "", "username": "", "error": "", "flash": flash_of(request)},
+    )
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=256)] = "",
+    next: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    target = safe_next(next)
+    try:
+        user = authenticate(session, username, password)
+    except NotAuthenticated as exc:
+        return render_page(
+            request,
+            "login.html",
+            {"next": target or "", "username": username, "error": exc.message_zh, "flash": ""},
+            status_code=401,
+        )
+    return signed_in_redirect(request, services, user, target or home_for(user))
+
+
+@router.post("/logout")
+def logout() -> RedirectResponse:
+    return signed_out_redirect("/login")

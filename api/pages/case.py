@@ -1,0 +1,124 @@
+"""The case page, one for applicants and staff: what the case is, where it stands, what next."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session, col, select
+
+from api.deps import ServicesDep, SessionDep
+from api.pages.display import (
+    STATUS_TONES,
+    TIMELINE_ACTIONS,
+    TIMELINE_ROLES,
+    clock_view,
+    flash_of,
+)
+from api.pages.security import PageUser
+from api.presenters import application_detail
+from api.services import AppServices
+from api.templating import render_page
+from approvals.clock import local_date
+from approvals.process.standard import FINAL
+from approvals.services.queries import get_application_for
+from approvals.services.review import POSTAL_ROLES, find_decision
+from models import Application, Document, DocumentKind, Role, User
+from models.enums import Outcome
+
+router = APIRouter()
+MATERIAL_FIELD = "file_"  # file inputs are named file_<material code>
+COURIERS = ("中国邮政EMS", "顺丰速运", "京东物流", "中通快递")
+
+
+def correction_list(session: Session, application: Application) -> list[dict[str, str]]:
+    """What the latest 补正通知书 asked for: [{"name", "reason"}]."""
+    notice = session.exec(
+        select(Document)
+        .where(
+            Document.application_id == application.id,
+            Document.kind == DocumentKind.CORRECTION_NOTICE,
+        )
+        .order_by(col(Document.id).desc())
+    ).first()
+    if notice is None:
+        return []
+    return [
+        {"name": str(m.get("name", "")), "reason": str(m.get("reason", ""))}
+        for m in notice.payload.get("missing", [])
+        if isinstance(m, dict)
+    ]
+
+
+def case_context(
+    session: Session, services: AppServices, user: User, application: Application
+) -> dict[str, Any]:
+    detail = application_detail(session, services, application, user)
+    item = services.catalogue.get(application.item_code)
+    staff = user.role is not Role.APPLICANT
+    decision = find_decision(session, application.id) if staff else None  # type: ignore[arg-type]
+    uploaded = {m.material_code: m for m in detail.materials}
+    return {
+        "case": detail,
+        "version": application.version,
+        "item": item,
+        "material_names": {m.code: m.name for m in item.materials},
+        "uploaded": uploaded,
+        "tone": STATUS_TONES[detail.status],
+        "clock": clock_view(
+            item,
+            detail.received_on is not None,
+            detail.elapsed_working_days,
+            detail.elapsed_calendar_days,
+        ),
+        "timeline_actions": TIMELINE_ACTIONS,
+        "timeline_roles": TIMELINE_ROLES,
+        "correction": correction_list(session, application),
+        "decision": decision,
+        "decision_approves": decision is not None and decision.outcome is Outcome.APPROVE,
+        "actions": set(detail.actions),
+        "can_post": user.role in POSTAL_ROLES and detail.status in FINAL,
+        "couriers": COURIERS,
+        "today": local_date(services.clock.now()).isoformat(),
+        "material_field": MATERIAL_FIELD,
+    }
+
+
+def render_case(
+    request: Request,
+    session: Session,
+    services: AppServices,
+    user: User,
+    application_id: int,
+    *,
+    error: str = "",
+    values: Mapping[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The case page; after a refused action, with the message and the typed values kept."""
+    application = get_application_for(session, user, application_id)
+    context = case_context(session, services, user, application)
+    return render_page(
+        request,
+        "case.html",
+        context
+        | {
+            "error": error,
+            "values": dict(values or {}),
+            "flash": "" if error else flash_of(request),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/cases/{application_id}")
+def case_page(
+    application_id: int,
+    request: Request,
+    user: PageUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> HTMLResponse:
+    return render_case(request, session, services, user, application_id)

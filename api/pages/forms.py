@@ -1,0 +1,107 @@
+"""Form fields to request schemas, with the problems said in Chinese."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from fastapi import UploadFile
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUpload
+
+from approvals.errors import InvalidInput
+from models.schemas import MissingMaterial
+
+Schema = TypeVar("Schema", bound=BaseModel)
+
+FIELD_LABELS: dict[str, str] = {
+    "project_name": "项目名称",
+    "site": "建设地点",
+    "district": "所在区域",
+    "industry_code": "行业代码",
+    "total_investment": "总投资",
+    "env_investment": "环保投资",
+    "consultant": "环评单位",
+    "missing": "补正材料清单",
+    "name": "材料名称",
+    "reason": "补正原因",
+    "reasons": "理由",
+    "redirect_to": "告知去向",
+    "outcome": "拟办结论",
+    "conditions": "审批要求",
+    "legal_grounds": "法律依据",
+    "comment": "意见",
+    "courier": "快递公司",
+    "waybill": "运单号",
+    "sent_on": "寄出日期",
+}
+_TOO_SHORT = {"missing", "string_too_short", "too_short"}
+_NUMBER = {"decimal_parsing", "decimal_type", "greater_than_equal", "less_than_equal",
+           "decimal_max_places", "decimal_max_digits"}  # fmt: skip
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    field = next((str(p) for p in reversed(error["loc"]) if isinstance(p, str)), "")
+    label = FIELD_LABELS.get(field, field or "表单")
+    kind = error["type"]
+    if kind == "value_error":  # a schema's own rule: its message is "中文 / English"
+        return str(error["msg"]).removeprefix("Value error, ").split(" / ")[0]
+    if kind in _TOO_SHORT:
+        return f"请填写{label}"
+    if kind == "string_too_long":
+        return f"{label}过长"
+    if kind == "too_long":
+        return f"{label}条目过多"
+    if kind in _NUMBER:
+        return f"{label}须为不小于0、最多两位小数的数字（万元）"
+    if kind == "string_pattern_mismatch":
+        return f"{label}格式不正确"
+    if kind.startswith("date"):
+        return f"{label}须为有效日期"
+    if kind == "enum":
+        return f"请选择{label}"
+    return f"{label}填写不正确"
+
+
+def build(schema: type[Schema], data: Mapping[str, Any]) -> Schema:
+    """``schema`` from form values, or ``InvalidInput`` listing every problem in Chinese."""
+    try:
+        return schema.model_validate(dict(data))
+    except ValidationError as exc:
+        problems = list(dict.fromkeys(_problem(e) for e in exc.errors()))
+        raise InvalidInput(
+            "；".join(problems), "the form does not validate", problems=problems
+        ) from exc
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def lines(value: str) -> list[str]:
+    """Non-empty, stripped lines of a textarea."""
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+_NAME_REASON = re.compile(r"\s*[：:]\s*")
+
+
+def missing_materials(value: str) -> list[MissingMaterial]:
+    """One missing material per line, "名称：原因" with the reason optional."""
+    missing = []
+    for line in lines(value):
+        name, *reason = _NAME_REASON.split(line, maxsplit=1)
+        missing.append(build(MissingMaterial, {"name": name, "reason": "".join(reason)}))
+    return missing
+
+
+def chosen_files(form: FormData, prefix: str) -> dict[str, UploadFile]:
+    """The file inputs named ``prefix + code`` with a file chosen (an unchosen one has no name)."""
+    files: dict[str, UploadFile] = {}
+    for name, value in form.multi_items():
+        if name.startswith(prefix) and isinstance(value, StarletteUpload) and value.filename:
+            files[name.removeprefix(prefix)] = cast(UploadFile, value)
+    return files

@@ -1,0 +1,262 @@
+"""Bureau staff pages: the queue of one's role and the action forms of the case page.
+
+Every POST calls the same service as the JSON API (``api/routers/staff.py``), commits, launches
+the flows the API launches, and answers 303 back to the case page with a flash message. A
+refused action shows the case page again with the Chinese message and what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Form, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session, col, func, select
+
+from api.deps import ServicesDep, SessionDep
+from api.dispatching import after_commit
+from api.errors import status_for
+from api.pages.case import render_case
+from api.pages.display import STATUS_TONES, flash_of, redirect_with
+from api.pages.forms import build, lines, missing_materials
+from api.pages.security import StaffUser
+from api.presenters import application_public
+from api.services import AppServices
+from api.templating import render_page
+from approvals.clock import local_date
+from approvals.errors import DomainError
+from approvals.process.standard import FINAL
+from approvals.services import cases, review
+from approvals.services.queries import get_application_by_number, queue_for
+from models import Application, AuditEvent, PostalDispatch, User
+from models.schemas import (
+    CorrectionRequest,
+    DecisionDraft,
+    PostalDispatchCreate,
+    RefusalRequest,
+)
+
+router = APIRouter()
+Version = Annotated[int | None, Form(description="办件版本号")]
+Text = Annotated[str, Form(max_length=8000)]
+
+
+def _last_step_on(session: Session, ids: list[int]) -> dict[int, date]:
+    """The local date of each case's latest recorded step: how long it has waited here."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(AuditEvent.application_id, func.max(AuditEvent.at))
+        .where(col(AuditEvent.application_id).in_(ids))
+        .group_by(col(AuditEvent.application_id))
+    ).all()
+    return {app_id: local_date(at) for app_id, at in rows if app_id is not None}
+
+
+def _awaiting_postal(session: Session) -> list[Application]:
+    """Finished cases whose sealed original has not been recorded as posted yet."""
+    posted = select(PostalDispatch.application_id)
+    return list(
+        session.exec(
+            select(Application)
+            .where(col(Application.status).in_(list(FINAL)), col(Application.id).not_in(posted))
+            .order_by(col(Application.decided_on), col(Application.id))
+            .limit(100)
+        )
+    )
+
+
+@router.get("/queue")
+def queue(
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    number: str = "",
+) -> Response:
+    error = ""
+    if number.strip():
+        try:
+            found = get_application_by_number(session, user, number.strip())
+            return RedirectResponse(f"/cases/{found.id}", status_code=303)
+        except DomainError as exc:
+            error = exc.message_zh
+    today = local_date(services.clock.now())
+    waiting = queue_for(session, user.role)
+    since = _last_step_on(session, [a.id for a in waiting if a.id is not None])
+    rows = []
+    for application in waiting:
+        start = since.get(application.id or 0, today)
+        working, _ = services.calendar.working_days_between(start, today)
+        rows.append(
+            {
+                "case": application_public(session, services, application, user),
+                "calendar_days": (today - start).days,
+                "working_days": working,
+            }
+        )
+    postal = (
+        [application_public(session, services, a, user) for a in _awaiting_postal(session)]
+        if user.role in review.POSTAL_ROLES
+        else []
+    )
+    return render_page(
+        request,
+        "queue.html",
+        {
+            "rows": rows,
+            "postal_rows": postal,
+            "shows_postal": user.role in review.POSTAL_ROLES,
+            "tones": STATUS_TONES,
+            "number": number,
+            "error": error,
+            "flash": flash_of(request),
+        },
+        status_code=404 if error else 200,
+    )
+
+
+def _act(
+    request: Request,
+    session: Session,
+    services: AppServices,
+    user: User,
+    application_id: int,
+    values: Mapping[str, str],
+    step: Callable[[], object],
+    message: str,
+    background: BackgroundTasks | None = None,
+) -> Response:
+    """Run ``step`` and commit; launch flows when ``background`` is given (as the API does)."""
+    try:
+        step()
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        return render_case(
+            request, session, services, user, application_id,
+            error=exc.message_zh, values=values, status_code=status_for(exc),
+        )  # fmt: skip
+    if background is not None:
+        after_commit(background, services, application_id)
+    return redirect_with(f"/cases/{application_id}", message)
+
+
+@router.post("/cases/{application_id}/accept")
+def accept(application_id: int, request: Request, user: StaffUser, session: SessionDep,
+           services: ServicesDep, background: BackgroundTasks,
+           version: Version = None) -> Response:  # fmt: skip
+    def step() -> object:
+        return cases.accept(
+            session, services.clock, services.catalogue, user, application_id, version
+        )
+
+    return _act(request, session, services, user, application_id, {}, step, "accept", background)
+
+
+@router.post("/cases/{application_id}/correction")
+def request_correction(application_id: int, request: Request, user: StaffUser,
+                       session: SessionDep, services: ServicesDep, background: BackgroundTasks,
+                       missing: Text = "", version: Version = None) -> Response:  # fmt: skip
+    def step() -> object:
+        listed = [m.model_dump() for m in missing_materials(missing)]
+        body = build(CorrectionRequest, {"missing": listed})
+        return cases.request_correction(
+            session, services.clock, user, application_id, body, version
+        )
+
+    return _act(request, session, services, user, application_id, {"missing": missing}, step,
+                "request_correction", background)  # fmt: skip
+
+
+@router.post("/cases/{application_id}/refuse")
+def refuse(application_id: int, request: Request, user: StaffUser, session: SessionDep,
+           services: ServicesDep, background: BackgroundTasks, reasons: Text = "",
+           redirect_to: Text = "", version: Version = None) -> Response:  # fmt: skip
+    values = {"reasons": reasons, "redirect_to": redirect_to}
+
+    def step() -> object:
+        body = build(RefusalRequest, {"reasons": reasons, "redirect_to": redirect_to or None})
+        return cases.refuse(session, services.clock, user, application_id, body, version)
+
+    return _act(request, session, services, user, application_id, values, step, "refuse",
+                background)  # fmt: skip
+
+
+@router.post("/cases/{application_id}/decision")
+def draft_decision(application_id: int, request: Request, user: StaffUser,
+                   session: SessionDep, services: ServicesDep, outcome: Text = "",
+                   conditions: Text = "", reasons: Text = "", legal_grounds: Text = "",
+                   version: Version = None) -> Response:  # fmt: skip
+    values = {"outcome": outcome, "conditions": conditions, "reasons": reasons,
+              "legal_grounds": legal_grounds}  # fmt: skip
+
+    def step() -> object:
+        body = build(DecisionDraft, values | {"conditions": lines(conditions)})
+        return review.draft_decision(session, services.clock, user, application_id, body, version)
+
+    return _act(request, session, services, user, application_id, values, step, "draft")
+
+
+def _comment_step(
+    action: Callable[..., object], session: Session, services: AppServices, user: User,
+    application_id: int, comment: str, version: int | None,
+) -> Callable[[], object]:  # fmt: skip
+    return lambda: action(session, services.clock, user, application_id, comment, version)
+
+
+@router.post("/cases/{application_id}/review/approve")
+def approve_draft(application_id: int, request: Request, user: StaffUser, session: SessionDep,
+                  services: ServicesDep, comment: Text = "",
+                  version: Version = None) -> Response:  # fmt: skip
+    step = _comment_step(review.approve_draft, session, services, user, application_id,
+                         comment.strip(), version)  # fmt: skip
+    return _act(request, session, services, user, application_id, {"comment": comment}, step,
+                "approve_draft")  # fmt: skip
+
+
+@router.post("/cases/{application_id}/review/return")
+def return_draft(application_id: int, request: Request, user: StaffUser, session: SessionDep,
+                 services: ServicesDep, comment: Text = "",
+                 version: Version = None) -> Response:  # fmt: skip
+    step = _comment_step(review.return_draft, session, services, user, application_id,
+                         comment.strip(), version)  # fmt: skip
+    return _act(request, session, services, user, application_id, {"comment": comment}, step,
+                "return_draft")  # fmt: skip
+
+
+@router.post("/cases/{application_id}/sign")
+def sign(application_id: int, request: Request, user: StaffUser, session: SessionDep,
+         services: ServicesDep, background: BackgroundTasks, comment: Text = "",
+         version: Version = None) -> Response:  # fmt: skip
+    def step() -> object:
+        return review.sign(session, services.clock, services.catalogue, user, application_id,
+                           comment.strip(), version)  # fmt: skip
+
+    return _act(request, session, services, user, application_id, {"comment": comment}, step,
+                "sign", background)  # fmt: skip
+
+
+@router.post("/cases/{application_id}/sign/return")
+def return_from_signing(application_id: int, request: Request, user: StaffUser,
+                        session: SessionDep, services: ServicesDep, comment: Text = "",
+                        version: Version = None) -> Response:  # fmt: skip
+    step = _comment_step(review.return_from_signing, session, services, user, application_id,
+                         comment.strip(), version)  # fmt: skip
+    return _act(request, session, services, user, application_id, {"comment": comment}, step,
+                "return_from_signing")  # fmt: skip
+
+
+@router.post("/cases/{application_id}/postal")
+def record_postal(application_id: int, request: Request, user: StaffUser, session: SessionDep,
+                  services: ServicesDep, courier: Text = "", waybill: Text = "",
+                  sent_on: Text = "") -> Response:  # fmt: skip
+    values = {"courier": courier, "waybill": waybill, "sent_on": sent_on}
+
+    def step() -> object:
+        body = build(PostalDispatchCreate, values)
+        return review.record_postal_dispatch(session, services.clock, user, application_id, body)
+
+    return _act(request, session, services, user, application_id, values, step, "postal")

@@ -1,0 +1,156 @@
+"""``eia demo``: one report book from submission to a mailed 批复, against a running instance."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import httpx
+from rich.console import Console
+
+from approvals.seed import DEMO_PASSWORD
+from cli.sample_pdf import minimal_pdf
+from core.settings import MailBackend, get_settings
+from mail import safe_filename_stem
+
+PROJECT = {
+    "item_code": "EIA-01",
+    "project_name": "郑州绿源精密机械年产5000台数控机床建设项目",
+    "site": "郑州经济技术开发区第九大街88号",
+    "district": "郑州经济技术开发区",
+    "industry_code": "3421",
+    "total_investment": "12000.00",
+    "env_investment": "360.00",
+    "consultant": "河南中环评价咨询有限公司",
+}
+CONDITIONS = [
+    "严格落实报告书提出的废气治理措施，颗粒物、挥发性有机物排放执行国家和河南省相关标准。",
+    "生产废水经预处理达标后排入园区污水处理厂，不得直接外排。",
+    "危险废物分类收集、规范贮存，委托有资质单位处置，执行转移联单制度。",
+]
+
+
+class DemoFailed(SystemExit):
+    pass
+
+
+def _check(response: httpx.Response) -> Any:
+    if response.status_code >= 400:
+        raise DemoFailed(
+            f"{response.request.method} {response.request.url} → "
+            f"{response.status_code}: {response.text}"
+        )
+    return response.json()
+
+
+def _login(client: httpx.Client, username: str) -> dict[str, str]:
+    token = _check(
+        client.post("/api/auth/token", data={"username": username, "password": DEMO_PASSWORD})
+    )
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+def _wait(
+    client: httpx.Client, headers: dict[str, str], case_id: int, status: str, timeout: float
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        detail = _check(client.get(f"/api/applications/{case_id}", headers=headers))
+        if detail["status"] == status:
+            return detail  # type: ignore[no-any-return]
+        if time.monotonic() > deadline:
+            raise DemoFailed(
+                f"办件未在{timeout:.0f}秒内到达“{status}”（当前 {detail['status']}）；"
+                "worker 是否在运行？"
+            )
+        time.sleep(0.5)
+
+
+def run_demo(console: Console, base_url: str, timeout: float) -> None:
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        applicant = _login(client, "qiye")
+        item = _check(client.get("/api/items/EIA-01"))
+        case = _check(
+            client.post(
+                "/api/applications",
+                json=PROJECT,
+                headers=applicant | {"Idempotency-Key": str(uuid.uuid4())},
+            )
+        )
+        case_id = case["id"]
+        for material in item["materials"]:
+            if material["required"]:
+                _check(
+                    client.put(
+                        f"/api/applications/{case_id}/materials/{material['code']}",
+                        headers=applicant,
+                        files={
+                            "file": (
+                                f"{material['name'][:40]}.pdf",
+                                minimal_pdf(material["code"]),
+                                "application/pdf",
+                            )
+                        },
+                    )
+                )
+        _check(client.post(f"/api/applications/{case_id}/submit", headers=applicant))
+        console.print(f"申请已提交：办件编号 [bold]{case['number']}[/]")
+
+        intake = _login(client, "shouli")
+        _check(client.post(f"/api/applications/{case_id}/accept", headers=intake))
+        _wait(client, intake, case_id, "drafting", timeout)
+        console.print("已受理，受理通知书已制发")
+        officer = _login(client, "chengban")
+        _check(
+            client.post(
+                f"/api/applications/{case_id}/decision",
+                headers=officer,
+                json={"outcome": "approve", "conditions": CONDITIONS},
+            )
+        )
+        _check(
+            client.post(
+                f"/api/applications/{case_id}/review/approve",
+                headers=_login(client, "kezhang"),
+                json={"comment": "同意"},
+            )
+        )
+        started = time.monotonic()
+        _check(
+            client.post(
+                f"/api/applications/{case_id}/sign",
+                headers=_login(client, "lingdao"),
+                json={"comment": "同意签发"},
+            )
+        )
+        detail = _wait(client, applicant, case_id, "approved", timeout)
+        issued_in = time.monotonic() - started
+        _check(
+            client.post(
+                f"/api/applications/{case_id}/postal",
+                headers=intake,
+                json={
+                    "courier": "中国邮政EMS",
+                    "waybill": "1190000000001",
+                    "sent_on": time.strftime("%Y-%m-%d"),
+                },
+            )
+        )
+        approval = next(d for d in detail["documents"] if d["kind"] == "approval")
+        mails = _check(client.get(f"/api/applications/{case_id}/mails", headers=intake))
+
+    mail = next(m for m in mails if approval["number"] in m["subject"])
+    settings = get_settings()
+    if settings.mail_backend is MailBackend.EML:
+        eml = settings.resolved_outbox_dir / f"{safe_filename_stem(mail['message_id'])}.eml"
+        where = f".eml 发件箱 {eml}"
+    else:
+        where = f"SMTP {settings.smtp_host}:{settings.smtp_port}"
+    console.print(f"办件编号   {case['number']}")
+    console.print(f"批复文号   {approval['number']}")
+    console.print(f"对象存储键 {approval['object_key']}（SHA-256 {approval['sha256']}）")
+    console.print(
+        f"邮件       发往 {mail['to_addr']}，{'已发送' if mail['sent_at'] else '待发送'}；{where}"
+    )
+    console.print(f"签发→制发完成 {issued_in:.1f} 秒")

@@ -1,0 +1,109 @@
+"""The ``eia`` command."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from approvals.catalogue import load_catalogue
+
+# The heavier commands import their modules on use, so `eia items` does not load Prefect.
+app = typer.Typer(help="郑州市生态环境局 环评审批工作流服务", no_args_is_help=True)
+console = Console()
+
+
+class OutputFormat(StrEnum):
+    JSON = "json"
+    TABLE = "table"
+
+
+@app.command()
+def items(fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f")) -> None:
+    """List the 53 catalogue items with their process kind and limits."""
+    catalogue = load_catalogue()
+    rows = [
+        {
+            "code": i.code,
+            "name": i.name_zh,
+            "name_en": i.name_en,
+            "category": i.category,
+            "status": i.status.value,
+            "process_kind": i.process_kind.value,
+            "statutory_days": i.statutory.days,
+            "statutory_unit": i.statutory.unit.value,
+            "promised_days": i.promised.days,
+            "promised_unit": i.promised.unit.value,
+            "version": i.version,
+        }
+        for i in catalogue.items
+    ]
+    if fmt is OutputFormat.JSON:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"事项目录（{len(rows)}项）")
+    for column in ("编码", "名称", "类型", "流程", "法定时限", "承诺时限", "状态"):
+        table.add_column(column)
+    unit = {"working": "个工作日", "calendar": "日"}
+    for r in rows:
+        table.add_row(
+            r["code"],
+            r["name"],
+            r["category"],
+            r["process_kind"],
+            "—"
+            if r["statutory_days"] is None
+            else f"{r['statutory_days']}{unit[r['statutory_unit']]}",
+            "—"
+            if r["promised_days"] is None
+            else f"{r['promised_days']}{unit[r['promised_unit']]}",
+            r["status"],
+        )
+    console.print(table)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations (the service's own database)."""
+    from cli.up import prepare_database
+
+    prepare_database(console)
+
+
+@app.command()
+def up(
+    host: str = typer.Option("127.0.0.1", help="API and pages host"),
+    port: int = typer.Option(8000, help="API and pages port"),
+    prefect_port: int = typer.Option(4200, help="local Prefect server port"),
+) -> None:
+    """Start everything on the embedded defaults: the local Prefect server and its UI, a
+    worker serving the flows, and the API with pages. Ctrl-C stops all of it."""
+    from cli.up import run_up
+
+    run_up(console, host=host, port=port, prefect_port=prefect_port)
+
+
+@app.command()
+def demo(
+    base_url: str = typer.Option("http://127.0.0.1:8000", help="a running instance (eia up)"),
+    timeout: float = typer.Option(180.0, help="seconds to wait for each automated stage"),
+) -> None:
+    """Drive one report-book application through every step against a running instance."""
+    from cli.demo import run_demo
+
+    run_demo(console, base_url.rstrip("/"), timeout)
+
+
+@app.command()
+def worker() -> None:
+    """Serve the Prefect deployments (needs PREFECT_API_URL)."""
+    from flows.serve import main
+
+    main()
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,132 @@
+"""``eia up``: the whole service on its embedded defaults, in one command."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import uvicorn
+from rich.console import Console
+
+from api.app import create_app
+from approvals.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from core.db import make_engine, session_scope
+from core.settings import PROJECT_ROOT, Settings, get_settings
+from migrations.runner import upgrade
+from models.enums import ROLE_LABELS
+from storage import build_store
+
+
+def prepare_database(console: Console, settings: Settings | None = None) -> bool:
+    """Migrate and seed; True when the demo accounts were created just now."""
+    settings = settings or get_settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    with console.status("迁移数据库 / migrating the database…"):
+        upgrade(engine)
+    with session_scope(engine) as session:
+        created = ensure_demo_accounts(session)
+        session.commit()
+    engine.dispose()
+    console.print(f"[green]✓[/] 数据库就绪 {settings.resolved_database_url}")
+    return created
+
+
+def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"进程已退出 / exited early; see {log}:\n{log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"等待超时 / not up after {timeout:.0f} s: {url}; see {log}")
+
+
+def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            args,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def run_up(console: Console, *, host: str, port: int, prefect_port: int) -> None:
+    settings = get_settings()
+    created = prepare_database(console, settings)
+    build_store(settings).check()
+    logs = settings.var_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        if "PREFECT_API_URL" not in os.environ:
+            api_url = f"http://127.0.0.1:{prefect_port}/api"
+            env |= {
+                "PREFECT_HOME": str(settings.var_dir / "prefect"),
+                "PREFECT_API_URL": api_url,
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            }
+            server = _spawn(
+                [
+                    sys.executable,
+                    "-m",
+                    "prefect",
+                    "server",
+                    "start",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(prefect_port),
+                ],
+                env,
+                logs / "prefect.log",
+            )
+            processes.append(server)
+            with console.status("启动 Prefect 服务 / starting the Prefect server…"):
+                _wait_http(f"{api_url}/health", server, 120, logs / "prefect.log")
+            console.print(f"[green]✓[/] Prefect 服务与界面 http://127.0.0.1:{prefect_port}")
+        settings = settings.model_copy(update={"prefect_api_url": env["PREFECT_API_URL"]})
+        worker_env = env | {"PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+        processes.append(
+            _spawn([sys.executable, "-m", "flows.serve"], worker_env, logs / "worker.log")
+        )
+        console.print(f"[green]✓[/] 流程执行器已启动（日志 {logs / 'worker.log'}）")
+        _print_accounts(console, created, host, port)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    finally:
+        _stop(processes)
+
+
+def _print_accounts(console: Console, created: bool, host: str, port: int) -> None:
+    console.print(
+        f"\n[bold]网上办事大厅 http://{host}:{port}[/]   接口文档 http://{host}:{port}/docs"
+    )
+    console.print(
+        "演示账号" + ("（刚刚创建）" if created else "") + f"，密码均为 [bold]{DEMO_PASSWORD}[/]："
+    )
+    for account in DEMO_ACCOUNTS:
+        console.print(f"  {account.username:<10} {ROLE_LABELS[account.role]}")
+    console.print("演示全流程：另开终端运行 [bold].venv/bin/eia demo[/]\n")

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Set up what is missing and run every check: ruff, import contracts, the whole pytest suite.
+# The tests start their own S3 (weed mini), SMTP (aiosmtpd) and Prefect servers; PostgreSQL
+# must be running on 127.0.0.1:5432 with trust auth (or EIA_TEST_PG_URL set) — else they fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh --test
+.venv/bin/ruff check .
+.venv/bin/lint-imports
+exec .venv/bin/python -m pytest "$@"
