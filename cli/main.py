@@ -66,11 +66,13 @@ def items(fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f")
 
 
 @app.command()
-def migrate() -> None:
-    """Apply the database migrations (the service's own database)."""
+def migrate(
+    demo_accounts: bool = typer.Option(False, help="also create the demo accounts"),
+) -> None:
+    """Apply the database migrations to EIA_DATABASE_URL (production: no demo accounts)."""
     from cli.up import prepare_database
 
-    prepare_database(console)
+    prepare_database(console, seed_demo=demo_accounts)
 
 
 @app.command()

@@ -22,16 +22,20 @@ from models.enums import ROLE_LABELS
 from storage import build_store
 
 
-def prepare_database(console: Console, settings: Settings | None = None) -> bool:
-    """Migrate and seed; True when the demo accounts were created just now."""
+def prepare_database(
+    console: Console, settings: Settings | None = None, *, seed_demo: bool = True
+) -> bool:
+    """Migrate (and seed the demo accounts); True when they were created just now."""
     settings = settings or get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     with console.status("迁移数据库 / migrating the database…"):
         upgrade(engine)
-    with session_scope(engine) as session:
-        created = ensure_demo_accounts(session)
-        session.commit()
+    created = False
+    if seed_demo:
+        with session_scope(engine) as session:
+            created = ensure_demo_accounts(session)
+            session.commit()
     engine.dispose()
     console.print(f"[green]✓[/] 数据库就绪 {settings.resolved_database_url}")
     return created

@@ -78,8 +78,7 @@ def unit_text(unit: DayUnit | str) -> str:
 def unavailable_reason(item: Item) -> str:
     """Why an item cannot be applied for online here ("" when it can)."""
     if item.status is not ItemStatus.ACTIVE:
-        label = ITEM_STATUS_REASONS.get(item.status, item.status.value)
-        return f"{label}：{item.status_note}" if item.status_note else label
+        return item.status_note or ITEM_STATUS_REASONS.get(item.status, item.status.value)
     return KIND_REASONS.get(item.process_kind, "")
 
 
