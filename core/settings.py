@@ -70,7 +70,6 @@ class Settings(BaseSettings):
 
     bureau_name: str = "郑州市生态环境局"
     bureau_area_code: str = "410100"
-    timezone: str = "Asia/Shanghai"
 
     @property
     def resolved_database_url(self) -> str:

@@ -147,20 +147,22 @@ async def apply(
     background: BackgroundTasks,
 ) -> Response:
     item = cases.appliable_item(services.catalogue, item_code)
-    form = await request.form()
-    values = {f: text(form, f) for f in PROJECT_FIELDS}
-    key = text(form, "idempotency_key")[:100] or str(uuid.uuid4())
-    try:
-        data = build(ApplicationCreate, values | {"item_code": item.code})
-        files = await _read_all(
-            chosen_files(form, MATERIAL_FIELD), services.settings.max_upload_bytes
-        )
-        application, created = await run_in_threadpool(
-            _create_and_submit, session, services, user, data, key, files
-        )
-    except DomainError as exc:
-        session.rollback()
-        return _render_form(request, services, item, values, key, exc.message_zh, status_for(exc))
+    async with request.form() as form:  # closes the spooled upload files at the end
+        values = {f: text(form, f) for f in PROJECT_FIELDS}
+        key = text(form, "idempotency_key")[:100] or str(uuid.uuid4())
+        try:
+            data = build(ApplicationCreate, values | {"item_code": item.code})
+            files = await _read_all(
+                chosen_files(form, MATERIAL_FIELD), services.settings.max_upload_bytes
+            )
+            application, created = await run_in_threadpool(
+                _create_and_submit, session, services, user, data, key, files
+            )
+        except DomainError as exc:
+            session.rollback()
+            return _render_form(
+                request, services, item, values, key, exc.message_zh, status_for(exc)
+            )
     if created:
         after_commit(background, services, application.id)  # type: ignore[arg-type]
     return redirect_with(
@@ -197,17 +199,17 @@ async def resubmit(
     background: BackgroundTasks,
 ) -> Response:
     """Upload the corrected materials and submit again (or submit a draft made by the API)."""
-    form = await request.form()
-    try:
-        files = await _read_all(
-            chosen_files(form, MATERIAL_FIELD), services.settings.max_upload_bytes
-        )
-        await run_in_threadpool(_resubmit, session, services, user, application_id, files)
-    except DomainError as exc:
-        session.rollback()
-        return render_case(
-            request, session, services, user, application_id,
-            error=exc.message_zh, status_code=status_for(exc),
-        )  # fmt: skip
+    async with request.form() as form:
+        try:
+            files = await _read_all(
+                chosen_files(form, MATERIAL_FIELD), services.settings.max_upload_bytes
+            )
+            await run_in_threadpool(_resubmit, session, services, user, application_id, files)
+        except DomainError as exc:
+            session.rollback()
+            return render_case(
+                request, session, services, user, application_id,
+                error=exc.message_zh, status_code=status_for(exc),
+            )  # fmt: skip
     after_commit(background, services, application_id)
     return redirect_with(f"/cases/{application_id}", "resubmitted")
