@@ -184,3 +184,15 @@ class FlowDispatch(SQLModel, table=True):
     dispatched_at: datetime | None = None
     attempts: int = 0
     last_error: str = Field(default="", max_length=2000)
+
+
+class HolidayDay(SQLModel, table=True):
+    """A day of an officially published schedule loaded by staff; overrides the packaged
+    schedule and the provisional fallback for that day."""
+
+    day: date = Field(primary_key=True)
+    is_workday: bool
+    name: str = Field(default="", max_length=40)  # e.g. 春节, 调休上班
+    source: str = Field(default="", max_length=200)  # e.g. 国办发明电〔2026〕X号
+    loaded_by: int | None = Field(default=None, foreign_key="app_user.id")
+    loaded_at: datetime

@@ -131,12 +131,14 @@ def test_second_sign_off_racing_the_first_gets_a_conflict(
     clock.advance(timedelta(hours=1))
     outcomes: list[str] = []
     lock = threading.Lock()
+    loaded = threading.Barrier(2)
 
     def sign_off(_: int) -> None:
         with Session(db) as session:
             leader = session.exec(select(User).where(User.username == "lingdao")).one()
             case = session.get(Application, case_id)
-            assert case is not None and case.status is Status.SIGNING  # both saw it unsigned
+            assert case is not None and case.status is Status.SIGNING
+            loaded.wait(timeout=30)  # both leaders have the case open, unsigned
             try:
                 review.sign(session, clock, catalogue, leader, case_id, comment="同意。")
                 session.commit()
@@ -149,7 +151,6 @@ def test_second_sign_off_racing_the_first_gets_a_conflict(
 
     _run_together(2, sign_off)
 
-    print("OUTCOMES", outcomes)
     assert sorted(outcomes)[1] == "signed"
     assert sorted(outcomes)[0] in {"ConcurrentUpdate", "InvalidTransition"}
     with Session(db) as session:
