@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -137,3 +138,9 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     if len(items) != len(paths):  # pragma: no cover - guarded above, kept as the contract
         raise CatalogueError(f"{root}: {len(paths)} files but {len(items)} items")
     return Catalogue(tuple(items))
+
+
+@lru_cache(maxsize=1)
+def shared_catalogue() -> Catalogue:
+    """The packaged catalogue, loaded once per process."""
+    return load_catalogue()

@@ -33,6 +33,7 @@ def document_mail(
         .get_template("document_issued.txt")
         .render(
             issuer=issuer,
+            addressee=addressee,
             label=label,
             document=document,
             application=application,

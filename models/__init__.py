@@ -7,10 +7,13 @@ from models.enums import (
     Outcome,
     Role,
     Status,
+    Track,
+    WarningLevel,
 )
 from models.tables import (
     Application,
     AuditEvent,
+    ClockPause,
     Decision,
     Document,
     Enterprise,
@@ -19,13 +22,16 @@ from models.tables import (
     Material,
     OutboxMail,
     PostalDispatch,
+    Reminder,
     SerialCounter,
+    StepRecord,
     User,
 )
 
 __all__ = [
     "Application",
     "AuditEvent",
+    "ClockPause",
     "Decision",
     "DispatchState",
     "Document",
@@ -38,8 +44,12 @@ __all__ = [
     "OutboxMail",
     "Outcome",
     "PostalDispatch",
+    "Reminder",
     "Role",
     "SerialCounter",
     "Status",
+    "StepRecord",
+    "Track",
     "User",
+    "WarningLevel",
 ]

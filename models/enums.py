@@ -61,6 +61,7 @@ class DocumentKind(StrEnum):
     REFUSAL_NOTICE = "refusal_notice"  # 不予受理决定书
     APPROVAL = "approval"  # 批复
     DENIAL = "denial"  # 不予批准决定书
+    SPECIAL_PROCEDURE_NOTICE = "special_procedure_notice"  # 特别程序告知书（§45 计时暂停）
 
 
 DOCUMENT_LABELS: dict[DocumentKind, str] = {
@@ -69,6 +70,7 @@ DOCUMENT_LABELS: dict[DocumentKind, str] = {
     DocumentKind.REFUSAL_NOTICE: "不予受理决定书",
     DocumentKind.APPROVAL: "批复",
     DocumentKind.DENIAL: "不予批准决定书",
+    DocumentKind.SPECIAL_PROCEDURE_NOTICE: "特别程序告知书",
 }
 
 
@@ -86,3 +88,29 @@ class Outcome(StrEnum):
 class DispatchState(StrEnum):
     PENDING = "pending"
     DISPATCHED = "dispatched"
+
+
+class WarningLevel(StrEnum):
+    NONE = "none"
+    YELLOW = "yellow"  # close to the limit, or a step or the promised limit exceeded
+    RED = "red"  # the statutory limit exceeded
+
+
+WARNING_LABELS: dict[WarningLevel, str] = {
+    WarningLevel.NONE: "正常",
+    WarningLevel.YELLOW: "黄牌预警",
+    WarningLevel.RED: "红牌超期",
+}
+
+
+class Track(StrEnum):
+    STANDARD = "standard"
+    COMMITMENT = "commitment"  # 告知承诺制
+    GREEN = "green"  # 绿色通道（特事特办）
+
+
+TRACK_LABELS: dict[Track, str] = {
+    Track.STANDARD: "一般程序",
+    Track.COMMITMENT: "告知承诺制",
+    Track.GREEN: "绿色通道",
+}

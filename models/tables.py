@@ -9,7 +9,16 @@ from typing import Any
 from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.enums import DispatchState, DocumentKind, DocumentState, Outcome, Role, Status
+from models.enums import (
+    DispatchState,
+    DocumentKind,
+    DocumentState,
+    Outcome,
+    Role,
+    Status,
+    Track,
+    WarningLevel,
+)
 from models.types import StrEnumType
 
 
@@ -65,6 +74,20 @@ class Application(SQLModel, table=True):
     accepted_on: date | None = None
     decided_on: date | None = None
     assignee_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+    # The statutory clock, cached for queues, sweeps and reports; always derivable from
+    # clock_started_on, the item's limits and the ClockPause rows (approvals.services.clock).
+    track: Track = Field(default=Track.STANDARD, sa_type=StrEnumType(Track), index=True)
+    clock_started_on: date | None = None
+    due_on: date | None = Field(default=None, index=True)
+    due_provisional: bool = False
+    warning: WarningLevel = Field(
+        default=WarningLevel.NONE, sa_type=StrEnumType(WarningLevel), index=True
+    )
+    case_officer_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    turnaround_working_days: int | None = None  # set when decided: used days, pauses excluded
+    turnaround_calendar_days: int | None = None
+    paused_working_days: int | None = None
 
 
 class Material(SQLModel, table=True):
@@ -196,3 +219,43 @@ class HolidayDay(SQLModel, table=True):
     source: str = Field(default="", max_length=200)  # e.g. 国办发明电〔2026〕X号
     loaded_by: int | None = Field(default=None, foreign_key="app_user.id")
     loaded_at: datetime
+
+
+class ClockPause(SQLModel, table=True):
+    """A stop of the statutory clock (行政许可法第45条): days in (start_on, end_on] do not count."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    reason: str = Field(max_length=40)  # one of the item's clock_stops, e.g. 专家评审
+    start_on: date
+    end_on: date | None = None  # None: still paused
+    max_days: int  # at most how long, as told to the applicant in writing
+    max_unit: str = Field(default="working", max_length=10)
+    comment: str = Field(default="", max_length=2000)
+    started_by: int | None = Field(default=None, foreign_key="app_user.id")
+    ended_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class StepRecord(SQLModel, table=True):
+    """How long a case waited in each step (from the transitions; feeds the stage report)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    status: Status = Field(sa_type=StrEnumType(Status), index=True)
+    entered_at: datetime
+    left_at: datetime | None = None
+    working_days: int | None = None
+    calendar_days: int | None = None
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id")  # who left the step
+
+
+class Reminder(SQLModel, table=True):
+    """A warning already sent: one per case, step and level, so a sweep never repeats one."""
+
+    __table_args__ = (UniqueConstraint("application_id", "step", "level", name="uq_reminder_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    step: str = Field(max_length=20)
+    level: WarningLevel = Field(sa_type=StrEnumType(WarningLevel))
+    created_at: datetime

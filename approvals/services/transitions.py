@@ -6,13 +6,15 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from approvals import audit
+from approvals.clock import local_date
 from approvals.errors import ConcurrentUpdate, InvalidInput
-from approvals.process.standard import ACTION_LABELS, Action, Transition, find_transition
+from approvals.process.standard import ACTION_LABELS, FINAL, Action, Transition, find_transition
+from approvals.schedule import shared_calendar
 from approvals.services.dispatch import ADVANCE_STANDARD, request_flow
-from models import Application, Document, DocumentKind, DocumentState, User
+from models import Application, Document, DocumentKind, DocumentState, StepRecord, User
 from models.enums import ROLE_LABELS
 
 SYSTEM_NAME = "系统（自动流程）"
@@ -53,6 +55,7 @@ def move(
             "the case was changed by someone else first; reload and retry",
         )
     session.refresh(application)
+    _record_steps(session, application, transition, at, actor)
     audit.append_event(
         session,
         at=at,
@@ -65,7 +68,35 @@ def move(
         to_status=transition.target.value,
         comment=comment.strip(),
     )
+    # CLOCK-REFRESH
     return transition
+
+
+def _record_steps(
+    session: Session,
+    application: Application,
+    transition: Transition,
+    at: datetime,
+    actor: User | None,
+) -> None:
+    """Close the step the case leaves and open the one it enters (final states have none)."""
+    calendar = shared_calendar()
+    for step in session.exec(
+        select(StepRecord).where(
+            StepRecord.application_id == application.id, col(StepRecord.left_at).is_(None)
+        )
+    ):
+        entered, left = local_date(step.entered_at), local_date(at)
+        step.left_at = at
+        step.calendar_days = (left - entered).days
+        step.working_days = calendar.working_days_between(entered, left)[0]
+        step.actor_id = actor.id if actor else None
+        session.add(step)
+    if transition.target not in FINAL:
+        session.add(
+            StepRecord(application_id=application.id, status=transition.target, entered_at=at)
+        )
+    session.flush()
 
 
 def new_verify_code() -> str:
