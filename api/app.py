@@ -23,6 +23,7 @@ from orchestration.prefect_launcher import PrefectLauncher
 from storage import ObjectStore, build_store
 
 MULTIPART_OVERHEAD = 1024 * 1024
+MAX_FILES_PER_REQUEST = 12  # the apply form carries every material of an item at once
 
 DESCRIPTION = """
 郑州市生态环境局 环评审批工作流服务的接口（OpenAPI）。
@@ -76,9 +77,10 @@ def create_app(
     async def limit_body(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        """Refuse an oversize upload from its Content-Length, before it is read at all."""
+        """Refuse an oversize body from its Content-Length, before it is read at all (each
+        file is checked against the per-file limit again when it is read)."""
         length = request.headers.get("content-length")
-        limit = settings.max_upload_bytes + MULTIPART_OVERHEAD
+        limit = settings.max_upload_bytes * MAX_FILES_PER_REQUEST + MULTIPART_OVERHEAD
         if length is not None and length.isdigit() and int(length) > limit:
             mb = settings.max_upload_bytes // (1024 * 1024)
             return error_response(

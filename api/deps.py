@@ -43,6 +43,9 @@ def get_current_user(
     if not token:
         raise NotAuthenticated("请先登录", "sign in first")
     user = user_from_token(session, services.tokens, token, services.settings.token_ttl_seconds)
+    # Detached with its columns loaded: an error page rendered after the session rolled back
+    # can still show who is signed in.
+    session.expunge(user)
     request.state.user = user
     return user
 

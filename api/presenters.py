@@ -7,12 +7,15 @@ from sqlmodel import Session, col, select
 from api.services import AppServices
 from approvals.clock import as_local, local_date
 from approvals.process.standard import HUMAN_STEP, actions_for
+from approvals.services import clock as clock_service
 from approvals.services.queries import timeline
 from models import Application, Document, Enterprise, Material, PostalDispatch, User
 from models.enums import DOCUMENT_LABELS, STATUS_LABELS, DocumentState
 from models.schemas import (
     ApplicationDetail,
     ApplicationPublic,
+    ClockPausePublic,
+    ClockPublic,
     DocumentPublic,
     MaterialPublic,
     PostalDispatchPublic,
@@ -40,6 +43,10 @@ def application_public(
                 "total_investment",
                 "env_investment",
                 "consultant",
+                "track",
+                "warning",
+                "due_on",
+                "due_provisional",
                 "created_at",
                 "submitted_at",
                 "received_on",
@@ -91,6 +98,9 @@ def application_detail(
         select(PostalDispatch).where(PostalDispatch.application_id == application.id)
     ).all()
     steps = timeline(session, application, services.calendar)
+    today = local_date(services.clock.now())
+    clock = clock_service.state_of(session, services.calendar, item, application, today)
+    pauses = clock_service.pauses_of(session, application.id)  # type: ignore[arg-type]
     start = application.received_on
     end = application.decided_on or local_date(services.clock.now())
     working, _ = services.calendar.working_days_between(start, end) if start else (0, False)
@@ -120,4 +130,12 @@ def application_detail(
         statutory_days=item.statutory.days,
         statutory_unit=item.statutory.unit.value,
         promised_days=item.promised.days,
+        clock=_clock_public(clock),
+        pauses=[ClockPausePublic.model_validate(p, from_attributes=True) for p in pauses],
     )
+
+
+def _clock_public(state: clock_service.ClockState) -> ClockPublic:
+    data = {k: v for k, v in state.__dict__.items() if k != "step"}
+    data["unit"] = state.unit.value
+    return ClockPublic(**data)

@@ -52,6 +52,7 @@ class DocumentTemplate(StrEnum):
     REFUSAL_NOTICE = "refusal_notice"  # 不予受理决定书
     APPROVAL = "approval"  # 批复
     DENIAL = "denial"  # 不予批准决定书
+    SPECIAL_PROCEDURE_NOTICE = "special_procedure_notice"  # 特别程序告知书（§45）
 
 
 class DocumentRenderError(RuntimeError):

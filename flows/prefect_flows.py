@@ -12,7 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from approvals.clock import to_utc
 from approvals.services import dispatch
 from core.db import session_scope
-from flows import steps, sweeps
+from flows import deadlines, steps, sweeps
 from flows.runtime import runtime
 from flows.standard import advance_case
 from orchestration.prefect_launcher import PrefectLauncher
@@ -76,3 +76,16 @@ def sweep_outbox(stale_after_seconds: int = 60) -> dict[str, int]:
         advance_case(application_id, _run_as_task)
     sent = _TASKS[steps.relay_mail]()
     return {"relaunched": relaunched, "advanced": len(stuck), "mailed": sent}
+
+
+@flow(name="sweep-deadlines")
+def sweep_deadlines() -> dict[str, int]:
+    """Deemed acceptance (§32), due dates and warnings of every open case, reminders to the
+    assignees (due soon) and their section chiefs (overdue), then the mail. Idempotent."""
+    rt = runtime()
+    launcher = PrefectLauncher(rt.settings.prefect_deployment_prefix, rt.settings.prefect_api_url)
+    deemed = deadlines.deem_overdue_intakes(rt, launcher)
+    counts = deadlines.refresh_warnings(rt)
+    reminders = deadlines.queue_reminders(rt)
+    mailed = _TASKS[steps.relay_mail]()
+    return {"deemed": deemed, **counts, "reminders": reminders, "mailed": mailed}

@@ -9,9 +9,10 @@ from __future__ import annotations
 from prefect import serve
 
 from core.settings import get_settings
-from flows.prefect_flows import advance_standard_review, sweep_outbox
+from flows.prefect_flows import advance_standard_review, sweep_deadlines, sweep_outbox
 
 SWEEP_INTERVAL_SECONDS = 60
+DEADLINE_SWEEP_SECONDS = 15 * 60
 
 
 def deployments(prefix: str = "") -> list:  # type: ignore[type-arg]
@@ -24,6 +25,11 @@ def deployments(prefix: str = "") -> list:  # type: ignore[type-arg]
             name=f"{prefix}sweep-outbox",
             interval=SWEEP_INTERVAL_SECONDS,
             description="补发未派发的流程、卡在自动环节的办件与未发送的邮件",
+        ),
+        sweep_deadlines.to_deployment(
+            name=f"{prefix}sweep-deadlines",
+            interval=DEADLINE_SWEEP_SECONDS,
+            description="电子监察：逾期视为受理、时限预警、催办提醒",
         ),
     ]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from models.enums import DocumentKind, DocumentState, Outcome, Role, Status
+from models.enums import DocumentKind, DocumentState, Outcome, Role, Status, Track, WarningLevel
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -74,6 +74,13 @@ class Comment(Strict):
     comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
 
 
+class ClockPauseCreate(Strict):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    max_days: int = Field(ge=1, le=250, description="最长所需时间（告知申请人）")
+    unit: Literal["working", "calendar"] = "working"
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
 class PostalDispatchCreate(Strict):
     courier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     waybill: Annotated[
@@ -125,6 +132,36 @@ class PostalDispatchPublic(BaseModel):
     sent_on: date
 
 
+class ClockPausePublic(BaseModel):
+    reason: str
+    start_on: date
+    end_on: date | None
+    max_days: int
+    max_unit: str
+    comment: str
+
+
+class ClockPublic(BaseModel):
+    """The statutory clock as of today (or the decision day)."""
+
+    started_on: date | None
+    limit: int | None
+    unit: str
+    used: int
+    remaining: int | None
+    due_on: date | None
+    promised_limit: int | None
+    promised_used: int
+    promised_due_on: date | None
+    paused: bool
+    pause_reason: str | None
+    paused_days: int
+    step_used: int | None
+    step_budget: int | None
+    provisional: bool
+    warning: WarningLevel
+
+
 class ApplicationPublic(BaseModel):
     id: int
     number: str
@@ -148,6 +185,10 @@ class ApplicationPublic(BaseModel):
     decided_on: date | None
     next_role: Role | None
     actions: list[str]
+    track: Track
+    warning: WarningLevel
+    due_on: date | None
+    due_provisional: bool
 
 
 class ApplicationDetail(ApplicationPublic):
@@ -160,6 +201,8 @@ class ApplicationDetail(ApplicationPublic):
     statutory_days: int | None
     statutory_unit: str
     promised_days: int | None
+    clock: ClockPublic
+    pauses: list[ClockPausePublic]
 
 
 class MailPublic(BaseModel):

@@ -9,11 +9,14 @@ from fastapi import APIRouter, BackgroundTasks, Header
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
 from api.presenters import application_public
-from approvals.services import cases, outbox, review
+from approvals.catalogue import DayUnit
+from approvals.services import cases, outbox, pauses, review
 from approvals.services.queries import get_application_for, queue_for
 from models import Role
 from models.schemas import (
     ApplicationPublic,
+    ClockPauseCreate,
+    ClockPausePublic,
     Comment,
     CorrectionRequest,
     DecisionDraft,
@@ -195,3 +198,47 @@ def case_mails(application_id: int, user: CurrentUser, session: SessionDep) -> l
         MailPublic.model_validate(m, from_attributes=True)
         for m in outbox.mails_of(session, application.id)
     ]  # type: ignore[arg-type]
+
+
+@router.post(
+    "/applications/{application_id}/clock/pause", response_model=ClockPausePublic, status_code=201
+)
+def pause_clock(
+    application_id: int,
+    body: ClockPauseCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+) -> ClockPausePublic:
+    """暂停计时（行政许可法第45条）: issues the 特别程序告知书 to the applicant."""
+    pause = pauses.pause_clock(
+        session,
+        services.clock,
+        services.catalogue,
+        user,
+        application_id,
+        reason=body.reason,
+        max_days=body.max_days,
+        unit=DayUnit(body.unit),
+        comment=body.comment,
+    )
+    session.commit()
+    after_commit(background, services, application_id)
+    return ClockPausePublic.model_validate(pause, from_attributes=True)
+
+
+@router.post("/applications/{application_id}/clock/resume", response_model=ClockPausePublic)
+def resume_clock(
+    application_id: int,
+    body: Comment,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> ClockPausePublic:
+    """恢复计时: the day the pause ends does not count, the next day does."""
+    pause = pauses.resume_clock(
+        session, services.clock, services.catalogue, user, application_id, body.comment
+    )
+    session.commit()
+    return ClockPausePublic.model_validate(pause, from_attributes=True)

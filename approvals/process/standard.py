@@ -20,6 +20,7 @@ class Action(StrEnum):
     ACCEPT = "accept"
     REQUEST_CORRECTION = "request_correction"
     REFUSE = "refuse"
+    DEEMED_ACCEPT = "deemed_accept"  # system: intake missed its 5 working days (§32)
     START_DRAFTING = "start_drafting"  # system, after the acceptance notice is issued
     DRAFT = "draft"
     RETURN_DRAFT = "return_draft"
@@ -36,6 +37,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ACCEPT: "受理",
     Action.REQUEST_CORRECTION: "一次性告知补正",
     Action.REFUSE: "不予受理",
+    Action.DEEMED_ACCEPT: "逾期未告知补正，依法视为受理",
     Action.START_DRAFTING: "受理通知书已送达，转承办",
     Action.DRAFT: "承办人拟办",
     Action.RETURN_DRAFT: "审核退回",
@@ -81,6 +83,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.INTAKE_OFFICER,
         DocumentKind.REFUSAL_NOTICE,
         needs_comment=True,
+    ),
+    Transition(
+        Action.DEEMED_ACCEPT,
+        Status.SUBMITTED,
+        Status.ACCEPTED,
+        None,
+        DocumentKind.ACCEPTANCE_NOTICE,
     ),
     Transition(Action.START_DRAFTING, Status.ACCEPTED, Status.DRAFTING, None),
     Transition(Action.DRAFT, Status.DRAFTING, Status.REVIEWING, Role.CASE_OFFICER),

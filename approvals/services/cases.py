@@ -205,9 +205,8 @@ def accept(
 ) -> Application:
     application = get_application_for(session, actor, application_id)
     now = clock.now()
+    application.accepted_on = application.clock_started_on = local_date(now)
     move(session, to_utc(now), application, Action.ACCEPT, actor, "", expected_version)
-    application.accepted_on = local_date(now)
-    session.add(application)
     item = catalogue.get(application.item_code)
     received = [
         m.filename
@@ -273,9 +272,8 @@ def refuse(
 ) -> Application:
     application = get_application_for(session, actor, application_id)
     now = clock.now()
-    move(session, to_utc(now), application, Action.REFUSE, actor, request.reasons, expected_version)
     application.decided_on = local_date(now)
-    session.add(application)
+    move(session, to_utc(now), application, Action.REFUSE, actor, request.reasons, expected_version)
     queue_document(
         session,
         to_utc(now),

@@ -6,7 +6,7 @@ issued again, a mail has a stable message id, and the automated state moves on o
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -128,6 +128,21 @@ def document_context(
             "limit_unit": item.statutory.unit.value,
             "promised_days": item.promised.days,
             "clock_stops": payload.get("clock_stops", []),
+            "deemed": bool(payload.get("deemed", False)),
+            "contact": contact,
+        }
+    elif document.kind is DocumentKind.SPECIAL_PROCEDURE_NOTICE:
+        context |= {
+            "reason": payload["reason"],
+            "start_on": date.fromisoformat(payload["start_on"]),
+            "max_days": payload["max_days"],
+            "max_unit": payload["max_unit"],
+            "expected_end": date.fromisoformat(payload["expected_end"])
+            if payload.get("expected_end")
+            else None,
+            "comment": payload.get("comment", ""),
+            "statutory_days": item.statutory.days or 0,
+            "limit_unit": item.statutory.unit.value,
             "contact": contact,
         }
     elif document.kind is DocumentKind.CORRECTION_NOTICE:
@@ -215,10 +230,8 @@ def finish_automated_stage(session: Session, clock: Clock, application_id: int) 
         ).one()
         approved = decision.outcome is Outcome.APPROVE
         action = Action.FINISH_APPROVAL if approved else Action.FINISH_DENIAL
+        application.decided_on = local_date(now)  # before the move: it records the turnaround
         move(session, to_utc(now), application, action, None)
-        application.decided_on = local_date(now)
-        session.add(application)
-        session.flush()
     return application.status
 
 

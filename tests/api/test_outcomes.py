@@ -162,6 +162,9 @@ def test_a_refusal_issues_its_decision_and_the_original_can_then_be_posted(
     assert [
         p["field"] for p in expect_error(spaced, 422, "invalid_input")["details"]["problems"]
     ] == ["waybill"]
+    leader = headers_for(client, "lingdao")
+    by_leader = client.post(f"/api/applications/{case_id}/postal", json=postal, headers=leader)
+    expect_error(by_leader, 403, "permission_denied")
     assert row_count(runtime.engine, PostalDispatch) == 0
 
     recorded = client.post(f"/api/applications/{case_id}/postal", json=postal, headers=intake)
@@ -172,21 +175,6 @@ def test_a_refusal_issues_its_decision_and_the_original_can_then_be_posted(
     assert detail["timeline"][-1]["action"] == "postal_dispatch"
     with Session(runtime.engine) as session:
         assert session.exec(select(PostalDispatch.waybill)).one() == "1180123456789"
-
-
-def test_the_leader_cannot_record_a_postal_dispatch(client: TestClient, runtime: Runtime) -> None:
-    case_id = create_submitted(client, headers_for(client, "qiye"))["id"]
-    client.post(
-        f"/api/applications/{case_id}/refuse",
-        json={"reasons": "不属于本机关职权范围。"},
-        headers=headers_for(client, "shouli"),
-    )
-    postal = {"courier": "顺丰速运", "waybill": "SF1234567890", "sent_on": "2026-11-23"}
-    response = client.post(
-        f"/api/applications/{case_id}/postal", json=postal, headers=headers_for(client, "lingdao")
-    )
-    expect_error(response, 403, "permission_denied")
-    assert row_count(runtime.engine, PostalDispatch) == 0
 
 
 def test_a_signed_denial_issues_a_numbered_decision_and_closes_the_case(

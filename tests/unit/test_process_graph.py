@@ -34,6 +34,8 @@ EXPECTED = {
         False,
     ),
     (A.REFUSE, S.SUBMITTED, S.NOT_ACCEPTED, R.INTAKE_OFFICER, DocumentKind.REFUSAL_NOTICE, True),
+    # 行政许可法第32条: intake silent for five working days → deemed accepted (by the flow).
+    (A.DEEMED_ACCEPT, S.SUBMITTED, S.ACCEPTED, None, DocumentKind.ACCEPTANCE_NOTICE, False),
     (A.START_DRAFTING, S.ACCEPTED, S.DRAFTING, None, None, False),
     (A.DRAFT, S.DRAFTING, S.REVIEWING, R.CASE_OFFICER, None, False),
     (A.RETURN_DRAFT, S.REVIEWING, S.DRAFTING, R.SECTION_CHIEF, None, True),
@@ -102,11 +104,15 @@ def test_automated_final_and_human_states_partition_the_statuses() -> None:
     assert human | AUTOMATED | FINAL == set(Status)
 
 
-def test_the_next_role_of_a_human_state_is_the_role_of_every_step_out_of_it() -> None:
+def test_the_next_role_of_a_human_state_is_the_only_person_who_can_move_it() -> None:
     for status, role in HUMAN_STEP.items():
-        out = [t for t in TRANSITIONS if t.source is status]
-        assert out, f"{status} has no way out"
-        assert {t.role for t in out} == {role}
+        people = {t.role for t in TRANSITIONS if t.source is status and t.role is not None}
+        assert people == {role}, status
+
+
+def test_a_human_state_leaves_by_itself_only_on_the_intake_deadline() -> None:
+    timed = [(t.source, t.action) for t in SYSTEM_TRANSITIONS if t.source in HUMAN_STEP]
+    assert timed == [(S.SUBMITTED, A.DEEMED_ACCEPT)]
 
 
 def test_automated_states_are_left_only_by_the_system_and_final_states_not_at_all() -> None:

@@ -1,0 +1,220 @@
+"""What the deadline sweep decides: deemed acceptance (§32), warning levels, reminders.
+
+Each function works in the caller's transaction and is idempotent: a case already accepted is
+not deemed again, a warning already at its level is not rewritten, a reminder already sent
+(Reminder row, unique per case, step and level) is not sent again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from approvals.calendar import WorkingCalendar
+from approvals.catalogue import Catalogue, DayUnit
+from approvals.clock import Clock, as_local, local_date, to_utc
+from approvals.process.standard import FINAL, HUMAN_STEP, Action
+from approvals.services.clock import compute_state
+from approvals.services.transitions import move, queue_document
+from models import (
+    Application,
+    ClockPause,
+    DocumentKind,
+    OutboxMail,
+    Reminder,
+    Role,
+    Status,
+    StepRecord,
+    User,
+    WarningLevel,
+)
+from models.enums import STATUS_LABELS, WARNING_LABELS
+
+INTAKE_DAYS = 5  # 行政许可法第32条
+ACCEPTANCE_SERIES = "郑环受"
+
+
+def intake_deadline(calendar: WorkingCalendar, received_on: date) -> date:
+    return calendar.due(received_on, INTAKE_DAYS, DayUnit.WORKING).day
+
+
+def deemed_acceptance_due(session: Session, calendar: WorkingCalendar, today: date) -> list[int]:
+    """Cases still awaiting intake after the fifth working day from receipt."""
+    rows = session.exec(
+        select(Application.id, Application.received_on).where(
+            Application.status == Status.SUBMITTED, col(Application.received_on).is_not(None)
+        )
+    ).all()
+    return [i for i, received in rows if received and intake_deadline(calendar, received) < today]
+
+
+def deem_accepted(
+    session: Session,
+    clock: Clock,
+    calendar: WorkingCalendar,
+    catalogue: Catalogue,
+    application_id: int,
+) -> bool:
+    """Accept as of the receipt date, with an audit event and a 受理通知书 saying so."""
+    application = session.get(Application, application_id)
+    today = local_date(clock.now())
+    if (
+        application is None
+        or application.status is not Status.SUBMITTED
+        or application.received_on is None
+        or intake_deadline(calendar, application.received_on) >= today
+    ):
+        return False
+    now = clock.now()
+    received = application.received_on
+    application.accepted_on = application.clock_started_on = received
+    session.add(application)
+    move(
+        session,
+        to_utc(now),
+        application,
+        Action.DEEMED_ACCEPT,
+        None,
+        f"收到申请后{INTAKE_DAYS}个工作日内未告知补正，自{received.isoformat()}起视为受理",
+    )
+    item = catalogue.get(application.item_code)
+    queue_document(
+        session,
+        to_utc(now),
+        application,
+        DocumentKind.ACCEPTANCE_NOTICE,
+        ACCEPTANCE_SERIES,
+        now.year,
+        {"materials": [], "clock_stops": list(item.clock_stops), "deemed": True},
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class SweepCounts:
+    checked: int
+    changed: int
+
+
+def refresh_warnings(
+    session: Session,
+    calendar: WorkingCalendar,
+    catalogue: Catalogue,
+    today: date,
+    batch: int = 5000,
+) -> SweepCounts:
+    """Recompute due date and warning of every open case; write only what changed."""
+    open_statuses = [s for s in Status if s not in FINAL and s is not Status.DRAFT]
+    checked = changed = 0
+    last_id = 0
+    while True:
+        cases = session.exec(
+            select(Application)
+            .where(col(Application.status).in_(open_statuses), col(Application.id) > last_id)
+            .order_by(col(Application.id))
+            .limit(batch)
+        ).all()
+        if not cases:
+            break
+        ids = [c.id for c in cases]
+        pauses: dict[int, list[ClockPause]] = {}
+        for p in session.exec(select(ClockPause).where(col(ClockPause.application_id).in_(ids))):
+            pauses.setdefault(p.application_id, []).append(p)
+        entered = dict(
+            session.exec(
+                select(StepRecord.application_id, StepRecord.entered_at).where(
+                    col(StepRecord.application_id).in_(ids), col(StepRecord.left_at).is_(None)
+                )
+            ).all()
+        )
+        updates = []
+        for case in cases:
+            item = catalogue.get(case.item_code)
+            step_on = local_date(entered[case.id]) if case.id in entered else None
+            state = compute_state(calendar, item, case, pauses.get(case.id, []), step_on, today)  # type: ignore[arg-type]
+            if (state.due_on, state.warning, state.provisional) != (
+                case.due_on,
+                case.warning,
+                case.due_provisional,
+            ):
+                updates.append(
+                    {
+                        "i": case.id,
+                        "due_on": state.due_on,
+                        "warning": state.warning,
+                        "due_provisional": state.provisional,
+                    }
+                )
+        for u in updates:
+            session.execute(
+                update(Application).where(Application.id == u.pop("i")).values(**u)  # type: ignore[arg-type]
+            )
+        checked += len(cases)
+        changed += len(updates)
+        last_id = ids[-1]  # type: ignore[assignment]
+        session.expunge_all()
+    session.flush()
+    return SweepCounts(checked, changed)
+
+
+def queue_reminders(session: Session, clock: Clock) -> int:
+    """Mail the assignees of every yellow or red case once per step and level; red cases
+    (overdue) also go to the section chiefs. Returns how many reminders were queued."""
+    now = clock.now()
+    staff = session.exec(select(User).where(User.is_active == True)).all()  # noqa: E712
+    by_role: dict[Role, list[User]] = {}
+    for user in staff:
+        by_role.setdefault(user.role, []).append(user)
+    sent = session.exec(select(Reminder.application_id, Reminder.step, Reminder.level)).all()
+    done = {(a, s, WarningLevel(level)) for a, s, level in sent}
+    queued = 0
+    cases = session.exec(
+        select(Application).where(
+            col(Application.warning).in_([WarningLevel.YELLOW, WarningLevel.RED])
+        )
+    ).all()
+    for case in cases:
+        if case.status in FINAL or (case.id, case.status.value, case.warning) in done:
+            continue
+        role = HUMAN_STEP.get(case.status)
+        recipients = list(by_role.get(role, [])) if role and role is not Role.APPLICANT else []
+        if case.warning is WarningLevel.RED:
+            recipients += by_role.get(Role.SECTION_CHIEF, [])
+        session.add(
+            Reminder(
+                application_id=case.id,
+                step=case.status.value,  # type: ignore[arg-type]
+                level=case.warning,
+                created_at=to_utc(now),
+            )
+        )
+        for user in {u.id: u for u in recipients}.values():
+            session.add(_reminder_mail(case, user, now))
+        queued += 1
+    session.flush()
+    return queued
+
+
+def _reminder_mail(case: Application, user: User, now) -> OutboxMail:  # type: ignore[no-untyped-def]
+    level = WARNING_LABELS[case.warning]
+    stamp = f"{as_local(to_utc(now)):%Y-%m-%d %H:%M}"
+    due = (
+        f"{case.due_on.isoformat()}{'（暂定）' if case.due_provisional else ''}"
+        if case.due_on
+        else "—"
+    )
+    return OutboxMail(
+        message_id=f"<reminder-{case.id}-{case.status.value}-{case.warning.value}-{user.id}@eia.local>",
+        application_id=case.id,
+        to_addr=user.email,
+        subject=f"【{level}】办件{case.number}（{case.project_name}）",
+        body=(
+            f"{user.display_name}：\n\n办件 {case.number}“{case.project_name}”当前环节为"
+            f"“{STATUS_LABELS[case.status]}”，时限状态：{level}，法定期限届满日：{due}。\n"
+            f"请及时办理。\n\n本邮件由电子监察系统自动发送（{stamp}）。\n"
+        ),
+        created_at=to_utc(now),
+    )

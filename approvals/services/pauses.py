@@ -1,0 +1,156 @@
+"""Stopping and restarting the statutory clock (行政许可法第45条), with the written notice."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from approvals import audit
+from approvals.catalogue import Catalogue, DayUnit
+from approvals.clock import Clock, local_date, to_utc
+from approvals.errors import InvalidInput, InvalidTransition, PermissionDenied
+from approvals.schedule import shared_calendar
+from approvals.services.clock import pauses_of, refresh_cached
+from approvals.services.queries import get_application_for
+from approvals.services.transitions import queue_document
+from models import Application, ClockPause, DocumentKind, Role, Status, User
+from models.enums import ROLE_LABELS
+
+NOTICE_SERIES = "郑环告"
+PAUSABLE = frozenset({Status.DRAFTING, Status.REVIEWING})
+MAX_PAUSE_DAYS = 250
+
+
+def _check_officer(actor: User) -> None:
+    if actor.role not in (Role.CASE_OFFICER, Role.SECTION_CHIEF):
+        raise PermissionDenied(
+            "只有承办人或科室负责人可以暂停或恢复计时",
+            "only a case officer or section chief pauses the clock",
+        )
+
+
+def pause_clock(
+    session: Session,
+    clock: Clock,
+    catalogue: Catalogue,
+    actor: User,
+    application_id: int,
+    *,
+    reason: str,
+    max_days: int,
+    unit: DayUnit = DayUnit.WORKING,
+    comment: str = "",
+) -> ClockPause:
+    """Stop the clock from today for ``reason`` (one of the item's clock stops), and queue the
+    特别程序告知书 telling the applicant what stops, why, and for how long at most."""
+    _check_officer(actor)
+    application = get_application_for(session, actor, application_id)
+    item = catalogue.get(application.item_code)
+    if application.status not in PAUSABLE or application.clock_started_on is None:
+        raise InvalidTransition(
+            "只有受理后审查中的办件可以暂停计时",
+            "only an accepted case under review can pause its clock",
+        )
+    if reason not in item.clock_stops:
+        raise InvalidInput(
+            f"“{reason}”不是本事项依法不计入时限的程序",
+            f"{reason!r} is not a clock stop of item {item.code}",
+            allowed=list(item.clock_stops),
+        )
+    if not 1 <= max_days <= MAX_PAUSE_DAYS:
+        raise InvalidInput(f"暂停时长应为1至{MAX_PAUSE_DAYS}日", "max_days out of range")
+    rows = pauses_of(session, application_id)
+    if any(r.end_on is None for r in rows):
+        raise InvalidTransition("计时已处于暂停状态", "the clock is already paused")
+    now = clock.now()
+    today = local_date(now)
+    if rows and rows[-1].end_on is not None and rows[-1].end_on > today:
+        raise InvalidInput("暂停不能与已有暂停重叠", "pauses may not overlap")
+    pause = ClockPause(
+        application_id=application_id,
+        reason=reason,
+        start_on=today,
+        max_days=max_days,
+        max_unit=unit.value,
+        comment=comment.strip(),
+        started_by=actor.id,
+    )
+    session.add(pause)
+    session.flush()
+    expected = shared_calendar().due(today, max_days, unit).day
+    queue_document(
+        session,
+        to_utc(now),
+        application,
+        DocumentKind.SPECIAL_PROCEDURE_NOTICE,
+        NOTICE_SERIES,
+        now.year,
+        {
+            "reason": reason,
+            "start_on": today.isoformat(),
+            "max_days": max_days,
+            "max_unit": unit.value,
+            "expected_end": expected.isoformat(),
+            "comment": comment.strip(),
+        },
+    )
+    _audit(
+        session,
+        now,
+        application,
+        actor,
+        "clock_pause",
+        f"{reason}，最长{max_days}{'个工作日' if unit is DayUnit.WORKING else '日'}",
+    )
+    refresh_cached(session, shared_calendar(), item, application, today)
+    return pause
+
+
+def resume_clock(
+    session: Session,
+    clock: Clock,
+    catalogue: Catalogue,
+    actor: User,
+    application_id: int,
+    comment: str = "",
+) -> ClockPause:
+    """Restart the clock: the day the pause ends does not count, the next day does."""
+    _check_officer(actor)
+    application = get_application_for(session, actor, application_id)
+    open_pause = next((r for r in pauses_of(session, application_id) if r.end_on is None), None)
+    if open_pause is None:
+        raise InvalidTransition("计时未暂停", "the clock is not paused")
+    now = clock.now()
+    open_pause.end_on, open_pause.ended_by = local_date(now), actor.id
+    session.add(open_pause)
+    session.flush()
+    _audit(
+        session,
+        now,
+        application,
+        actor,
+        "clock_resume",
+        comment.strip() or f"{open_pause.reason}结束，恢复计时",
+    )
+    item = catalogue.get(application.item_code)
+    refresh_cached(session, shared_calendar(), item, application, local_date(now))
+    return open_pause
+
+
+def _audit(
+    session: Session,
+    now,
+    application: Application,
+    actor: User,
+    action: str,  # type: ignore[no-untyped-def]
+    comment: str,
+) -> None:
+    audit.append_event(
+        session,
+        at=to_utc(now),
+        application_id=application.id,
+        actor_id=actor.id,
+        actor_name=actor.display_name,
+        actor_role=ROLE_LABELS[actor.role],
+        action=action,
+        comment=comment,
+    )

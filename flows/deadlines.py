@@ -1,0 +1,44 @@
+"""The deadline sweep's steps: deemed acceptance, warnings, reminders. Each step commits its
+own work; running the sweep twice changes and sends nothing twice."""
+
+from __future__ import annotations
+
+from approvals.clock import local_date, to_utc
+from approvals.ports import FlowLauncher
+from approvals.schedule import shared_calendar
+from approvals.services import deadlines, dispatch
+from core.db import session_scope
+from flows.runtime import Runtime
+
+
+def deem_overdue_intakes(rt: Runtime, launcher: FlowLauncher) -> int:
+    """Deem accepted every case whose intake missed its 5 working days; launch its flow."""
+    calendar = shared_calendar()
+    with session_scope(rt.engine) as session:
+        ids = deadlines.deemed_acceptance_due(session, calendar, local_date(rt.clock.now()))
+    deemed = 0
+    for application_id in ids:
+        with session_scope(rt.engine) as session:
+            if deadlines.deem_accepted(session, rt.clock, calendar, rt.catalogue, application_id):
+                deemed += 1
+            session.commit()
+            for dispatch_id in dispatch.pending_for_application(session, application_id):
+                dispatch.launch(session, launcher, to_utc(rt.clock.now()), dispatch_id)
+                session.commit()
+    return deemed
+
+
+def refresh_warnings(rt: Runtime) -> dict[str, int]:
+    with session_scope(rt.engine) as session:
+        counts = deadlines.refresh_warnings(
+            session, shared_calendar(), rt.catalogue, local_date(rt.clock.now())
+        )
+        session.commit()
+    return {"checked": counts.checked, "changed": counts.changed}
+
+
+def queue_reminders(rt: Runtime) -> int:
+    with session_scope(rt.engine) as session:
+        queued = deadlines.queue_reminders(session, rt.clock)
+        session.commit()
+    return queued
