@@ -75,11 +75,19 @@ def append_event(
     return event
 
 
+def verify_chain(session: Session) -> tuple[int, AuditEvent | None]:
+    """(events checked, the first event whose hash or link does not match — None when the
+    chain is intact). Streams the log in id order."""
+    prev, checked = GENESIS, 0
+    query = select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=2000)
+    for event in session.exec(query):
+        checked += 1
+        if event.prev_hash != prev or event.hash != event_hash(event):
+            return checked, event
+        prev = event.hash
+    return checked, None
+
+
 def first_broken_event(session: Session) -> AuditEvent | None:
     """The first event whose hash or link does not match, or None when the chain is intact."""
-    prev = GENESIS
-    for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))):
-        if event.prev_hash != prev or event.hash != event_hash(event):
-            return event
-        prev = event.hash
-    return None
+    return verify_chain(session)[1]
