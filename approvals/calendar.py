@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 import chinese_calendar
 
+from approvals.clock import SHANGHAI
 from approvals.errors import InvalidInput
 
 if TYPE_CHECKING:  # the enum lives with the catalogue schema; only its string values are needed
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # the enum lives with the catalogue schema; only its string v
 
 __all__ = [
     "FIRST_DAY",
+    "FIXED_HOLIDAYS",
     "LAST_DAY",
     "OFFICIAL_YEARS",
     "Count",
@@ -52,6 +54,7 @@ __all__ = [
     "Pause",
     "WorkingCalendar",
     "calendar_days_between",
+    "fallback_is_workday",
     "parse_day",
     "parse_pause",
     "validate_pauses",
@@ -259,8 +262,6 @@ def _as_day(value: date) -> date:
     """A date; an aware datetime is taken in Asia/Shanghai, a naive one as it stands."""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            from approvals.clock import SHANGHAI
-
             value = value.astimezone(SHANGHAI)
         return value.date()
     return value

@@ -237,8 +237,8 @@ def load_schedule(
     return len(rows)
 
 
-def overrides(session: Session) -> dict[date, bool]:
-    """Every staff-loaded day: day → is a working day."""
+def loaded_days(session: Session) -> dict[date, bool]:
+    """The stored rows as they are: day → is a working day."""
     rows = session.exec(select(HolidayDay.day, HolidayDay.is_workday)).all()
     return {day: bool(working) for day, working in rows}
 
@@ -255,5 +255,11 @@ def complete_overrides(listed: Mapping[date, bool]) -> dict[date, bool]:
     return result
 
 
+def overrides(session: Session) -> dict[date, bool]:
+    """What ``WorkingCalendar(overrides=...)`` needs: every loaded day, and every day of a loaded
+    year the packaged schedule does not cover (see ``complete_overrides``)."""
+    return complete_overrides(loaded_days(session))
+
+
 def calendar_from_db(session: Session) -> WorkingCalendar:
-    return WorkingCalendar(complete_overrides(overrides(session)))
+    return WorkingCalendar(overrides(session))

@@ -14,8 +14,16 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import ServicesDep, SessionDep
 from api.dispatching import after_commit
 from api.errors import status_for
-from api.pages.case import MATERIAL_FIELD, render_case
-from api.pages.display import STATUS_TONES, flash_of, limit_text, redirect_with, unavailable_reason
+from api.pages.case import MATERIAL_FIELD, paused_ids, render_case
+from api.pages.display import (
+    PROVISIONAL_NOTE,
+    STATUS_TONES,
+    flash_of,
+    limit_text,
+    redirect_with,
+    simple_clock_status,
+    unavailable_reason,
+)
 from api.pages.forms import build, chosen_files, text
 from api.pages.security import ApplicantUser
 from api.presenters import application_public
@@ -174,9 +182,21 @@ async def apply(
 def my_cases(
     request: Request, user: ApplicantUser, session: SessionDep, services: ServicesDep
 ) -> HTMLResponse:
-    rows = [application_public(session, services, a, user) for a in applications_of(session, user)]
+    mine = applications_of(session, user)
+    paused = paused_ids(session, [a.id for a in mine if a.id is not None])
+    rows = []
+    for application in mine:
+        case = application_public(session, services, application, user)
+        rows.append({"case": case, "clock": simple_clock_status(case, application.id in paused)})
     return render_page(
-        request, "my.html", {"rows": rows, "tones": STATUS_TONES, "flash": flash_of(request)}
+        request,
+        "my.html",
+        {
+            "rows": rows,
+            "tones": STATUS_TONES,
+            "provisional_note": PROVISIONAL_NOTE,
+            "flash": flash_of(request),
+        },
     )
 
 

@@ -11,21 +11,26 @@ from sqlmodel import Session, col, select
 
 from api.deps import ServicesDep, SessionDep
 from api.pages.display import (
+    PROVISIONAL_NOTE,
     STATUS_TONES,
     TIMELINE_ACTIONS,
     TIMELINE_ROLES,
     clock_view,
     flash_of,
+    pause_form_shown,
+    unit_text,
 )
 from api.pages.security import PageUser
 from api.presenters import application_detail
 from api.services import AppServices
 from api.templating import render_page
+from approvals.catalogue import DayUnit
 from approvals.clock import local_date
 from approvals.process.standard import FINAL
+from approvals.services.pauses import MAX_PAUSE_DAYS
 from approvals.services.queries import get_application_for
 from approvals.services.review import POSTAL_ROLES, find_decision
-from models import Application, Document, DocumentKind, Role, User
+from models import Application, ClockPause, Document, DocumentKind, Role, User
 from models.enums import Outcome
 
 router = APIRouter()
@@ -52,6 +57,18 @@ def correction_list(session: Session, application: Application) -> list[dict[str
     ]
 
 
+def paused_ids(session: Session, ids: list[int]) -> set[int]:
+    """The cases among ``ids`` whose statutory clock is stopped right now."""
+    if not ids:
+        return set()
+    rows = session.exec(
+        select(ClockPause.application_id).where(
+            col(ClockPause.application_id).in_(ids), col(ClockPause.end_on).is_(None)
+        )
+    ).all()
+    return set(rows)
+
+
 def case_context(
     session: Session, services: AppServices, user: User, application: Application
 ) -> dict[str, Any]:
@@ -67,12 +84,12 @@ def case_context(
         "material_names": {m.code: m.name for m in item.materials},
         "uploaded": uploaded,
         "tone": STATUS_TONES[detail.status],
-        "clock": clock_view(
-            item,
-            detail.received_on is not None,
-            detail.elapsed_working_days,
-            detail.elapsed_calendar_days,
-        ),
+        "clock": clock_view(item, detail.status, detail.clock),
+        "provisional_note": PROVISIONAL_NOTE,
+        "unit_labels": {u.value: unit_text(u) for u in DayUnit},
+        "can_pause": pause_form_shown(user.role, detail.status, detail.clock.started_on),
+        "clock_stops": item.clock_stops,
+        "max_pause_days": MAX_PAUSE_DAYS,
         "timeline_actions": TIMELINE_ACTIONS,
         "timeline_roles": TIMELINE_ROLES,
         "correction": correction_list(session, application),

@@ -1,15 +1,20 @@
-"""How things read on a page: flash messages, status colours, time limits."""
+"""How things read on a page: flash messages, status colours, time limits, the clock."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
+from approvals.calendar import OFFICIAL_YEARS
 from approvals.catalogue import DayUnit, Item, ItemStatus, Limit, ProcessKind
-from models import Status
+from approvals.process.standard import FINAL
+from models import Role, Status
+from models.enums import STATUS_LABELS, WARNING_LABELS, WarningLevel
+from models.schemas import ApplicationPublic, ClockPublic
 
 # ?msg= carries one of these codes, never free text: a link cannot put words on our pages.
 FLASH_MESSAGES: dict[str, str] = {
@@ -25,6 +30,8 @@ FLASH_MESSAGES: dict[str, str] = {
     "sign": "已签发，系统正在制发并送达文书。",
     "return_from_signing": "已退回承办人。",
     "postal": "邮寄信息已登记。",
+    "pause_clock": "已暂停计时，特别程序告知书正在制发并送达申请人。",
+    "resume_clock": "已恢复计时。",
 }
 
 STATUS_TONES: dict[Status, str] = {
@@ -82,37 +89,114 @@ def unavailable_reason(item: Item) -> str:
     return KIND_REASONS.get(item.process_kind, "")
 
 
+PROVISIONAL_NOTE = f"{OFFICIAL_YEARS.stop}年起的节假日安排尚未发布，按固定节日推算"
+WARNING_TONES: dict[WarningLevel, str] = {
+    WarningLevel.NONE: "good",
+    WarningLevel.YELLOW: "yellow",
+    WarningLevel.RED: "red",
+}
+WARNING_ORDER: dict[WarningLevel, int] = {WarningLevel.RED: 0, WarningLevel.YELLOW: 1}
+PAUSE_FORM_ROLES = frozenset({Role.CASE_OFFICER, Role.SECTION_CHIEF})
+PAUSE_FORM_STATUSES = frozenset({Status.DRAFTING, Status.REVIEWING})
+
+
+def warning_badge(level: WarningLevel | str) -> dict[str, str]:
+    """{"tone", "label"} of a warning level: 正常 green, 黄牌预警 yellow, 红牌超期 red."""
+    level = WarningLevel(level)
+    return {"tone": WARNING_TONES[level], "label": WARNING_LABELS[level]}
+
+
+def simple_clock_status(case: ApplicationPublic, paused: bool = False) -> dict[str, str]:
+    """What an applicant's list says about the time limit, in plain words."""
+    if case.status in FINAL:
+        return {"tone": "muted", "label": "已办结"}
+    if case.accepted_on is None:
+        return {"tone": "muted", "label": "受理后起算"}
+    if paused:
+        return {"tone": "info", "label": "计时暂停"}
+    if case.warning == WarningLevel.RED:
+        return {"tone": "bad", "label": "已超期"}
+    if case.warning == WarningLevel.YELLOW:
+        return {"tone": "warn", "label": "临近期限"}
+    return {"tone": "good", "label": "按期办理中"}
+
+
 @dataclass(frozen=True)
 class ClockView:
-    """The turnaround line of a case page and how far along the statutory limit it is."""
+    """The 法定时限 panel of a case page: the statutory clock read as a person reads it."""
 
     started: bool
+    started_on: date | None
     used: int
-    unit: str
-    calendar_days: int
-    statutory: str
+    limit_days: int | None  # None: no statutory limit; 0: 即办
+    limit: str  # "30 个工作日", "无", "即办"
+    unit: str  # 个工作日 / 日
+    remaining: int | None
+    overdue: int  # days past the limit (0 when within it)
+    due_on: date | None
+    provisional: bool
     promised: str
-    percent: int
+    promised_unit: str
+    promised_used: int
+    promised_limit: int | None
+    promised_due_on: date | None
+    promised_over: bool
+    step_label: str
+    step_used: int | None
+    step_budget: int | None
+    step_over: bool
+    paused: bool
+    pause_reason: str
+    paused_days: int
+    warning: WarningLevel
     tone: str
+    badge: str
+    percent: int
 
 
-def clock_view(item: Item, started: bool, working_days: int, calendar_days: int) -> ClockView:
-    unit = item.statutory.unit
-    used = working_days if unit is DayUnit.WORKING else calendar_days
-    tone = "good"
-    promised, statutory = item.promised.days, item.statutory.days
-    if promised is not None and used > promised:
-        tone = "warn"
-    if statutory is not None and used > statutory:
-        tone = "bad"
-    percent = min(100, round(100 * used / statutory)) if statutory else 0
-    return ClockView(
-        started=started,
-        used=used,
-        unit=unit_text(unit),
-        calendar_days=calendar_days,
-        statutory=limit_text(item.statutory),
-        promised=limit_text(item.promised),
-        percent=percent,
-        tone=tone,
+def clock_view(item: Item, status: Status, clock: ClockPublic) -> ClockView:
+    limit = clock.limit
+    remaining = clock.remaining
+    promised_used_over = clock.promised_limit is not None and (
+        clock.promised_used > clock.promised_limit
     )
+    step_over = (
+        clock.step_budget is not None
+        and clock.step_used is not None
+        and clock.step_used > clock.step_budget
+    )
+    badge = warning_badge(clock.warning)
+    return ClockView(
+        started=clock.started_on is not None,
+        started_on=clock.started_on,
+        used=clock.used,
+        limit_days=limit,
+        limit=limit_text(item.statutory),
+        unit=unit_text(clock.unit),
+        remaining=remaining,
+        overdue=-remaining if remaining is not None and remaining < 0 else 0,
+        due_on=clock.due_on,
+        provisional=clock.provisional,
+        promised=limit_text(item.promised),
+        promised_unit=unit_text(item.promised.unit),
+        promised_used=clock.promised_used,
+        promised_limit=clock.promised_limit,
+        promised_due_on=clock.promised_due_on,
+        promised_over=promised_used_over,
+        step_label=STATUS_LABELS[status],
+        step_used=clock.step_used,
+        step_budget=clock.step_budget,
+        step_over=step_over,
+        paused=clock.paused,
+        pause_reason=clock.pause_reason or "",
+        paused_days=clock.paused_days,
+        warning=clock.warning,
+        tone=badge["tone"],
+        badge=badge["label"],
+        percent=min(100, round(100 * clock.used / limit)) if limit else 0,
+    )
+
+
+def pause_form_shown(role: Role, status: Status, started_on: date | None) -> bool:
+    """The 暂停计时 / 恢复计时 controls: case officer or section chief, accepted, in review."""
+    return role in PAUSE_FORM_ROLES and status in PAUSE_FORM_STATUSES and started_on is not None

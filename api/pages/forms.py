@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from approvals.errors import InvalidInput
+from approvals.services.pauses import MAX_PAUSE_DAYS
 from models.schemas import MissingMaterial
 
 Schema = TypeVar("Schema", bound=BaseModel)
@@ -36,16 +37,26 @@ FIELD_LABELS: dict[str, str] = {
     "courier": "快递公司",
     "waybill": "运单号",
     "sent_on": "寄出日期",
+    "max_days": "最长所需时间",
+    "unit": "计时单位",
 }
+# Whole-number fields: every way of getting one wrong gets the one message saying the range.
+WHOLE_NUMBER_FIELDS: dict[str, str] = {
+    "max_days": f"最长所需时间应为1至{MAX_PAUSE_DAYS}之间的整数",
+}
+_WHOLE = {"int_parsing", "int_type", "int_from_float", "greater_than_equal", "less_than_equal",
+          "missing"}  # fmt: skip
 _TOO_SHORT = {"missing", "string_too_short", "too_short"}
 _NUMBER = {"decimal_parsing", "decimal_type", "greater_than_equal", "less_than_equal",
            "decimal_max_places", "decimal_max_digits"}  # fmt: skip
 
 
-def _problem(error: Mapping[str, Any]) -> str:
+def _problem(error: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     field = next((str(p) for p in reversed(error["loc"]) if isinstance(p, str)), "")
-    label = FIELD_LABELS.get(field, field or "表单")
+    label = labels.get(field) or FIELD_LABELS.get(field, field or "表单")
     kind = error["type"]
+    if field in WHOLE_NUMBER_FIELDS and kind in _WHOLE:
+        return WHOLE_NUMBER_FIELDS[field]
     if kind == "value_error":  # a schema's own rule: its message is "中文 / English"
         return str(error["msg"]).removeprefix("Value error, ").split(" / ")[0]
     if kind in _TOO_SHORT:
@@ -60,17 +71,20 @@ def _problem(error: Mapping[str, Any]) -> str:
         return f"{label}格式不正确"
     if kind.startswith("date"):
         return f"{label}须为有效日期"
-    if kind == "enum":
+    if kind in ("enum", "literal_error"):
         return f"请选择{label}"
     return f"{label}填写不正确"
 
 
-def build(schema: type[Schema], data: Mapping[str, Any]) -> Schema:
-    """``schema`` from form values, or ``InvalidInput`` listing every problem in Chinese."""
+def build(
+    schema: type[Schema], data: Mapping[str, Any], labels: Mapping[str, str] | None = None
+) -> Schema:
+    """``schema`` from form values, or ``InvalidInput`` listing every problem in Chinese;
+    ``labels`` names fields whose label differs on this form (``reason`` is not always 补正原因)."""
     try:
         return schema.model_validate(dict(data))
     except ValidationError as exc:
-        problems = list(dict.fromkeys(_problem(e) for e in exc.errors()))
+        problems = list(dict.fromkeys(_problem(e, labels or {}) for e in exc.errors()))
         raise InvalidInput(
             "；".join(problems), "the form does not validate", problems=problems
         ) from exc

@@ -18,20 +18,29 @@ from sqlmodel import Session, col, func, select
 from api.deps import ServicesDep, SessionDep
 from api.dispatching import after_commit
 from api.errors import status_for
-from api.pages.case import render_case
-from api.pages.display import STATUS_TONES, flash_of, redirect_with
+from api.pages.case import paused_ids, render_case
+from api.pages.display import (
+    PROVISIONAL_NOTE,
+    STATUS_TONES,
+    WARNING_ORDER,
+    flash_of,
+    redirect_with,
+    warning_badge,
+)
 from api.pages.forms import build, lines, missing_materials
 from api.pages.security import StaffUser
 from api.presenters import application_public
 from api.services import AppServices
 from api.templating import render_page
+from approvals.catalogue import DayUnit
 from approvals.clock import local_date
 from approvals.errors import DomainError
 from approvals.process.standard import FINAL
-from approvals.services import cases, review
+from approvals.services import cases, pauses, review
 from approvals.services.queries import get_application_by_number, queue_for
 from models import Application, AuditEvent, PostalDispatch, User
 from models.schemas import (
+    ClockPauseCreate,
     CorrectionRequest,
     DecisionDraft,
     PostalDispatchCreate,
@@ -84,8 +93,11 @@ def queue(
         except DomainError as exc:
             error = exc.message_zh
     today = local_date(services.clock.now())
-    waiting = queue_for(session, user.role)
-    since = _last_step_on(session, [a.id for a in waiting if a.id is not None])
+    # Red (past the statutory limit) first, then yellow, then the rest in the order they came.
+    waiting = sorted(queue_for(session, user.role), key=lambda a: WARNING_ORDER.get(a.warning, 2))
+    ids = [a.id for a in waiting if a.id is not None]
+    since = _last_step_on(session, ids)
+    paused = paused_ids(session, ids)
     rows = []
     for application in waiting:
         start = since.get(application.id or 0, today)
@@ -95,6 +107,8 @@ def queue(
                 "case": application_public(session, services, application, user),
                 "calendar_days": (today - start).days,
                 "working_days": working,
+                "warning": warning_badge(application.warning),
+                "paused": application.id in paused,
             }
         )
     postal = (
@@ -110,6 +124,7 @@ def queue(
             "postal_rows": postal,
             "shows_postal": user.role in review.POSTAL_ROLES,
             "tones": STATUS_TONES,
+            "provisional_note": PROVISIONAL_NOTE,
             "number": number,
             "error": error,
             "flash": flash_of(request),
@@ -260,3 +275,41 @@ def record_postal(application_id: int, request: Request, user: StaffUser, sessio
         return review.record_postal_dispatch(session, services.clock, user, application_id, body)
 
     return _act(request, session, services, user, application_id, values, step, "postal")
+
+
+@router.post("/cases/{application_id}/clock/pause")
+def pause_clock(application_id: int, request: Request, user: StaffUser, session: SessionDep,
+                services: ServicesDep, background: BackgroundTasks, reason: Text = "",
+                max_days: Text = "", unit: Text = "working",
+                pause_comment: Text = "") -> Response:  # fmt: skip
+    """暂停计时 (行政许可法第45条); the service queues the 特别程序告知书, the flows issue it."""
+    values = {"reason": reason, "max_days": max_days, "unit": unit, "pause_comment": pause_comment}
+
+    def step() -> object:
+        body = build(
+            ClockPauseCreate,
+            {"reason": reason, "max_days": max_days.strip(), "unit": unit,
+             "comment": pause_comment},
+            labels={"reason": "暂停事由", "comment": "告知说明"},
+        )  # fmt: skip
+        return pauses.pause_clock(
+            session, services.clock, services.catalogue, user, application_id,
+            reason=body.reason, max_days=body.max_days, unit=DayUnit(body.unit),
+            comment=body.comment,
+        )  # fmt: skip
+
+    return _act(request, session, services, user, application_id, values, step, "pause_clock",
+                background)  # fmt: skip
+
+
+@router.post("/cases/{application_id}/clock/resume")
+def resume_clock(application_id: int, request: Request, user: StaffUser, session: SessionDep,
+                 services: ServicesDep, comment: Text = "") -> Response:  # fmt: skip
+    """恢复计时: the day the pause ends does not count, the next day does."""
+
+    def step() -> object:
+        return pauses.resume_clock(
+            session, services.clock, services.catalogue, user, application_id, comment.strip()
+        )
+
+    return _act(request, session, services, user, application_id, {}, step, "resume_clock")

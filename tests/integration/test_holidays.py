@@ -21,6 +21,7 @@ from approvals.errors import InvalidInput
 from approvals.holidays import (
     calendar_from_db,
     load_schedule,
+    loaded_days,
     overrides,
     parse_schedule,
     parse_schedule_file,
@@ -107,11 +108,16 @@ def test_a_bad_file_is_refused(text: str, fragment: str) -> None:
 def test_a_loaded_2027_schedule_is_read_back_and_is_not_provisional(engine: Engine) -> None:
     assert _load(engine) == 27 + 4
     with session_scope(engine) as session:
-        loaded = overrides(session)
+        loaded = loaded_days(session)
+        effective = overrides(session)
         calendar = calendar_from_db(session)
     assert loaded[d("2027-02-08")] is False
     assert loaded[d("2027-09-26")] is True
     assert len(loaded) == 31
+    # The overrides a calendar needs: the loaded days and 2027's other days as ordinary days.
+    assert len(effective) == 365
+    assert effective[d("2027-09-26")] is True and effective[d("2027-09-25")] is False
+    assert effective[d("2027-03-03")] is True
     # Thu 9/30 + 3 working days: 10/1-7 off, Fri 10/8 (1), Sat 10/9 make-up (2), Mon 10/11 (3).
     assert calendar.due(d("2027-09-30"), 3, W) == Due(d("2027-10-11"), False)
     assert WorkingCalendar().due(d("2027-09-30"), 3, W) == Due(d("2027-10-06"), True)
@@ -135,7 +141,7 @@ def test_reloading_a_year_replaces_it_and_leaves_other_years(engine: Engine) -> 
     revised = revised.replace("workdays: [2027-02-20, 2027-04-25, 2027-09-26, 2027-10-09]", "")
     _load(engine, revised)
     with session_scope(engine) as session:
-        loaded = overrides(session)
+        loaded = loaded_days(session)
         calendar = calendar_from_db(session)
     assert loaded[d("2027-09-17")] is False
     assert d("2027-09-26") not in loaded  # the old make-up day is gone
@@ -156,7 +162,7 @@ def test_reloading_a_year_replaces_it_and_leaves_other_years(engine: Engine) -> 
                 at=AT,
             )
         session.commit()
-        assert len([day for day in overrides(session) if day.year == 2027]) == 31
+        assert len([day for day in loaded_days(session) if day.year == 2027]) == 31
 
 
 @pytest.mark.parametrize(
@@ -184,7 +190,7 @@ def test_a_bad_schedule_is_refused_and_nothing_is_stored(
     assert fragment in caught.value.message_en
     assert caught.value.message_zh
     with session_scope(engine) as session:
-        assert overrides(session) == {}
+        assert loaded_days(session) == {} == overrides(session)
 
 
 def test_a_single_local_closure_in_an_official_year_overrides_only_that_day(
@@ -194,6 +200,7 @@ def test_a_single_local_closure_in_an_official_year_overrides_only_that_day(
         load_schedule(session, 2021, [d("2021-10-12")], [], source="局通知", loaded_by=None, at=AT)
         session.commit()
         calendar = calendar_from_db(session)
+        assert overrides(session) == {d("2021-10-12"): False}
     assert calendar.due(d("2021-09-17"), 15, W) == Due(d("2021-10-15"), False)
     assert calendar.lookup(d("2021-10-04")) == (False, False)  # the packaged holiday stands
 

@@ -97,10 +97,15 @@ def test_every_document_is_a_document_kind_with_a_template(catalogue: Catalogue)
         assert not set(item.future_documents) & {k.value for k in DocumentKind}, item.code
 
 
-def test_active_standard_items_issue_all_five_documents(catalogue: Catalogue) -> None:
+def test_active_standard_items_issue_the_five_decision_documents_and_the_45_notice(
+    catalogue: Catalogue,
+) -> None:
+    core = set(DocumentKind) - {DocumentKind.SPECIAL_PROCEDURE_NOTICE}
     for item in catalogue.by_kind()[ProcessKind.STANDARD]:
         if item.appliable:
-            assert set(item.documents) == set(DocumentKind), item.code
+            pauses = [s for s in item.clock_stops if s != "补正"]
+            expected = core | ({DocumentKind.SPECIAL_PROCEDURE_NOTICE} if pauses else set())
+            assert set(item.documents) == expected, item.code
 
 
 def test_material_codes_are_unique_slugs_per_item(catalogue: Catalogue) -> None:

@@ -62,6 +62,7 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         DocumentTemplate.REFUSAL_NOTICE: "行政许可不予受理决定书",
         DocumentTemplate.APPROVAL: f"关于《{app['project_name']}环境影响报告书》的批复",
         DocumentTemplate.DENIAL: f"关于《{app['project_name']}环境影响报告书》不予批准的决定",
+        DocumentTemplate.SPECIAL_PROCEDURE_NOTICE: "特别程序告知书",
     }
     prefixes = {
         DocumentTemplate.ACCEPTANCE_NOTICE: "郑环受",
@@ -69,6 +70,7 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         DocumentTemplate.REFUSAL_NOTICE: "郑环不受",
         DocumentTemplate.APPROVAL: "郑环审",
         DocumentTemplate.DENIAL: "郑环不审",
+        DocumentTemplate.SPECIAL_PROCEDURE_NOTICE: "郑环告",
     }
     return {
         "issuer": "郑州市生态环境局",
@@ -122,6 +124,19 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
             "limit_unit": "working",
             "promised_days": 20,
             "clock_stops": ["技术评估", "专家评审", "受理公示", "拟批准公示"],
+            "deemed": False,
+            "contact": "行政审批科 王某某 0371-67181234",
+        }
+    elif kind is DocumentTemplate.SPECIAL_PROCEDURE_NOTICE:
+        ctx |= {
+            "reason": "专家评审",
+            "start_on": dt.date(2026, 11, 24),
+            "max_days": 20,
+            "max_unit": "working",
+            "expected_end": dt.date(2026, 12, 22),
+            "comment": "组织专家对报告书进行技术评审",
+            "statutory_days": 60,
+            "limit_unit": "working",
             "contact": "行政审批科 王某某 0371-67181234",
         }
     elif kind is DocumentTemplate.CORRECTION_NOTICE:
@@ -150,6 +165,13 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
 
 
 KIND_TEXT: dict[DocumentTemplate, list[str]] = {
+    DocumentTemplate.SPECIAL_PROCEDURE_NOTICE: [
+        "专家评审",
+        "最长不超过20个工作日",
+        "第四十五条",
+        "不计算在本事项60个工作日的法定办理时限内",
+        "2026年11月24日",
+    ],
     DocumentTemplate.ACCEPTANCE_NOTICE: [
         *MATERIALS,
         "予以受理",
@@ -230,6 +252,7 @@ def test_template_values_are_the_contract() -> None:
         "refusal_notice",
         "approval",
         "denial",
+        "special_procedure_notice",
     ]
 
 

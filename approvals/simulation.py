@@ -1,0 +1,588 @@
+"""A year's workload, planned: which item each application is for, when it arrives, what happens
+at intake, whether the clock stops for expert review, how long each staff step takes, and the
+outcome. Pure: a seeded plan of dated events and no I/O; ``cli.simulate`` replays it through the
+real services on a moved clock.
+
+Every date comes from the working calendar: applications arrive and staff act on working days
+(holidays and make-up days included). The plan also predicts what the statutory clock must show
+at the end (decision day, turnaround, paused days, the day of a deemed acceptance), so a replay
+can be checked against it.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from approvals.calendar import Pause, WorkingCalendar
+from approvals.catalogue import DayUnit, Item
+from approvals.clock import SHANGHAI
+from approvals.districts import ZHENGZHOU_DISTRICTS
+from approvals.errors import InvalidInput
+from models.enums import Outcome
+
+EXPERT_REVIEW = "专家评审"
+INTAKE_LIMIT = 5  # working days (行政许可法第32条); silent intake beyond it is deemed acceptance
+OFFICE_OPENS = 8 * 60 + 30  # minutes after midnight, Asia/Shanghai
+OFFICE_CLOSES = 17 * 60 + 30
+SWEEP_MINUTE = 7 * 60  # the daily deadline sweep runs before office hours
+DRAFTING_BUDGET = 8  # working days a case officer has (approvals.services.clock.STEP_BUDGETS)
+STEP_BUDGET = 2  # review and sign-off
+
+# Relative frequency of the items (EIA report tables far outnumber report books; both outnumber
+# everything else); any other appliable item weighs 1.
+ITEM_WEIGHTS: dict[str, int] = {
+    "EIA-02": 36,
+    "EIA-01": 14,
+    "PW-02": 6,
+    "PW-01": 4,
+    "PW-04": 4,
+    "PW-05": 3,
+    "EIA-05": 3,
+    "RD-01": 2,
+    "RD-04": 2,
+    "HW-02": 2,
+    "OT-03": 2,
+}
+# Arrivals by month (the Spring Festival and year-end push show in real workloads).
+MONTH_WEIGHTS = (0.9, 0.6, 1.0, 1.0, 1.1, 1.1, 1.0, 0.9, 1.0, 0.9, 1.1, 1.3)
+
+
+class Intake(StrEnum):
+    ACCEPT = "accept"
+    CORRECTION = "correction"  # 补正 requested, resubmitted a few days later, then accepted
+    DEEMED = "deemed"  # intake silent for more than 5 working days: the sweep deems it accepted
+    REFUSE = "refuse"  # 不予受理
+
+
+class Late(StrEnum):
+    NONE = "none"
+    DRAFTING = "drafting"  # the case officer overruns the 8-working-day step budget
+    REVIEW = "review"  # the section chief overruns 2 working days
+    SIGNING = "signing"  # the leader overruns 2 working days
+    PROMISED = "promised"  # the steps fit their budgets but the promised limit is exceeded
+
+
+class Feature(StrEnum):
+    """What ``plan_year(ensure=...)`` can guarantee at least one case of."""
+
+    CORRECTION = "correction"
+    DEEMED = "deemed"
+    REFUSAL = "refusal"
+    PAUSE = "pause"
+    LATE = "late"
+    DENIAL = "denial"
+
+
+class Act(StrEnum):
+    """One human action of the replay (the automated stages follow from them)."""
+
+    SUBMIT = "submit"  # create, upload every required material, submit
+    ACCEPT = "accept"
+    REQUEST_CORRECTION = "request_correction"
+    RESUBMIT = "resubmit"  # upload the missing material again and resubmit
+    REFUSE = "refuse"
+    PAUSE = "pause"  # 专家评审: the clock stops (特别程序告知书)
+    RESUME = "resume"
+    DRAFT = "draft"
+    APPROVE_DRAFT = "approve_draft"
+    SIGN = "sign"
+
+
+@dataclass(frozen=True)
+class Rates:
+    correction: float = 0.15
+    deemed: float = 0.03
+    refusal: float = 0.03
+    expert_review: float = 0.30  # of the cases whose item lists 专家评审 as a clock stop
+    late: float = 0.10
+    denial: float = 0.08
+
+
+@dataclass(frozen=True)
+class ItemProfile:
+    """What the planner needs to know of a catalogue item."""
+
+    code: str
+    weight: int
+    statutory_days: int | None
+    promised_days: int | None
+    expert_review: bool
+    required_materials: tuple[str, ...]
+
+    @property
+    def budget(self) -> int:
+        """Working days the bureau aims to finish in: the promised limit, else the statutory."""
+        return self.promised_days or self.statutory_days or 20
+
+    @classmethod
+    def of(cls, item: Item) -> ItemProfile:
+        working = DayUnit.WORKING
+        return cls(
+            code=item.code,
+            weight=ITEM_WEIGHTS.get(item.code, 1),
+            statutory_days=item.statutory.days if item.statutory.unit is working else None,
+            promised_days=item.promised.days if item.promised.unit is working else None,
+            expert_review=EXPERT_REVIEW in item.clock_stops,
+            required_materials=tuple(m.code for m in item.materials if m.required),
+        )
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    site: str
+    district: str
+    industry_code: str
+    total_investment: Decimal  # 万元
+    env_investment: Decimal
+    consultant: str
+
+
+@dataclass(frozen=True, order=True)
+class Event:
+    day: date
+    minute: int
+    case: int
+    act: Act
+
+    @property
+    def at(self) -> datetime:
+        return datetime.combine(self.day, time(self.minute // 60, self.minute % 60), SHANGHAI)
+
+
+@dataclass(frozen=True)
+class CasePlan:
+    index: int
+    item_code: str
+    project: Project
+    intake: Intake
+    missing_material: str | None  # the material a correction asks for
+    pause_days: int  # working days the clock stands still for expert review (0: none)
+    pause_max_days: int  # the longest pause the applicant is told of in writing
+    late: Late
+    outcome: Outcome | None  # None: refused at intake
+    events: tuple[Event, ...]
+    submitted_on: date
+    deemed_on: date | None  # the day the sweep deems the case accepted
+    clock_started_on: date | None
+    decided_on: date
+    turnaround_working_days: int | None  # pauses excluded
+    paused_working_days: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    year: int
+    applications: int
+    seed: int
+    cases: tuple[CasePlan, ...]
+    events: tuple[Event, ...] = field(repr=False)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return max((e.day for e in self.events), default=self.first_day)
+
+    def days(self) -> list[date]:
+        """Every simulated day, 1 January to the last event (cases may finish next year)."""
+        span = (self.last_day - self.first_day).days
+        return [self.first_day + timedelta(days=i) for i in range(span + 1)]
+
+    def count(self, feature: Feature) -> int:
+        return sum(1 for case in self.cases if _has(case, feature))
+
+
+def _has(case: CasePlan, feature: Feature) -> bool:
+    return {
+        Feature.CORRECTION: case.intake is Intake.CORRECTION,
+        Feature.DEEMED: case.intake is Intake.DEEMED,
+        Feature.REFUSAL: case.intake is Intake.REFUSE,
+        Feature.PAUSE: case.pause_days > 0,
+        Feature.LATE: case.late is not Late.NONE,
+        Feature.DENIAL: case.outcome is Outcome.DENY,
+    }[feature]
+
+
+# -- project facts -----------------------------------------------------------------------------
+
+BRANDS = (
+    "宏达", "恒信", "华瑞", "天成", "金盛", "中联", "新航", "瑞丰", "博远", "豫能",
+    "中原", "嵩山", "黄河", "同创", "鑫源", "国基", "裕华", "安泰", "润泽", "龙翔",
+)  # fmt: skip
+PROJECTS: tuple[tuple[str, str], ...] = (  # (project, GB/T 4754 code)
+    ("年产5000台数控机床建设项目", "3421"),
+    ("汽车零部件生产线技术改造项目", "3670"),
+    ("年产30万吨水泥粉磨站项目", "3011"),
+    ("速冻食品加工厂建设项目", "1432"),
+    ("污水处理厂提标改造工程", "4620"),
+    ("医药中间体生产项目", "2710"),
+    ("锂电池正极材料生产项目", "3841"),
+    ("燃气热电联产项目", "4412"),
+    ("铝型材深加工项目", "3252"),
+    ("包装印刷生产线项目", "2319"),
+    ("家具制造基地建设项目", "2110"),
+    ("电子元器件生产项目", "3989"),
+    ("一般工业固体废物综合利用项目", "4220"),
+    ("医院门诊综合楼改扩建项目", "8411"),
+    ("冷链物流园建设项目", "5960"),
+    ("面粉加工技术改造项目", "1311"),
+    ("陶瓷制品生产线项目", "3074"),
+    ("表面处理（电镀）车间改造项目", "3360"),
+)
+SITES = ("第九大街", "经南五路", "航海东路", "科学大道", "金水东路", "107国道", "嵩山南路")
+CONSULTANTS = (
+    "河南中环评价咨询有限公司",
+    "郑州市环境保护科学研究所",
+    "河南省环境工程评估中心",
+    "中国电建集团中南勘测设计研究院有限公司",
+    "河南绿博环保科技有限公司",
+)
+
+
+def _project(rng: random.Random) -> Project:
+    product, industry = rng.choice(PROJECTS)
+    brand = rng.choice(BRANDS)
+    district = rng.choice(ZHENGZHOU_DISTRICTS)
+    total = Decimal(rng.randrange(50_000, 5_000_000)) / 100  # 500 to 50,000 万元
+    env = (total * Decimal(rng.randrange(2, 9)) / 100).quantize(Decimal("0.01"))
+    consultant = rng.choice(CONSULTANTS)
+    return Project(
+        name=f"{brand}{product}",
+        site=f"郑州市{district}{rng.choice(SITES)}{rng.randrange(1, 300)}号",
+        district=district,
+        industry_code=industry,
+        total_investment=total.quantize(Decimal("0.01")),
+        env_investment=env,
+        consultant=consultant,
+    )
+
+
+# -- planning ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draw:
+    """The random choices of one case, before they are laid out on the calendar."""
+
+    profile: ItemProfile
+    submit_day: date
+    submit_minute: int
+    project: Project
+    intake: Intake
+    outcome: Outcome | None
+    expert_review: bool
+    late: Late
+
+
+def plan_year(
+    year: int,
+    applications: int,
+    items: Sequence[Item | ItemProfile],
+    calendar: WorkingCalendar,
+    *,
+    seed: int = 1,
+    rates: Rates = Rates(),
+    ensure: Collection[Feature] = (),
+) -> Plan:
+    """The plan of ``applications`` cases arriving on the working days of ``year``.
+
+    The same arguments give the same plan. ``ensure`` guarantees at least one case of each
+    named feature (as far as there are cases to give them to), for small runs and tests.
+    """
+    if applications < 1:
+        raise InvalidInput("申请数量至少为1", "--applications must be at least 1")
+    if not items:
+        raise InvalidInput("没有可申请的事项", "no appliable items to simulate")
+    if not 2004 <= year <= 2098:
+        raise InvalidInput(f"年份{year}超出范围", f"year {year} is out of range (2004-2098)")
+    profiles = [p if isinstance(p, ItemProfile) else ItemProfile.of(p) for p in items]
+    rng = random.Random(f"eia-simulation:{year}:{applications}:{seed}")
+    workdays = [d for d in _year_days(year) if calendar.is_workday(d)]
+    day_weights = [MONTH_WEIGHTS[d.month - 1] for d in workdays]
+    item_weights = [p.weight for p in profiles]
+
+    draws: list[_Draw] = []
+    for _ in range(applications):
+        draws.append(_draw(rng, rates, profiles, item_weights, workdays, day_weights))
+    draws.sort(key=lambda d: (d.submit_day, d.submit_minute))
+    for feature in ensure:
+        _ensure(rng, draws, profiles, Feature(feature))
+
+    cases = tuple(_lay_out(rng, calendar, i, d) for i, d in enumerate(draws))
+    events = tuple(sorted(e for case in cases for e in case.events))
+    return Plan(year, applications, seed, cases, events)
+
+
+def _year_days(year: int) -> list[date]:
+    first = date(year, 1, 1)
+    return [first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)]
+
+
+def _draw(
+    rng: random.Random,
+    rates: Rates,
+    profiles: list[ItemProfile],
+    item_weights: list[int],
+    workdays: list[date],
+    day_weights: list[float],
+) -> _Draw:
+    profile = rng.choices(profiles, item_weights)[0]
+    day = rng.choices(workdays, day_weights)[0]
+    minute = rng.randrange(OFFICE_OPENS, OFFICE_CLOSES - 60)
+    roll = rng.random()
+    if roll < rates.refusal:
+        intake = Intake.REFUSE
+    elif roll < rates.refusal + rates.deemed:
+        intake = Intake.DEEMED
+    elif roll < rates.refusal + rates.deemed + rates.correction:
+        intake = Intake.CORRECTION
+    else:
+        intake = Intake.ACCEPT
+    deny = rng.random() < rates.denial
+    expert = profile.expert_review and rng.random() < rates.expert_review
+    late = rng.choice(list(Late)[1:]) if rng.random() < rates.late else Late.NONE
+    project = _project(rng)
+    if intake is Intake.REFUSE:
+        return _Draw(profile, day, minute, project, intake, None, False, Late.NONE)
+    outcome = Outcome.DENY if deny else Outcome.APPROVE
+    return _Draw(profile, day, minute, project, intake, outcome, expert, late)
+
+
+def _ensure(
+    rng: random.Random, draws: list[_Draw], profiles: list[ItemProfile], feature: Feature
+) -> None:
+    """Give ``feature`` to one case that lacks it, without undoing another guaranteed one."""
+    intake_of = {
+        Feature.CORRECTION: Intake.CORRECTION,
+        Feature.DEEMED: Intake.DEEMED,
+        Feature.REFUSAL: Intake.REFUSE,
+    }
+    has = {
+        Feature.PAUSE: lambda d: d.expert_review,
+        Feature.LATE: lambda d: d.late is not Late.NONE,
+        Feature.DENIAL: lambda d: d.outcome is Outcome.DENY,
+    }
+    if feature in intake_of:
+        wanted = intake_of[feature]
+        if any(d.intake is wanted for d in draws):
+            return
+        counts = {i: sum(1 for d in draws if d.intake is i) for i in Intake}
+        # take a case whose intake is not the only one of its (guaranteed) kind
+        pool = [
+            d
+            for d in draws
+            if d.intake is Intake.ACCEPT or (d.intake is not wanted and counts[d.intake] > 1)
+        ]
+        if not pool:
+            return
+        chosen = rng.choice(pool)
+        chosen.intake = wanted
+        if wanted is Intake.REFUSE:
+            chosen.outcome, chosen.expert_review, chosen.late = None, False, Late.NONE
+        elif chosen.outcome is None:
+            chosen.outcome = Outcome.APPROVE
+        return
+    if any(has[feature](d) for d in draws):
+        return
+    pool = [d for d in draws if d.intake is not Intake.REFUSE]
+    if not pool:
+        return
+    if feature is Feature.PAUSE:
+        eligible = [d for d in pool if d.profile.expert_review]
+        if not eligible:
+            reviewed = [p for p in profiles if p.expert_review]
+            if not reviewed:
+                return
+            chosen = rng.choice(pool)
+            chosen.profile = rng.choices(reviewed, [p.weight for p in reviewed])[0]
+            eligible = [chosen]
+        rng.choice(eligible).expert_review = True
+    elif feature is Feature.LATE:
+        rng.choice(pool).late = rng.choice(list(Late)[1:])
+    else:
+        rng.choice(pool).outcome = Outcome.DENY
+
+
+class _Layout:
+    """Places one case's actions on the calendar, each strictly after the one before."""
+
+    def __init__(self, rng: random.Random, calendar: WorkingCalendar, index: int) -> None:
+        self.rng, self.calendar, self.index = rng, calendar, index
+        self.events: list[Event] = []
+
+    def add_working_days(self, day: date, n: int) -> date:
+        return self.calendar.add_working_days(day, n).day
+
+    def at(self, day: date, minute: int, act: Act) -> Event:
+        event = Event(day, minute, self.index, act)
+        self.events.append(event)
+        return event
+
+    def after(self, previous: Event, working_days: int, act: Act) -> Event:
+        """``act`` ``working_days`` after ``previous`` (0: later the same working day, or the
+        next working day when the office has closed or it is not a working day)."""
+        day, minute = previous.day, previous.minute
+        if working_days == 0 and self.calendar.is_workday(day):
+            later = minute + self.rng.randrange(15, 121)
+            if later <= OFFICE_CLOSES:
+                return self.at(day, later, act)
+        target = self.add_working_days(day, max(working_days, 1))
+        return self.at(target, self.rng.randrange(OFFICE_OPENS, OFFICE_CLOSES), act)
+
+
+def _staff_days(rng: random.Random, profile: ItemProfile, late: Late) -> tuple[int, int, int]:
+    """(drafting, review, sign-off) working days; together they fit the budget unless late."""
+    budget = profile.budget
+    review = min(rng.choice((0, 1, 1, 2)), max(0, (budget - 1) // 2))
+    sign = min(rng.choice((0, 1, 1, 2)), max(0, budget - 1 - review))
+    top = max(1, min(DRAFTING_BUDGET, budget - review - sign))
+    low = max(1, min(top, math.ceil(budget * 0.4) - review - sign))
+    drafting = rng.randint(low, top)
+    if late is Late.DRAFTING:
+        drafting = DRAFTING_BUDGET + rng.randint(1, 6)
+    elif late is Late.REVIEW:
+        review = STEP_BUDGET + rng.randint(1, 4)
+    elif late is Late.SIGNING:
+        sign = STEP_BUDGET + rng.randint(1, 3)
+    elif late is Late.PROMISED:
+        over = budget + rng.randint(1, max(2, budget // 4))
+        drafting = max(drafting, over - review - sign)
+    return drafting, review, sign
+
+
+def _lay_out(rng: random.Random, calendar: WorkingCalendar, index: int, d: _Draw) -> CasePlan:
+    lay = _Layout(rng, calendar, index)
+    submitted = lay.at(d.submit_day, d.submit_minute, Act.SUBMIT)
+    case = CasePlan(
+        index=index,
+        item_code=d.profile.code,
+        project=d.project,
+        intake=d.intake,
+        missing_material=None,
+        pause_days=0,
+        pause_max_days=0,
+        late=d.late,
+        outcome=d.outcome,
+        events=(),
+        submitted_on=d.submit_day,
+        deemed_on=None,
+        clock_started_on=None,
+        decided_on=d.submit_day,
+        turnaround_working_days=None,
+        paused_working_days=0,
+    )
+    intake_days = rng.choice((0, 1, 1, 2, 3))
+    if d.intake is Intake.REFUSE:
+        refused = lay.after(submitted, intake_days, Act.REFUSE)
+        return replace(case, events=tuple(lay.events), decided_on=refused.day)
+    if d.intake is Intake.DEEMED:
+        deadline = calendar.due(d.submit_day, INTAKE_LIMIT, DayUnit.WORKING).day
+        deemed_on = deadline + timedelta(days=1)  # the first daily sweep past the deadline
+        accepted = Event(deemed_on, SWEEP_MINUTE, index, Act.ACCEPT)  # the sweep's, not staff's
+        case = replace(case, deemed_on=deemed_on, clock_started_on=d.submit_day)  # as of receipt
+    elif d.intake is Intake.CORRECTION:
+        asked = lay.after(submitted, intake_days, Act.REQUEST_CORRECTION)
+        again = lay.after(asked, rng.randint(2, 8), Act.RESUBMIT)
+        accepted = lay.after(again, rng.choice((0, 1, 1, 2)), Act.ACCEPT)
+        missing = rng.choice(d.profile.required_materials) if d.profile.required_materials else None
+        case = replace(case, missing_material=missing, clock_started_on=accepted.day)
+    else:
+        accepted = lay.after(submitted, intake_days, Act.ACCEPT)
+        case = replace(case, clock_started_on=accepted.day)
+
+    drafting, review, sign = _staff_days(rng, d.profile, d.late)
+    pauses: list[Pause] = []
+    if d.expert_review:
+        drafting = max(drafting, 2)
+        before = rng.randint(1, min(3, drafting - 1))
+        paused = lay.after(accepted, before, Act.PAUSE)
+        pause_days = rng.randint(5, 25)
+        resumed = lay.after(paused, pause_days, Act.RESUME)
+        pauses.append(Pause(paused.day, resumed.day))
+        case = replace(
+            case,
+            pause_days=pause_days,
+            pause_max_days=max(10, math.ceil(pause_days / 10) * 10),
+        )
+        drafted = lay.after(resumed, drafting - before, Act.DRAFT)
+    else:
+        drafted = lay.after(accepted, drafting, Act.DRAFT)
+    reviewed = lay.after(drafted, review, Act.APPROVE_DRAFT)
+    signed = lay.after(reviewed, sign, Act.SIGN)
+
+    started = case.clock_started_on
+    assert started is not None
+    used = calendar.used(started, signed.day, DayUnit.WORKING, pauses).days
+    return replace(
+        case,
+        events=tuple(lay.events),
+        decided_on=signed.day,  # the issuing flow runs at the sign-off and decides the case
+        turnaround_working_days=used,
+        paused_working_days=calendar.used(started, signed.day, DayUnit.WORKING).days - used,
+    )
+
+
+# -- texts of the staff's decisions ------------------------------------------------------------
+
+CONDITIONS = (
+    "严格落实报告提出的废气治理措施，颗粒物、挥发性有机物排放执行国家和河南省相关标准。",
+    "生产废水经预处理达标后排入园区污水处理厂，不得直接外排。",
+    "危险废物分类收集、规范贮存，委托有资质单位处置，执行转移联单制度。",
+    "选用低噪声设备并采取隔声、减振措施，厂界噪声执行GB 12348-2008相应标准。",
+    "建立环境管理台账，按规定开展自行监测并公开监测信息。",
+)
+DENIAL_REASONS = (
+    (
+        "项目选址位于饮用水水源二级保护区内，不符合《中华人民共和国水污染防治法》第六十六条规定。",
+        "《建设项目环境保护管理条例》第十一条第（一）项",
+    ),
+    (
+        "项目所在区域环境质量未达到国家或者地方环境质量标准，且项目拟采取的措施不能满足区域"
+        "环境质量改善目标管理要求。",
+        "《建设项目环境保护管理条例》第十一条第（二）项",
+    ),
+    (
+        "环境影响评价文件的基础资料数据明显不实，内容存在重大缺陷，环境影响评价结论不明确。",
+        "《建设项目环境保护管理条例》第十一条第（五）项",
+    ),
+)
+REFUSALS = (
+    ("该项目属于省级生态环境主管部门审批权限，不属于本机关受理范围。", "河南省生态环境厅"),
+    (
+        "该项目依法应当填报环境影响登记表，实行备案管理，无需申请审批。",
+        "建设项目环境影响登记表备案系统",
+    ),
+    ("申请事项依法不需要取得行政许可。", None),
+)
+CORRECTION_REASONS = (
+    "文件未加盖公章",
+    "内容与报批稿不一致，请提供最终版本",
+    "缺少附件页，请一次性补齐",
+    "扫描件不清晰，请重新上传",
+)
+
+
+def conditions_for(case: CasePlan) -> list[str]:
+    rng = random.Random(f"conditions:{case.index}:{case.project.name}")
+    return rng.sample(CONDITIONS, k=rng.randint(2, 4))
+
+
+def denial_for(case: CasePlan) -> tuple[str, str]:
+    return DENIAL_REASONS[case.index % len(DENIAL_REASONS)]
+
+
+def refusal_for(case: CasePlan) -> tuple[str, str | None]:
+    return REFUSALS[case.index % len(REFUSALS)]
+
+
+def correction_reason_for(case: CasePlan) -> str:
+    return CORRECTION_REASONS[case.index % len(CORRECTION_REASONS)]
