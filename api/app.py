@@ -11,13 +11,14 @@ from sqlalchemy.engine import Engine
 from api import pages
 from api.auth import make_serializer
 from api.errors import error_response, install_error_handlers
-from api.routers import applications, public, staff
+from api.routers import admin, applications, public, staff
 from api.services import AppServices
-from approvals.calendar import WorkingCalendar
+from approvals import holidays
 from approvals.catalogue import Catalogue, load_catalogue
 from approvals.clock import Clock, SystemClock
 from approvals.ports import FlowLauncher
-from core.db import make_engine
+from approvals.schedule import install_overrides
+from core.db import make_engine, session_scope
 from core.settings import ASSETS_DIR, DispatchMode, Settings, get_settings
 from orchestration.prefect_launcher import PrefectLauncher
 from storage import ObjectStore, build_store
@@ -33,6 +34,12 @@ DESCRIPTION = """
 * 工作人员：按角色查看待办队列，受理/补正/不予受理、拟办、审核、签发，登记邮寄结果。
 * 错误统一为 `{"error", "message"(中文), "message_en", "details"}`。
 """
+
+
+def load_calendar_overrides(engine: Engine) -> None:
+    """Install the staff-loaded holiday schedules (the database must be migrated)."""
+    with session_scope(engine) as session:
+        install_overrides(holidays.overrides(session))
 
 
 def create_app(
@@ -56,7 +63,6 @@ def create_app(
         store=store or build_store(settings),
         catalogue=catalogue or load_catalogue(),
         clock=clock or SystemClock(),
-        calendar=WorkingCalendar(),
         launcher=launcher,
         tokens=make_serializer(settings.secret_key),
     )
@@ -71,6 +77,7 @@ def create_app(
         ],
     )
     app.state.services = services
+    load_calendar_overrides(services.engine)
     install_error_handlers(app)
 
     @app.middleware("http")
@@ -96,6 +103,7 @@ def create_app(
     app.include_router(public.router)
     app.include_router(applications.router)
     app.include_router(staff.router)
+    app.include_router(admin.router)
     app.include_router(pages.router)
     if ASSETS_DIR.is_dir():
         app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")

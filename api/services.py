@@ -11,6 +11,7 @@ from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue
 from approvals.clock import Clock
 from approvals.ports import FlowLauncher
+from approvals.schedule import shared_calendar
 from core.settings import Settings
 from storage import ObjectStore
 
@@ -22,6 +23,10 @@ class AppServices:
     store: ObjectStore
     catalogue: Catalogue
     clock: Clock
-    calendar: WorkingCalendar
     launcher: FlowLauncher
     tokens: URLSafeTimedSerializer
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """The shared calendar: staff-loaded schedules take effect without a restart."""
+        return shared_calendar()

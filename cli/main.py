@@ -111,5 +111,29 @@ def worker() -> None:
     main()
 
 
+@app.command()
+def simulate(
+    year: int = typer.Option(..., help="the year to replay, e.g. 2021"),
+    applications: int = typer.Option(..., min=1, help="how many applications arrive that year"),
+    seed: int = typer.Option(1, help="the same seed gives the same plan"),
+    database_url: str = typer.Option("", help="default: EIA_DATABASE_URL or var/eia.db"),
+) -> None:
+    """Replay a year's workload through the real services on a moved clock (holidays, corrections,
+    expert reviews, late staff), with every document rendered and every mail relayed."""
+    from approvals.errors import DomainError
+    from cli.simulate import SimulationError, run_simulate
+
+    try:
+        run_simulate(
+            console, year=year, applications=applications, seed=seed, database_url=database_url
+        )
+    except DomainError as exc:
+        typer.echo(f"错误：{exc.message_zh}\nError: {exc.message_en}", err=True)
+        raise typer.Exit(2) from None
+    except SimulationError as exc:
+        typer.echo(f"模拟失败 / simulation failed: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
 if __name__ == "__main__":
     app()

@@ -3,12 +3,21 @@ own work; running the sweep twice changes and sends nothing twice."""
 
 from __future__ import annotations
 
+from approvals import holidays
 from approvals.clock import local_date, to_utc
 from approvals.ports import FlowLauncher
-from approvals.schedule import shared_calendar
+from approvals.schedule import install_overrides, shared_calendar
 from approvals.services import deadlines, dispatch
 from core.db import session_scope
 from flows.runtime import Runtime
+
+
+def reload_calendar(rt: Runtime) -> int:
+    """Install the staff-loaded schedules (a worker may run for weeks); returns their count."""
+    with session_scope(rt.engine) as session:
+        overrides = holidays.overrides(session)
+    install_overrides(overrides)
+    return len(overrides)
 
 
 def deem_overdue_intakes(rt: Runtime, launcher: FlowLauncher) -> int:

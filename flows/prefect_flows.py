@@ -84,6 +84,7 @@ def sweep_deadlines() -> dict[str, int]:
     assignees (due soon) and their section chiefs (overdue), then the mail. Idempotent."""
     rt = runtime()
     launcher = PrefectLauncher(rt.settings.prefect_deployment_prefix, rt.settings.prefect_api_url)
+    deadlines.reload_calendar(rt)
     deemed = deadlines.deem_overdue_intakes(rt, launcher)
     counts = deadlines.refresh_warnings(rt)
     reminders = deadlines.queue_reminders(rt)

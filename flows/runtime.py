@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue, load_catalogue
 from approvals.clock import Clock, SystemClock
+from approvals.schedule import shared_calendar
 from core.db import make_engine
 from core.settings import Settings, get_settings
 from mail import MailSender, build_sender
@@ -24,7 +25,10 @@ class Runtime:
     sender: MailSender
     catalogue: Catalogue
     clock: Clock
-    calendar: WorkingCalendar
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return shared_calendar()
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -35,7 +39,6 @@ class Runtime:
             sender=build_sender(settings),
             catalogue=load_catalogue(),
             clock=clock or SystemClock(),
-            calendar=WorkingCalendar(),
         )
 
 

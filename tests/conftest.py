@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from api.app import create_app
-from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue, load_catalogue
 from approvals.clock import SHANGHAI, FixedClock
+from approvals.schedule import install_overrides
 from approvals.seed import ensure_demo_accounts
 from core.db import session_scope
 from core.settings import DispatchMode, Settings
@@ -23,6 +23,14 @@ from mail import EmlFolderSender
 from storage import FilesystemStore
 
 pytest_plugins = ["tests.fixtures_servers", "tests.fixtures_db", "tests.fixtures_prefect"]
+
+
+@pytest.fixture(autouse=True)
+def _packaged_calendar() -> Iterator[None]:
+    """Each test starts and ends with the packaged holiday schedule (no loaded overrides)."""
+    install_overrides({})
+    yield
+    install_overrides({})
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +65,6 @@ def runtime(settings: Settings, engine: Engine, catalogue: Catalogue, clock: Fix
         sender=EmlFolderSender(settings.resolved_outbox_dir),
         catalogue=catalogue,
         clock=clock,
-        calendar=WorkingCalendar(),
     )
 
 

@@ -150,7 +150,9 @@ def _counted_to(session: Session, application: Application, today: date | None) 
     return local_date(latest) if latest else application.clock_started_on
 
 
-def _due(calendar: WorkingCalendar, start: date | None, limit: Limit, spans: list[Pause]) -> date | None:
+def _due(
+    calendar: WorkingCalendar, start: date | None, limit: Limit, spans: list[Pause]
+) -> date | None:
     if start is None or limit.days is None:
         return None
     return calendar.due(start, limit.days, limit.unit, spans).day
@@ -198,7 +200,8 @@ def case_report(
         used = calendar_days if limit.unit is DayUnit.CALENDAR else working
         return used <= limit.days
 
-    officer = _names(session, {application.case_officer_id} if application.case_officer_id else set())
+    officer_id = application.case_officer_id
+    officer = _names(session, {officer_id} if officer_id else set())
     return CaseReport(
         application_id=application_id,
         number=application.number,
@@ -210,7 +213,7 @@ def case_report(
         track_label=TRACK_LABELS[application.track],
         status=application.status,
         status_label=STATUS_LABELS[application.status],
-        case_officer=officer.get(application.case_officer_id or 0),
+        case_officer=officer.get(officer_id or 0),
         received_on=application.received_on,
         clock_started_on=started,
         decided_on=application.decided_on,

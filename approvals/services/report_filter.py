@@ -100,7 +100,9 @@ def parse_filter(
 
     report_filter = ReportFilter(
         item_code=None if _blank(item_code) else str(item_code).strip(),
-        process_kind=None if _blank(process_kind) else _choice(process_kind, ProcessKind, "办理类型"),
+        process_kind=None
+        if _blank(process_kind)
+        else _choice(process_kind, ProcessKind, "办理类型"),
         track=None if _blank(track) else _choice(track, Track, "办理通道"),
         district=None if _blank(district) else validate_district(str(district).strip()),
         decided_from=day(decided_from),

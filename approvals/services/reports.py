@@ -13,13 +13,10 @@ an item without a limit counts in the figures but not in that limit's share.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Integer, String, column, values
-from sqlmodel import Session, case, col, func, select
+from sqlmodel import Session, col, func, select
 
 from approvals.catalogue import Catalogue, DayUnit, Item, Limit
 from approvals.services.report_case import CaseReport, case_report
@@ -37,8 +34,8 @@ from approvals.services.report_stats import (
     share,
     stats_of,
 )
-from models import Application, Role, Status, StepRecord, User
-from models.enums import STATUS_LABELS
+from approvals.services.report_timing import MonthRow, StageRow, monthly_trend, stage_report
+from models import Application, Role, User
 
 __all__ = [
     "CaseLine",
@@ -55,6 +52,7 @@ __all__ = [
     "parse_filter",
     "slowest_cases",
     "stage_report",
+    "turnaround_and_distribution",
     "turnaround_report",
 ]
 
@@ -91,31 +89,6 @@ class TurnaroundReport:
     filter: ReportFilter
     overall: TurnaroundRow
     items: tuple[TurnaroundRow, ...]  # items with decided cases, in catalogue order
-
-
-@dataclass(frozen=True)
-class StageRow:
-    """Working days cases waited in one step; the report is sorted by ``total_working_days``."""
-
-    status: Status
-    label: str
-    count: int
-    median_working_days: float | None
-    p90_working_days: float | None
-    max_working_days: int | None
-    mean_working_days: float | None
-    total_working_days: int
-
-
-@dataclass(frozen=True)
-class MonthRow:
-    month: str  # YYYY-MM of decided_on
-    label: str  # 2021年3月
-    count: int
-    median_working_days: float | None
-    within_promised: int
-    promised_counted: int
-    share_within_promised: float | None
 
 
 @dataclass(frozen=True)
@@ -204,7 +177,30 @@ def turnaround_report(
     the promised and statutory limits, for all filtered cases and per item: the statutory
     limit, the promised limit and the actual median side by side (the "60 versus 15")."""
     check_filter(catalogue, report_filter)
+    return _report(catalogue, report_filter, _item_histograms(session, catalogue, report_filter))
+
+
+def distribution(
+    session: Session, catalogue: Catalogue, report_filter: ReportFilter
+) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Per item code: (days, number of cases) pairs, ascending, counted in the unit of the
+    item's statutory limit (working days when it has none): the data of the strip chart."""
+    check_filter(catalogue, report_filter)
+    return _distribution(catalogue, _item_histograms(session, catalogue, report_filter))
+
+
+def turnaround_and_distribution(
+    session: Session, catalogue: Catalogue, report_filter: ReportFilter
+) -> tuple[TurnaroundReport, dict[str, tuple[tuple[int, int], ...]]]:
+    """Both of the above from one pair of queries (the audit page shows both)."""
+    check_filter(catalogue, report_filter)
     histograms = _item_histograms(session, catalogue, report_filter)
+    return _report(catalogue, report_filter, histograms), _distribution(catalogue, histograms)
+
+
+def _report(
+    catalogue: Catalogue, report_filter: ReportFilter, histograms: _Histograms
+) -> TurnaroundReport:
     rows: list[TurnaroundRow] = []
     totals = [0, 0, 0, 0]  # within statutory, statutory counted, within promised, promised counted
     for item in catalogue.items:
@@ -237,121 +233,13 @@ def turnaround_report(
     return TurnaroundReport(filter=report_filter, overall=overall, items=tuple(rows))
 
 
-def distribution(
-    session: Session, catalogue: Catalogue, report_filter: ReportFilter
+def _distribution(
+    catalogue: Catalogue, histograms: _Histograms
 ) -> dict[str, tuple[tuple[int, int], ...]]:
-    """Per item code: (days, number of cases) pairs, ascending, counted in the unit of the
-    item's statutory limit (working days when it has none): the data of the strip chart."""
-    check_filter(catalogue, report_filter)
-    histograms = _item_histograms(session, catalogue, report_filter)
     result: dict[str, tuple[tuple[int, int], ...]] = {}
     for code in sorted(histograms.working):
         unit = catalogue.get(code).statutory.unit if code in catalogue else DayUnit.WORKING
         result[code] = tuple(sorted(histograms.in_unit(code, unit).items()))
-    return result
-
-
-def stage_report(
-    session: Session, catalogue: Catalogue, report_filter: ReportFilter
-) -> list[StageRow]:
-    """Where the filtered decided cases waited: per step, the working days spent in it, the
-    step with the most working days in total (the bottleneck) first."""
-    check_filter(catalogue, report_filter)
-    query = (
-        select(StepRecord.status, StepRecord.working_days, func.count())
-        .join(Application, col(Application.id) == col(StepRecord.application_id))
-        .where(*decided_conditions(catalogue, report_filter))
-        .where(col(StepRecord.working_days).is_not(None))
-        .group_by(col(StepRecord.status), col(StepRecord.working_days))
-    )
-    histograms: dict[Status, dict[int, int]] = {}
-    for status, days, count in session.exec(query):
-        histograms.setdefault(Status(status), {})[int(days or 0)] = int(count)
-    order = list(Status)
-    rows = []
-    for status, histogram in histograms.items():
-        stats = stats_of(histogram)
-        rows.append(
-            StageRow(
-                status=status,
-                label=STATUS_LABELS[status],
-                count=stats.count,
-                median_working_days=stats.median,
-                p90_working_days=stats.p90,
-                max_working_days=stats.max,
-                mean_working_days=stats.mean,
-                total_working_days=stats.total,
-            )
-        )
-    return sorted(rows, key=lambda r: (-r.total_working_days, order.index(r.status)))
-
-
-def _promised_limits(catalogue: Catalogue) -> Any:
-    """The catalogue's promised limits as a ``lim(code, days, calendar)`` VALUES table."""
-    data = [
-        (i.code, i.promised.days, int(i.promised.unit is DayUnit.CALENDAR))
-        for i in catalogue.items
-        if i.promised.days is not None
-    ]
-    return (
-        values(column("code", String), column("days", Integer), column("calendar", Integer))
-        .data(data)
-        .cte("lim")
-    )
-
-
-def _month_of(session: Session) -> Any:
-    decided = col(Application.decided_on)
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(decided, "YYYY-MM")
-    return func.strftime("%Y-%m", decided)
-
-
-def monthly_trend(
-    session: Session, catalogue: Catalogue, report_filter: ReportFilter
-) -> list[MonthRow]:
-    """Per month of the decision day, oldest first: cases decided, their median working days
-    and the share finished within the promised limit."""
-    check_filter(catalogue, report_filter)
-    month = _month_of(session).label("month")
-    days = col(Application.turnaround_working_days)
-    query = select(month, days, func.count()).where(*decided_conditions(catalogue, report_filter))
-    within_columns: tuple[Any, ...] = ()
-    if any(i.promised.days is not None for i in catalogue.items):
-        lim = _promised_limits(catalogue)
-        judged = case(
-            (lim.c.calendar == 1, col(Application.turnaround_calendar_days)), else_=days
-        )
-        query = query.outerjoin(lim, lim.c.code == col(Application.item_code))
-        within_columns = (
-            func.sum(case((judged <= lim.c.days, 1), else_=0)),
-            func.count(lim.c.days),
-        )
-    query = query.add_columns(*within_columns).group_by(month, days)
-    per_month: dict[str, list[Any]] = {}
-    for row in session.exec(query):
-        key, value, count = str(row[0]), int(row[1]), int(row[2])
-        within, judged_count = (int(row[3] or 0), int(row[4] or 0)) if within_columns else (0, 0)
-        entry = per_month.setdefault(key, [{}, 0, 0])
-        entry[0][value] = count
-        entry[1] += within
-        entry[2] += judged_count
-    result = []
-    for key in sorted(per_month):
-        histogram, within, judged_count = per_month[key]
-        stats = stats_of(histogram)
-        year, month_no = key.split("-")
-        result.append(
-            MonthRow(
-                month=key,
-                label=f"{year}年{int(month_no)}月",
-                count=stats.count,
-                median_working_days=stats.median,
-                within_promised=within,
-                promised_counted=judged_count,
-                share_within_promised=share(within, judged_count),
-            )
-        )
     return result
 
 
@@ -384,8 +272,3 @@ def officers(session: Session) -> list[tuple[int, str]]:
     """(id, name) of the case officers an auditor can filter by, by name."""
     query = select(User.id, User.display_name).where(User.role == Role.CASE_OFFICER)
     return [(int(i), n) for i, n in session.exec(query.order_by(col(User.display_name))) if i]
-
-
-def limits_of(catalogue: Catalogue) -> Mapping[str, tuple[Limit, Limit]]:
-    """(statutory, promised) per item code, for pages and charts."""
-    return {item.code: (item.statutory, item.promised) for item in catalogue.items}

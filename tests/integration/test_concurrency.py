@@ -8,13 +8,16 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import func, text
+from sqlalchemy import event, func, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from approvals import audit
@@ -57,6 +60,24 @@ def _run_together(workers: int, work: Callable[[int], None]) -> None:
     with ThreadPoolExecutor(workers) as pool:
         for future in [pool.submit(started, i) for i in range(workers)]:
             future.result(timeout=60)
+
+
+@contextmanager
+def _statement_sent(engine: Engine, *fragments: str) -> Iterator[threading.Event]:
+    """An event set once another thread sends a statement containing one of ``fragments``:
+    by then that thread has done everything before it (an observation, nothing is changed)."""
+    caller = threading.get_ident()
+    sent = threading.Event()
+
+    def watch(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if threading.get_ident() != caller and any(f in statement for f in fragments):
+            sent.set()
+
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -247,13 +268,14 @@ def test_an_append_waiting_on_an_uncommitted_one_links_to_it(
             _append(session, clock, "second, started while the first was open")
             session.commit()
 
-    waiter = threading.Thread(target=second)
-    waiter.start()
-    time.sleep(0.5)  # the second append is now blocked on the first's lock
-    first.commit()
-    first.close()
-    waiter.join(timeout=30)
-    assert not waiter.is_alive()
+    lock_or_insert = ("pg_advisory_xact_lock", f"INSERT INTO {AuditEvent.__tablename__}")
+    with _statement_sent(engine, *lock_or_insert) as waiting, ThreadPoolExecutor(1) as pool:
+        future = pool.submit(second)
+        assert waiting.wait(timeout=30)  # the second has read what it reads before writing
+        time.sleep(0.2)  # and is blocked on the first's lock
+        first.commit()
+        first.close()
+        future.result(timeout=30)
 
     with Session(engine) as session:
         events = session.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all()
@@ -277,3 +299,47 @@ def test_a_raw_edit_of_any_event_is_found_by_the_chain_check(db: Engine, clock: 
         session.commit()
         broken = audit.first_broken_event(session)
         assert broken is not None and (broken.id, broken.comment) == (3, "edited")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=IntegrityError,
+    reason="BUG: approvals/services/cases.py create_application looks the Idempotency-Key up "
+    "before inserting, so a retry that arrives while the first create is uncommitted misses "
+    "it and fails on uq_application_idempotency with an IntegrityError (HTTP 500)",
+)
+def test_a_retry_racing_the_first_create_with_the_same_key_gets_the_first_application(
+    db: Engine, catalogue: Catalogue, clock: FixedClock
+) -> None:
+    with Session(db) as session:
+        ensure_demo_accounts(session)
+        session.commit()
+    data = ApplicationCreate(**PROJECT)
+    first = Session(db)
+    applicant = first.exec(select(User).where(User.username == "qiye")).one()
+    created, _ = cases.create_application(
+        first, clock, catalogue, applicant, data, area_code="410100", idempotency_key="k-1"
+    )
+    first_id = created.id
+    retried: list[tuple[int | None, bool]] = []
+
+    def retry() -> None:
+        with Session(db) as session:
+            user = session.exec(select(User).where(User.username == "qiye")).one()
+            application, was_created = cases.create_application(
+                session, clock, catalogue, user, data, area_code="410100", idempotency_key="k-1"
+            )
+            session.commit()
+            retried.append((application.id, was_created))
+
+    counter_insert = f"INSERT INTO {SerialCounter.__tablename__}"
+    with _statement_sent(db, counter_insert) as numbering, ThreadPoolExecutor(1) as pool:
+        future = pool.submit(retry)
+        assert numbering.wait(timeout=30)  # the retry has looked the key up, found nothing
+        first.commit()
+        first.close()
+        future.result(timeout=30)
+
+    assert retried == [(first_id, False)]
+    with Session(db) as session:
+        assert session.exec(select(func.count()).select_from(Application)).one() == 1
