@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from api import pages
 from api.auth import make_serializer
 from api.errors import error_response, install_error_handlers
-from api.routers import admin, applications, public, staff
+from api.routers import admin, applications, audit, public, staff
 from api.services import AppServices
 from approvals import holidays
 from approvals.catalogue import Catalogue, load_catalogue
@@ -104,6 +104,7 @@ def create_app(
     app.include_router(applications.router)
     app.include_router(staff.router)
     app.include_router(admin.router)
+    app.include_router(audit.router)
     app.include_router(pages.router)
     if ASSETS_DIR.is_dir():
         app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")

@@ -58,7 +58,9 @@ def application_public(
         status_label=STATUS_LABELS[application.status],
         applicant_name=enterprise.name if enterprise else "",
         next_role=HUMAN_STEP.get(application.status),
-        actions=[a.value for a in actions_for(application.status, viewer.role)],
+        actions=[
+            a.value for a in actions_for(application.status, viewer.role, application.process_kind)
+        ],
     )
 
 

@@ -1,22 +1,32 @@
 """Server-side SVG charts for the auditors' pages: plain strings, no I/O, no JavaScript.
 
-Every text that reaches the SVG is escaped here, so a chart can be inlined in a page as is.
-Output is deterministic: the same data gives the same bytes (fixed precision, given order).
-Hovering a mark shows its figures (SVG ``<title>``), without scripts.
+Every text and attribute value that reaches the SVG is escaped here (``_tag``), so a chart can
+be inlined in a page as is. Output is deterministic: the same data gives the same string (fixed
+precision, the given order). Hovering a mark shows its figures (SVG ``<title>``), no scripts.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
 FONT = "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif"
 WIDTH = 760
-BLUE, GREEN, RED, AMBER, GREY, INK = "#0b5cad", "#1d8a4e", "#c0352b", "#b86e00", "#5d6b7a", "#1f2933"
+BLUE, GREEN, RED, AMBER, GREY, INK = (
+    "#0b5cad",
+    "#1d8a4e",
+    "#c0352b",
+    "#b86e00",
+    "#5d6b7a",
+    "#1f2933",
+)
+GRID, BAND, LIGHT = "#e3e8ee", "#f5f7fa", "#9cc3ec"
 STEP_COLOURS = ("#0b5cad", "#3a86d4", "#1d8a4e", "#6a4fb3", "#b86e00", "#0f8a8a", "#8a5a2b")
+PROMISED_STYLE = {"stroke": GREEN, "stroke_width": 2, "stroke_dasharray": "4 3"}
+STATUTORY_STYLE = {"stroke": RED, "stroke_width": 2}
 
 
 @dataclass(frozen=True)
@@ -59,12 +69,7 @@ class Marker:
     kind: str  # "promised" or "statutory"
 
 
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
-
-
-def _f(value: float) -> str:
-    return f"{value:.1f}"
+# --- building blocks ---------------------------------------------------------------------------
 
 
 def number(value: float | None) -> str:
@@ -74,11 +79,46 @@ def number(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def _value(value: object) -> str:
+    if isinstance(value, float):
+        return number(value)
+    return escape(str(value), quote=True)
+
+
+def _tag(name: str, *children: str, **attrs: object) -> str:
+    """An element; ``stroke_width`` is written ``stroke-width``, ``class_`` is ``class``, and
+    attributes set to None are left out. Children are markup (escape text with ``_text``)."""
+    rendered = "".join(
+        f' {key.rstrip("_").replace("_", "-")}="{_value(v)}"'
+        for key, v in attrs.items()
+        if v is not None
+    )
+    if not children:
+        return f"<{name}{rendered}/>"
+    return f"<{name}{rendered}>{''.join(children)}</{name}>"
+
+
+def _text(content: object) -> str:
+    return escape(str(content), quote=True)
+
+
+def _title(content: str) -> str:
+    return _tag("title", _text(content))
+
+
+def _label(x: float, y: float, content: str, **attrs: object) -> str:
+    return _tag("text", _text(content), x=float(x), y=float(y), **attrs)
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, **attrs: object) -> str:
+    return _tag("line", x1=float(x1), y1=float(y1), x2=float(x2), y2=float(y2), **attrs)
+
+
 def nice_step(span: float, ticks: int = 6) -> float:
     """A 1-2-5 step giving about ``ticks`` intervals over ``span``."""
     raw = max(span, 1e-9) / ticks
     power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= raw))
 
 
 def _ceiling(value: float) -> float:
@@ -86,55 +126,58 @@ def _ceiling(value: float) -> float:
     return max(step, math.ceil(value / step) * step)
 
 
-def _svg(height: float, title: str, body: Iterable[str]) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_f(height)}" '
-        f'width="100%" role="img" aria-label="{_e(title)}" font-family="{FONT}" '
-        f'font-size="12" fill="{INK}"><title>{_e(title)}</title>'
-        f'<text x="0" y="16" font-size="14" font-weight="600">{_e(title)}</text>'
-        + "".join(body)
-        + "</svg>"
+def _svg(height: float, title: str, parts: Sequence[str]) -> str:
+    return _tag(
+        "svg",
+        _title(title),
+        _label(0, 16, title, font_size=14, font_weight=600),
+        *parts,
+        xmlns="http://www.w3.org/2000/svg",
+        viewBox=f"0 0 {WIDTH} {height:.0f}",
+        width="100%",
+        role="img",
+        aria_label=title,
+        font_family=FONT,
+        font_size=12,
+        fill=INK,
     )
 
 
 def _empty(title: str) -> str:
-    return _svg(60, title, [f'<text x="0" y="46" fill="{GREY}">暂无数据</text>'])
+    return _svg(60, title, [_label(0, 46, "暂无数据", fill=GREY)])
 
 
-def _line(x1: float, y1: float, x2: float, y2: float, css: str, style: str) -> str:
-    return (
-        f'<line class="{css}" x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" {style}/>'
-    )
-
-
-def _x_axis(left: float, right: float, top: float, bottom: float, top_value: float, unit: str) -> str:
-    step = nice_step(top_value)
-    parts, tick = [], 0.0
+def _x_axis(box: tuple[float, float, float, float], top_value: float, caption: str) -> str:
+    left, right, top, bottom = box
+    step, tick, parts = nice_step(top_value), 0.0, []
     while tick <= top_value + 1e-9:
         x = left + (right - left) * tick / top_value
-        parts.append(_line(x, top, x, bottom, "grid", 'stroke="#e3e8ee"'))
-        parts.append(f'<text x="{_f(x)}" y="{_f(bottom + 14)}" text-anchor="middle">{number(tick)}</text>')
+        parts.append(_line(x, top, x, bottom, class_="grid", stroke=GRID))
+        parts.append(_label(x, bottom + 14, number(tick), text_anchor="middle"))
         tick += step
-    parts.append(
-        f'<text x="{_f((left + right) / 2)}" y="{_f(bottom + 30)}" text-anchor="middle" '
-        f'fill="{GREY}">{_e(unit)}</text>'
-    )
+    parts.append(_label((left + right) / 2, bottom + 30, caption, text_anchor="middle", fill=GREY))
+    parts.append(_line(left, bottom, right, bottom, class_="axis", stroke=GREY))
     return "".join(parts)
 
 
 def _legend(y: float, entries: Sequence[tuple[str, str]]) -> str:
     x, parts = 0.0, []
-    for mark, text in entries:
-        parts.append(f'<g transform="translate({_f(x)},{_f(y)})">{mark}<text x="22" y="4">{_e(text)}</text></g>')
-        x += 34 + 13 * len(text)
+    for mark, caption in entries:
+        parts.append(_tag("g", mark, _label(22, 4, caption), transform=f"translate({x:.1f},{y})"))
+        x += 34 + 13 * len(caption)
     return "".join(parts)
 
 
-def _clip(label: str, size: int = 14) -> str:
+def _clip(label: str, size: int) -> str:
     return label if len(label) <= size else label[: size - 1] + "…"
 
 
-def turnaround_strip(rows: Sequence[StripRow], unit: str = "工作日", title: str = "各事项办结用时分布") -> str:
+# --- charts ------------------------------------------------------------------------------------
+
+
+def turnaround_strip(
+    rows: Sequence[StripRow], unit: str = "工作日", title: str = "各事项办结用时分布"
+) -> str:
     """One line per item: a dot per day count (area ∝ cases), the median as a dark tick, the
     promised limit (green, dashed) and the statutory limit (red) as reference lines."""
     rows = [r for r in rows if r.counts]
@@ -152,44 +195,37 @@ def turnaround_strip(rows: Sequence[StripRow], unit: str = "工作日", title: s
 
     parts = [
         _legend(34, [
-            (f'<circle cx="8" cy="0" r="5" fill="{BLUE}" fill-opacity="0.55"/>', "办件（面积表示件数）"),
-            (f'<line x1="8" y1="-7" x2="8" y2="7" stroke="{INK}" stroke-width="3"/>', "中位数"),
-            (f'<line x1="0" y1="0" x2="16" y2="0" stroke="{GREEN}" stroke-width="2" stroke-dasharray="4 3"/>', "承诺时限"),
-            (f'<line x1="0" y1="0" x2="16" y2="0" stroke="{RED}" stroke-width="2"/>', "法定时限"),
+            (_tag("circle", cx=8, cy=0, r=5, fill=BLUE, fill_opacity=0.55), "办件（面积表示件数）"),
+            (_line(8, -7, 8, 7, stroke=INK, stroke_width=3), "中位数"),
+            (_line(0, 0, 16, 0, **PROMISED_STYLE), "承诺时限"),
+            (_line(0, 0, 16, 0, **STATUTORY_STYLE), "法定时限"),
         ]),
-        _x_axis(left, right, top, bottom, top_value, f"办结用时（{unit}）"),
+        _x_axis((left, right, top, bottom), top_value, f"办结用时（{unit}）"),
     ]  # fmt: skip
     for index, row in enumerate(rows):
         y0, mid = top + band * index, top + band * index + band / 2
         if index % 2:
-            parts.append(f'<rect x="{_f(left)}" y="{_f(y0)}" width="{_f(right - left)}" height="{_f(band)}" fill="#f5f7fa"/>')
-        parts.append(
-            f'<text x="{_f(left - 8)}" y="{_f(mid + 4)}" text-anchor="end">{_e(_clip(row.label, 16))}'
-            f"<title>{_e(row.label)}</title></text>"
-        )
+            parts.append(_tag("rect", x=left, y=y0, width=right - left, height=band, fill=BAND))
+        name = _text(_clip(row.label, 16))
+        anchor = {"x": left - 8, "y": mid + 4, "text_anchor": "end"}
+        parts.append(_tag("text", name, _title(row.label), **anchor))
         for days, cases in row.counts:
+            tip = _title(f"{row.label}：{days} {unit}，{cases} 件")
             radius = 2.0 + 6.0 * math.sqrt(cases / most)
-            parts.append(
-                f'<circle class="dot" cx="{_f(x(days))}" cy="{_f(mid)}" r="{_f(radius)}" fill="{BLUE}" '
-                f'fill-opacity="0.55"><title>{_e(row.label)}：{days} {_e(unit)}，{cases} 件</title></circle>'
-            )
+            dot = {"cx": x(days), "cy": mid, "r": radius, "fill": BLUE, "fill_opacity": 0.55}
+            parts.append(_tag("circle", tip, class_="dot", **dot))
         for value, css, style, name in (
-            (row.promised, "ref-promised", f'stroke="{GREEN}" stroke-width="2" stroke-dasharray="4 3"', "承诺时限"),
-            (row.statutory, "ref-statutory", f'stroke="{RED}" stroke-width="2"', "法定时限"),
+            (row.promised, "ref-promised", PROMISED_STYLE, "承诺时限"),
+            (row.statutory, "ref-statutory", STATUTORY_STYLE, "法定时限"),
         ):
             if value is not None:
-                parts.append(
-                    f'<g><title>{name} {value} {_e(unit)}</title>'
-                    + _line(x(value), y0 + 2, x(value), y0 + band - 2, css, style) + "</g>"
-                )
+                mark = _line(x(value), y0 + 2, x(value), y0 + band - 2, class_=css, **style)
+                parts.append(_tag("g", _title(f"{name} {value} {unit}"), mark))
         if row.median is not None:
-            parts.append(
-                f'<g><title>中位数 {number(row.median)} {_e(unit)}</title>'
-                + _line(x(row.median), mid - 8, x(row.median), mid + 8, "median", f'stroke="{INK}" stroke-width="3"')
-                + "</g>"
-            )
-    parts.append(_line(left, bottom, right, bottom, "axis", f'stroke="{GREY}"'))
-    return _svg(bottom + 40, title, parts)  # fmt: skip
+            at = x(row.median)
+            tick = _line(at, mid - 8, at, mid + 8, class_="median", stroke=INK, stroke_width=3)
+            parts.append(_tag("g", _title(f"中位数 {number(row.median)} {unit}"), tick))
+    return _svg(bottom + 40, title, parts)
 
 
 def stage_bars(bars: Sequence[Bar], unit: str = "工作日", title: str = "各环节累计耗时") -> str:
@@ -199,21 +235,30 @@ def stage_bars(bars: Sequence[Bar], unit: str = "工作日", title: str = "各�
     left, right, top, band = 170.0, WIDTH - 190.0, 36.0, 30.0
     top_value = _ceiling(max(max(b.value for b in bars), 1.0))
     bottom = top + band * len(bars)
-    parts = [_x_axis(left, right, top, bottom, top_value, unit)]
+    parts = [_x_axis((left, right, top, bottom), top_value, unit)]
     for index, bar in enumerate(bars):
-        y0 = top + band * index
-        width = (right - left) * bar.value / top_value
-        colour = AMBER if index == 0 else BLUE
-        css = "bar bottleneck" if index == 0 else "bar"
+        y0, width = top + band * index, (right - left) * bar.value / top_value
+        first = index == 0
+        parts.append(_label(left - 8, y0 + band / 2 + 4, _clip(bar.label, 12), text_anchor="end"))
         parts.append(
-            f'<text x="{_f(left - 8)}" y="{_f(y0 + band / 2 + 4)}" text-anchor="end">{_e(_clip(bar.label, 12))}</text>'
-            f'<rect class="{css}" x="{_f(left)}" y="{_f(y0 + 5)}" width="{_f(width)}" height="{_f(band - 10)}" fill="{colour}">'
-            f"<title>{_e(bar.label)}：{number(bar.value)} {_e(unit)}</title></rect>"
-            f'<text x="{_f(left + width + 6)}" y="{_f(y0 + band / 2 + 4)}">{number(bar.value)}'
-            f'<tspan fill="{GREY}"> {_e(bar.note)}</tspan></text>'
+            _tag(
+                "rect",
+                _title(f"{bar.label}：{number(bar.value)} {unit}"),
+                class_="bar bottleneck" if first else "bar",
+                x=left,
+                y=y0 + 5,
+                width=width,
+                height=band - 10,
+                fill=AMBER if first else BLUE,
+            )
         )
-    parts.append(_line(left, top, left, bottom, "axis", f'stroke="{GREY}"'))
-    return _svg(bottom + 40, title, parts)  # fmt: skip
+        note = _tag("tspan", _text(f" {bar.note}"), fill=GREY) if bar.note else ""
+        figure = _tag(
+            "text", _text(number(bar.value)), note, x=left + width + 6, y=y0 + band / 2 + 4
+        )
+        parts.append(figure)
+    parts.append(_line(left, top, left, bottom, class_="axis", stroke=GREY))
+    return _svg(bottom + 40, title, parts)
 
 
 def monthly_trend(points: Sequence[TrendPoint], title: str = "月度办结趋势") -> str:
@@ -230,86 +275,103 @@ def monthly_trend(points: Sequence[TrendPoint], title: str = "月度办结趋势
     def cx(i: int) -> float:
         return left + slot * (i + 0.5)
 
-    def y_median(v: float) -> float:
-        return line_bottom - (line_bottom - line_top) * v / median_top
+    def y_median(value: float) -> float:
+        return line_bottom - (line_bottom - line_top) * value / median_top
 
-    parts = []
-    for value, y in ((0.0, line_bottom), (median_top / 2, y_median(median_top / 2)), (median_top, line_top)):
-        parts.append(_line(left, y, right, y, "grid", 'stroke="#e3e8ee"'))
-        parts.append(f'<text x="{_f(left - 6)}" y="{_f(y + 4)}" text-anchor="end">{number(value)}</text>')
-    parts.append(f'<text x="{_f(left)}" y="{_f(line_top - 8)}" fill="{GREY}">用时中位数（工作日）</text>')
-    path = [f"{_f(cx(i))},{_f(y_median(p.median))}" for i, p in enumerate(points) if p.median is not None]
-    if len(path) > 1:
-        parts.append(f'<polyline class="trend-line" points="{" ".join(path)}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
-    parts.append(f'<text x="{_f(left)}" y="{_f(bar_top - 6)}" fill="{GREY}">办结件数</text>')
+    parts = [_label(left, line_top - 8, "用时中位数（工作日）", fill=GREY)]
+    for value in (0.0, median_top / 2, median_top):
+        y = y_median(value)
+        parts.append(_line(left, y, right, y, class_="grid", stroke=GRID))
+        parts.append(_label(left - 6, y + 4, number(value), text_anchor="end"))
+    path = " ".join(
+        f"{cx(i):.1f},{y_median(p.median):.1f}"
+        for i, p in enumerate(points)
+        if p.median is not None
+    )
+    if path.count(" ") >= 1:
+        line = {"fill": "none", "stroke": BLUE, "stroke_width": 2}
+        parts.append(_tag("polyline", class_="trend-line", points=path, **line))
+    parts.append(_label(left, bar_top - 6, "办结件数", fill=GREY))
+    parts.append(_label(left - 6, bar_top + 4, number(count_top), text_anchor="end"))
     for i, p in enumerate(points):
-        share = "" if p.share_within_promised is None else f"，承诺时限内 {number(100 * p.share_within_promised)}%"
-        tip = f"{_e(p.label)}：{p.count} 件，中位数 {number(p.median)} 工作日{share}"
+        share = p.share_within_promised
+        within = "" if share is None else f"，承诺时限内 {number(100 * share)}%"
+        tip = f"{p.label}：{p.count} 件，中位数 {number(p.median)} 工作日{within}"
         if p.median is not None:
-            parts.append(f'<circle class="trend-point" cx="{_f(cx(i))}" cy="{_f(y_median(p.median))}" r="3.5" fill="{BLUE}"><title>{tip}</title></circle>')
+            point = {"cx": cx(i), "cy": y_median(p.median), "r": 3.5, "fill": BLUE}
+            parts.append(_tag("circle", _title(tip), class_="trend-point", **point))
         height = (bar_bottom - bar_top) * p.count / count_top
+        box = {"x": cx(i) - slot * 0.35, "y": bar_bottom - height, "width": slot * 0.7}
         parts.append(
-            f'<rect class="month-bar" x="{_f(cx(i) - slot * 0.35)}" y="{_f(bar_bottom - height)}" width="{_f(slot * 0.7)}" '
-            f'height="{_f(height)}" fill="#9cc3ec"><title>{tip}</title></rect>'
+            _tag("rect", _title(tip), class_="month-bar", height=height, fill=LIGHT, **box)
         )
         if i % every == 0:
-            parts.append(f'<text x="{_f(cx(i))}" y="{_f(bar_bottom + 16)}" text-anchor="middle">{_e(p.label)}</text>')
-    parts.append(f'<text x="{_f(left - 6)}" y="{_f(bar_top + 4)}" text-anchor="end">{number(count_top)}</text>')
-    parts.append(_line(left, bar_bottom, right, bar_bottom, "axis", f'stroke="{GREY}"'))
-    return _svg(bar_bottom + 28, title, parts)  # fmt: skip
+            parts.append(_label(cx(i), bar_bottom + 16, p.label, text_anchor="middle"))
+    parts.append(_line(left, bar_bottom, right, bar_bottom, class_="axis", stroke=GREY))
+    return _svg(bar_bottom + 28, title, parts)
 
 
 def case_timeline(
-    steps: Sequence[Span], pauses: Sequence[Span], markers: Sequence[Marker], title: str = "办理时间轴"
+    steps: Sequence[Span],
+    pauses: Sequence[Span],
+    markers: Sequence[Marker],
+    title: str = "办理时间轴",
 ) -> str:
-    """The steps of one case end to end on a date axis; clock stops shaded over them; the
+    """The steps of one case end to end on a date axis, clock stops shaded over them, the
     promised and statutory due dates as vertical lines."""
-    days = [s.start for s in steps] + [s.end for s in steps] + [p.start for p in pauses]
-    days += [p.end for p in pauses] + [m.day for m in markers]
     if not steps:
         return _empty(title)
+    days = [d for s in (*steps, *pauses) for d in (s.start, s.end)] + [m.day for m in markers]
     first, last = min(days), max(days)
     total = max((last - first).days, 1)
-    left, right, lane, lane_h = 20.0, WIDTH - 20.0, 64.0, 34.0
+    left, right, lane, height = 40.0, WIDTH - 40.0, 64.0, 34.0
 
     def x(day: date) -> float:
         return left + (right - left) * (day - first).days / total
 
+    hatch = _tag(
+        "pattern",
+        _tag("rect", width=6, height=6, fill="#fff4e0"),
+        _line(0, 0, 0, 6, stroke=AMBER, stroke_width=2),
+        id="pause-hatch",
+        width=6,
+        height=6,
+        patternUnits="userSpaceOnUse",
+        patternTransform="rotate(45)",
+    )
+    swatch = _tag("rect", x=0, y=-6, width=16, height=12, fill="url(#pause-hatch)", stroke=GREY)
     parts = [
+        _tag("defs", hatch),
         _legend(34, [
-            (f'<rect x="0" y="-6" width="16" height="12" fill="url(#pause-hatch)" stroke="{GREY}"/>', "计时暂停"),
-            (f'<line x1="8" y1="-7" x2="8" y2="7" stroke="{GREEN}" stroke-width="2" stroke-dasharray="4 3"/>', "承诺期限"),
-            (f'<line x1="8" y1="-7" x2="8" y2="7" stroke="{RED}" stroke-width="2"/>', "法定期限"),
+            (swatch, "计时暂停"),
+            (_line(8, -7, 8, 7, **PROMISED_STYLE), "承诺期限"),
+            (_line(8, -7, 8, 7, **STATUTORY_STYLE), "法定期限"),
         ]),
-        '<defs><pattern id="pause-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        f'<rect width="6" height="6" fill="#fff4e0"/><line x1="0" y1="0" x2="0" y2="6" stroke="{AMBER}" stroke-width="2"/></pattern></defs>',
     ]  # fmt: skip
     for index, step in enumerate(steps):
         x1, x2 = x(step.start), max(x(step.end), x(step.start) + 2)
-        tip = f"{_e(step.label)}：{step.start.isoformat()} 至 {step.end.isoformat()}"
-        parts.append(
-            f'<rect class="step" x="{_f(x1)}" y="{_f(lane)}" width="{_f(x2 - x1)}" height="{_f(lane_h)}" '
-            f'fill="{STEP_COLOURS[index % len(STEP_COLOURS)]}" stroke="#fff"><title>{tip}</title></rect>'
-        )
+        tip = _title(f"{step.label}：{step.start.isoformat()} 至 {step.end.isoformat()}")
+        colour = STEP_COLOURS[index % len(STEP_COLOURS)]
+        box = {"x": x1, "y": lane, "width": x2 - x1, "height": height}
+        parts.append(_tag("rect", tip, class_="step", fill=colour, stroke="#fff", **box))
         if x2 - x1 > 14 * min(len(step.label), 6):
-            parts.append(f'<text x="{_f(x1 + 4)}" y="{_f(lane + lane_h / 2 + 4)}" fill="#fff">{_e(_clip(step.label, 6))}</text>')
+            name = _clip(step.label, 6)
+            parts.append(_label(x1 + 4, lane + height / 2 + 4, name, fill="#fff"))
     for pause in pauses:
         x1, x2 = x(pause.start), max(x(pause.end), x(pause.start) + 2)
-        parts.append(
-            f'<rect class="pause" x="{_f(x1)}" y="{_f(lane - 6)}" width="{_f(x2 - x1)}" height="{_f(lane_h + 12)}" '
-            f'fill="url(#pause-hatch)" fill-opacity="0.85" stroke="{AMBER}"><title>计时暂停（{_e(pause.label)}）：'
-            f"{pause.start.isoformat()} 至 {pause.end.isoformat()}</title></rect>"
+        tip = _title(
+            f"计时暂停（{pause.label}）：{pause.start.isoformat()} 至 {pause.end.isoformat()}"
         )
+        box = {"x": x1, "y": lane - 6, "width": x2 - x1, "height": height + 12}
+        shade = {"fill": "url(#pause-hatch)", "fill_opacity": 0.85, "stroke": AMBER}
+        parts.append(_tag("rect", tip, class_="pause", **box, **shade))
     for marker in markers:
-        colour, dash = (GREEN, ' stroke-dasharray="4 3"') if marker.kind == "promised" else (RED, "")
-        parts.append(
-            f'<g><title>{_e(marker.label)}：{marker.day.isoformat()}</title>'
-            + _line(x(marker.day), lane - 14, x(marker.day), lane + lane_h + 14, f"ref-{_e(marker.kind)}", f'stroke="{colour}" stroke-width="2"{dash}')
-            + "</g>"
-        )
-    step = max(1, round(total / 6))
-    tick = first
+        style = PROMISED_STYLE if marker.kind == "promised" else STATUTORY_STYLE
+        at = x(marker.day)
+        mark = _line(at, lane - 14, at, lane + height + 14, class_=f"ref-{marker.kind}", **style)
+        parts.append(_tag("g", _title(f"{marker.label}：{marker.day.isoformat()}"), mark))
+    step_days, tick = max(1, round(total / 6)), first
     while tick <= last:
-        parts.append(f'<text x="{_f(x(tick))}" y="{_f(lane + lane_h + 30)}" text-anchor="middle">{tick.isoformat()}</text>')
-        tick += timedelta(days=step)
-    return _svg(lane + lane_h + 40, title, parts)  # fmt: skip
+        parts.append(_label(x(tick), lane + height + 30, tick.isoformat(), text_anchor="middle"))
+        tick += timedelta(days=step_days)
+    return _svg(lane + height + 40, title, parts)

@@ -6,7 +6,8 @@ Other code calls exactly::
     render_html(template, context) -> str
 
 ``template`` is a :class:`DocumentTemplate` (or its value), rendered from
-``templates/documents/{value}.html`` (all extend ``base.html``, styled by ``gbt9704.css``).
+``templates/documents/{value}.html``: the 公文 extend ``base.html`` (styled by ``gbt9704.css``),
+the licence certificate is a page of its own (``certificate.css``, A4 landscape).
 ``context`` is a plain mapping: the common keys (issuer, number, title, addressee, issued_on,
 verify_url, verify_code, cc, printed_by, application) plus the keys of each kind. Every key a
 template uses must be present: the Jinja environment is strict, and a missing key raises
@@ -25,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup, escape
@@ -39,8 +41,10 @@ __all__ = [
     "DocumentRenderError",
     "DocumentTemplate",
     "cn_date",
+    "cn_datetime",
     "cn_numeral",
     "money",
+    "paragraphs",
     "render_html",
     "render_pdf",
 ]
@@ -53,6 +57,9 @@ class DocumentTemplate(StrEnum):
     APPROVAL = "approval"  # 批复
     DENIAL = "denial"  # 不予批准决定书
     SPECIAL_PROCEDURE_NOTICE = "special_procedure_notice"  # 特别程序告知书（§45）
+    FILING_RECEIPT = "filing_receipt"  # 备案回执
+    REPLY_LETTER = "reply_letter"  # 答复书
+    LICENCE_CERTIFICATE = "licence_certificate"  # 许可证 (certificate layout, not a 公文)
 
 
 class DocumentRenderError(RuntimeError):
@@ -69,6 +76,22 @@ def cn_date(value: dt.date) -> str:
     if not isinstance(value, dt.date):
         raise TypeError(f"cn_date expects a date, got {type(value).__name__}: {value!r}")
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def cn_datetime(value: dt.datetime) -> str:
+    """An aware moment as Asia/Shanghai wall time: ``"2026年11月28日9时30分"``.
+
+    A naive datetime is refused: whether it is UTC (as stored) or local time is not knowable here.
+    """
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"cn_datetime expects a datetime, got {type(value).__name__}: {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"cn_datetime expects an aware datetime, got {value!r}")
+    local = value.astimezone(_SHANGHAI)
+    return f"{cn_date(local)}{local.hour}时{local.minute}分"
 
 
 _CENT = Decimal("0.01")
@@ -132,6 +155,24 @@ def spaceless(value: str) -> Markup:
     return Markup(_BETWEEN_TAGS.sub("><", str(value)))
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v\u3000]*\n\s*")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+
+
+def _join_lines(match: re.Match[str]) -> str:
+    # a line break inside Chinese text is no space; between two Latin words it is one
+    text = match.string
+    before = text[match.start() - 1] if match.start() else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    return " " if before.isascii() and before.isalnum() and after.isascii() and after.isalnum() else ""
+
+
+def paragraphs(value: str) -> list[str]:
+    """Split free text into paragraphs at blank lines; lines inside a paragraph are joined."""
+    parts = _PARAGRAPH_BREAK.split(str(value).strip().replace("\r\n", "\n"))
+    return [_LINE_BREAK.sub(_join_lines, p.strip()) for p in parts if p.strip()]
+
+
 def report_kind(item_name: str) -> str:
     """“报告表” when the item concerns a 报告表, otherwise “报告书”."""
     return "报告表" if "报告表" in str(item_name) else "报告书"
@@ -152,6 +193,8 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(
         cn_date=cn_date,
+        cn_datetime=cn_datetime,
+        paragraphs=paragraphs,
         money=money,
         percent=percent,
         cn_numeral=cn_numeral,

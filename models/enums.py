@@ -38,6 +38,10 @@ class Status(StrEnum):
     ISSUING = "issuing"
     APPROVED = "approved"
     DENIED = "denied"
+    FILING = "filing"  # filing kind: the receipt is being issued
+    FILED = "filed"  # filing kind: done (备案完成)
+    ANSWERING = "answering"  # service kind: the case officer prepares the reply
+    ANSWERED = "answered"  # service kind: the reply was sent (已答复)
 
 
 STATUS_LABELS: dict[Status, str] = {
@@ -52,6 +56,10 @@ STATUS_LABELS: dict[Status, str] = {
     Status.ISSUING: "制发中",
     Status.APPROVED: "准予许可（已办结）",
     Status.DENIED: "不予许可（已办结）",
+    Status.FILING: "备案中（生成回执）",
+    Status.FILED: "已备案（已办结）",
+    Status.ANSWERING: "办理答复",
+    Status.ANSWERED: "已答复（已办结）",
 }
 
 
@@ -62,6 +70,9 @@ class DocumentKind(StrEnum):
     APPROVAL = "approval"  # 批复
     DENIAL = "denial"  # 不予批准决定书
     SPECIAL_PROCEDURE_NOTICE = "special_procedure_notice"  # 特别程序告知书（§45 计时暂停）
+    FILING_RECEIPT = "filing_receipt"  # 备案回执
+    REPLY_LETTER = "reply_letter"  # 答复书
+    LICENCE_CERTIFICATE = "licence_certificate"  # 许可证（排污/危废/辐射/电子废物处理资格）
 
 
 DOCUMENT_LABELS: dict[DocumentKind, str] = {
@@ -71,6 +82,9 @@ DOCUMENT_LABELS: dict[DocumentKind, str] = {
     DocumentKind.APPROVAL: "批复",
     DocumentKind.DENIAL: "不予批准决定书",
     DocumentKind.SPECIAL_PROCEDURE_NOTICE: "特别程序告知书",
+    DocumentKind.FILING_RECEIPT: "备案回执",
+    DocumentKind.REPLY_LETTER: "答复书",
+    DocumentKind.LICENCE_CERTIFICATE: "许可证",
 }
 
 

@@ -20,16 +20,27 @@ class Strict(BaseModel):
 
 
 class ApplicationCreate(Strict):
+    """One form for every item; which fields an item requires is checked by the domain
+    (approvals.services.forms): EIA items need the investment and the EIA consultant, service
+    items a description, licence changes the licence number."""
+
     item_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-\d{2}$")]
-    project_name: Text
+    project_name: Text = Field(description="项目/单位/事项名称")
     site: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     district: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    industry_code: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=2, max_length=8)
-    ]
-    total_investment: Money = Field(description="总投资（万元）")
-    env_investment: Money = Field(description="环保投资（万元）")
-    consultant: Text = Field(description="环评单位")
+    industry_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=8)] = ""
+    total_investment: Money = Field(default=Decimal(0), description="总投资（万元）")
+    env_investment: Money = Field(default=Decimal(0), description="环保投资（万元）")
+    consultant: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = Field(
+        default="", description="环评单位"
+    )
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] = Field(
+        default="", description="申请内容、诉求或说明"
+    )
+    licence_number: (
+        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z-]{4,40}$")]
+        | None
+    ) = Field(default=None, description="变更、延续、注销、补领所涉许可证编号")
 
     @model_validator(mode="after")
     def _env_within_total(self) -> ApplicationCreate:
@@ -72,6 +83,11 @@ class DecisionDraft(Strict):
 
 class Comment(Strict):
     comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+class AnswerCreate(Strict):
+    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)]
+    legal_basis: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
 
 class ClockPauseCreate(Strict):

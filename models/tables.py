@@ -53,6 +53,7 @@ class Application(SQLModel, table=True):
     number: str = Field(max_length=40, unique=True, index=True)  # 办件编号
     item_code: str = Field(max_length=20, index=True)
     item_version: int
+    process_kind: str = Field(default="standard", max_length=20, index=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     created_by: int = Field(foreign_key="app_user.id")
     idempotency_key: str | None = Field(default=None, max_length=100)
@@ -67,6 +68,8 @@ class Application(SQLModel, table=True):
     env_investment: Decimal = Field(sa_column=Column(Numeric(14, 2), nullable=False))
     consultant: str = Field(max_length=200)
     contact_email: str = Field(max_length=254)
+    description: str = Field(default="", max_length=4000)  # 申请内容 / 诉求 (service items)
+    licence_number: str | None = Field(default=None, max_length=40)  # the licence acted on
 
     created_at: datetime
     submitted_at: datetime | None = None

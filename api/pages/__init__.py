@@ -12,3 +12,4 @@ from api.pages.security import same_origin
 router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
 for module in (auth, applicant, case, staff, public):
     router.include_router(module.router)
+from api.pages import audit  # noqa: E402, F401 - registers the /audit pages on router

@@ -77,6 +77,12 @@ def case_context(
     staff = user.role is not Role.APPLICANT
     decision = find_decision(session, application.id) if staff else None  # type: ignore[arg-type]
     uploaded = {m.material_code: m for m in detail.materials}
+    running = next((p for p in detail.pauses if p.end_on is None), None)
+    resume_by = (
+        services.calendar.due(running.start_on, running.max_days, DayUnit(running.max_unit))
+        if running
+        else None
+    )  # the latest day the 特别程序告知书 told the applicant the clock restarts
     return {
         "case": detail,
         "version": application.version,
@@ -86,6 +92,8 @@ def case_context(
         "tone": STATUS_TONES[detail.status],
         "clock": clock_view(item, detail.status, detail.clock),
         "provisional_note": PROVISIONAL_NOTE,
+        "running_pause": running,
+        "resume_by": resume_by,
         "unit_labels": {u.value: unit_text(u) for u in DayUnit},
         "can_pause": pause_form_shown(user.role, detail.status, detail.clock.started_on),
         "clock_stops": item.clock_stops,

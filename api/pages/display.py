@@ -57,7 +57,11 @@ KIND_REASONS: dict[ProcessKind, str] = {
     ProcessKind.FILING: "备案类事项，暂未开通网上申请",
     ProcessKind.SERVICE: "公共服务事项，暂未开通网上申请",
 }
-TIMELINE_ACTIONS: dict[str, str] = {"postal_dispatch": "登记邮寄结果"}
+TIMELINE_ACTIONS: dict[str, str] = {
+    "postal_dispatch": "登记邮寄结果",
+    "clock_pause": "暂停计时（特别程序）",
+    "clock_resume": "恢复计时",
+}
 TIMELINE_ROLES: dict[str, str] = {"system": "自动流程"}
 
 
@@ -134,12 +138,13 @@ class ClockView:
     remaining: int | None
     overdue: int  # days past the limit (0 when within it)
     due_on: date | None
-    provisional: bool
+    provisional: bool  # the statutory due date leans on a year without the official schedule
     promised: str
     promised_unit: str
     promised_used: int
     promised_limit: int | None
     promised_due_on: date | None
+    promised_provisional: bool
     promised_over: bool
     step_label: str
     step_used: int | None
@@ -152,6 +157,12 @@ class ClockView:
     tone: str
     badge: str
     percent: int
+
+
+def _provisional(day: date | None, any_provisional: bool) -> bool:
+    """The clock has one provisional flag; a date before the first year without the official
+    schedule was counted on official days only, so it is not marked."""
+    return any_provisional and day is not None and day.year >= OFFICIAL_YEARS.stop
 
 
 def clock_view(item: Item, status: Status, clock: ClockPublic) -> ClockView:
@@ -176,12 +187,13 @@ def clock_view(item: Item, status: Status, clock: ClockPublic) -> ClockView:
         remaining=remaining,
         overdue=-remaining if remaining is not None and remaining < 0 else 0,
         due_on=clock.due_on,
-        provisional=clock.provisional,
+        provisional=_provisional(clock.due_on, clock.provisional),
         promised=limit_text(item.promised),
         promised_unit=unit_text(item.promised.unit),
         promised_used=clock.promised_used,
         promised_limit=clock.promised_limit,
         promised_due_on=clock.promised_due_on,
+        promised_provisional=_provisional(clock.promised_due_on, clock.provisional),
         promised_over=promised_used_over,
         step_label=STATUS_LABELS[status],
         step_used=clock.step_used,

@@ -10,10 +10,11 @@ from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
 from api.presenters import application_public
 from approvals.catalogue import DayUnit
-from approvals.services import cases, outbox, pauses, review
+from approvals.services import answers, cases, outbox, pauses, review
 from approvals.services.queries import get_application_for, queue_for
 from models import Role
 from models.schemas import (
+    AnswerCreate,
     ApplicationPublic,
     ClockPauseCreate,
     ClockPausePublic,
@@ -242,3 +243,22 @@ def resume_clock(
     )
     session.commit()
     return ClockPausePublic.model_validate(pause, from_attributes=True)
+
+
+@router.post("/applications/{application_id}/answer", response_model=ApplicationPublic)
+def answer(
+    application_id: int,
+    body: AnswerCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    version: IfMatch = None,
+) -> ApplicationPublic:
+    """承办人答复 (service items): the 答复书 is numbered, rendered and mailed by the flow."""
+    app = answers.answer(
+        session, services.clock, services.catalogue, user, application_id, body, version
+    )
+    session.commit()
+    after_commit(background, services, application_id)
+    return application_public(session, services, app, user)

@@ -1,8 +1,11 @@
-"""The standard review process as an explicit state graph (no I/O).
+"""The process kinds as explicit state graphs (no I/O).
 
-submitted → intake: accept | request correction (补正, one complete list) | refuse (不予受理)
-accepted (automated: 受理通知书) → drafting (承办) → reviewing (审核) → signing (签发)
-→ issuing (automated: number, render, store, mail) → approved | denied.
+standard: submitted → intake: accept | request correction (补正, one complete list) | refuse
+(不予受理); accepted (automated: 受理通知书) → drafting (承办) → reviewing (审核) → signing
+(签发) → issuing (automated: number, render, store, mail) → approved | denied.
+filing: submitted → filing (automated: 备案回执 with a filing number) → filed.
+service: submitted → intake: accept | correction | refuse → answering (承办答复) → issuing
+(automated: 答复书) → answered.
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ class Action(StrEnum):
     RETURN_FROM_SIGNING = "return_from_signing"
     FINISH_APPROVAL = "finish_approval"  # system, after the 批复 is issued
     FINISH_DENIAL = "finish_denial"  # system, after the 不予批准决定书 is issued
+    FILE = "file"  # filing kind: the applicant submits, the receipt follows at once
+    FINISH_FILING = "finish_filing"  # system, after the 备案回执 is issued
+    ACCEPT_SERVICE = "accept_service"  # service kind: intake takes it and assigns it
+    ANSWER = "answer"  # service kind: the case officer answers
+    FINISH_ANSWER = "finish_answer"  # system, after the 答复书 is issued
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -46,6 +54,11 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RETURN_FROM_SIGNING: "签发退回",
     Action.FINISH_APPROVAL: "批复已制发送达",
     Action.FINISH_DENIAL: "不予批准决定书已制发送达",
+    Action.FILE: "提交备案",
+    Action.FINISH_FILING: "备案回执已生成送达",
+    Action.ACCEPT_SERVICE: "受理并分办",
+    Action.ANSWER: "承办人答复",
+    Action.FINISH_ANSWER: "答复书已制发送达",
 }
 
 
@@ -57,11 +70,18 @@ class Transition:
     role: Role | None  # None: only the system (a flow) takes it
     issues: DocumentKind | None = None
     needs_comment: bool = False
+    kinds: frozenset[str] = frozenset({"standard"})  # the process kinds that have it
 
+
+STANDARD = frozenset({"standard"})
+SERVICE = frozenset({"service"})
+REVIEWED = frozenset({"standard", "service"})  # the kinds with an intake step
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, Role.APPLICANT),
-    Transition(Action.RESUBMIT, Status.CORRECTION, Status.SUBMITTED, Role.APPLICANT),
+    Transition(Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, Role.APPLICANT, kinds=REVIEWED),
+    Transition(
+        Action.RESUBMIT, Status.CORRECTION, Status.SUBMITTED, Role.APPLICANT, kinds=REVIEWED
+    ),
     Transition(
         Action.ACCEPT,
         Status.SUBMITTED,
@@ -75,6 +95,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.CORRECTION,
         Role.INTAKE_OFFICER,
         DocumentKind.CORRECTION_NOTICE,
+        kinds=REVIEWED,
     ),
     Transition(
         Action.REFUSE,
@@ -83,6 +104,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.INTAKE_OFFICER,
         DocumentKind.REFUSAL_NOTICE,
         needs_comment=True,
+        kinds=REVIEWED,
     ),
     Transition(
         Action.DEEMED_ACCEPT,
@@ -103,17 +125,42 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.APPROVE_DRAFT, Status.REVIEWING, Status.SIGNING, Role.SECTION_CHIEF),
     Transition(Action.SIGN, Status.SIGNING, Status.ISSUING, Role.LEADER),
     Transition(
-        Action.RETURN_FROM_SIGNING,
-        Status.SIGNING,
-        Status.DRAFTING,
-        Role.LEADER,
-        needs_comment=True,
+        Action.RETURN_FROM_SIGNING, Status.SIGNING, Status.DRAFTING, Role.LEADER, needs_comment=True
     ),
     Transition(Action.FINISH_APPROVAL, Status.ISSUING, Status.APPROVED, None),
     Transition(Action.FINISH_DENIAL, Status.ISSUING, Status.DENIED, None),
+    # filing: the receipt is the result; nothing waits for a person
+    Transition(
+        Action.FILE,
+        Status.DRAFT,
+        Status.FILING,
+        Role.APPLICANT,
+        DocumentKind.FILING_RECEIPT,
+        kinds=frozenset({"filing"}),
+    ),
+    Transition(
+        Action.FINISH_FILING, Status.FILING, Status.FILED, None, kinds=frozenset({"filing"})
+    ),
+    # service: intake assigns, the case officer answers in writing
+    Transition(
+        Action.ACCEPT_SERVICE,
+        Status.SUBMITTED,
+        Status.ANSWERING,
+        Role.INTAKE_OFFICER,
+        kinds=SERVICE,
+    ),
+    Transition(
+        Action.ANSWER,
+        Status.ANSWERING,
+        Status.ISSUING,
+        Role.CASE_OFFICER,
+        DocumentKind.REPLY_LETTER,
+        kinds=SERVICE,
+    ),
+    Transition(Action.FINISH_ANSWER, Status.ISSUING, Status.ANSWERED, None, kinds=SERVICE),
 )
 
-_BY_KEY = {(t.source, t.action): t for t in TRANSITIONS}
+_BY_KEY = {(kind, t.source, t.action): t for t in TRANSITIONS for kind in t.kinds}
 
 # Who acts next in each state; automated states belong to the flow, final states to nobody.
 HUMAN_STEP: dict[Status, Role] = {
@@ -123,18 +170,23 @@ HUMAN_STEP: dict[Status, Role] = {
     Status.DRAFTING: Role.CASE_OFFICER,
     Status.REVIEWING: Role.SECTION_CHIEF,
     Status.SIGNING: Role.LEADER,
+    Status.ANSWERING: Role.CASE_OFFICER,
 }
-AUTOMATED: frozenset[Status] = frozenset({Status.ACCEPTED, Status.ISSUING})
-FINAL: frozenset[Status] = frozenset({Status.NOT_ACCEPTED, Status.APPROVED, Status.DENIED})
+AUTOMATED: frozenset[Status] = frozenset({Status.ACCEPTED, Status.ISSUING, Status.FILING})
+FINAL: frozenset[Status] = frozenset(
+    {Status.NOT_ACCEPTED, Status.APPROVED, Status.DENIED, Status.FILED, Status.ANSWERED}
+)
 
 
-def find_transition(source: Status, action: Action, role: Role | None) -> Transition:
+def find_transition(
+    source: Status, action: Action, role: Role | None, kind: str = "standard"
+) -> Transition:
     """The transition ``action`` takes from ``source`` for ``role`` (None: the system).
 
     Raises ``InvalidTransition`` when the action does not apply in this state (acting out of
     turn) and ``PermissionDenied`` when it does but belongs to another role.
     """
-    transition = _BY_KEY.get((source, action))
+    transition = _BY_KEY.get((kind, source, action))
     if transition is None:
         raise InvalidTransition(
             f"当前状态“{STATUS_LABELS[source]}”下不能执行“{ACTION_LABELS[action]}”",
@@ -151,6 +203,8 @@ def find_transition(source: Status, action: Action, role: Role | None) -> Transi
     return transition
 
 
-def actions_for(status: Status, role: Role) -> list[Action]:
+def actions_for(status: Status, role: Role, kind: str = "standard") -> list[Action]:
     """The actions ``role`` may take on a case in ``status`` (drives the buttons on a page)."""
-    return [t.action for t in TRANSITIONS if t.source == status and t.role == role]
+    return [
+        t.action for t in TRANSITIONS if t.source == status and t.role == role and kind in t.kinds
+    ]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from approvals.catalogue import Catalogue, Item, ProcessKind
 from approvals.clock import Clock, local_date, to_utc
-from approvals.districts import validate_district
 from approvals.errors import InvalidInput, ItemNotAvailable, PermissionDenied
-from approvals.industry import validate_industry_code
 from approvals.numbering import next_serial
 from approvals.process.standard import Action
+from approvals.services.forms import check_form
 from approvals.services.queries import get_application_for
 from approvals.services.transitions import move, queue_document
 from approvals.uploads import CheckedUpload
@@ -24,7 +25,7 @@ NOTICE_SERIES: dict[DocumentKind, str] = {
     DocumentKind.REFUSAL_NOTICE: "郑环不受",
 }
 # Process kinds this build can run end to end; other items say so instead of failing later.
-RUNNABLE_KINDS = frozenset({ProcessKind.STANDARD})
+RUNNABLE_KINDS = frozenset({ProcessKind.STANDARD, ProcessKind.FILING, ProcessKind.SERVICE})
 
 
 def _require_role(actor: User, role: Role) -> None:
@@ -81,8 +82,7 @@ def create_application(
         if found is not None:
             return found, False
     item = appliable_item(catalogue, data.item_code)
-    validate_district(data.district)
-    industry = validate_industry_code(data.industry_code)
+    industry_code = check_form(item, data)
     enterprise = session.get(Enterprise, actor.enterprise_id)
     if enterprise is None:
         raise PermissionDenied("申请人账号未关联企业", "the applicant account has no enterprise")
@@ -91,6 +91,7 @@ def create_application(
         number=application_number(session, area_code, item.code, clock),
         item_code=item.code,
         item_version=item.version,
+        process_kind=item.process_kind.value,
         enterprise_id=enterprise.id,  # type: ignore[arg-type]
         created_by=actor.id,  # type: ignore[arg-type]
         idempotency_key=idempotency_key,
@@ -98,11 +99,13 @@ def create_application(
         project_name=data.project_name,
         site=data.site,
         district=data.district,
-        industry_code=industry.code,
+        industry_code=industry_code,
         total_investment=data.total_investment,
         env_investment=data.env_investment,
         consultant=data.consultant,
         contact_email=enterprise.email,
+        description=data.description,
+        licence_number=data.licence_number,
         created_at=to_utc(now),
     )
     session.add(application)
@@ -185,13 +188,34 @@ def submit(
             f"{len(missing)} required material(s) missing",
             missing=missing,
         )
-    action = Action.RESUBMIT if application.status is Status.CORRECTION else Action.SUBMIT
     now = clock.now()
-    move(session, to_utc(now), application, action, actor)
     application.submitted_at = to_utc(now)
     application.received_on = local_date(now)
-    session.add(application)
-    session.flush()
+    if application.process_kind == ProcessKind.FILING.value:
+        return _file(session, now, catalogue, actor, application)
+    action = Action.RESUBMIT if application.status is Status.CORRECTION else Action.SUBMIT
+    move(session, to_utc(now), application, action, actor)
+    return application
+
+
+def _file(
+    session: Session, now: datetime, catalogue: Catalogue, actor: User, application: Application
+) -> Application:
+    """备案: no review; the 备案回执 with its filing number is the result, issued at once."""
+    item = catalogue.get(application.item_code)
+    serial = next_serial(session, f"filing:{application.item_code}", now.year)
+    filing_number = f"{now.year}{application.number.split('-')[0]}{serial:07d}"
+    application.accepted_on = application.decided_on = local_date(now)
+    move(session, to_utc(now), application, Action.FILE, actor, f"备案号 {filing_number}")
+    queue_document(
+        session,
+        to_utc(now),
+        application,
+        DocumentKind.FILING_RECEIPT,
+        item.decision_series,
+        now.year,
+        {"filing_number": filing_number, "filed_at": to_utc(now).isoformat()},
+    )
     return application
 
 
@@ -206,6 +230,10 @@ def accept(
     application = get_application_for(session, actor, application_id)
     now = clock.now()
     application.accepted_on = application.clock_started_on = local_date(now)
+    if application.process_kind == ProcessKind.SERVICE.value:
+        # A service request is taken and assigned; its answer is the only document.
+        move(session, to_utc(now), application, Action.ACCEPT_SERVICE, actor, "", expected_version)
+        return application
     move(session, to_utc(now), application, Action.ACCEPT, actor, "", expected_version)
     item = catalogue.get(application.item_code)
     received = [

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from approvals.catalogue import Catalogue
+from approvals.catalogue import Catalogue, Item
 from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
@@ -66,12 +66,23 @@ def object_key(document: Document) -> str:
     return f"documents/{document.year}/{document.series}/{document.serial}.pdf"
 
 
-def document_title(document: Document, application: Application, item_name: str) -> str:
-    report = "环境影响报告书" if "报告书" in item_name else "环境影响报告表"
+def document_title(document: Document, application: Application, item: Item) -> str:
+    """EIA replies name the report; other decisions name the item (准予/不予行政许可决定书)."""
+    name = item.name_zh.split("（")[0]
+    if item.group == "环评审批":
+        report = "环境影响报告书" if "报告书" in item.name_zh else "环境影响报告表"
+        if document.kind is DocumentKind.APPROVAL:
+            return f"关于《{application.project_name}{report}》的批复"
+        if document.kind is DocumentKind.DENIAL:
+            return f"关于《{application.project_name}{report}》不予批准的决定"
     if document.kind is DocumentKind.APPROVAL:
-        return f"关于《{application.project_name}{report}》的批复"
+        return f"关于{application.project_name}{name}的准予行政许可决定书"
     if document.kind is DocumentKind.DENIAL:
-        return f"关于《{application.project_name}{report}》不予批准的决定"
+        return f"关于{application.project_name}{name}的不予行政许可决定书"
+    if document.kind is DocumentKind.FILING_RECEIPT:
+        return f"{name}回执"
+    if document.kind is DocumentKind.REPLY_LETTER:
+        return f"关于“{application.project_name}”的答复书"
     return f"{DOCUMENT_LABELS[document.kind]}"
 
 
@@ -95,7 +106,7 @@ def document_context(
     context: dict[str, Any] = {
         "issuer": issuer,
         "number": document.number,
-        "title": document_title(document, application, item.name_zh),
+        "title": document_title(document, application, item),
         "addressee": enterprise.name,
         "issued_on": issued_on,
         "verify_code": document.verify_code,
@@ -157,6 +168,32 @@ def document_context(
             "reasons": payload["reasons"],
             "redirect_to": payload.get("redirect_to"),
             "appeal": APPEAL,
+        }
+    elif document.kind is DocumentKind.FILING_RECEIPT:
+        context |= {
+            "filing_number": payload["filing_number"],
+            "filed_at": as_local(datetime.fromisoformat(payload["filed_at"])),
+            "items": [
+                {"label": "备案事项", "value": item.name_zh},
+                {"label": "项目名称", "value": application.project_name},
+                {"label": "建设（备案）地点", "value": application.site},
+                {"label": "所在区域", "value": application.district},
+                *(
+                    [{"label": "国民经济行业代码", "value": application.industry_code}]
+                    if application.industry_code
+                    else []
+                ),
+            ],
+            "note": "备案不是行政许可，本机关不对备案内容作实质审查。备案单位对所填报信息的"
+            "真实性、准确性和完整性负责，并应当落实相应的环境保护措施，接受生态环境主管部门的"
+            "监督检查。",
+        }
+    elif document.kind is DocumentKind.REPLY_LETTER:
+        context |= {
+            "request_summary": application.description or application.project_name,
+            "answer": payload["answer"],
+            "legal_basis": payload.get("legal_basis") or None,
+            "appeal": APPEAL if item.category.startswith("公共服务(依申请)") else None,
         }
     elif document.kind is DocumentKind.APPROVAL:
         context |= {"conditions": payload["conditions"], "supervisor": SUPERVISOR}
@@ -224,6 +261,11 @@ def finish_automated_stage(session: Session, clock: Clock, application_id: int) 
     now: datetime = clock.now()
     if application.status is Status.ACCEPTED:
         move(session, to_utc(now), application, Action.START_DRAFTING, None)
+    elif application.status is Status.FILING:
+        move(session, to_utc(now), application, Action.FINISH_FILING, None)
+    elif application.process_kind == "service":
+        application.decided_on = local_date(now)
+        move(session, to_utc(now), application, Action.FINISH_ANSWER, None)
     else:
         decision = session.exec(
             select(Decision).where(Decision.application_id == application_id)

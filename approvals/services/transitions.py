@@ -35,7 +35,9 @@ def move(
     """Take ``action`` on ``application`` for ``actor`` (None: the system), audit it, bump the
     version. A concurrent change of the same case (a second sign-off racing the first) fails
     with ``ConcurrentUpdate``; nothing is written then."""
-    transition = find_transition(application.status, action, actor.role if actor else None)
+    transition = find_transition(
+        application.status, action, actor.role if actor else None, application.process_kind
+    )
     if transition.needs_comment and not comment.strip():
         raise InvalidInput(
             f"“{ACTION_LABELS[action]}”须填写意见或理由",

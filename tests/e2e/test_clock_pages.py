@@ -32,7 +32,9 @@ def _cn(day: date) -> str:
 def _accepted(client: TestClient, item_code: str = "EIA-02") -> dict[str, Any]:
     """A case submitted by qiye and accepted by shouli today (the flows hand it to 承办)."""
     case = create_submitted(client, sign_in(client, "qiye"), item_code=item_code)
-    accepted = client.post(f"/api/applications/{case['id']}/accept", headers=sign_in(client, "shouli"))
+    accepted = client.post(
+        f"/api/applications/{case['id']}/accept", headers=sign_in(client, "shouli")
+    )
     assert accepted.status_code == 200, accepted.text
     return case
 
@@ -107,9 +109,14 @@ def test_pausing_from_the_page_stops_the_clock_and_issues_the_special_procedure_
     panel = _panel(page)
     assert "计时暂停中：专家评审" in panel and "进行中" in panel
     assert "组织专家对报告表进行技术评审" in panel and "20 个工作日" in panel
+    resume_by = shared_calendar().due(date(2026, 11, 25), 20, DayUnit.WORKING).day
+    assert f"至迟 {_cn(resume_by)}" in panel  # what the notice told the applicant
+    assert "暂停计时（特别程序）" in page  # the timeline names the step in Chinese
     assert f'action="/cases/{case["id"]}/clock/resume"' in panel
     assert f'action="/cases/{case["id"]}/clock/pause"' not in panel  # one pause at a time
-    notice = re.search(r'<tr class="document" data-kind="special_procedure_notice">.*?</tr>', page, re.S)
+    notice = re.search(
+        r'<tr class="document" data-kind="special_procedure_notice">.*?</tr>', page, re.S
+    )
     assert notice is not None and "特别程序告知书" in notice.group(0)
     assert "郑环告〔2026〕" in notice.group(0) and "下载" in notice.group(0)  # issued by the flow
     [pause] = _detail(client, case)["pauses"]
@@ -158,7 +165,9 @@ def test_the_queue_puts_an_overdue_case_first_with_the_red_badge(
 
     page_login(client, "chengban")
     page = client.get("/queue").text
-    order = re.findall(r'<tr class="queue-row[^"]*" data-number="([^"]+)" data-warning="(\w+)"', page)
+    order = re.findall(
+        r'<tr class="queue-row[^"]*" data-number="([^"]+)" data-warning="(\w+)"', page
+    )
     assert order == [
         (overdue["number"], "red"),
         (first["number"], "yellow"),
