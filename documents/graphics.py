@@ -7,13 +7,24 @@ with Jinja's autoescaping, so no string here is ever marked safe.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
-__all__ = ["QrCode", "SealGlyph", "heading_font_pt", "qr_code", "seal_glyphs", "star_points"]
+__all__ = [
+    "QrCode",
+    "SealGlyph",
+    "guilloche_frame",
+    "fitting_font_pt",
+    "heading_font_pt",
+    "qr_code",
+    "rosette",
+    "seal_glyphs",
+    "star_points",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +113,124 @@ def heading_font_pt(text: str, *, max_pt: float = 40.0, width_pt: float = 400.0)
     """
     n = max(1, len(text.strip()))
     return round(min(max_pt, width_pt / (n * 1.12)), 2)
+
+
+def _width_em(text: str) -> float:
+    """Width of ``text`` in em: a CJK character is one em, an ASCII character half of one."""
+    return sum(0.5 if c.isascii() else 1.0 for c in text)
+
+
+def fitting_font_pt(
+    texts: list[str],
+    *,
+    width_mm: float,
+    height_mm: float,
+    label_em: float = 0.0,
+    line_height: float = 1.75,
+    max_pt: float = 15.0,
+    min_pt: float = 9.0,
+) -> float:
+    """The largest font size (in 0.5 pt steps) at which ``texts`` fit in a box of a form.
+
+    Each text starts a line of its own and wraps in ``width_mm`` less a label column of
+    ``label_em``; the lines, ``line_height`` em each, must fit in ``height_mm``. Used where a
+    one-page layout (the certificate) must not spill onto a second page.
+    """
+    pt = max_pt
+    while pt > min_pt:
+        em_mm = pt * 25.4 / 72
+        per_line = (width_mm - label_em * em_mm) / em_mm
+        lines = sum(max(1, math.ceil(_width_em(t) / per_line)) for t in texts)
+        if lines * em_mm * line_height <= height_mm:
+            return pt
+        pt -= 0.5
+    return min_pt
+
+
+# ---------------------------------------------------------------------------- guilloche
+# The security-print look of a certificate: interlaced sine strands along the frame and
+# rose curves in the corners. Curves are sampled and joined as cubic Béziers (Hermite
+# interpolation), rounded to 0.01 so the same arguments always give the same bytes.
+
+_Point = tuple[float, float]
+
+
+def _bezier_path(curve: Callable[[float], _Point], t0: float, t1: float, segments: int) -> str:
+    """SVG path data of ``curve`` over ``[t0, t1]`` as ``segments`` cubic Bézier pieces."""
+    h = (t1 - t0) / segments
+    eps = h * 1e-3
+
+    def tangent(t: float) -> _Point:
+        (xa, ya), (xb, yb) = curve(t - eps), curve(t + eps)
+        return (xb - xa) / (2 * eps) * h / 3, (yb - ya) / (2 * eps) * h / 3
+
+    points = [curve(t0 + i * h) for i in range(segments + 1)]
+    tangents = [tangent(t0 + i * h) for i in range(segments + 1)]
+    parts = [f"M{points[0][0]:.2f} {points[0][1]:.2f}"]
+    for i in range(segments):
+        (x0, y0), (x3, y3) = points[i], points[i + 1]
+        (dx0, dy0), (dx3, dy3) = tangents[i], tangents[i + 1]
+        parts.append(
+            f"C{x0 + dx0:.2f} {y0 + dy0:.2f} {x3 - dx3:.2f} {y3 - dy3:.2f} {x3:.2f} {y3:.2f}"
+        )
+    return "".join(parts).replace("-0.00", "0.00")
+
+
+@lru_cache(maxsize=16)
+def guilloche_frame(
+    width: float,
+    height: float,
+    inset: float,
+    band: float,
+    *,
+    wavelength: float = 7.0,
+    strands: int = 4,
+) -> tuple[str, ...]:
+    """Interlaced sine strands filling a band ``band`` wide, ``inset`` in from each edge.
+
+    Units are those of the caller's viewBox (the certificate uses mm). One path per strand
+    and side; every side holds a whole number of waves, so strands meet at the corners.
+    """
+    middle = inset + band / 2
+    amplitude = band / 2
+    corners = [
+        (middle, middle),
+        (width - middle, middle),
+        (width - middle, height - middle),
+        (middle, height - middle),
+    ]
+    paths = []
+    for side in range(4):
+        (xa, ya), (xb, yb) = corners[side], corners[(side + 1) % 4]
+        length = math.hypot(xb - xa, yb - ya)
+        waves = max(1, round(length / wavelength))
+        ux, uy = (xb - xa) / length, (yb - ya) / length
+        nx, ny = -uy, ux  # the inward normal of a clockwise frame
+        for k in range(strands):
+            phase = math.pi * k / strands
+
+            def strand(
+                s: float, xa=xa, ya=ya, ux=ux, uy=uy, nx=nx, ny=ny, phase=phase, waves=waves
+            ) -> _Point:
+                off = amplitude * math.sin(2 * math.pi * waves * s + phase)
+                return xa + ux * length * s + nx * off, ya + uy * length * s + ny * off
+
+            paths.append(_bezier_path(strand, 0.0, 1.0, waves * 4))
+    return tuple(paths)
+
+
+@lru_cache(maxsize=16)
+def rosette(
+    cx: float, cy: float, radius: float, depth: float, *, lobes: int = 12, strands: int = 6
+) -> tuple[str, ...]:
+    """Closed rose curves ``r = radius - depth * (1 + sin(lobes θ + φ)) / 2``, φ spread evenly."""
+    paths = []
+    for k in range(strands):
+        phase = 2 * math.pi * k / strands / lobes
+
+        def petal(theta: float, phase: float = phase) -> _Point:
+            r = radius - depth * (1 + math.sin(lobes * (theta + phase))) / 2
+            return cx + r * math.cos(theta), cy + r * math.sin(theta)
+
+        paths.append(_bezier_path(petal, 0.0, 2 * math.pi, lobes * 8) + "Z")
+    return tuple(paths)

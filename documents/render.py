@@ -35,7 +35,15 @@ from weasyprint.urls import FatalURLFetchingError
 
 from core.settings import ASSETS_DIR, TEMPLATES_DIR
 from documents.fetcher import AssetsOnlyURLFetcher
-from documents.graphics import heading_font_pt, qr_code, seal_glyphs, star_points
+from documents.graphics import (
+    fitting_font_pt,
+    guilloche_frame,
+    heading_font_pt,
+    qr_code,
+    rosette,
+    seal_glyphs,
+    star_points,
+)
 
 __all__ = [
     "DocumentRenderError",
@@ -207,6 +215,9 @@ def _environment() -> jinja2.Environment:
         seal_glyphs=seal_glyphs,
         star_points=star_points,
         heading_font_pt=heading_font_pt,
+        fitting_font_pt=fitting_font_pt,
+        guilloche_frame=guilloche_frame,
+        rosette=rosette,
     )
     return env
 

@@ -442,16 +442,19 @@ def csv_rows(content: bytes) -> list[list[str]]:
 def xlsx_rows(content: bytes) -> list[list[str]]:
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet is not None
-    return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
 
 
-def cell_text(value: object) -> str:
-    """An XLSX cell as the CSV writes it (a float that is whole keeps one decimal)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:.1f}"
-    return str(value)
+def as_values(rows: list[list[str]]) -> list[list[str | float]]:
+    """Cells compared by value: XLSX keeps numbers as numbers (55.0 reads back as 55)."""
+
+    def value(cell: str) -> str | float:
+        try:
+            return float(cell)
+        except ValueError:
+            return cell
+
+    return [[value(cell) for cell in row] for row in rows]
 
 
 def test_turnaround_exports_as_csv_with_bom_and_as_the_same_xlsx(
@@ -477,7 +480,7 @@ def test_turnaround_exports_as_csv_with_bom_and_as_the_same_xlsx(
     assert (
         "filename*=UTF-8''" + quote("办理时效统计.xlsx") in as_xlsx.headers["content-disposition"]
     )
-    assert xlsx_rows(as_xlsx.content) == rows
+    assert as_values(xlsx_rows(as_xlsx.content)) == as_values(rows)
 
 
 def test_stage_and_trend_exports_carry_the_period_in_the_file_name(
@@ -495,6 +498,7 @@ def test_stage_and_trend_exports_carry_the_period_in_the_file_name(
     trend_rows = xlsx_rows(trend.content)
     assert trend_rows[0][0] == "月份"
     assert [r[:2] for r in trend_rows[1:]] == [["2021-04", "3"], ["2021-05", "1"]]
+    assert trend_rows[1][3] == "33.3"  # 1 of 3 within the promised limit, in per cent
     as_json = client.get("/api/audit/trend", params=period, headers=headers).json()
     assert [m["month"] for m in as_json] == ["2021-04", "2021-05"]
 
@@ -552,16 +556,17 @@ def test_audit_case_page_shows_steps_pauses_and_the_timeline(
 ) -> None:
     with Session(seeded) as session:
         case = traced_case(session)
+        case_id, number = case.id, case.number
     page_login(client, "admin")
-    response = client.get(f"/audit/cases/{case.id}")
+    response = client.get(f"/audit/cases/{case_id}")
 
     assert response.status_code == 200, response.text
     html = response.text
     assert html.count("<svg ") == 1 and 'class="pause"' in html
     assert "专家评审" in html and "李承办（承办人）" in html
     assert "&lt;b&gt;不计入&lt;/b&gt;" in html  # the comment is text, not markup
-    lookup = client.get("/audit/lookup", params={"number": case.number}, follow_redirects=False)
-    assert lookup.headers["location"] == f"/audit/cases/{case.id}"
+    lookup = client.get("/audit/lookup", params={"number": number}, follow_redirects=False)
+    assert lookup.headers["location"] == f"/audit/cases/{case_id}"
 
 
 def test_audit_pages_are_for_auditors_only(client: TestClient) -> None:

@@ -269,13 +269,15 @@ def test_an_append_waiting_on_an_uncommitted_one_links_to_it(
             session.commit()
 
     lock_or_insert = ("pg_advisory_xact_lock", f"INSERT INTO {AuditEvent.__tablename__}")
-    with _statement_sent(engine, *lock_or_insert) as waiting, ThreadPoolExecutor(1) as pool:
-        future = pool.submit(second)
-        assert waiting.wait(timeout=30)  # the second has read what it reads before writing
-        time.sleep(0.2)  # and is blocked on the first's lock
-        first.commit()
+    try:
+        with _statement_sent(engine, *lock_or_insert) as waiting, ThreadPoolExecutor(1) as pool:
+            future = pool.submit(second)
+            assert waiting.wait(timeout=30)  # the second has read what it reads before writing
+            time.sleep(0.2)  # and is blocked on the first's lock
+            first.commit()
+            future.result(timeout=30)
+    finally:
         first.close()
-        future.result(timeout=30)
 
     with Session(engine) as session:
         events = session.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all()
@@ -333,12 +335,14 @@ def test_a_retry_racing_the_first_create_with_the_same_key_gets_the_first_applic
             retried.append((application.id, was_created))
 
     counter_insert = f"INSERT INTO {SerialCounter.__tablename__}"
-    with _statement_sent(db, counter_insert) as numbering, ThreadPoolExecutor(1) as pool:
-        future = pool.submit(retry)
-        assert numbering.wait(timeout=30)  # the retry has looked the key up, found nothing
-        first.commit()
+    try:
+        with _statement_sent(db, counter_insert) as numbering, ThreadPoolExecutor(1) as pool:
+            future = pool.submit(retry)
+            assert numbering.wait(timeout=30)  # the retry looked the key up and found nothing
+            first.commit()
+            future.result(timeout=30)
+    finally:
         first.close()
-        future.result(timeout=30)
 
     assert retried == [(first_id, False)]
     with Session(db) as session:

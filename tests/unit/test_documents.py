@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 import pytest
@@ -63,6 +64,9 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         DocumentTemplate.APPROVAL: f"关于《{app['project_name']}环境影响报告书》的批复",
         DocumentTemplate.DENIAL: f"关于《{app['project_name']}环境影响报告书》不予批准的决定",
         DocumentTemplate.SPECIAL_PROCEDURE_NOTICE: "特别程序告知书",
+        DocumentTemplate.FILING_RECEIPT: "建设项目环境影响登记表备案回执",
+        DocumentTemplate.REPLY_LETTER: "政府信息公开申请答复书",
+        DocumentTemplate.LICENCE_CERTIFICATE: "危险废物经营许可证",
     }
     prefixes = {
         DocumentTemplate.ACCEPTANCE_NOTICE: "郑环受",
@@ -71,6 +75,9 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         DocumentTemplate.APPROVAL: "郑环审",
         DocumentTemplate.DENIAL: "郑环不审",
         DocumentTemplate.SPECIAL_PROCEDURE_NOTICE: "郑环告",
+        DocumentTemplate.FILING_RECEIPT: "郑环备",
+        DocumentTemplate.REPLY_LETTER: "郑环公开",
+        DocumentTemplate.LICENCE_CERTIFICATE: "郑环危证",
     }
     return {
         "issuer": "郑州市生态环境局",
@@ -112,6 +119,31 @@ CONDITIONS = [
     "制定突发环境事件应急预案并报备案，配备必要的应急物资，设置容积不小于600立方米的事故水池，"
     "定期开展应急演练，有效防范环境风险",
     "加强施工期环境管理，落实扬尘污染防治“六个百分之百”要求，合理安排施工时间，防止施工噪声扰民",
+]
+
+
+FILING_NUMBER = "2026410100000123"
+FILED_AT = dt.datetime(2026, 11, 28, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
+FILED_ITEMS = [
+    {"label": "项目类别", "value": "五十二、交通运输业、管道运输业——仓储（不含油品、化学品仓储）"},
+    {"label": "建设内容及规模", "value": "新建标准化仓库2栋，建筑面积12000平方米，仓储能力3万吨/年"},
+    {"label": "主要环境影响", "value": "废气、噪声、生活污水、一般固体废物"},
+    {"label": "环境保护措施", "value": "生活污水经化粪池预处理后排入市政污水管网；选用低噪声设备"},
+    {"label": "总投资", "value": "3200.00万元"},
+    {"label": "环保投资", "value": "45.00万元"},
+]
+ANSWER = """经检索，你单位申请公开的2025年度重点排污单位名录已由本机关于2025年3月28日在郑州市生态环境局门户网站“重点排污单位名录”栏目主动公开，你单位可登录该网站查阅。
+
+你单位申请公开的重点排污单位自行监测方案，由各重点排污单位在
+全国污染源监测信息管理与共享平台公开，本机关不掌握汇总后的方案文本。
+
+如需进一步了解有关情况，请与本机关政务公开办公室联系，联系电话：0371-67181234。"""
+LICENCE_NUMBER = "豫郑危废经〔2026〕3号"
+SCOPE = [
+    "核准经营方式：收集、贮存、利用、处置",
+    "HW08 废矿物油与含矿物油废物（900-214-08、900-249-08）：12000吨/年",
+    "HW12 染料、涂料废物（900-252-12、900-256-12）：3000吨/年",
+    "HW49 其他废物（900-041-49、900-039-49）：5000吨/年",
 ]
 
 
@@ -160,6 +192,33 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
             "《报告书》未提出有效的区域削减措施；项目挥发性有机物排放量测算依据不足，预测结论不明确",
             "legal_grounds": "《建设项目环境保护管理条例》第十一条第（二）项、第（五）项",
             "appeal": APPEAL,
+        }
+    elif kind is DocumentTemplate.FILING_RECEIPT:
+        ctx |= {
+            "filing_number": FILING_NUMBER,
+            "filed_at": FILED_AT,
+            "items": FILED_ITEMS,
+            "note": "本项目属于《建设项目环境影响评价分类管理名录》规定应当填报环境影响登记表的项目",
+        }
+    elif kind is DocumentTemplate.REPLY_LETTER:
+        ctx |= {
+            "request_summary": "公开郑州航空港经济综合实验区2025年度重点排污单位名录及其自行监测方案",
+            "answer": ANSWER,
+            "legal_basis": "《中华人民共和国政府信息公开条例》第三十六条第（二）项",
+            "appeal": APPEAL,
+        }
+    elif kind is DocumentTemplate.LICENCE_CERTIFICATE:
+        ctx |= {
+            "certificate_title": "危险废物经营许可证",
+            "licence_number": LICENCE_NUMBER,
+            "holder_name": ctx["application"]["applicant_name"],
+            "holder_uscc": ctx["application"]["applicant_uscc"],
+            "legal_representative": "李建华",
+            "address": "河南省郑州市中牟县官渡镇绿博大道与人文路交叉口向东800米",
+            "scope": SCOPE,
+            "valid_from": dt.date(2026, 11, 28),
+            "valid_to": dt.date(2031, 11, 27),
+            "issuing_authority": ctx["issuer"],
         }
     return ctx
 
