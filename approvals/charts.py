@@ -134,7 +134,8 @@ def _svg(height: float, title: str, parts: Sequence[str]) -> str:
         *parts,
         xmlns="http://www.w3.org/2000/svg",
         viewBox=f"0 0 {WIDTH} {height:.0f}",
-        width="100%",
+        width=WIDTH,
+        height=f"{height:.0f}",
         role="img",
         aria_label=title,
         font_family=FONT,
@@ -348,23 +349,25 @@ def case_timeline(
             (_line(8, -7, 8, 7, **STATUTORY_STYLE), "法定期限"),
         ]),
     ]  # fmt: skip
+    names = []
     for index, step in enumerate(steps):
         x1, x2 = x(step.start), max(x(step.end), x(step.start) + 2)
         tip = _title(f"{step.label}：{step.start.isoformat()} 至 {step.end.isoformat()}")
         colour = STEP_COLOURS[index % len(STEP_COLOURS)]
         box = {"x": x1, "y": lane, "width": x2 - x1, "height": height}
         parts.append(_tag("rect", tip, class_="step", fill=colour, stroke="#fff", **box))
-        if x2 - x1 > 14 * min(len(step.label), 6):
-            name = _clip(step.label, 6)
-            parts.append(_label(x1 + 4, lane + height / 2 + 4, name, fill="#fff"))
+        if x2 - x1 > 14 * min(len(step.label), 6):  # named inside when the name fits
+            halo = {"fill": "#fff", "stroke": colour, "stroke_width": 3, "paint_order": "stroke"}
+            names.append(_label(x1 + 4, lane + height / 2 + 4, _clip(step.label, 6), **halo))
     for pause in pauses:
         x1, x2 = x(pause.start), max(x(pause.end), x(pause.start) + 2)
         tip = _title(
             f"计时暂停（{pause.label}）：{pause.start.isoformat()} 至 {pause.end.isoformat()}"
         )
         box = {"x": x1, "y": lane - 6, "width": x2 - x1, "height": height + 12}
-        shade = {"fill": "url(#pause-hatch)", "fill_opacity": 0.85, "stroke": AMBER}
+        shade = {"fill": "url(#pause-hatch)", "fill_opacity": 0.7, "stroke": AMBER}
         parts.append(_tag("rect", tip, class_="pause", **box, **shade))
+    parts.extend(names)
     for marker in markers:
         style = PROMISED_STYLE if marker.kind == "promised" else STATUTORY_STYLE
         at = x(marker.day)

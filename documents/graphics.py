@@ -15,10 +15,11 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 
 __all__ = [
+    "FormFit",
     "QrCode",
     "SealGlyph",
+    "fit_form",
     "guilloche_frame",
-    "fitting_font_pt",
     "heading_font_pt",
     "qr_code",
     "rosette",
@@ -106,13 +107,16 @@ def star_points(cx: float = 50.0, cy: float = 50.0, outer: float = 14.0) -> str:
     return " ".join(points)
 
 
-def heading_font_pt(text: str, *, max_pt: float = 40.0, width_pt: float = 400.0) -> float:
+def heading_font_pt(
+    text: str, *, max_pt: float = 40.0, width_pt: float = 400.0, spacing_em: float = 0.12
+) -> float:
     """Font size (pt) of the red 发文机关标志 so it stays on one line of the 156 mm text block.
 
-    The heading is letter-spaced by 0.12 em, so each character takes 1.12 em.
+    The heading is letter-spaced by ``spacing_em`` (0.12 em), so each character takes 1.12 em.
+    The certificate title uses the same rule with its own width and spacing.
     """
     n = max(1, len(text.strip()))
-    return round(min(max_pt, width_pt / (n * 1.12)), 2)
+    return round(min(max_pt, width_pt / (n * (1 + spacing_em))), 2)
 
 
 def _width_em(text: str) -> float:
@@ -120,31 +124,37 @@ def _width_em(text: str) -> float:
     return sum(0.5 if c.isascii() else 1.0 for c in text)
 
 
-def fitting_font_pt(
+@dataclass(frozen=True, slots=True)
+class FormFit:
+    pt: float  # font size
+    line_height: float  # in em
+
+
+def fit_form(
     texts: list[str],
     *,
     width_mm: float,
     height_mm: float,
     label_em: float = 0.0,
-    line_height: float = 1.75,
     max_pt: float = 15.0,
-    min_pt: float = 9.0,
-) -> float:
-    """The largest font size (in 0.5 pt steps) at which ``texts`` fit in a box of a form.
+    min_pt: float = 8.0,
+) -> FormFit:
+    """The largest type (0.5 pt steps) at which the rows of a one-page form fit its box.
 
     Each text starts a line of its own and wraps in ``width_mm`` less a label column of
-    ``label_em``; the lines, ``line_height`` em each, must fit in ``height_mm``. Used where a
-    one-page layout (the certificate) must not spill onto a second page.
+    ``label_em``; the lines must fit in ``height_mm``. Lines are 1.75 em apart down to 10.5 pt
+    and 1.45 em below that. If nothing fits, the smallest type (the caller's page overflows
+    visibly rather than dropping text).
     """
     pt = max_pt
-    while pt > min_pt:
+    while True:
+        line_height = 1.75 if pt >= 10.5 else 1.45
         em_mm = pt * 25.4 / 72
         per_line = (width_mm - label_em * em_mm) / em_mm
         lines = sum(max(1, math.ceil(_width_em(t) / per_line)) for t in texts)
-        if lines * em_mm * line_height <= height_mm:
-            return pt
+        if lines * em_mm * line_height <= height_mm or pt <= min_pt:
+            return FormFit(pt=pt, line_height=line_height)
         pt -= 0.5
-    return min_pt
 
 
 # ---------------------------------------------------------------------------- guilloche
@@ -201,22 +211,28 @@ def guilloche_frame(
     ]
     paths = []
     for side in range(4):
-        (xa, ya), (xb, yb) = corners[side], corners[(side + 1) % 4]
-        length = math.hypot(xb - xa, yb - ya)
-        waves = max(1, round(length / wavelength))
-        ux, uy = (xb - xa) / length, (yb - ya) / length
-        nx, ny = -uy, ux  # the inward normal of a clockwise frame
+        start, end = corners[side], corners[(side + 1) % 4]
+        waves = max(1, round(math.dist(start, end) / wavelength))
         for k in range(strands):
-            phase = math.pi * k / strands
-
-            def strand(
-                s: float, xa=xa, ya=ya, ux=ux, uy=uy, nx=nx, ny=ny, phase=phase, waves=waves
-            ) -> _Point:
-                off = amplitude * math.sin(2 * math.pi * waves * s + phase)
-                return xa + ux * length * s + nx * off, ya + uy * length * s + ny * off
-
+            strand = _sine_strand(start, end, amplitude, waves, math.pi * k / strands)
             paths.append(_bezier_path(strand, 0.0, 1.0, waves * 4))
     return tuple(paths)
+
+
+def _sine_strand(
+    start: _Point, end: _Point, amplitude: float, waves: int, phase: float
+) -> Callable[[float], _Point]:
+    """A sine wave from ``start`` to ``end`` (parameter 0..1), offset to the right-hand side."""
+    (xa, ya), (xb, yb) = start, end
+    dx, dy = xb - xa, yb - ya
+    length = math.hypot(dx, dy)
+    nx, ny = -dy / length, dx / length  # inward normal of a clockwise frame
+
+    def strand(s: float) -> _Point:
+        off = amplitude * math.sin(2 * math.pi * waves * s + phase)
+        return xa + dx * s + nx * off, ya + dy * s + ny * off
+
+    return strand
 
 
 @lru_cache(maxsize=16)

@@ -36,7 +36,7 @@ from weasyprint.urls import FatalURLFetchingError
 from core.settings import ASSETS_DIR, TEMPLATES_DIR
 from documents.fetcher import AssetsOnlyURLFetcher
 from documents.graphics import (
-    fitting_font_pt,
+    fit_form,
     guilloche_frame,
     heading_font_pt,
     qr_code,
@@ -77,8 +77,15 @@ class DocumentRenderError(RuntimeError):
 # ---------------------------------------------------------------------------- filters
 
 
+def _require_defined(value: object) -> None:
+    """A missing key reaches a filter as StrictUndefined: report it as missing, not mistyped."""
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+
+
 def cn_date(value: dt.date) -> str:
     """``date(2026, 1, 8)`` -> ``"2026年1月8日"`` (Arabic numerals, no leading zeros)."""
+    _require_defined(value)
     if isinstance(value, dt.datetime):
         value = value.date()
     if not isinstance(value, dt.date):
@@ -92,8 +99,9 @@ _SHANGHAI = ZoneInfo("Asia/Shanghai")
 def cn_datetime(value: dt.datetime) -> str:
     """An aware moment as Asia/Shanghai wall time: ``"2026年11月28日9时30分"``.
 
-    A naive datetime is refused: whether it is UTC (as stored) or local time is not knowable here.
+    A naive datetime is refused: whether it is UTC (as stored) or local time is unknowable here.
     """
+    _require_defined(value)
     if not isinstance(value, dt.datetime):
         raise TypeError(f"cn_datetime expects a datetime, got {type(value).__name__}: {value!r}")
     if value.tzinfo is None or value.utcoffset() is None:
@@ -172,7 +180,9 @@ def _join_lines(match: re.Match[str]) -> str:
     text = match.string
     before = text[match.start() - 1] if match.start() else ""
     after = text[match.end()] if match.end() < len(text) else ""
-    return " " if before.isascii() and before.isalnum() and after.isascii() and after.isalnum() else ""
+    return (
+        " " if before.isascii() and before.isalnum() and after.isascii() and after.isalnum() else ""
+    )
 
 
 def paragraphs(value: str) -> list[str]:
@@ -215,7 +225,7 @@ def _environment() -> jinja2.Environment:
         seal_glyphs=seal_glyphs,
         star_points=star_points,
         heading_font_pt=heading_font_pt,
-        fitting_font_pt=fitting_font_pt,
+        fit_form=fit_form,
         guilloche_frame=guilloche_frame,
         rosette=rosette,
     )

@@ -170,7 +170,8 @@ def test_submitting_without_required_materials_is_422_and_lists_them(
     ("overrides", "status", "code", "fragment"),
     [
         ({"item_code": "OT-02"}, 422, "item_not_available", "abolished"),
-        ({"item_code": "EIA-08"}, 422, "item_not_available", "filing"),
+        ({"item_code": "HW-10"}, 422, "item_not_available", "provincial"),
+        ({"item_code": "EIA-07"}, 422, "item_not_available", "(commitment) is not open"),
         ({"district": "海淀区"}, 422, "invalid_input", "not a district of Zhengzhou"),
         ({"industry_code": "98"}, 422, "invalid_input", "no division '98'"),
         ({"industry_code": "B3670"}, 422, "invalid_input", "is in section C, not B"),
@@ -179,7 +180,8 @@ def test_submitting_without_required_materials_is_422_and_lists_them(
     ],
     ids=[
         "abolished-item",
-        "filing-item",
+        "provincial-item",
+        "commitment-item",
         "district",
         "industry-division",
         "industry-section",

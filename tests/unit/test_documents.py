@@ -1,4 +1,4 @@
-"""Official documents: the five templates render to PDFs that say what they must, safely."""
+"""Official documents: every template renders to a PDF that says what it must, safely."""
 
 from __future__ import annotations
 
@@ -22,12 +22,15 @@ from documents.fetcher import (
     fetch_url,
     resolve_asset_url,
 )
+from documents.graphics import fit_form
 from documents.render import (
     DocumentRenderError,
     DocumentTemplate,
     cn_date,
+    cn_datetime,
     cn_numeral,
     money,
+    paragraphs,
     render_html,
     render_pdf,
 )
@@ -55,8 +58,17 @@ def application(project_name: str = "郑州航空港区年产5万吨高性能复
     }
 
 
+ITEMS = {  # the item a document of each new kind is issued for (the others: 报告书审批)
+    DocumentTemplate.FILING_RECEIPT: ("410100-HP-008", "建设项目环境影响登记表备案"),
+    DocumentTemplate.REPLY_LETTER: ("410100-GG-001", "政府信息公开申请（依申请公开）"),
+    DocumentTemplate.LICENCE_CERTIFICATE: ("410100-WF-001", "危险废物经营许可证核发"),
+}
+
+
 def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str, Any]:
     app = application(project_name) if project_name else application()
+    if kind in ITEMS:
+        app["item_code"], app["item_name"] = ITEMS[kind]
     titles = {
         DocumentTemplate.ACCEPTANCE_NOTICE: "行政许可受理通知书",
         DocumentTemplate.CORRECTION_NOTICE: "行政许可申请材料补正通知书",
@@ -126,13 +138,17 @@ FILING_NUMBER = "2026410100000123"
 FILED_AT = dt.datetime(2026, 11, 28, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
 FILED_ITEMS = [
     {"label": "项目类别", "value": "五十二、交通运输业、管道运输业——仓储（不含油品、化学品仓储）"},
-    {"label": "建设内容及规模", "value": "新建标准化仓库2栋，建筑面积12000平方米，仓储能力3万吨/年"},
+    {
+        "label": "建设内容及规模",
+        "value": "新建标准化仓库2栋，建筑面积12000平方米，仓储能力3万吨/年",
+    },
     {"label": "主要环境影响", "value": "废气、噪声、生活污水、一般固体废物"},
     {"label": "环境保护措施", "value": "生活污水经化粪池预处理后排入市政污水管网；选用低噪声设备"},
     {"label": "总投资", "value": "3200.00万元"},
     {"label": "环保投资", "value": "45.00万元"},
 ]
-ANSWER = """经检索，你单位申请公开的2025年度重点排污单位名录已由本机关于2025年3月28日在郑州市生态环境局门户网站“重点排污单位名录”栏目主动公开，你单位可登录该网站查阅。
+ANSWER = """经检索，你单位申请公开的2025年度重点排污单位名录已由本机关于2025年3月28日在\
+郑州市生态环境局门户网站“重点排污单位名录”栏目主动公开，你单位可登录该网站查阅。
 
 你单位申请公开的重点排污单位自行监测方案，由各重点排污单位在
 全国污染源监测信息管理与共享平台公开，本机关不掌握汇总后的方案文本。
@@ -198,11 +214,13 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
             "filing_number": FILING_NUMBER,
             "filed_at": FILED_AT,
             "items": FILED_ITEMS,
-            "note": "本项目属于《建设项目环境影响评价分类管理名录》规定应当填报环境影响登记表的项目",
+            "note": "本项目属于《建设项目环境影响评价分类管理名录》规定"
+            "应当填报环境影响登记表的项目",
         }
     elif kind is DocumentTemplate.REPLY_LETTER:
         ctx |= {
-            "request_summary": "公开郑州航空港经济综合实验区2025年度重点排污单位名录及其自行监测方案",
+            "request_summary": "公开郑州航空港经济综合实验区2025年度重点排污单位名录"
+            "及其自行监测方案",
             "answer": ANSWER,
             "legal_basis": "《中华人民共和国政府信息公开条例》第三十六条第（二）项",
             "appeal": APPEAL,
@@ -224,6 +242,41 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
 
 
 KIND_TEXT: dict[DocumentTemplate, list[str]] = {
+    DocumentTemplate.FILING_RECEIPT: [
+        f"备案号：{FILING_NUMBER}",
+        "已于2026年11月28日9时30分完成备案",
+        "备案时间2026年11月28日9时30分",
+        "统一社会信用代码91410100MA9XYZ1234",
+        "建设地点郑州航空港经济综合实验区新港大道与雁鸣路交叉口东北角",
+        *(f"{item['label']}{item['value']}" for item in FILED_ITEMS),
+        "备案不属于行政许可",
+        "真实性、准确性和完整性负责",
+        "落实所填报的生态环境保护措施",
+        "备注本项目属于《建设项目环境影响评价分类管理名录》规定应当填报环境影响登记表的项目。",
+    ],
+    DocumentTemplate.REPLY_LETTER: [
+        "“政府信息公开申请（依申请公开）”申请（办件编号：ZZHB-2026-000731）收悉",
+        "申请的内容为：公开郑州航空港经济综合实验区2025年度重点排污单位名录及其自行监测方案。",
+        "根据《中华人民共和国政府信息公开条例》第三十六条第（二）项的规定，现答复如下：",
+        "由各重点排污单位在全国污染源监测信息管理与共享平台公开",  # a line break joined
+        "联系电话：0371-67181234。",
+        "自收到本答复书之日起六十日内向郑州市人民政府申请行政复议",
+        "六个月内向郑州铁路运输法院提起行政诉讼",
+        "特此答复。",
+    ],
+    DocumentTemplate.LICENCE_CERTIFICATE: [
+        "危险废物经营许可证",
+        f"证书编号：{LICENCE_NUMBER}",
+        "单位名称：郑州豫新复合材料有限公司",
+        "统一社会信用代码：91410100MA9XYZ1234",
+        "法定代表人：李建华",
+        "地址：河南省郑州市中牟县官渡镇绿博大道与人文路交叉口向东800米",
+        "核准经营范围：",
+        *SCOPE,
+        "有效期限：自2026年11月28日至2031年11月27日",
+        "发证机关：郑州市生态环境局",
+        "发证日期：2026年11月28日",
+    ],
     DocumentTemplate.SPECIAL_PROCEDURE_NOTICE: [
         "专家评审",
         "最长不超过20个工作日",
@@ -312,11 +365,19 @@ def test_template_values_are_the_contract() -> None:
         "approval",
         "denial",
         "special_procedure_notice",
+        "filing_receipt",
+        "reply_letter",
+        "licence_certificate",
     ]
 
 
 def test_filters() -> None:
     assert cn_date(dt.date(2026, 1, 8)) == "2026年1月8日"
+    assert cn_datetime(FILED_AT) == "2026年11月28日9时30分"
+    assert cn_datetime(dt.datetime(2026, 11, 28, 16, 5, tzinfo=dt.UTC)) == "2026年11月29日0时5分"
+    with pytest.raises(ValueError):
+        cn_datetime(dt.datetime(2026, 11, 28, 9, 30))  # naive: UTC or local?
+    assert paragraphs("甲\n乙\r\n\r\n  \n丙 one\ntwo\n\n") == ["甲乙", "丙 one two"]
     assert cn_date(dt.datetime(2026, 11, 28, 9, 30)) == "2026年11月28日"
     assert money(Decimal("12500")) == "12500.00万元"
     assert money(Decimal("0.005")) == "0.01万元"
@@ -328,27 +389,40 @@ def test_filters() -> None:
 # ------------------------------------------------------------------ content
 
 
+CERTIFICATE = DocumentTemplate.LICENCE_CERTIFICATE
+NO_PROJECT = {DocumentTemplate.REPLY_LETTER, CERTIFICATE}  # these do not name the project
+
+
+def essentials(kind: DocumentTemplate, ctx: dict[str, Any]) -> list[str]:
+    """What every document of ``kind`` prints besides its own text (KIND_TEXT)."""
+    found = [
+        ctx["issuer"],
+        ctx["number"],
+        ctx["application"]["number"],
+        "2026年11月28日",
+        ctx["verify_code"],
+        ctx["verify_url"],
+    ]
+    if kind not in NO_PROJECT:
+        found.append(ctx["application"]["project_name"])
+    if kind is not CERTIFICATE:  # a 公文: 主送, page number, 版记
+        found += [
+            f"{ctx['addressee']}：",
+            "2026年11月28日印发",
+            "郑州市生态环境局办公室",
+            "抄送：郑州航空港经济综合实验区生态环境分局，郑州市生态环境综合行政执法支队。",
+            "—1—",
+        ]
+    return found
+
+
 @pytest.mark.parametrize("kind", list(DocumentTemplate))
 def test_pdf_states_the_essentials(kind: DocumentTemplate, rendered: dict) -> None:
     pdf = rendered[kind]
     assert pdf.startswith(b"%PDF-")
     text = squash(pdf_text(pdf))
     ctx = context(kind)
-    for expected in [
-        ctx["issuer"],
-        ctx["number"],
-        ctx["application"]["project_name"],
-        ctx["application"]["number"],
-        f"{ctx['addressee']}：",
-        "2026年11月28日",
-        "2026年11月28日印发",
-        "郑州市生态环境局办公室",
-        "抄送：郑州航空港经济综合实验区生态环境分局，郑州市生态环境综合行政执法支队。",
-        ctx["verify_code"],
-        ctx["verify_url"],
-        "—1—",
-        *KIND_TEXT[kind],
-    ]:
+    for expected in [*essentials(kind, ctx), *KIND_TEXT[kind]]:
         assert squash(expected) in text, f"{kind}: {expected!r} missing"
 
 
@@ -385,13 +459,18 @@ def test_layout_pieces_are_present() -> None:
     assert 'class="colophon"' in body and "@bottom-right" in html and "@bottom-left" in html
 
 
-def test_rendering_is_deterministic(rendered: dict) -> None:
+@pytest.mark.parametrize(
+    "kind",
+    [
+        DocumentTemplate.CORRECTION_NOTICE,
+        DocumentTemplate.FILING_RECEIPT,
+        DocumentTemplate.REPLY_LETTER,
+        DocumentTemplate.LICENCE_CERTIFICATE,
+    ],
+)
+def test_rendering_is_deterministic(kind: DocumentTemplate, rendered: dict) -> None:
     """Same context, same bytes: the SHA-256 recorded for a document can be recomputed."""
-    ctx = context(DocumentTemplate.CORRECTION_NOTICE)
-    assert (
-        render_pdf(DocumentTemplate.CORRECTION_NOTICE, ctx)
-        == rendered[DocumentTemplate.CORRECTION_NOTICE]
-    )
+    assert render_pdf(kind, context(kind)) == rendered[kind]
 
 
 def test_no_cc_line_when_cc_empty() -> None:
@@ -404,6 +483,74 @@ def test_no_cc_line_when_cc_empty() -> None:
     assert "第四十五条" not in body and "承诺" not in body and "60日" in body
 
 
+def test_filing_receipt_prints_the_time_in_shanghai_and_no_empty_note() -> None:
+    ctx = context(DocumentTemplate.FILING_RECEIPT)
+    ctx |= {"filed_at": dt.datetime(2026, 11, 28, 1, 30, tzinfo=dt.UTC), "note": ""}
+    body = render_html(DocumentTemplate.FILING_RECEIPT, ctx).split("<body>")[1]
+    assert "2026年11月28日9时30分" in body
+    assert "备注" not in body
+    ctx["filed_at"] = dt.datetime(2026, 11, 28, 9, 30)
+    with pytest.raises(ValueError):
+        render_html(DocumentTemplate.FILING_RECEIPT, ctx)
+
+
+def test_reply_letter_paragraphs_and_optional_parts() -> None:
+    ctx = context(DocumentTemplate.REPLY_LETTER)
+    body = render_html(DocumentTemplate.REPLY_LETTER, ctx).split("<body>")[1]
+    for paragraph in paragraphs(ANSWER):
+        assert f"<p>{paragraph}</p>" in body
+    assert len(paragraphs(ANSWER)) == 3
+    ctx |= {"legal_basis": None, "appeal": None}
+    body = render_html(DocumentTemplate.REPLY_LETTER, ctx).split("<body>")[1]
+    assert "经研究，现答复如下：" in body
+    assert "行政复议" not in body and "根据" not in body
+
+
+def test_certificate_is_one_landscape_page(rendered: dict) -> None:
+    reader = PdfReader(io.BytesIO(rendered[CERTIFICATE]))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
+    text = squash(pdf_text(rendered[CERTIFICATE]))
+    assert "抄送" not in text and "印发" not in text  # a certificate, not a 公文
+
+
+def test_certificate_keeps_a_long_scope_on_one_page() -> None:
+    ctx = context(CERTIFICATE) | {
+        "certificate_title": "废弃电器电子产品处理资格证书",
+        "legal_representative": "",
+        "scope": [
+            f"第{n}条处理线：电视机、电冰箱、洗衣机、房间空调器、微型计算机，{n}0万台/年"
+            for n in range(1, 15)
+        ],
+    }
+    body = render_html(CERTIFICATE, ctx).split("<body>")[1]
+    assert "法定代表人" not in body  # an empty legal representative leaves its row out
+    assert "处理类别和规模：" in body
+    pdf = render_pdf(CERTIFICATE, ctx)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    text = squash(pdf_text(pdf))
+    for line in ctx["scope"]:
+        assert squash(line) in text
+
+
+def test_certificate_layout_pieces_are_present() -> None:
+    html = render_html(CERTIFICATE, context(CERTIFICATE))
+    body = html.split("<body>")[1]
+    assert 'class="frame"' in body and body.count('<path d="M') > 20  # guilloche frame
+    assert 'class="seal"' in body and body.count(">郑</text>") == 1  # seal of the authority
+    assert 'class="qr"' in body
+    assert "size: A4 landscape" in html
+
+
+def test_fit_form_shrinks_type_until_the_rows_fit() -> None:
+    short = fit_form(["甲" * 10] * 5, width_mm=210, height_mm=80, label_em=9)
+    assert (short.pt, short.line_height) == (15.0, 1.75)
+    long = fit_form(["甲" * 60] * 16, width_mm=210, height_mm=80, label_em=9)
+    assert long.pt < 10.5 and long.line_height == 1.45
+    assert fit_form(["甲" * 60] * 200, width_mm=210, height_mm=80).pt == 8.0
+
+
 # ------------------------------------------------------------------ safety
 
 
@@ -413,6 +560,29 @@ def test_html_special_characters_are_escaped(hostile_pdf: bytes) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;&#34;新材料&#34;" in html
     text = squash(pdf_text(hostile_pdf))
     assert squash(HOSTILE_NAME) in text
+
+
+HOSTILE_FIELDS = {
+    DocumentTemplate.FILING_RECEIPT: lambda ctx: ctx.update(
+        items=[*FILED_ITEMS, {"label": HOSTILE_NAME, "value": HOSTILE_NAME}]
+    ),
+    DocumentTemplate.REPLY_LETTER: lambda ctx: ctx.update(
+        request_summary=HOSTILE_NAME, answer=f"{HOSTILE_NAME}\n\n{HOSTILE_NAME}"
+    ),
+    DocumentTemplate.LICENCE_CERTIFICATE: lambda ctx: ctx.update(
+        holder_name=HOSTILE_NAME, scope=[*SCOPE, HOSTILE_NAME]
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE_FIELDS))
+def test_new_kinds_escape_what_they_print(kind: DocumentTemplate) -> None:
+    ctx = context(kind)
+    HOSTILE_FIELDS[kind](ctx)
+    html = render_html(kind, ctx)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;&#34;新材料&#34;" in html
+    assert squash(HOSTILE_NAME) in squash(pdf_text(render_pdf(kind, ctx)))
 
 
 def test_injected_markup_is_not_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -498,6 +668,21 @@ def test_forbidden_fetch_aborts_the_render(monkeypatch: pytest.MonkeyPatch) -> N
         (DocumentTemplate.ACCEPTANCE_NOTICE, "clock_stops"),
         (DocumentTemplate.REFUSAL_NOTICE, "appeal"),
         (DocumentTemplate.DENIAL, "legal_grounds"),
+        (DocumentTemplate.FILING_RECEIPT, "filing_number"),
+        (DocumentTemplate.FILING_RECEIPT, "filed_at"),
+        (DocumentTemplate.FILING_RECEIPT, "items"),
+        (DocumentTemplate.FILING_RECEIPT, "note"),
+        (DocumentTemplate.REPLY_LETTER, "request_summary"),
+        (DocumentTemplate.REPLY_LETTER, "answer"),
+        (DocumentTemplate.REPLY_LETTER, "legal_basis"),
+        (DocumentTemplate.REPLY_LETTER, "appeal"),
+        (DocumentTemplate.LICENCE_CERTIFICATE, "certificate_title"),
+        (DocumentTemplate.LICENCE_CERTIFICATE, "licence_number"),
+        (DocumentTemplate.LICENCE_CERTIFICATE, "legal_representative"),
+        (DocumentTemplate.LICENCE_CERTIFICATE, "scope"),
+        (DocumentTemplate.LICENCE_CERTIFICATE, "valid_to"),
+        (DocumentTemplate.LICENCE_CERTIFICATE, "issuing_authority"),
+        (DocumentTemplate.LICENCE_CERTIFICATE, "verify_url"),
     ],
 )
 def test_missing_key_raises(kind: DocumentTemplate, key: str) -> None:

@@ -1,4 +1,4 @@
-"""The standard review as a state graph: who takes each step, and what is refused."""
+"""The process kinds as state graphs: who takes each step, and what is refused."""
 
 from __future__ import annotations
 
@@ -18,49 +18,68 @@ from approvals.process.standard import (
 )
 from models.enums import DocumentKind, Role, Status
 
-S, R, A = Status, Role, Action
+S, R, A, D = Status, Role, Action, DocumentKind
+STD, FIL, SRV = "standard", "filing", "service"
 
-# (action, source, target, role, issues, needs_comment): the graph as the law and DESIGN read.
-EXPECTED = {
-    (A.SUBMIT, S.DRAFT, S.SUBMITTED, R.APPLICANT, None, False),
-    (A.RESUBMIT, S.CORRECTION, S.SUBMITTED, R.APPLICANT, None, False),
-    (A.ACCEPT, S.SUBMITTED, S.ACCEPTED, R.INTAKE_OFFICER, DocumentKind.ACCEPTANCE_NOTICE, False),
+# (action, source, target, role, document issued, needs a comment, kinds): the graphs as the
+# law reads (行政许可法第32条 for intake, 第38条 for decisions) and DESIGN lays them out.
+EXPECTED = [
+    (A.SUBMIT, S.DRAFT, S.SUBMITTED, R.APPLICANT, None, False, {STD, SRV}),
+    (A.RESUBMIT, S.CORRECTION, S.SUBMITTED, R.APPLICANT, None, False, {STD, SRV}),
+    (A.ACCEPT, S.SUBMITTED, S.ACCEPTED, R.INTAKE_OFFICER, D.ACCEPTANCE_NOTICE, False, {STD}),
     (
         A.REQUEST_CORRECTION,
         S.SUBMITTED,
         S.CORRECTION,
         R.INTAKE_OFFICER,
-        DocumentKind.CORRECTION_NOTICE,
+        D.CORRECTION_NOTICE,
         False,
+        {STD, SRV},
     ),
-    (A.REFUSE, S.SUBMITTED, S.NOT_ACCEPTED, R.INTAKE_OFFICER, DocumentKind.REFUSAL_NOTICE, True),
-    # 行政许可法第32条: intake silent for five working days → deemed accepted (by the flow).
-    (A.DEEMED_ACCEPT, S.SUBMITTED, S.ACCEPTED, None, DocumentKind.ACCEPTANCE_NOTICE, False),
-    (A.START_DRAFTING, S.ACCEPTED, S.DRAFTING, None, None, False),
-    (A.DRAFT, S.DRAFTING, S.REVIEWING, R.CASE_OFFICER, None, False),
-    (A.RETURN_DRAFT, S.REVIEWING, S.DRAFTING, R.SECTION_CHIEF, None, True),
-    (A.APPROVE_DRAFT, S.REVIEWING, S.SIGNING, R.SECTION_CHIEF, None, False),
-    (A.SIGN, S.SIGNING, S.ISSUING, R.LEADER, None, False),
-    (A.RETURN_FROM_SIGNING, S.SIGNING, S.DRAFTING, R.LEADER, None, True),
-    (A.FINISH_APPROVAL, S.ISSUING, S.APPROVED, None, None, False),
-    (A.FINISH_DENIAL, S.ISSUING, S.DENIED, None, None, False),
-}
+    (A.REFUSE, S.SUBMITTED, S.NOT_ACCEPTED, R.INTAKE_OFFICER, D.REFUSAL_NOTICE, True, {STD, SRV}),
+    # intake silent for five working days: deemed accepted, by the flow
+    (A.DEEMED_ACCEPT, S.SUBMITTED, S.ACCEPTED, None, D.ACCEPTANCE_NOTICE, False, {STD}),
+    (A.START_DRAFTING, S.ACCEPTED, S.DRAFTING, None, None, False, {STD}),
+    (A.DRAFT, S.DRAFTING, S.REVIEWING, R.CASE_OFFICER, None, False, {STD}),
+    (A.RETURN_DRAFT, S.REVIEWING, S.DRAFTING, R.SECTION_CHIEF, None, True, {STD}),
+    (A.APPROVE_DRAFT, S.REVIEWING, S.SIGNING, R.SECTION_CHIEF, None, False, {STD}),
+    (A.SIGN, S.SIGNING, S.ISSUING, R.LEADER, None, False, {STD}),
+    (A.RETURN_FROM_SIGNING, S.SIGNING, S.DRAFTING, R.LEADER, None, True, {STD}),
+    (A.FINISH_APPROVAL, S.ISSUING, S.APPROVED, None, None, False, {STD}),
+    (A.FINISH_DENIAL, S.ISSUING, S.DENIED, None, None, False, {STD}),
+    (A.FILE, S.DRAFT, S.FILING, R.APPLICANT, D.FILING_RECEIPT, False, {FIL}),
+    (A.FINISH_FILING, S.FILING, S.FILED, None, None, False, {FIL}),
+    (A.ACCEPT_SERVICE, S.SUBMITTED, S.ANSWERING, R.INTAKE_OFFICER, None, False, {SRV}),
+    (A.ANSWER, S.ANSWERING, S.ISSUING, R.CASE_OFFICER, D.REPLY_LETTER, False, {SRV}),
+    (A.FINISH_ANSWER, S.ISSUING, S.ANSWERED, None, None, False, {SRV}),
+]
 HUMAN_ROLES = list(Role)
 SYSTEM_TRANSITIONS = [t for t in TRANSITIONS if t.role is None]
 HUMAN_TRANSITIONS = [t for t in TRANSITIONS if t.role is not None]
 
 
-def test_every_transition_has_the_expected_role_target_and_document() -> None:
+def _kind(t: Transition) -> str:
+    return sorted(t.kinds)[0]
+
+
+def test_every_transition_has_the_expected_role_target_document_and_kinds() -> None:
     actual = {
-        (t.action, t.source, t.target, t.role, t.issues, t.needs_comment) for t in TRANSITIONS
+        (t.action, t.source, t.target, t.role, t.issues, t.needs_comment, frozenset(t.kinds))
+        for t in TRANSITIONS
     }
-    assert actual == EXPECTED
-    assert len(TRANSITIONS) == len(EXPECTED)  # no duplicate (source, action) pairs
+    assert actual == {(*e[:6], frozenset(e[6])) for e in EXPECTED}
+    assert len(TRANSITIONS) == len(EXPECTED)
+
+
+def test_no_kind_has_two_transitions_for_the_same_action_from_the_same_state() -> None:
+    keys = [(kind, t.source, t.action) for t in TRANSITIONS for kind in t.kinds]
+    assert len(keys) == len(set(keys))
 
 
 @pytest.mark.parametrize("t", HUMAN_TRANSITIONS, ids=lambda t: t.action.value)
 def test_find_transition_returns_the_step_for_its_own_role(t: Transition) -> None:
-    assert find_transition(t.source, t.action, t.role) is t
+    for kind in t.kinds:
+        assert find_transition(t.source, t.action, t.role, kind) is t
 
 
 def test_signing_a_case_still_in_drafting_is_acting_out_of_turn() -> None:
@@ -76,6 +95,25 @@ def test_out_of_turn_is_reported_before_the_role_is_looked_at(role: Role | None)
         find_transition(S.DRAFT, A.ACCEPT, role)
 
 
+@pytest.mark.parametrize(
+    ("source", "action", "role", "kind"),
+    [
+        (S.SUBMITTED, A.ACCEPT, R.INTAKE_OFFICER, SRV),  # a service request is not 受理'd
+        (S.SUBMITTED, A.ACCEPT_SERVICE, R.INTAKE_OFFICER, STD),
+        (S.DRAFT, A.SUBMIT, R.APPLICANT, FIL),  # a filing is filed, not submitted for review
+        (S.DRAFT, A.FILE, R.APPLICANT, STD),
+        (S.SUBMITTED, A.DEEMED_ACCEPT, None, SRV),
+        (S.ISSUING, A.FINISH_APPROVAL, None, SRV),
+        (S.ISSUING, A.FINISH_ANSWER, None, STD),
+    ],
+)
+def test_a_step_of_another_process_kind_is_out_of_turn(
+    source: Status, action: Action, role: Role | None, kind: str
+) -> None:
+    with pytest.raises(InvalidTransition):
+        find_transition(source, action, role, kind)
+
+
 def test_accepting_as_the_applicant_is_permission_denied() -> None:
     with pytest.raises(PermissionDenied) as raised:
         find_transition(S.SUBMITTED, A.ACCEPT, R.APPLICANT)
@@ -86,15 +124,15 @@ def test_accepting_as_the_applicant_is_permission_denied() -> None:
 def test_a_human_step_is_refused_to_every_other_role_and_to_the_system(t: Transition) -> None:
     for role in [r for r in HUMAN_ROLES if r is not t.role] + [None]:
         with pytest.raises(PermissionDenied):
-            find_transition(t.source, t.action, role)
+            find_transition(t.source, t.action, role, _kind(t))
 
 
 @pytest.mark.parametrize("t", SYSTEM_TRANSITIONS, ids=lambda t: t.action.value)
 def test_system_only_transitions_refuse_every_human_role(t: Transition) -> None:
-    assert find_transition(t.source, t.action, None) is t
+    assert find_transition(t.source, t.action, None, _kind(t)) is t
     for role in HUMAN_ROLES:
         with pytest.raises(PermissionDenied) as raised:
-            find_transition(t.source, t.action, role)
+            find_transition(t.source, t.action, role, _kind(t))
         assert "'system'" in raised.value.message_en
 
 
@@ -122,15 +160,25 @@ def test_automated_states_are_left_only_by_the_system_and_final_states_not_at_al
     assert not [t for t in TRANSITIONS if t.source in FINAL]
 
 
-def test_every_status_is_reachable_from_a_draft() -> None:
+@pytest.mark.parametrize(
+    ("kind", "finals"),
+    [
+        (STD, {S.NOT_ACCEPTED, S.APPROVED, S.DENIED}),
+        (FIL, {S.FILED}),
+        (SRV, {S.NOT_ACCEPTED, S.ANSWERED}),
+    ],
+)
+def test_each_kind_gets_from_a_draft_to_its_own_final_states(
+    kind: str, finals: set[Status]
+) -> None:
     reached, frontier = {S.DRAFT}, [S.DRAFT]
     while frontier:
         current = frontier.pop()
         for t in TRANSITIONS:
-            if t.source is current and t.target not in reached:
+            if kind in t.kinds and t.source is current and t.target not in reached:
                 reached.add(t.target)
                 frontier.append(t.target)
-    assert reached == set(Status)
+    assert reached & FINAL == finals
 
 
 def test_every_action_has_a_chinese_label() -> None:
@@ -139,27 +187,33 @@ def test_every_action_has_a_chinese_label() -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "role", "expected"),
+    ("status", "role", "kind", "expected"),
     [
-        (S.DRAFT, R.APPLICANT, [A.SUBMIT]),
-        (S.CORRECTION, R.APPLICANT, [A.RESUBMIT]),
-        (S.SUBMITTED, R.INTAKE_OFFICER, [A.ACCEPT, A.REQUEST_CORRECTION, A.REFUSE]),
-        (S.SUBMITTED, R.APPLICANT, []),
-        (S.DRAFTING, R.CASE_OFFICER, [A.DRAFT]),
-        (S.REVIEWING, R.SECTION_CHIEF, [A.RETURN_DRAFT, A.APPROVE_DRAFT]),
-        (S.SIGNING, R.LEADER, [A.SIGN, A.RETURN_FROM_SIGNING]),
-        (S.SIGNING, R.CASE_OFFICER, []),
-        (S.SIGNING, R.ADMIN, []),
-        (S.ISSUING, R.LEADER, []),
-        (S.APPROVED, R.APPLICANT, []),
+        (S.DRAFT, R.APPLICANT, STD, [A.SUBMIT]),
+        (S.DRAFT, R.APPLICANT, FIL, [A.FILE]),
+        (S.CORRECTION, R.APPLICANT, STD, [A.RESUBMIT]),
+        (S.SUBMITTED, R.INTAKE_OFFICER, STD, [A.ACCEPT, A.REQUEST_CORRECTION, A.REFUSE]),
+        (S.SUBMITTED, R.INTAKE_OFFICER, SRV, [A.REQUEST_CORRECTION, A.REFUSE, A.ACCEPT_SERVICE]),
+        (S.SUBMITTED, R.APPLICANT, STD, []),
+        (S.DRAFTING, R.CASE_OFFICER, STD, [A.DRAFT]),
+        (S.ANSWERING, R.CASE_OFFICER, SRV, [A.ANSWER]),
+        (S.REVIEWING, R.SECTION_CHIEF, STD, [A.RETURN_DRAFT, A.APPROVE_DRAFT]),
+        (S.SIGNING, R.LEADER, STD, [A.SIGN, A.RETURN_FROM_SIGNING]),
+        (S.SIGNING, R.CASE_OFFICER, STD, []),
+        (S.ISSUING, R.LEADER, STD, []),
+        (S.APPROVED, R.APPLICANT, STD, []),
     ],
 )
 def test_actions_for_lists_the_buttons_a_role_gets(
-    status: Status, role: Role, expected: list[Action]
+    status: Status, role: Role, kind: str, expected: list[Action]
 ) -> None:
-    assert actions_for(status, role) == expected
+    assert actions_for(status, role, kind) == expected
+
+
+def test_actions_for_defaults_to_the_standard_process() -> None:
+    assert actions_for(S.DRAFT, R.APPLICANT) == [A.SUBMIT]
 
 
 @pytest.mark.parametrize("role", [R.AUDITOR, R.ADMIN])
 def test_auditors_and_admins_take_no_step_in_any_state(role: Role) -> None:
-    assert all(actions_for(status, role) == [] for status in Status)
+    assert all(actions_for(s, role, k) == [] for s in Status for k in (STD, FIL, SRV))
