@@ -8,6 +8,7 @@ from api.services import AppServices
 from approvals.clock import as_local, local_date
 from approvals.process.standard import HUMAN_STEP, actions_for
 from approvals.services import clock as clock_service
+from approvals.services.item_versions import item_of
 from approvals.services.queries import timeline
 from models import Application, Document, Enterprise, Material, PostalDispatch, User
 from models.enums import DOCUMENT_LABELS, STATUS_LABELS, DocumentState
@@ -27,7 +28,7 @@ def application_public(
     session: Session, services: AppServices, application: Application, viewer: User
 ) -> ApplicationPublic:
     enterprise = session.get(Enterprise, application.enterprise_id)
-    item = services.catalogue.get(application.item_code)
+    item = item_of(session, application)
     return ApplicationPublic(
         **application.model_dump(
             include={
@@ -87,7 +88,7 @@ def application_detail(
     session: Session, services: AppServices, application: Application, viewer: User
 ) -> ApplicationDetail:
     base = application_public(session, services, application, viewer)
-    item = services.catalogue.get(application.item_code)
+    item = item_of(session, application)
     materials = session.exec(
         select(Material)
         .where(Material.application_id == application.id, Material.superseded == False)  # noqa: E712

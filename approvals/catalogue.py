@@ -25,6 +25,9 @@ from approvals.catalogue_schema import (
     Evidence,
     Item,
     ItemStatus,
+    LicenceAction,
+    LicenceKind,
+    LicenceSpec,
     Limit,
     MaterialSpec,
     ProcessKind,
@@ -43,10 +46,14 @@ __all__ = [
     "Evidence",
     "Item",
     "ItemStatus",
+    "LicenceAction",
+    "LicenceKind",
+    "LicenceSpec",
     "Limit",
     "MaterialSpec",
     "ProcessKind",
     "load_catalogue",
+    "shared_catalogue",
 ]
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "items"

@@ -136,6 +136,34 @@ class MaterialSpec(BaseModel):
     note: str = ""
 
 
+class LicenceKind(StrEnum):
+    POLLUTANT_DISCHARGE = "pollutant_discharge"  # 排污许可证
+    HAZARDOUS_WASTE = "hazardous_waste"  # 危险废物经营许可证
+    RADIATION = "radiation"  # 辐射安全许可证
+    E_WASTE = "e_waste"  # 废弃电器电子产品处理资格证书
+
+
+class LicenceAction(StrEnum):
+    ISSUE = "issue"  # 核发 / 首次申请 / 重新申请: a new licence
+    CHANGE = "change"  # 变更: same number and validity, new particulars
+    RENEW = "renew"  # 延续 / 换证: a new validity period, before expiry
+    REPLACE = "replace"  # 遗失补领: a duplicate of the same licence
+    CANCEL = "cancel"  # 注销
+    EXTEND = "extend"  # a decision about a licensed activity, no new certificate
+
+
+class LicenceSpec(BaseModel):
+    """How an item acts on a licence; the rules live in approvals.services.licences."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: LicenceKind
+    action: LicenceAction
+    validity_years: int | None = Field(default=None, ge=1, le=10)  # for issue and renew
+    renew_before_days: int | None = Field(default=None, ge=0, le=365)  # apply at least N days
+    renew_before_unit: DayUnit = DayUnit.CALENDAR  # … before expiry, in this unit
+    note: str = ""
+
+
 class Item(BaseModel):
     """One approval or service item. Field names are used by services, flows and templates."""
 
@@ -163,6 +191,7 @@ class Item(BaseModel):
     fee: Text
     evidence: dict[str, Evidence]
     sources: list[Text] = Field(min_length=1)
+    licence: LicenceSpec | None = None
 
     @property
     def appliable(self) -> bool:

@@ -84,11 +84,21 @@ def up(
     host: str = typer.Option("127.0.0.1", help="API and pages host"),
     port: int = typer.Option(8000, help="API and pages port"),
     prefect_port: int = typer.Option(4200, help="local Prefect server port"),
+    demo_data: int = typer.Option(
+        0, help="first replay this many 2021 applications (eia simulate) for the auditor pages"
+    ),
 ) -> None:
     """Start everything on the embedded defaults: the local Prefect server and its UI, a
     worker serving the flows, and the API with pages. Ctrl-C stops all of it."""
     from cli.up import run_up
 
+    if demo_data:
+        from cli.simulate import SimulationError, run_simulate
+
+        try:
+            run_simulate(console, year=2021, applications=demo_data, seed=1, database_url=None)
+        except SimulationError as exc:  # already replayed into this database: keep it
+            console.print(f"演示数据未重复生成 / demo data kept: {exc}")
     run_up(console, host=host, port=port, prefect_port=prefect_port)
 
 

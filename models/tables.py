@@ -262,3 +262,34 @@ class Reminder(SQLModel, table=True):
     step: str = Field(max_length=20)
     level: WarningLevel = Field(sa_type=StrEnumType(WarningLevel))
     created_at: datetime
+
+
+class Licence(SQLModel, table=True):
+    """A licence the bureau issued (排污许可证, 危险废物经营许可证, 辐射安全许可证, …)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=40, unique=True, index=True)
+    kind: str = Field(max_length=30, index=True)  # approvals.catalogue.LicenceKind
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    holder_name: str = Field(max_length=200)
+    address: str = Field(max_length=300)
+    scope: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    valid_from: date
+    valid_to: date = Field(index=True)
+    status: str = Field(default="active", max_length=20, index=True)  # active|cancelled
+    issued_by_application_id: int = Field(foreign_key="application.id")
+    last_application_id: int = Field(foreign_key="application.id")
+    copies: int = 1  # 1 + duplicates issued after a loss (遗失补领)
+    created_at: datetime
+    updated_at: datetime
+
+
+class ItemVersion(SQLModel, table=True):
+    """The catalogue item as it was when an application was made: a case in flight keeps the
+    rules it was submitted under, whatever later edits to the item file say."""
+
+    code: str = Field(primary_key=True, max_length=20)
+    version: int = Field(primary_key=True)
+    sha256: str = Field(max_length=64)
+    content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    first_used_at: datetime

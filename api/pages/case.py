@@ -27,6 +27,7 @@ from api.templating import render_page
 from approvals.catalogue import DayUnit
 from approvals.clock import local_date
 from approvals.process.standard import FINAL
+from approvals.services.item_versions import item_of
 from approvals.services.pauses import MAX_PAUSE_DAYS
 from approvals.services.queries import get_application_for
 from approvals.services.review import POSTAL_ROLES, find_decision
@@ -73,7 +74,7 @@ def case_context(
     session: Session, services: AppServices, user: User, application: Application
 ) -> dict[str, Any]:
     detail = application_detail(session, services, application, user)
-    item = services.catalogue.get(application.item_code)
+    item = item_of(session, application)
     staff = user.role is not Role.APPLICANT
     decision = find_decision(session, application.id) if staff else None  # type: ignore[arg-type]
     uploaded = {m.material_code: m for m in detail.materials}

@@ -12,6 +12,7 @@ from approvals.errors import InvalidInput, ItemNotAvailable, PermissionDenied
 from approvals.numbering import next_serial
 from approvals.process.standard import Action
 from approvals.services.forms import check_form
+from approvals.services.item_versions import item_of, record_version
 from approvals.services.queries import get_application_for
 from approvals.services.transitions import move, queue_document
 from approvals.uploads import CheckedUpload
@@ -108,6 +109,7 @@ def create_application(
         licence_number=data.licence_number,
         created_at=to_utc(now),
     )
+    record_version(session, item, to_utc(now))
     session.add(application)
     session.flush()
     return application, True
@@ -130,7 +132,7 @@ def record_material(
             "只有草稿或待补正的申请可以上传材料",
             "materials can be uploaded only to a draft or a case awaiting correction",
         )
-    item = catalogue.get(application.item_code)
+    item = item_of(session, application)
     if material_code not in {m.code for m in item.materials}:
         raise InvalidInput(
             f"事项材料清单中没有“{material_code}”",
@@ -172,7 +174,7 @@ def missing_required(session: Session, catalogue: Catalogue, application: Applic
             )
         )
     )
-    item = catalogue.get(application.item_code)
+    item = item_of(session, application)
     return [m.name for m in item.materials if m.required and m.code not in present]
 
 
@@ -202,7 +204,7 @@ def _file(
     session: Session, now: datetime, catalogue: Catalogue, actor: User, application: Application
 ) -> Application:
     """备案: no review; the 备案回执 with its filing number is the result, issued at once."""
-    item = catalogue.get(application.item_code)
+    item = item_of(session, application)
     serial = next_serial(session, f"filing:{application.item_code}", now.year)
     filing_number = f"{now.year}{application.number.split('-')[0]}{serial:07d}"
     application.accepted_on = application.decided_on = local_date(now)
@@ -235,7 +237,7 @@ def accept(
         move(session, to_utc(now), application, Action.ACCEPT_SERVICE, actor, "", expected_version)
         return application
     move(session, to_utc(now), application, Action.ACCEPT, actor, "", expected_version)
-    item = catalogue.get(application.item_code)
+    item = item_of(session, application)
     received = [
         m.filename
         for m in session.exec(

@@ -18,6 +18,7 @@ from approvals.catalogue import Catalogue, DayUnit
 from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.process.standard import FINAL, HUMAN_STEP, Action
 from approvals.services.clock import compute_state
+from approvals.services.item_versions import item_of
 from approvals.services.transitions import move, queue_document
 from models import (
     Application,
@@ -80,7 +81,7 @@ def deem_accepted(
         None,
         f"收到申请后{INTAKE_DAYS}个工作日内未告知补正，自{received.isoformat()}起视为受理",
     )
-    item = catalogue.get(application.item_code)
+    item = item_of(session, application)
     queue_document(
         session,
         to_utc(now),
@@ -132,7 +133,7 @@ def refresh_warnings(
         )
         updates = []
         for case in cases:
-            item = catalogue.get(case.item_code)
+            item = item_of(session, case)
             step_on = local_date(entered[case.id]) if case.id in entered else None
             state = compute_state(calendar, item, case, pauses.get(case.id, []), step_on, today)  # type: ignore[arg-type]
             if (state.due_on, state.warning, state.provisional) != (

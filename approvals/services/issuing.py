@@ -16,6 +16,7 @@ from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
 from approvals.process.standard import AUTOMATED, Action
+from approvals.services.item_versions import item_of
 from approvals.services.transitions import move
 from models import (
     Application,
@@ -101,7 +102,7 @@ def document_context(
     assert application is not None
     enterprise = session.get(Enterprise, application.enterprise_id)
     assert enterprise is not None
-    item = catalogue.get(application.item_code)
+    item = item_of(session, application)
     issued_on = local_date(as_local(document.created_at))
     context: dict[str, Any] = {
         "issuer": issuer,

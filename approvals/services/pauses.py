@@ -10,6 +10,7 @@ from approvals.clock import Clock, local_date, to_utc
 from approvals.errors import InvalidInput, InvalidTransition, PermissionDenied
 from approvals.schedule import shared_calendar
 from approvals.services.clock import pauses_of, refresh_cached
+from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
 from approvals.services.transitions import queue_document
 from models import Application, ClockPause, DocumentKind, Role, Status, User
@@ -44,7 +45,7 @@ def pause_clock(
     特别程序告知书 telling the applicant what stops, why, and for how long at most."""
     _check_officer(actor)
     application = get_application_for(session, actor, application_id)
-    item = catalogue.get(application.item_code)
+    item = item_of(session, application)
     if application.status not in PAUSABLE or application.clock_started_on is None:
         raise InvalidTransition(
             "只有受理后审查中的办件可以暂停计时",
@@ -131,7 +132,7 @@ def resume_clock(
         "clock_resume",
         comment.strip() or f"{open_pause.reason}结束，恢复计时",
     )
-    item = catalogue.get(application.item_code)
+    item = item_of(session, application)
     refresh_cached(session, shared_calendar(), item, application, local_date(now))
     return open_pause
 

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, false
+from sqlalchemy import ColumnElement
 from sqlmodel import col
 
 from approvals.calendar import parse_day
@@ -131,9 +131,7 @@ def check_filter(catalogue: Catalogue, report_filter: ReportFilter) -> None:
         )
 
 
-def decided_conditions(
-    catalogue: Catalogue, report_filter: ReportFilter
-) -> list[ColumnElement[bool]]:
+def decided_conditions(report_filter: ReportFilter) -> list[ColumnElement[bool]]:
     """WHERE conditions on ``Application`` selecting the filtered decided cases."""
     conditions: list[ColumnElement[bool]] = [
         col(Application.decided_on).is_not(None),
@@ -142,9 +140,8 @@ def decided_conditions(
     f = report_filter
     if f.item_code is not None:
         conditions.append(col(Application.item_code) == f.item_code)
-    if f.process_kind is not None:
-        codes = [i.code for i in catalogue.items if i.process_kind == f.process_kind]
-        conditions.append(col(Application.item_code).in_(codes) if codes else false())
+    if f.process_kind is not None:  # the kind the case ran as (a commitment case may convert)
+        conditions.append(col(Application.process_kind) == f.process_kind)
     if f.track is not None:
         conditions.append(col(Application.track) == f.track)
     if f.district is not None:

@@ -55,7 +55,7 @@ def stage_report(
     query = (
         select(StepRecord.status, StepRecord.working_days, func.count())
         .join(Application, col(Application.id) == col(StepRecord.application_id))
-        .where(*decided_conditions(catalogue, report_filter))
+        .where(*decided_conditions(report_filter))
         .where(col(StepRecord.working_days).is_not(None))
         .group_by(col(StepRecord.status), col(StepRecord.working_days))
     )
@@ -118,7 +118,7 @@ def monthly_trend(
     check_filter(catalogue, report_filter)
     month = _month_of(session).label("month")
     days = col(Application.turnaround_working_days)
-    query = select(month, days, func.count()).where(*decided_conditions(catalogue, report_filter))
+    query = select(month, days, func.count()).where(*decided_conditions(report_filter))
     within_columns: tuple[Any, ...] = ()
     if any(i.promised.days is not None for i in catalogue.items):
         lim = _promised_limits(catalogue)

@@ -115,7 +115,7 @@ class _Histograms:
 def _item_histograms(
     session: Session, catalogue: Catalogue, report_filter: ReportFilter
 ) -> _Histograms:
-    where = decided_conditions(catalogue, report_filter)
+    where = decided_conditions(report_filter)
     result: list[dict[str, dict[int, int]]] = []
     for days in (Application.turnaround_working_days, Application.turnaround_calendar_days):
         query = (
@@ -248,24 +248,22 @@ def slowest_cases(
 ) -> list[CaseLine]:
     """The filtered decided cases that took the most working days (where to look first)."""
     check_filter(catalogue, report_filter)
+    a = Application
     query = (
-        select(Application)
-        .where(*decided_conditions(catalogue, report_filter))
-        .order_by(col(Application.turnaround_working_days).desc(), col(Application.id))
+        select(
+            a.id,
+            a.number,
+            a.item_code,
+            a.project_name,
+            a.decided_on,
+            a.turnaround_working_days,
+            a.turnaround_calendar_days,
+        )
+        .where(*decided_conditions(report_filter))
+        .order_by(col(a.turnaround_working_days).desc(), col(a.id))
         .limit(limit)
     )
-    return [
-        CaseLine(
-            id=a.id or 0,
-            number=a.number,
-            item_code=a.item_code,
-            project_name=a.project_name,
-            decided_on=a.decided_on or date.min,
-            turnaround_working_days=a.turnaround_working_days or 0,
-            turnaround_calendar_days=a.turnaround_calendar_days,
-        )
-        for a in session.exec(query)
-    ]
+    return [CaseLine(*row) for row in session.exec(query)]
 
 
 def officers(session: Session) -> list[tuple[int, str]]:

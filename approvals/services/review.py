@@ -9,6 +9,7 @@ from approvals.catalogue import Catalogue
 from approvals.clock import Clock, to_utc
 from approvals.errors import InvalidInput, PermissionDenied
 from approvals.process.standard import FINAL, Action
+from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
 from approvals.services.transitions import move, queue_document
 from models import Application, Decision, DocumentKind, Outcome, PostalDispatch, Role, User
@@ -130,7 +131,7 @@ def sign(
     assert decision is not None, "a case reaches sign-off only with a drafted decision"
     decision.signed_by, decision.signed_at = actor.id, now
     session.add(decision)
-    item = catalogue.get(application.item_code)
+    item = item_of(session, application)
     kind = DocumentKind.APPROVAL if decision.outcome is Outcome.APPROVE else DocumentKind.DENIAL
     queue_document(
         session,

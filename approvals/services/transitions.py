@@ -9,13 +9,13 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from approvals import audit
-from approvals.catalogue import shared_catalogue
 from approvals.clock import local_date
 from approvals.errors import ConcurrentUpdate, InvalidInput
 from approvals.process.standard import ACTION_LABELS, FINAL, Action, Transition, find_transition
 from approvals.schedule import shared_calendar
 from approvals.services.clock import refresh_cached
 from approvals.services.dispatch import ADVANCE_STANDARD, request_flow
+from approvals.services.item_versions import item_of
 from models import Application, Document, DocumentKind, DocumentState, StepRecord, User
 from models.enums import ROLE_LABELS
 
@@ -72,7 +72,7 @@ def move(
         to_status=transition.target.value,
         comment=comment.strip(),
     )
-    item = shared_catalogue().get(application.item_code)
+    item = item_of(session, application)
     refresh_cached(session, shared_calendar(), item, application, local_date(at))
     return transition
 

@@ -50,12 +50,14 @@ def add_case(
     track: Track = Track.STANDARD,
     district: str = "金水区",
     officer: str | None = None,
+    kind: str = "standard",
 ) -> Application:
     applicant = session.exec(select(User).where(User.username == "qiye")).one()
     application = Application(
         number=f"ZZHP-T-{next(NUMBERS):05d}",
         item_code=item,
         item_version=1,
+        process_kind=kind,
         enterprise_id=applicant.enterprise_id or 0,
         created_by=applicant.id or 0,
         status=Status.APPROVED if decided_on else Status.DRAFTING,
@@ -162,7 +164,10 @@ def test_filters_narrow_the_set(decided: Session, catalogue: Catalogue) -> None:
     assert counted() == 6
     assert counted(item_code="EIA-02") == 2
     assert counted(process_kind="standard") == 6
-    assert counted(process_kind="commitment") == 0  # EIA-07 has no decided case here
+    assert counted(process_kind="commitment") == 0
+    add_case(decided, "EIA-07", 1, 1, date(2021, 4, 1), kind="commitment")
+    assert counted(process_kind="commitment") == 1  # the kind the case ran as
+    assert counted(process_kind="standard") == 6
     assert counted(track="green") == 1
     assert counted(district="二七区") == 2
     assert counted(decided_from="2021-04-01", decided_to="2021-04-30") == 3

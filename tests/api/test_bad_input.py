@@ -166,43 +166,45 @@ def test_submitting_without_required_materials_is_422_and_lists_them(
     assert before.status is Status.DRAFT and before.events == 0
 
 
-@pytest.mark.parametrize(
-    ("overrides", "status", "code", "fragment"),
-    [
-        ({"item_code": "OT-02"}, 422, "item_not_available", "abolished"),
-        ({"item_code": "HW-10"}, 422, "item_not_available", "provincial"),
-        ({"item_code": "EIA-07"}, 422, "item_not_available", "(commitment) is not open"),
-        ({"district": "海淀区"}, 422, "invalid_input", "not a district of Zhengzhou"),
-        ({"industry_code": "98"}, 422, "invalid_input", "no division '98'"),
-        ({"industry_code": "B3670"}, 422, "invalid_input", "is in section C, not B"),
-        ({"env_investment": "12000.01"}, 422, "invalid_input", "环保投资不能大于总投资"),
-        ({"unexpected": "x"}, 422, "invalid_input", "does not validate"),
-    ],
-    ids=[
-        "abolished-item",
-        "provincial-item",
-        "commitment-item",
-        "district",
-        "industry-division",
-        "industry-section",
-        "env-over-total",
-        "extra-field",
-    ],
-)
-def test_a_create_with_bad_project_data_is_refused_and_uses_no_number(
-    client: TestClient,
-    runtime: Runtime,
-    applicant: dict[str, str],
-    overrides: dict[str, Any],
-    status: int,
-    code: str,
-    fragment: str,
-) -> None:
-    response = client.post("/api/applications", json=PROJECT | overrides, headers=applicant)
-    body = expect_error(response, status, code)
-    assert fragment in body["message_en"] + str(body["details"])
+UNAVAILABLE_ITEMS = {
+    "OT-02": "(abolished)",
+    "HW-10": "(provincial)",
+    "EIA-07": "(commitment) is not open for online applications",
+}
+BAD_PROJECT_DATA: list[tuple[dict[str, Any], str]] = [
+    ({"district": "海淀区"}, "not a district of Zhengzhou"),
+    ({"industry_code": "98"}, "no division '98'"),
+    ({"industry_code": "B3670"}, "is in section C, not B"),
+    ({"env_investment": "12000.01"}, "环保投资不能大于总投资"),
+    ({"unexpected": "x"}, "Extra inputs are not permitted"),
+]
+
+
+def _assert_nothing_created(runtime: Runtime) -> None:
     assert row_count(runtime.engine, Application) == 0
-    assert row_count(runtime.engine, SerialCounter) == 0
+    assert row_count(runtime.engine, SerialCounter) == 0  # no number was taken either
+
+
+def test_items_that_cannot_be_applied_for_are_422_item_not_available(
+    client: TestClient, runtime: Runtime, applicant: dict[str, str]
+) -> None:
+    for item_code, why in UNAVAILABLE_ITEMS.items():
+        response = client.post(
+            "/api/applications", json=PROJECT | {"item_code": item_code}, headers=applicant
+        )
+        body = expect_error(response, 422, "item_not_available")
+        assert why in body["message_en"], item_code
+    _assert_nothing_created(runtime)
+
+
+def test_a_create_with_bad_project_data_is_422_and_creates_nothing(
+    client: TestClient, runtime: Runtime, applicant: dict[str, str]
+) -> None:
+    for overrides, fragment in BAD_PROJECT_DATA:
+        response = client.post("/api/applications", json=PROJECT | overrides, headers=applicant)
+        body = expect_error(response, 422, "invalid_input")
+        assert fragment in body["message_en"] + str(body["details"]), overrides
+    _assert_nothing_created(runtime)
 
 
 @pytest.mark.xfail(
@@ -212,15 +214,15 @@ def test_a_create_with_bad_project_data_is_refused_and_uses_no_number(
     "raises NotFound inside approvals/services/cases.py appliable_item); expected 422 "
     "item_not_available like an abolished item",
 )
-@pytest.mark.parametrize("item_code", ["XX-99", "EIA-０１"], ids=["unknown", "full-width-digits"])
 def test_an_unknown_item_code_is_422_item_not_available(
-    client: TestClient, runtime: Runtime, applicant: dict[str, str], item_code: str
+    client: TestClient, runtime: Runtime, applicant: dict[str, str]
 ) -> None:
-    response = client.post(
-        "/api/applications", json=PROJECT | {"item_code": item_code}, headers=applicant
-    )
-    expect_error(response, 422, "item_not_available")
-    assert row_count(runtime.engine, Application) == 0
+    for item_code in ("XX-99", "EIA-０１"):  # the second with full-width digits
+        response = client.post(
+            "/api/applications", json=PROJECT | {"item_code": item_code}, headers=applicant
+        )
+        expect_error(response, 422, "item_not_available")
+    _assert_nothing_created(runtime)
 
 
 def test_the_same_idempotency_key_twice_creates_one_application(
@@ -268,31 +270,24 @@ def test_a_stale_if_match_version_on_accept_is_409_and_the_case_stays_submitted(
     "store before cases.record_material checks the case's status and the material code, so "
     "a refused upload still leaves an orphan object behind",
 )
-@pytest.mark.parametrize(
-    ("submitted", "material_code"),
-    [(True, "report_full_text"), (False, "no_such_material")],
-    ids=["submitted-case", "unknown-material"],
-)
 def test_a_refused_upload_leaves_no_object_in_the_store(
-    client: TestClient,
-    runtime: Runtime,
-    applicant: dict[str, str],
-    submitted: bool,
-    material_code: str,
+    client: TestClient, runtime: Runtime, applicant: dict[str, str], draft_id: int
 ) -> None:
-    if submitted:
-        case_id = create_submitted(client, applicant)["id"]
-    else:
-        case_id = client.post("/api/applications", json=PROJECT, headers=applicant).json()["id"]
-    objects_before = _stored_objects(runtime)
-    state_before = case_state(runtime.engine, case_id)
+    submitted_id = create_submitted(client, applicant)["id"]
+    refused = [
+        (submitted_id, "report_full_text", "draft or a case awaiting correction"),
+        (draft_id, "no_such_material", "is not a material of item EIA-01"),
+    ]
+    for case_id, material_code, why in refused:
+        objects_before = _stored_objects(runtime)
+        state_before = case_state(runtime.engine, case_id)
 
-    response = client.put(
-        f"/api/applications/{case_id}/materials/{material_code}",
-        files={"file": ("迟交.pdf", minimal_pdf("refused"), "application/pdf")},
-        headers=applicant,
-    )
+        response = client.put(
+            f"/api/applications/{case_id}/materials/{material_code}",
+            files={"file": ("迟交.pdf", minimal_pdf(material_code), "application/pdf")},
+            headers=applicant,
+        )
 
-    expect_error(response, 422, "invalid_input")
-    assert case_state(runtime.engine, case_id) == state_before
-    assert _stored_objects(runtime) == objects_before
+        assert why in expect_error(response, 422, "invalid_input")["message_en"]
+        assert case_state(runtime.engine, case_id) == state_before
+        assert _stored_objects(runtime) == objects_before, material_code
