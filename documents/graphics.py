@@ -120,8 +120,9 @@ def heading_font_pt(
 
 
 def _width_em(text: str) -> float:
-    """Width of ``text`` in em: a CJK character is one em, an ASCII character half of one."""
-    return sum(0.5 if c.isascii() else 1.0 for c in text)
+    """Width of ``text`` in em, on the safe side: a CJK character is one em, an ASCII one 0.6
+    (proportional Latin digits and letters are wider than half an em), plus 2 % tracking."""
+    return 1.02 * sum(0.6 if c.isascii() else 1.0 for c in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,18 +138,18 @@ def fit_form(
     height_mm: float,
     label_em: float = 0.0,
     max_pt: float = 15.0,
-    min_pt: float = 8.0,
+    min_pt: float = 7.0,
 ) -> FormFit:
     """The largest type (0.5 pt steps) at which the rows of a one-page form fit its box.
 
     Each text starts a line of its own and wraps in ``width_mm`` less a label column of
     ``label_em``; the lines must fit in ``height_mm``. Lines are 1.75 em apart down to 10.5 pt
-    and 1.45 em below that. If nothing fits, the smallest type (the caller's page overflows
+    and 1.4 em below that. If nothing fits, the smallest type (the caller's page overflows
     visibly rather than dropping text).
     """
     pt = max_pt
     while True:
-        line_height = 1.75 if pt >= 10.5 else 1.45
+        line_height = 1.75 if pt >= 10.5 else 1.4
         em_mm = pt * 25.4 / 72
         per_line = (width_mm - label_em * em_mm) / em_mm
         lines = sum(max(1, math.ceil(_width_em(t) / per_line)) for t in texts)

@@ -62,3 +62,8 @@ def item_of(session: Session, application: Application) -> Item:
     if current.version != application.item_version:
         raise LookupError(f"no stored version {key} for application {application.id}")
     return current
+
+
+def clear_cache() -> None:
+    """Forget the parsed versions (tests that load edited catalogues call it)."""
+    _loaded.clear()

@@ -547,8 +547,8 @@ def test_fit_form_shrinks_type_until_the_rows_fit() -> None:
     short = fit_form(["甲" * 10] * 5, width_mm=210, height_mm=80, label_em=9)
     assert (short.pt, short.line_height) == (15.0, 1.75)
     long = fit_form(["甲" * 60] * 16, width_mm=210, height_mm=80, label_em=9)
-    assert long.pt < 10.5 and long.line_height == 1.45
-    assert fit_form(["甲" * 60] * 200, width_mm=210, height_mm=80).pt == 8.0
+    assert long.pt < 10.5 and long.line_height == 1.4
+    assert fit_form(["甲" * 60] * 200, width_mm=210, height_mm=80).pt == 7.0
 
 
 # ------------------------------------------------------------------ safety
