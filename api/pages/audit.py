@@ -11,11 +11,13 @@ from urllib.parse import urlencode
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
+from sqlmodel import Session
 
 from api.deps import ServicesDep, SessionDep
 from api.pages import router
 from api.pages.display import limit_text
 from api.pages.security import signed_in
+from api.services import AppServices
 from api.templating import render_page
 from approvals import charts
 from approvals.catalogue import DayUnit, ProcessKind
@@ -105,7 +107,8 @@ def _charts(
     }
 
 
-def _options(session: SessionDep, services: ServicesDep) -> dict[str, Any]:
+def _options(session: Session, services: AppServices) -> dict[str, Any]:
+    """The choices of the filter form."""
     return {
         "items": [(i.code, i.name_zh) for i in services.catalogue.items],
         "kinds": [(k.value, label) for k, label in KIND_LABELS.items()],

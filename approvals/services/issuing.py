@@ -176,18 +176,19 @@ def document_context(
             "filed_at": as_local(datetime.fromisoformat(payload["filed_at"])),
             "items": [
                 {"label": "备案事项", "value": item.name_zh},
-                {"label": "项目名称", "value": application.project_name},
-                {"label": "建设（备案）地点", "value": application.site},
                 {"label": "所在区域", "value": application.district},
                 *(
                     [{"label": "国民经济行业代码", "value": application.industry_code}]
                     if application.industry_code
                     else []
                 ),
+                *(
+                    [{"label": "备案内容", "value": application.description}]
+                    if application.description
+                    else []
+                ),
             ],
-            "note": "备案不是行政许可，本机关不对备案内容作实质审查。备案单位对所填报信息的"
-            "真实性、准确性和完整性负责，并应当落实相应的环境保护措施，接受生态环境主管部门的"
-            "监督检查。",
+            "note": "",
         }
     elif document.kind is DocumentKind.REPLY_LETTER:
         context |= {

@@ -129,18 +129,19 @@ def monthly_trend(
             func.count(lim.c.days),
         )
     query = query.add_columns(*within_columns).group_by(month, days)
-    per_month: dict[str, list[Any]] = {}
+    histograms: dict[str, dict[int, int]] = {}
+    promised: dict[str, tuple[int, int]] = {}  # month → (within, judged)
     for row in session.exec(query):
-        key, value, count = _month_key(row[0]), int(row[1]), int(row[2])
-        within, judged_count = (int(row[3] or 0), int(row[4] or 0)) if within_columns else (0, 0)
-        entry = per_month.setdefault(key, [{}, 0, 0])
-        entry[0][value] = count
-        entry[1] += within
-        entry[2] += judged_count
+        key = _month_key(row[0])
+        histograms.setdefault(key, {})[int(row[1])] = int(row[2])
+        within, judged_count = promised.get(key, (0, 0))
+        if within_columns:
+            within, judged_count = within + int(row[3] or 0), judged_count + int(row[4] or 0)
+        promised[key] = (within, judged_count)
     result = []
-    for key in sorted(per_month):
-        histogram, within, judged_count = per_month[key]
-        stats = stats_of(histogram)
+    for key in sorted(histograms):
+        stats = stats_of(histograms[key])
+        within, judged_count = promised[key]
         year, month_no = key.split("-")
         result.append(
             MonthRow(

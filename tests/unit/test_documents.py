@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 import pytest
 from pypdf import PdfReader
+from weasyprint import HTML
 
 from core.settings import ASSETS_DIR
 from documents.fetcher import (
@@ -532,6 +533,16 @@ def test_certificate_keeps_a_long_scope_on_one_page() -> None:
     text = squash(pdf_text(pdf))
     for line in ctx["scope"]:
         assert squash(line) in text
+    # the type shrank so that the form ends above the QR code (its top is 159 mm down)
+    page = HTML(string=render_html(CERTIFICATE, ctx)).render().pages[0]
+    boxes, tables = [page._page_box], []
+    while boxes:
+        box = boxes.pop()
+        boxes.extend(getattr(box, "children", []))
+        if box.element_tag == "table" and "fields" in (box.element.get("class") or ""):
+            tables.append(box)
+    assert tables
+    assert max(b.position_y + b.margin_height() for b in tables) * 25.4 / 96 < 157
 
 
 def test_certificate_layout_pieces_are_present() -> None:
