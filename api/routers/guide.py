@@ -1,0 +1,332 @@
+"""办事指南: the public guide of one catalogue item, as JSON (the /guide pages show the same).
+
+Everything here is read from the item file; what the file does not say directly (who may apply,
+the process steps, delivery) is derived from its category, group and process kind, and each
+fact carries its evidence marker (found / legal / inferred) so a reader knows what to verify.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from api.deps import ServicesDep
+from api.pages.display import limit_text
+from approvals.catalogue import (
+    DayUnit,
+    Evidence,
+    Item,
+    ItemStatus,
+    LicenceAction,
+    LicenceKind,
+    Limit,
+    ProcessKind,
+)
+from approvals.services.cases import RUNNABLE_KINDS
+from models.enums import DOCUMENT_LABELS, DocumentKind
+
+router = APIRouter(prefix="/api", tags=["公共 public"])
+
+KIND_LABELS: dict[ProcessKind, str] = {
+    ProcessKind.STANDARD: "一般程序（受理、审查、决定）",
+    ProcessKind.COMMITMENT: "告知承诺制",
+    ProcessKind.FILING: "即时备案",
+    ProcessKind.SERVICE: "公共服务（书面答复）",
+}
+STATUS_LABELS: dict[ItemStatus, str] = {
+    ItemStatus.ACTIVE: "在办",
+    ItemStatus.ABOLISHED: "已取消",
+    ItemStatus.PROVINCIAL: "省级决定",
+}
+LICENCE_LABELS: dict[LicenceKind, str] = {
+    LicenceKind.POLLUTANT_DISCHARGE: "排污许可证",
+    LicenceKind.HAZARDOUS_WASTE: "危险废物经营许可证",
+    LicenceKind.RADIATION: "辐射安全许可证",
+    LicenceKind.E_WASTE: "废弃电器电子产品处理资格证书",
+}
+ACTION_LABELS: dict[LicenceAction, str] = {
+    LicenceAction.ISSUE: "核发",
+    LicenceAction.CHANGE: "变更",
+    LicenceAction.RENEW: "延续",
+    LicenceAction.REPLACE: "遗失补领",
+    LicenceAction.CANCEL: "注销",
+    LicenceAction.EXTEND: "延期批准",
+}
+# 申请对象 (服务对象 on a 政务服务网 page): by (group, kind), then by group; inferred.
+_PUBLIC = "公民、法人和其他组织"
+APPLICANTS: dict[tuple[str, ProcessKind | None], str] = {
+    ("环评审批", ProcessKind.FILING): "建设项目的建设单位（填报环境影响登记表或开展后评价的）",
+    ("环评审批", ProcessKind.SERVICE): "重大建设项目的建设单位",
+    ("环评审批", None): "依法应当编制环境影响评价文件的建设项目的建设单位或规划编制机关",
+    ("危险废物", ProcessKind.FILING): "产生、收集、贮存、利用、处置危险废物的单位",
+    ("危险废物", None): "从事危险废物收集、贮存、利用、处置经营活动的单位",
+    ("排污许可", ProcessKind.SERVICE): "排污单位",
+    ("排污许可", ProcessKind.FILING): "纳入排污登记管理的排污单位",
+    ("排污许可", None): "纳入固定污染源排污许可分类管理名录、实行排污许可管理的排污单位",
+    ("辐射安全", None): "生产、销售、使用放射性同位素和射线装置的单位",
+    ("固体废物", None): "从事废弃电器电子产品处理活动的企业",
+    ("水环境", None): "拟新建、改建或者扩大入河排污口的单位",
+    ("土壤", None): "建设用地土地使用权人、土壤污染重点监管单位",
+    ("应急", None): "可能发生突发环境事件的企业事业单位",
+    ("大气", ProcessKind.SERVICE): "非道路移动机械的所有人或者使用单位",
+    ("大气", None): "重点行业企业",
+    ("信用", None): "参加环境信用评价的企业",
+    ("其他", None): "建设单位、施工单位及其他有关单位",
+}
+DELIVERY_SLOGAN = "网上受理、邮寄结果、零跑腿"
+
+
+class GuideLimit(BaseModel):
+    days: int | None
+    unit: DayUnit
+    text: str  # "60 个工作日", "即办", "无"
+    note: str
+    evidence: Evidence
+
+
+class GuideMaterial(BaseModel):
+    code: str
+    name: str
+    required: bool
+    note: str
+
+
+class GuideStep(BaseModel):
+    name: str
+    who: str
+    what: str
+    limit: str = ""
+    documents: list[str] = []
+
+
+class GuideDocument(BaseModel):
+    kind: str
+    label: str
+
+
+class GuideLicence(BaseModel):
+    kind: str
+    kind_label: str
+    action: str
+    action_label: str
+    validity_years: int | None
+    needs_licence_number: bool
+    note: str
+
+
+class GuideDelivery(BaseModel):
+    methods: list[str]
+    slogan: str
+
+
+class GuidePublic(BaseModel):
+    """The 办事指南 of one item; ``evidence`` marks every fact found / legal / inferred."""
+
+    code: str
+    version: int
+    name_zh: str
+    name_en: str
+    category: str
+    group: str
+    status: ItemStatus
+    status_label: str
+    status_note: str
+    appliable: bool  # the item can be applied for at all (not abolished, not provincial)
+    apply_url: str | None  # where to start online now; None when not open here
+    unavailable: str  # why one cannot apply online ("" when one can)
+    process_kind: ProcessKind
+    process_kind_label: str
+    summary: str
+    applicants: str
+    legal_basis: list[str]
+    materials: list[GuideMaterial]
+    statutory: GuideLimit
+    promised: GuideLimit
+    clock_stops: list[str]
+    clock_note: str
+    public_notices: list[str]
+    fee: str
+    steps: list[GuideStep]
+    documents: list[GuideDocument]
+    delivery: GuideDelivery
+    online_depth: str
+    visits: int
+    needs_expert_review: bool
+    licence: GuideLicence | None
+    evidence: dict[str, Evidence]
+    sources: list[str]
+
+
+def applicants_of(item: Item) -> str:
+    if item.category.startswith(("公共服务", "行政奖励")) and item.group not in {
+        g for g, k in APPLICANTS if k is ProcessKind.SERVICE
+    } | {"信用"}:
+        return _PUBLIC
+    return (
+        APPLICANTS.get((item.group, item.process_kind)) or APPLICANTS.get((item.group, None)) or _PUBLIC
+    )
+
+
+def unavailable_text(item: Item) -> str:
+    """Why this item cannot be applied for online here; "" when it can."""
+    if not item.appliable:
+        return f"不可申请：{item.status_note}"
+    if item.process_kind not in RUNNABLE_KINDS:
+        return "告知承诺制通道建设中，暂不能在线申请；可按一般程序申请同类事项。"
+    return ""
+
+
+def _limit(limit: Limit) -> GuideLimit:
+    return GuideLimit(
+        days=limit.days,
+        unit=limit.unit,
+        text=limit_text(limit),
+        note=limit.note,
+        evidence=limit.evidence,
+    )
+
+
+def _labels(item: Item, kinds: tuple[DocumentKind, ...]) -> list[str]:
+    return [DOCUMENT_LABELS[k] for k in kinds if k in item.documents]
+
+
+def _summary(item: Item) -> str:
+    kind = {
+        ProcessKind.STANDARD: "申请人网上提交申请材料，经受理、审查后作出书面决定。",
+        ProcessKind.COMMITMENT: "申请人书面承诺符合审批条件，经形式审查即作出决定，决定后开展核查。",
+        ProcessKind.FILING: "备案不是行政许可，不作实质审查：网上填报提交后即时备案并生成备案回执。",
+        ProcessKind.SERVICE: "申请人网上提出请求，受理分办后由承办人在时限内书面答复（答复书）。",
+    }[item.process_kind]
+    text = f"“{item.name_zh}”是郑州市生态环境局实施的{item.category}事项（{item.group}）。{kind}"
+    if item.licence is not None:
+        validity = (
+            f"，有效期 {item.licence.validity_years} 年" if item.licence.validity_years else ""
+        )
+        text += f"本事项办理{LICENCE_LABELS[item.licence.kind]}{ACTION_LABELS[item.licence.action]}{validity}。"
+    if item.needs_expert_review:
+        text += "需组织技术评估或专家评审，所需时间不计入办理时限。"
+    return text
+
+
+def _steps(item: Item) -> list[GuideStep]:
+    statutory, promised = limit_text(item.statutory), limit_text(item.promised)
+    submit = GuideStep(name="网上申请", who="申请人", what="网上填报申请信息，上传全部申请材料（PDF）。")
+    deliver = GuideStep(
+        name="送达",
+        who="自动流程",
+        what=f"电子文书网上下载并以电子邮件送达，加盖印章的纸质文书免费邮寄（{DELIVERY_SLOGAN}）。",
+    )
+    if item.process_kind is ProcessKind.FILING:
+        return [
+            GuideStep(name="在线填报", who="申请人", what="网上填报备案信息并上传材料。"),
+            GuideStep(name="即时备案", who="自动流程", what="提交即完成备案，生成备案号，不作实质审查。",
+                      limit="即时"),  # fmt: skip
+            GuideStep(name="回执", who="自动流程", what="备案回执（含备案号）网上下载并以电子邮件送达。",
+                      documents=_labels(item, (DocumentKind.FILING_RECEIPT,))),  # fmt: skip
+        ]
+    if item.process_kind is ProcessKind.SERVICE:
+        return [
+            GuideStep(name="提交", who="申请人", what="网上提交咨询、申请或投诉举报的具体内容。"),
+            GuideStep(name="受理分办", who="受理窗口", what="登记受理并分办给承办人；内容不明确的一次性告知补正。",
+                      documents=_labels(item, (DocumentKind.CORRECTION_NOTICE,))),  # fmt: skip
+            GuideStep(name="答复", who="承办人", what="在时限内书面答复，出具答复书。",
+                      limit=f"法定 {statutory}，承诺 {promised}",
+                      documents=_labels(item, (DocumentKind.REPLY_LETTER,))),  # fmt: skip
+            deliver,
+        ]
+    if item.process_kind is ProcessKind.COMMITMENT:
+        return [
+            GuideStep(name="申请并承诺", who="申请人", what="确认项目属于告知承诺制适用范围，签署承诺书并上传材料。"),
+            GuideStep(name="形式审查", who="受理窗口", what="审查承诺书和材料是否齐全；不符合条件的转一般程序并告知原因。"),
+            GuideStep(name="决定", who="审批科室", what="当场或在承诺时限内作出审批决定。", limit=f"承诺 {promised}",
+                      documents=_labels(item, (DocumentKind.APPROVAL,))),  # fmt: skip
+            GuideStep(name="事后核查", who="审批科室", what="决定后核查承诺内容；与承诺不符的依法撤销。"),
+            deliver,
+        ]
+    stops = "、".join(item.clock_stops)
+    review = "承办人审查申请材料和实质内容。"
+    if stops:
+        review += f"需要{stops}的，所需时间不计入办理时限，并书面告知申请人（行政许可法第四十五条）。"
+    if item.public_notices:
+        review += "依法公开：" + "；".join(item.public_notices) + "。"
+    return [
+        submit,
+        GuideStep(
+            name="受理",
+            who="受理窗口",
+            what="审查材料是否齐全、符合法定形式：齐全的予以受理；不齐全的一次性告知需补正的全部内容"
+            "（补正期间不计时）；逾期不告知的，自收到材料之日起即为受理（行政许可法第三十二条）。",
+            limit="5 个工作日",
+            documents=_labels(item, (DocumentKind.ACCEPTANCE_NOTICE, DocumentKind.CORRECTION_NOTICE,
+                                     DocumentKind.REFUSAL_NOTICE)),  # fmt: skip
+        ),
+        GuideStep(name="审查", who="承办人", what=review,
+                  limit=f"法定 {statutory}，承诺 {promised}（自受理次日起）",
+                  documents=_labels(item, (DocumentKind.SPECIAL_PROCEDURE_NOTICE,))),  # fmt: skip
+        GuideStep(
+            name="决定",
+            who="科室负责人审核、分管领导签发",
+            what="作出准予或者不予许可的书面决定；不予许可的说明理由，并告知申请行政复议、提起行政诉讼的权利。",
+            documents=_labels(item, (DocumentKind.APPROVAL, DocumentKind.DENIAL,
+                                     DocumentKind.LICENCE_CERTIFICATE)),  # fmt: skip
+        ),
+        deliver,
+    ]
+
+
+def guide_of(item: Item) -> GuidePublic:
+    """The 办事指南 of ``item``, derived from its file alone (no database)."""
+    unavailable = unavailable_text(item)
+    licence = item.licence
+    return GuidePublic(
+        **item.model_dump(include={"code", "version", "name_zh", "name_en", "category", "group",
+                                   "status", "status_note", "process_kind", "legal_basis",
+                                   "clock_stops", "public_notices", "fee",
+                                   "needs_expert_review", "sources"}),  # fmt: skip
+        status_label=STATUS_LABELS[item.status],
+        appliable=item.appliable,
+        apply_url=None if unavailable else f"/apply/{item.code}",
+        unavailable=unavailable,
+        process_kind_label=KIND_LABELS[item.process_kind],
+        summary=_summary(item),
+        applicants=applicants_of(item),
+        materials=[GuideMaterial(**m.model_dump()) for m in item.materials],
+        statutory=_limit(item.statutory),
+        promised=_limit(item.promised),
+        clock_note=(
+            f"以下期间不计入办理时限：{'、'.join(item.clock_stops)}。" if item.clock_stops else ""
+        ),
+        steps=_steps(item),
+        documents=[GuideDocument(kind=d.value, label=DOCUMENT_LABELS[d]) for d in item.documents],
+        delivery=GuideDelivery(methods=["网上下载", "邮寄纸质件"], slogan=DELIVERY_SLOGAN),
+        online_depth="全程网办",
+        visits=0,
+        licence=None
+        if licence is None
+        else GuideLicence(
+            kind=licence.kind.value,
+            kind_label=LICENCE_LABELS[licence.kind],
+            action=licence.action.value,
+            action_label=ACTION_LABELS[licence.action],
+            validity_years=licence.validity_years,
+            needs_licence_number=licence.action is not LicenceAction.ISSUE,
+            note=licence.note,
+        ),
+        evidence=item.evidence
+        | {
+            "summary": item.evidence["item"],
+            "applicants": Evidence.INFERRED,  # derived from category and group
+            "steps": item.evidence["process_kind"],
+            "delivery": Evidence.FOUND,  # 网上受理、邮寄结果、零跑腿 (the source article)
+            "online_depth": Evidence.FOUND,
+            "visits": Evidence.FOUND,
+        },
+    )
+
+
+@router.get(
+    "/items/{code}/guide", response_model=GuidePublic, summary="办事指南 / the item's public guide"
+)
+def item_guide(code: str, services: ServicesDep) -> GuidePublic:
+    """Public, no sign-in. An unknown code answers 404."""
+    return guide_of(services.catalogue.get(code))
