@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from api import pages
 from api.auth import make_serializer
 from api.errors import error_response, install_error_handlers
-from api.routers import admin, applications, audit, public, staff
+from api.routers import admin, applications, audit, guide, public, staff
 from api.services import AppServices
 from approvals import holidays
 from approvals.catalogue import Catalogue, load_catalogue
@@ -74,6 +74,8 @@ def create_app(
             {"name": "公共 public", "description": "登录、事项目录、文书核验"},
             {"name": "申请人 applicant", "description": "网上申请与办件查询"},
             {"name": "工作人员 staff", "description": "受理、审查、审核、签发"},
+            {"name": "电子监察 auditor", "description": "办理时效统计、环节耗时、导出"},
+            {"name": "管理 admin", "description": "年度节假日安排导入"},
         ],
     )
     app.state.services = services
@@ -101,6 +103,7 @@ def create_app(
         return await call_next(request)
 
     app.include_router(public.router)
+    app.include_router(guide.router)
     app.include_router(applications.router)
     app.include_router(staff.router)
     app.include_router(admin.router)

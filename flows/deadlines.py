@@ -7,7 +7,7 @@ from approvals import holidays
 from approvals.clock import local_date, to_utc
 from approvals.ports import FlowLauncher
 from approvals.schedule import install_overrides, shared_calendar
-from approvals.services import deadlines, dispatch
+from approvals.services import deadlines, dispatch, licences
 from core.db import session_scope
 from flows.runtime import Runtime
 
@@ -35,6 +35,21 @@ def deem_overdue_intakes(rt: Runtime, launcher: FlowLauncher) -> int:
                 dispatch.launch(session, launcher, to_utc(rt.clock.now()), dispatch_id)
                 session.commit()
     return deemed
+
+
+def deem_renewals(rt: Runtime) -> int:
+    """行政许可法第50条: renew every licence whose renewal, filed in time, was not decided by its
+    expiry; each in its own transaction, audited and mailed. Running it twice renews once."""
+    calendar = shared_calendar()
+    with session_scope(rt.engine) as session:
+        ids = licences.deemed_renewal_due(session, calendar, local_date(rt.clock.now()))
+    renewed = 0
+    for application_id in ids:
+        with session_scope(rt.engine) as session:
+            if licences.deem_renewed(session, rt.clock, calendar, application_id):
+                renewed += 1
+            session.commit()
+    return renewed
 
 
 def refresh_warnings(rt: Runtime) -> dict[str, int]:

@@ -86,6 +86,7 @@ def sweep_deadlines() -> dict[str, int]:
     launcher = PrefectLauncher(rt.settings.prefect_deployment_prefix, rt.settings.prefect_api_url)
     deadlines.reload_calendar(rt)
     deemed = deadlines.deem_overdue_intakes(rt, launcher)
+    deadlines.deem_renewals(rt)  # 行政许可法第50条: audited and mailed (relayed below)
     counts = deadlines.refresh_warnings(rt)
     reminders = deadlines.queue_reminders(rt)
     mailed = _TASKS[steps.relay_mail]()

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, Numeric, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Numeric, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.enums import (
@@ -47,6 +47,21 @@ class User(SQLModel, table=True):
 class Application(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("created_by", "idempotency_key", name="uq_application_idempotency"),
+        # The bureau-wide turnaround report reads only this index (PostgreSQL index-only scan).
+        Index(
+            "ix_application_turnaround_report",
+            "decided_on",
+            postgresql_include=[
+                "item_code",
+                "turnaround_working_days",
+                "turnaround_calendar_days",
+                "process_kind",
+                "track",
+                "district",
+                "case_officer_id",
+            ],
+            postgresql_where=text("decided_on IS NOT NULL AND turnaround_working_days IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -11,7 +11,6 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import ServicesDep
-from api.pages.display import limit_text
 from approvals.catalogue import (
     DayUnit,
     Evidence,
@@ -74,6 +73,60 @@ APPLICANTS: dict[tuple[str, ProcessKind | None], str] = {
     ("其他", None): "建设单位、施工单位及其他有关单位",
 }
 DELIVERY_SLOGAN = "网上受理、邮寄结果、零跑腿"
+KIND_SUMMARIES: dict[ProcessKind, str] = {
+    ProcessKind.STANDARD: "申请人网上提交申请材料，经受理、审查后作出书面决定。",
+    ProcessKind.COMMITMENT: "申请人书面承诺符合审批条件，经形式审查即作出决定，事后核查。",
+    ProcessKind.FILING: "备案不是行政许可，不作实质审查：网上填报提交后即时备案并生成回执。",
+    ProcessKind.SERVICE: "申请人网上提出请求，受理分办后由承办人在时限内书面答复。",
+}
+_D = DocumentKind
+_DELIVER = (
+    "送达", "自动流程",
+    "电子文书网上下载并以电子邮件送达，加盖印章的纸质文书免费邮寄（{slogan}）。", "", (),
+)  # fmt: skip
+# The steps of each process kind: (name, who, what, limit, documents issued at this step);
+# {statutory} {promised} {review} {slogan} are filled in from the item.
+STEPS: dict[ProcessKind, tuple[tuple[str, str, str, str, tuple[DocumentKind, ...]], ...]] = {
+    ProcessKind.STANDARD: (
+        ("网上申请", "申请人", "网上填报申请信息，上传全部申请材料（PDF）。", "", ()),
+        ("受理", "受理窗口",
+         "审查材料是否齐全、符合法定形式：齐全的予以受理；不齐全的一次性告知需补正的全部内容"
+         "（补正期间不计时）；逾期不告知的，自收到材料之日起即为受理（《行政许可法》第三十二条）。",
+         "5 个工作日", (_D.ACCEPTANCE_NOTICE, _D.CORRECTION_NOTICE, _D.REFUSAL_NOTICE)),
+        ("审查", "承办人", "{review}", "法定 {statutory}，承诺 {promised}（自受理次日起计算）",
+         (_D.SPECIAL_PROCEDURE_NOTICE,)),
+        ("决定", "科室负责人审核、分管领导签发",
+         "作出准予或者不予许可的书面决定；不予许可的说明理由，并告知申请行政复议、提起行政诉讼的权利。",
+         "", (_D.APPROVAL, _D.DENIAL, _D.LICENCE_CERTIFICATE)),
+        _DELIVER,
+    ),
+    ProcessKind.COMMITMENT: (
+        ("申请并承诺", "申请人", "确认项目属于告知承诺制适用范围，签署承诺书并上传材料。", "", ()),
+        ("形式审查", "受理窗口", "审查承诺书和材料；不符合条件的转一般程序并告知原因。", "", ()),
+        ("决定", "审批科室", "当场或在承诺时限内作出审批决定。", "承诺 {promised}", (_D.APPROVAL,)),
+        ("事后核查", "审批科室", "决定后核查承诺内容；与承诺不符的，依法撤销审批决定。", "", ()),
+        _DELIVER,
+    ),
+    ProcessKind.FILING: (
+        ("在线填报", "申请人", "网上填报备案信息并上传材料。", "", ()),
+        ("即时备案", "自动流程", "提交即完成备案，生成备案号；备案不作实质审查。", "即时", ()),
+        ("回执", "自动流程", "备案回执（载明备案号）网上下载并以电子邮件送达。", "",
+         (_D.FILING_RECEIPT,)),
+    ),
+    ProcessKind.SERVICE: (
+        ("提交", "申请人", "网上提交咨询、申请或投诉举报的具体内容。", "", ()),
+        ("受理分办", "受理窗口", "登记受理并分办给承办人；内容不明确的，一次性告知补正。", "",
+         (_D.CORRECTION_NOTICE,)),
+        ("答复", "承办人", "在时限内书面答复，出具答复书。", "法定 {statutory}，承诺 {promised}",
+         (_D.REPLY_LETTER,)),
+        _DELIVER,
+    ),
+}  # fmt: skip
+COPIED_FIELDS = {
+    "code", "version", "name_zh", "name_en", "category", "group", "status", "status_note",
+    "process_kind", "legal_basis", "clock_stops", "public_notices", "fee",
+    "needs_expert_review", "sources",
+}  # fmt: skip
 
 
 class GuideLimit(BaseModel):
@@ -158,12 +211,11 @@ class GuidePublic(BaseModel):
 
 
 def applicants_of(item: Item) -> str:
-    if item.category.startswith(("公共服务", "行政奖励")) and item.group not in {
-        g for g, k in APPLICANTS if k is ProcessKind.SERVICE
-    } | {"信用"}:
-        return _PUBLIC
+    """申请对象: by group and kind, then by group; anyone (公民、法人和其他组织) otherwise."""
     return (
-        APPLICANTS.get((item.group, item.process_kind)) or APPLICANTS.get((item.group, None)) or _PUBLIC
+        APPLICANTS.get((item.group, item.process_kind))
+        or APPLICANTS.get((item.group, None))
+        or _PUBLIC
     )
 
 
@@ -176,6 +228,15 @@ def unavailable_text(item: Item) -> str:
     return ""
 
 
+def limit_text(limit: Limit) -> str:
+    """"60 个工作日", "30 日", "即办" (0 days) or "无" (no limit set)."""
+    if limit.days is None:
+        return "无"
+    if limit.days == 0:
+        return "即办"
+    return f"{limit.days} {'个工作日' if limit.unit is DayUnit.WORKING else '日'}"
+
+
 def _limit(limit: Limit) -> GuideLimit:
     return GuideLimit(
         days=limit.days,
@@ -186,91 +247,50 @@ def _limit(limit: Limit) -> GuideLimit:
     )
 
 
-def _labels(item: Item, kinds: tuple[DocumentKind, ...]) -> list[str]:
-    return [DOCUMENT_LABELS[k] for k in kinds if k in item.documents]
-
-
 def _summary(item: Item) -> str:
-    kind = {
-        ProcessKind.STANDARD: "申请人网上提交申请材料，经受理、审查后作出书面决定。",
-        ProcessKind.COMMITMENT: "申请人书面承诺符合审批条件，经形式审查即作出决定，决定后开展核查。",
-        ProcessKind.FILING: "备案不是行政许可，不作实质审查：网上填报提交后即时备案并生成备案回执。",
-        ProcessKind.SERVICE: "申请人网上提出请求，受理分办后由承办人在时限内书面答复（答复书）。",
-    }[item.process_kind]
-    text = f"“{item.name_zh}”是郑州市生态环境局实施的{item.category}事项（{item.group}）。{kind}"
+    text = f"“{item.name_zh}”是郑州市生态环境局实施的{item.category}事项（{item.group}）。"
+    text += KIND_SUMMARIES[item.process_kind]
     if item.licence is not None:
-        validity = (
-            f"，有效期 {item.licence.validity_years} 年" if item.licence.validity_years else ""
+        years = item.licence.validity_years
+        text += (
+            f"本事项办理{LICENCE_LABELS[item.licence.kind]}{ACTION_LABELS[item.licence.action]}"
+            + (f"，有效期 {years} 年。" if years else "。")
         )
-        text += f"本事项办理{LICENCE_LABELS[item.licence.kind]}{ACTION_LABELS[item.licence.action]}{validity}。"
     if item.needs_expert_review:
         text += "需组织技术评估或专家评审，所需时间不计入办理时限。"
     return text
 
 
-def _steps(item: Item) -> list[GuideStep]:
-    statutory, promised = limit_text(item.statutory), limit_text(item.promised)
-    submit = GuideStep(name="网上申请", who="申请人", what="网上填报申请信息，上传全部申请材料（PDF）。")
-    deliver = GuideStep(
-        name="送达",
-        who="自动流程",
-        what=f"电子文书网上下载并以电子邮件送达，加盖印章的纸质文书免费邮寄（{DELIVERY_SLOGAN}）。",
-    )
-    if item.process_kind is ProcessKind.FILING:
-        return [
-            GuideStep(name="在线填报", who="申请人", what="网上填报备案信息并上传材料。"),
-            GuideStep(name="即时备案", who="自动流程", what="提交即完成备案，生成备案号，不作实质审查。",
-                      limit="即时"),  # fmt: skip
-            GuideStep(name="回执", who="自动流程", what="备案回执（含备案号）网上下载并以电子邮件送达。",
-                      documents=_labels(item, (DocumentKind.FILING_RECEIPT,))),  # fmt: skip
-        ]
-    if item.process_kind is ProcessKind.SERVICE:
-        return [
-            GuideStep(name="提交", who="申请人", what="网上提交咨询、申请或投诉举报的具体内容。"),
-            GuideStep(name="受理分办", who="受理窗口", what="登记受理并分办给承办人；内容不明确的一次性告知补正。",
-                      documents=_labels(item, (DocumentKind.CORRECTION_NOTICE,))),  # fmt: skip
-            GuideStep(name="答复", who="承办人", what="在时限内书面答复，出具答复书。",
-                      limit=f"法定 {statutory}，承诺 {promised}",
-                      documents=_labels(item, (DocumentKind.REPLY_LETTER,))),  # fmt: skip
-            deliver,
-        ]
-    if item.process_kind is ProcessKind.COMMITMENT:
-        return [
-            GuideStep(name="申请并承诺", who="申请人", what="确认项目属于告知承诺制适用范围，签署承诺书并上传材料。"),
-            GuideStep(name="形式审查", who="受理窗口", what="审查承诺书和材料是否齐全；不符合条件的转一般程序并告知原因。"),
-            GuideStep(name="决定", who="审批科室", what="当场或在承诺时限内作出审批决定。", limit=f"承诺 {promised}",
-                      documents=_labels(item, (DocumentKind.APPROVAL,))),  # fmt: skip
-            GuideStep(name="事后核查", who="审批科室", what="决定后核查承诺内容；与承诺不符的依法撤销。"),
-            deliver,
-        ]
-    stops = "、".join(item.clock_stops)
-    review = "承办人审查申请材料和实质内容。"
+def _review_text(item: Item) -> str:
+    text = "承办人审查申请材料和实质内容。"
+    stops = [s for s in item.clock_stops if s != "补正"]  # 补正 stops the clock at intake
     if stops:
-        review += f"需要{stops}的，所需时间不计入办理时限，并书面告知申请人（行政许可法第四十五条）。"
+        text += (
+            f"需要{'、'.join(stops)}的，所需时间不计入办理时限，"
+            "并书面告知申请人（《行政许可法》第四十五条）。"
+        )
     if item.public_notices:
-        review += "依法公开：" + "；".join(item.public_notices) + "。"
+        text += "依法公开：" + "；".join(item.public_notices) + "。"
+    return text
+
+
+def _steps(item: Item) -> list[GuideStep]:
+    """The process steps a person sees: the item's process kind filled in with its facts."""
+    facts = {
+        "statutory": limit_text(item.statutory),
+        "promised": limit_text(item.promised),
+        "review": _review_text(item),
+        "slogan": DELIVERY_SLOGAN,
+    }
     return [
-        submit,
         GuideStep(
-            name="受理",
-            who="受理窗口",
-            what="审查材料是否齐全、符合法定形式：齐全的予以受理；不齐全的一次性告知需补正的全部内容"
-            "（补正期间不计时）；逾期不告知的，自收到材料之日起即为受理（行政许可法第三十二条）。",
-            limit="5 个工作日",
-            documents=_labels(item, (DocumentKind.ACCEPTANCE_NOTICE, DocumentKind.CORRECTION_NOTICE,
-                                     DocumentKind.REFUSAL_NOTICE)),  # fmt: skip
-        ),
-        GuideStep(name="审查", who="承办人", what=review,
-                  limit=f"法定 {statutory}，承诺 {promised}（自受理次日起）",
-                  documents=_labels(item, (DocumentKind.SPECIAL_PROCEDURE_NOTICE,))),  # fmt: skip
-        GuideStep(
-            name="决定",
-            who="科室负责人审核、分管领导签发",
-            what="作出准予或者不予许可的书面决定；不予许可的说明理由，并告知申请行政复议、提起行政诉讼的权利。",
-            documents=_labels(item, (DocumentKind.APPROVAL, DocumentKind.DENIAL,
-                                     DocumentKind.LICENCE_CERTIFICATE)),  # fmt: skip
-        ),
-        deliver,
+            name=name,
+            who=who,
+            what=what.format(**facts),
+            limit=limit.format(**facts),
+            documents=[DOCUMENT_LABELS[k] for k in documents if k in item.documents],
+        )
+        for name, who, what, limit, documents in STEPS[item.process_kind]
     ]
 
 
@@ -279,10 +299,7 @@ def guide_of(item: Item) -> GuidePublic:
     unavailable = unavailable_text(item)
     licence = item.licence
     return GuidePublic(
-        **item.model_dump(include={"code", "version", "name_zh", "name_en", "category", "group",
-                                   "status", "status_note", "process_kind", "legal_basis",
-                                   "clock_stops", "public_notices", "fee",
-                                   "needs_expert_review", "sources"}),  # fmt: skip
+        **item.model_dump(include=COPIED_FIELDS),
         status_label=STATUS_LABELS[item.status],
         appliable=item.appliable,
         apply_url=None if unavailable else f"/apply/{item.code}",

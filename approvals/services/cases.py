@@ -11,6 +11,7 @@ from approvals.clock import Clock, local_date, to_utc
 from approvals.errors import InvalidInput, ItemNotAvailable, PermissionDenied
 from approvals.numbering import next_serial
 from approvals.process.standard import Action
+from approvals.services import licences
 from approvals.services.forms import check_form
 from approvals.services.item_versions import item_of, record_version
 from approvals.services.queries import get_application_for
@@ -87,6 +88,7 @@ def create_application(
     enterprise = session.get(Enterprise, actor.enterprise_id)
     if enterprise is None:
         raise PermissionDenied("申请人账号未关联企业", "the applicant account has no enterprise")
+    licence = licences.check_new_application(session, clock, item, enterprise, data.licence_number)
     now = clock.now()
     application = Application(
         number=application_number(session, area_code, item.code, clock),
@@ -112,6 +114,8 @@ def create_application(
     record_version(session, item, to_utc(now))
     session.add(application)
     session.flush()
+    if licence is not None:
+        licences.note_filing(session, clock, actor, application, licence)
     return application, True
 
 

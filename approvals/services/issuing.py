@@ -16,6 +16,7 @@ from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
 from approvals.process.standard import AUTOMATED, Action
+from approvals.services import licences
 from approvals.services.item_versions import item_of
 from approvals.services.transitions import move
 from models import (
@@ -199,6 +200,8 @@ def document_context(
         }
     elif document.kind is DocumentKind.APPROVAL:
         context |= {"conditions": payload["conditions"], "supervisor": SUPERVISOR}
+    elif document.kind is DocumentKind.LICENCE_CERTIFICATE:
+        context |= licences.certificate_context(session, application, document, issuer=issuer)
     else:
         context |= {
             "reasons": payload["reasons"],

@@ -232,7 +232,7 @@ def check_new_application(
     session: Session,
     clock: Clock,
     item: Item,
-    enterprise_id: int,
+    enterprise: Enterprise,
     licence_number: str | None,
     calendar: WorkingCalendar | None = None,
 ) -> LicenceCheck | None:
@@ -251,7 +251,7 @@ def check_new_application(
             f"an application to {spec.action.value} a licence needs its licence_number",
         )
     licence = find_licence(session, licence_number, lock=True)
-    if licence is None or licence.kind != spec.kind.value or licence.enterprise_id != enterprise_id:
+    if licence is None or licence.kind != spec.kind.value or licence.enterprise_id != enterprise.id:
         raise _not_found(spec, licence_number)
     if licence.status == CANCELLED:
         raise LicenceNotActive(
@@ -441,7 +441,7 @@ def apply_decision(
         licence.updated_at = now
     session.add(licence)
     session.flush()
-    if spec.action in CERTIFIED:
+    if spec.action in CERTIFIED and DocumentKind.LICENCE_CERTIFICATE in item.documents:
         queue_document(
             session,
             now,

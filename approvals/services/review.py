@@ -9,6 +9,7 @@ from approvals.catalogue import Catalogue
 from approvals.clock import Clock, to_utc
 from approvals.errors import InvalidInput, PermissionDenied
 from approvals.process.standard import FINAL, Action
+from approvals.services import licences
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
 from approvals.services.transitions import move, queue_document
@@ -146,6 +147,8 @@ def sign(
             "legal_grounds": decision.legal_grounds,
         },
     )
+    if decision.outcome is Outcome.APPROVE and item.licence is not None:
+        licences.apply_decision(session, moment, application, item)
     return application
 
 
