@@ -54,6 +54,10 @@ def append_event(
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    else:
+        # SQLite takes its write lock at the first write: take it before reading the last hash,
+        # so an append waiting on an uncommitted one links to it instead of forking the chain.
+        session.execute(text("UPDATE auditevent SET id = id WHERE 1 = 0"))
     last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))
     prev = last.first() or GENESIS
     event = AuditEvent(

@@ -68,6 +68,10 @@ class DocumentTemplate(StrEnum):
     FILING_RECEIPT = "filing_receipt"  # 备案回执
     REPLY_LETTER = "reply_letter"  # 答复书
     LICENCE_CERTIFICATE = "licence_certificate"  # 许可证 (certificate layout, not a 公文)
+    COMMITMENT_LETTER = "commitment_letter"  # 告知承诺书 (the applicant's letter, not a 公文)
+    COMMITMENT_DECISION = "commitment_decision"  # 告知承诺制审批决定
+    REVOCATION_DECISION = "revocation_decision"  # 撤销决定书
+    CONVERSION_NOTICE = "conversion_notice"  # 转为一般程序审批告知书
 
 
 class DocumentRenderError(RuntimeError):

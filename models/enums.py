@@ -42,6 +42,10 @@ class Status(StrEnum):
     FILED = "filed"  # filing kind: done (备案完成)
     ANSWERING = "answering"  # service kind: the case officer prepares the reply
     ANSWERED = "answered"  # service kind: the reply was sent (已答复)
+    POST_CHECK = "post_check"  # commitment kind: decided; the post-approval check is open
+    CLOSED = "closed"  # commitment kind: the check found the commitment true (已核查办结)
+    REVOKING = "revoking"  # commitment kind: the 撤销决定书 is being issued
+    REVOKED = "revoked"  # commitment kind: the decision was revoked
 
 
 STATUS_LABELS: dict[Status, str] = {
@@ -60,6 +64,10 @@ STATUS_LABELS: dict[Status, str] = {
     Status.FILED: "已备案（已办结）",
     Status.ANSWERING: "办理答复",
     Status.ANSWERED: "已答复（已办结）",
+    Status.POST_CHECK: "已批准，待事后核查",
+    Status.CLOSED: "事后核查相符（已办结）",
+    Status.REVOKING: "撤销决定制发中",
+    Status.REVOKED: "已撤销",
 }
 
 
@@ -73,6 +81,10 @@ class DocumentKind(StrEnum):
     FILING_RECEIPT = "filing_receipt"  # 备案回执
     REPLY_LETTER = "reply_letter"  # 答复书
     LICENCE_CERTIFICATE = "licence_certificate"  # 许可证（排污/危废/辐射/电子废物处理资格）
+    COMMITMENT_LETTER = "commitment_letter"  # 告知承诺书 (the applicant's, generated)
+    COMMITMENT_DECISION = "commitment_decision"  # 告知承诺制审批决定
+    REVOCATION_DECISION = "revocation_decision"  # 撤销决定书
+    CONVERSION_NOTICE = "conversion_notice"  # 转为一般程序审批告知书
 
 
 DOCUMENT_LABELS: dict[DocumentKind, str] = {
@@ -85,6 +97,10 @@ DOCUMENT_LABELS: dict[DocumentKind, str] = {
     DocumentKind.FILING_RECEIPT: "备案回执",
     DocumentKind.REPLY_LETTER: "答复书",
     DocumentKind.LICENCE_CERTIFICATE: "许可证",
+    DocumentKind.COMMITMENT_LETTER: "告知承诺书",
+    DocumentKind.COMMITMENT_DECISION: "告知承诺制审批决定书",
+    DocumentKind.REVOCATION_DECISION: "撤销决定书",
+    DocumentKind.CONVERSION_NOTICE: "转为一般程序审批告知书",
 }
 
 

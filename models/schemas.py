@@ -24,7 +24,7 @@ class ApplicationCreate(Strict):
     (approvals.services.forms): EIA items need the investment and the EIA consultant, service
     items a description, licence changes the licence number."""
 
-    item_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-\d{2}$")]
+    item_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[0-9]{2}$")]
     project_name: Text = Field(description="项目/单位/事项名称")
     site: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     district: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]

@@ -28,6 +28,7 @@ class Enterprise(SQLModel, table=True):
     name: str = Field(max_length=200)
     email: str = Field(max_length=254)
     address: str = Field(default="", max_length=300)
+    bad_credit: bool = False  # serious bad-credit record (严重失信), set by an administrator
 
 
 class User(SQLModel, table=True):
@@ -308,3 +309,43 @@ class ItemVersion(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     first_used_at: datetime
+
+
+class CommitmentCase(SQLModel, table=True):
+    """The fast-track (告知承诺制) side of an application: the facts eligibility was judged on,
+    the commitment letter the applicant accepted, and the post-approval check."""
+
+    application_id: int = Field(foreign_key="application.id", primary_key=True)
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    eligible: bool = False
+    findings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    scope_version: int = 0
+    letter_key: str | None = Field(default=None, max_length=300)
+    letter_sha256: str | None = Field(default=None, max_length=64)
+    letter_generated_at: datetime | None = None
+    accepted_sha256: str | None = Field(default=None, max_length=64)
+    accepted_at: datetime | None = None
+    accepted_by: int | None = Field(default=None, foreign_key="app_user.id")
+    check_due_on: date | None = Field(default=None, index=True)
+    check_officer_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
+    check_assigned_at: datetime | None = None
+    check_outcome: str | None = Field(default=None, max_length=20)  # conforms | not_conforming
+    check_findings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    check_evidence: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    checked_at: datetime | None = None
+    converted_at: datetime | None = None  # converted to the standard review
+
+
+class CommitmentBar(SQLModel, table=True):
+    """An enterprise barred from the fast track after a revocation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    until: date
+    reason: str = Field(max_length=500)
+    application_id: int = Field(foreign_key="application.id")
+    created_at: datetime

@@ -12,4 +12,5 @@ from api.pages.security import same_origin
 router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
 for module in (auth, applicant, case, staff, public):
     router.include_router(module.router)
+import api.pages.guide  # noqa: E402, F401 - registers the /guide pages on router
 from api.pages import audit  # noqa: E402, F401 - registers the /audit pages on router

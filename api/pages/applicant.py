@@ -16,6 +16,7 @@ from api.dispatching import after_commit
 from api.errors import status_for
 from api.pages.case import MATERIAL_FIELD, paused_ids, render_case
 from api.pages.display import (
+    KIND_SHORT_LABELS,
     PROVISIONAL_NOTE,
     STATUS_TONES,
     flash_of,
@@ -24,13 +25,20 @@ from api.pages.display import (
     simple_clock_status,
     unavailable_reason,
 )
-from api.pages.forms import build, chosen_files, text
+from api.pages.forms import (
+    APPLY_FIELDS,
+    application_values,
+    apply_form_for,
+    build,
+    chosen_files,
+    text,
+)
 from api.pages.security import ApplicantUser
 from api.presenters import application_public
 from api.services import AppServices
 from api.templating import render_page
 from api.uploads import read_checked
-from approvals.catalogue import Item
+from approvals.catalogue import Item, ProcessKind
 from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import DomainError
 from approvals.services import cases
@@ -40,11 +48,13 @@ from models import Application, User
 from models.schemas import ApplicationCreate
 
 router = APIRouter()
-PROJECT_FIELDS = (
-    "project_name", "site", "district", "industry_code", "total_investment", "env_investment",
-    "consultant",
-)  # fmt: skip
 Checked = dict[str, tuple[CheckedUpload, bytes]]
+SUBMITTED_MESSAGES: dict[ProcessKind, str] = {
+    ProcessKind.STANDARD: "submitted",
+    ProcessKind.COMMITMENT: "submitted",
+    ProcessKind.FILING: "filed",
+    ProcessKind.SERVICE: "service_submitted",
+}
 
 
 @router.get("/apply")
@@ -55,6 +65,7 @@ def item_list(request: Request, user: ApplicantUser, services: ServicesDep) -> H
             "statutory": limit_text(item.statutory),
             "promised": limit_text(item.promised),
             "reason": unavailable_reason(item),
+            "kind": KIND_SHORT_LABELS[item.process_kind],
         }
         for item in services.catalogue.items
     ]
@@ -78,14 +89,18 @@ def _render_form(
     error: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
+    form = apply_form_for(item)
     return render_page(
         request,
         "apply_form.html",
         {
             "item": item,
+            "form": form,
+            "fields": form.fields,
+            "labels": form.labels,
             "statutory": limit_text(item.statutory),
             "promised": limit_text(item.promised),
-            "values": {f: values.get(f, "") for f in PROJECT_FIELDS},
+            "values": {f: values.get(f, "") for f in APPLY_FIELDS},
             "districts": ZHENGZHOU_DISTRICTS,
             "idempotency_key": key,
             "error": error,
@@ -155,11 +170,16 @@ async def apply(
     background: BackgroundTasks,
 ) -> Response:
     item = cases.appliable_item(services.catalogue, item_code)
+    shape = apply_form_for(item)
     async with request.form() as form:  # closes the spooled upload files at the end
-        values = {f: text(form, f) for f in PROJECT_FIELDS}
+        values = {f: text(form, f) for f in APPLY_FIELDS}
         key = text(form, "idempotency_key")[:100] or str(uuid.uuid4())
         try:
-            data = build(ApplicationCreate, values | {"item_code": item.code})
+            data = build(
+                ApplicationCreate,
+                application_values(shape, values) | {"item_code": item.code},
+                labels=shape.labels,
+            )
             files = await _read_all(
                 chosen_files(form, MATERIAL_FIELD), services.settings.max_upload_bytes
             )
@@ -174,8 +194,9 @@ async def apply(
     if created:
         after_commit(background, services, application.id)  # type: ignore[arg-type]
     return redirect_with(
-        f"/cases/{application.id}", "submitted" if created else "already_submitted"
-    )
+        f"/cases/{application.id}", SUBMITTED_MESSAGES[item.process_kind] if created
+        else "already_submitted",
+    )  # fmt: skip
 
 
 @router.get("/my")

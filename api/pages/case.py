@@ -24,31 +24,42 @@ from api.pages.security import PageUser
 from api.presenters import application_detail
 from api.services import AppServices
 from api.templating import render_page
-from approvals.catalogue import DayUnit
+from approvals.catalogue import DayUnit, ProcessKind
 from approvals.clock import local_date
 from approvals.process.standard import FINAL
+from approvals.services.forms import is_eia_approval
 from approvals.services.item_versions import item_of
 from approvals.services.pauses import MAX_PAUSE_DAYS
 from approvals.services.queries import get_application_for
 from approvals.services.review import POSTAL_ROLES, find_decision
 from models import Application, ClockPause, Document, DocumentKind, Role, User
 from models.enums import Outcome
+from models.schemas import DocumentPublic
 
 router = APIRouter()
 MATERIAL_FIELD = "file_"  # file inputs are named file_<material code>
 COURIERS = ("中国邮政EMS", "顺丰速运", "京东物流", "中通快递")
+# The document that is the result of a case of these process kinds, shown apart on the page.
+RESULT_DOCUMENTS: dict[str, DocumentKind] = {
+    ProcessKind.FILING.value: DocumentKind.FILING_RECEIPT,
+    ProcessKind.SERVICE.value: DocumentKind.REPLY_LETTER,
+}
+
+
+def latest_document(
+    session: Session, application: Application, kind: DocumentKind
+) -> Document | None:
+    """The case's latest document of ``kind`` (issued or still pending)."""
+    return session.exec(
+        select(Document)
+        .where(Document.application_id == application.id, Document.kind == kind)
+        .order_by(col(Document.id).desc())
+    ).first()
 
 
 def correction_list(session: Session, application: Application) -> list[dict[str, str]]:
     """What the latest 补正通知书 asked for: [{"name", "reason"}]."""
-    notice = session.exec(
-        select(Document)
-        .where(
-            Document.application_id == application.id,
-            Document.kind == DocumentKind.CORRECTION_NOTICE,
-        )
-        .order_by(col(Document.id).desc())
-    ).first()
+    notice = latest_document(session, application, DocumentKind.CORRECTION_NOTICE)
     if notice is None:
         return []
     return [
@@ -68,6 +79,25 @@ def paused_ids(session: Session, ids: list[int]) -> set[int]:
         )
     ).all()
     return set(rows)
+
+
+def result_of(
+    session: Session, application: Application, documents: list[DocumentPublic]
+) -> dict[str, Any] | None:
+    """The result of a filing (备案回执: the filing number) or a service case (答复书: the
+    answer and its legal basis), with its document row; None for other kinds or before it."""
+    kind = RESULT_DOCUMENTS.get(application.process_kind)
+    document = latest_document(session, application, kind) if kind else None
+    if document is None:
+        return None
+    shown = next((d for d in documents if d.id == document.id), None)
+    return {
+        "kind": kind,
+        "filing_number": str(document.payload.get("filing_number", "")),
+        "answer": str(document.payload.get("answer", "")),
+        "legal_basis": str(document.payload.get("legal_basis", "")),
+        "document": shown,
+    }
 
 
 def case_context(
@@ -109,6 +139,12 @@ def case_context(
         "couriers": COURIERS,
         "today": local_date(services.clock.now()).isoformat(),
         "material_field": MATERIAL_FIELD,
+        "kind": application.process_kind,
+        "is_eia": is_eia_approval(item),
+        "description": application.description,
+        "licence_number": application.licence_number or "",
+        "result": result_of(session, application, detail.documents),
+        "final": detail.status in FINAL,
     }
 
 

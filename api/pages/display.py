@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from approvals.calendar import OFFICIAL_YEARS
 from approvals.catalogue import DayUnit, Item, ItemStatus, Limit, ProcessKind
 from approvals.process.standard import FINAL
+from approvals.services.cases import RUNNABLE_KINDS
 from models import Role, Status
 from models.enums import STATUS_LABELS, WARNING_LABELS, WarningLevel
 from models.schemas import ApplicationPublic, ClockPublic
@@ -32,6 +33,10 @@ FLASH_MESSAGES: dict[str, str] = {
     "postal": "邮寄信息已登记。",
     "pause_clock": "已暂停计时，特别程序告知书正在制发并送达申请人。",
     "resume_clock": "已恢复计时。",
+    "filed": "已即时备案，备案回执已生成，可在下方下载。",
+    "service_submitted": "已提交，受理窗口登记分办后由承办人书面答复。",
+    "accept_service": "已受理并分办，转承办人答复。",
+    "answer": "已答复，系统正在制发答复书并送达申请人。",
 }
 
 STATUS_TONES: dict[Status, str] = {
@@ -46,16 +51,22 @@ STATUS_TONES: dict[Status, str] = {
     Status.ISSUING: "info",
     Status.APPROVED: "good",
     Status.DENIED: "bad",
+    Status.FILING: "info",
+    Status.FILED: "good",
+    Status.ANSWERING: "info",
+    Status.ANSWERED: "good",
 }
 
 ITEM_STATUS_REASONS: dict[ItemStatus, str] = {
     ItemStatus.ABOLISHED: "已取消",
     ItemStatus.PROVINCIAL: "省级事项",
 }
-KIND_REASONS: dict[ProcessKind, str] = {
-    ProcessKind.COMMITMENT: "告知承诺制事项，暂未开通网上申请",
-    ProcessKind.FILING: "备案类事项，暂未开通网上申请",
-    ProcessKind.SERVICE: "公共服务事项，暂未开通网上申请",
+KIND_REASONS: dict[ProcessKind, str] = {ProcessKind.COMMITMENT: "告知承诺制通道建设中"}
+KIND_SHORT_LABELS: dict[ProcessKind, str] = {
+    ProcessKind.STANDARD: "一般程序",
+    ProcessKind.COMMITMENT: "告知承诺",
+    ProcessKind.FILING: "即时备案",
+    ProcessKind.SERVICE: "公共服务",
 }
 TIMELINE_ACTIONS: dict[str, str] = {
     "postal_dispatch": "登记邮寄结果",
@@ -90,7 +101,9 @@ def unavailable_reason(item: Item) -> str:
     """Why an item cannot be applied for online here ("" when it can)."""
     if item.status is not ItemStatus.ACTIVE:
         return item.status_note or ITEM_STATUS_REASONS.get(item.status, item.status.value)
-    return KIND_REASONS.get(item.process_kind, "")
+    if item.process_kind not in RUNNABLE_KINDS:
+        return KIND_REASONS.get(item.process_kind, "暂未开通网上申请")
+    return ""
 
 
 PROVISIONAL_NOTE = f"{OFFICIAL_YEARS.stop}年起的节假日安排尚未发布，按固定节日推算"

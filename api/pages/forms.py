@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 
 from fastapi import UploadFile
@@ -11,7 +12,10 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from api.routers.guide import ACTION_LABELS, LICENCE_LABELS
+from approvals.catalogue import Item, LicenceAction, ProcessKind
 from approvals.errors import InvalidInput
+from approvals.services.forms import is_eia_approval, required_fields
 from approvals.services.pauses import MAX_PAUSE_DAYS
 from models.schemas import MissingMaterial
 
@@ -25,6 +29,9 @@ FIELD_LABELS: dict[str, str] = {
     "total_investment": "总投资",
     "env_investment": "环保投资",
     "consultant": "环评单位",
+    "description": "申请内容",
+    "licence_number": "许可证编号",
+    "answer": "答复内容",
     "missing": "补正材料清单",
     "name": "材料名称",
     "reason": "补正原因",
@@ -119,3 +126,55 @@ def chosen_files(form: FormData, prefix: str) -> dict[str, UploadFile]:
         if name.startswith(prefix) and isinstance(value, StarletteUpload) and value.filename:
             files[name.removeprefix(prefix)] = cast(UploadFile, value)
     return files
+
+
+# The apply form's fields in page order; a blank optional one is left out so its default holds.
+APPLY_FIELDS = (
+    "project_name", "site", "district", "licence_number", "industry_code", "total_investment",
+    "env_investment", "consultant", "description",
+)  # fmt: skip
+ALWAYS_REQUIRED = ("project_name", "site", "district")
+
+
+@dataclass(frozen=True)
+class ApplyForm:
+    """What the one apply form shows for an item: each shown field and whether it is required,
+    the labels that differ by kind, and how the item is handled after submission."""
+
+    fields: dict[str, bool]
+    labels: dict[str, str]
+    kind: ProcessKind
+    licence_help: str = "所涉许可证的编号"
+
+
+def apply_form_for(item: Item) -> ApplyForm:
+    """The fields ``approvals.services.forms`` requires of the item, plus the licence number of
+    a licence change, renewal, replacement or cancellation; EIA items also ask the investments
+    and the consultant, filing items may give an industry code for the receipt."""
+    needed = set(required_fields(item))
+    if item.licence is not None and item.licence.action is not LicenceAction.ISSUE:
+        needed.add("licence_number")
+    fields = dict.fromkeys(ALWAYS_REQUIRED, True)
+    if item.process_kind in (ProcessKind.STANDARD, ProcessKind.FILING):
+        fields["industry_code"] = False
+    if is_eia_approval(item):
+        fields |= dict.fromkeys(("total_investment", "env_investment", "consultant"), True)
+    fields |= dict.fromkeys(needed, True)
+    if item.process_kind is ProcessKind.SERVICE:
+        labels = {"project_name": "事项标题", "site": "联系地址"}
+    elif item.group == "环评审批":
+        labels = {"project_name": "项目名称", "site": "建设地点"}
+    else:
+        labels = {"project_name": "单位（项目）名称", "site": "生产经营场所地址"}
+    ordered = {f: fields[f] for f in APPLY_FIELDS if f in fields}
+    form = ApplyForm(fields=ordered, labels=labels, kind=item.process_kind)
+    if item.licence is None:
+        return form
+    action, kind = ACTION_LABELS[item.licence.action], LICENCE_LABELS[item.licence.kind]
+    return replace(form, licence_help=f"拟{action}的{kind}编号")
+
+
+def application_values(form: ApplyForm, values: Mapping[str, str]) -> dict[str, str]:
+    """The typed values the schema should see: required fields always (a blank one is reported
+    missing), optional ones only when filled in."""
+    return {f: v for f, v in values.items() if form.fields.get(f) or v.strip()}

@@ -32,14 +32,19 @@ from api.pages.security import StaffUser
 from api.presenters import application_public
 from api.services import AppServices
 from api.templating import render_page
-from approvals.catalogue import DayUnit
+from approvals.catalogue import DayUnit, ProcessKind
 from approvals.clock import local_date
 from approvals.errors import DomainError
 from approvals.process.standard import FINAL
-from approvals.services import cases, pauses, review
-from approvals.services.queries import get_application_by_number, queue_for
+from approvals.services import answers, cases, pauses, review
+from approvals.services.queries import (
+    get_application_by_number,
+    get_application_for,
+    queue_for,
+)
 from models import Application, AuditEvent, PostalDispatch, User
 from models.schemas import (
+    AnswerCreate,
     ClockPauseCreate,
     CorrectionRequest,
     DecisionDraft,
@@ -168,7 +173,10 @@ def accept(application_id: int, request: Request, user: StaffUser, session: Sess
             session, services.clock, services.catalogue, user, application_id, version
         )
 
-    return _act(request, session, services, user, application_id, {}, step, "accept", background)
+    # A service request is taken and assigned (受理分办), not noticed with a 受理通知书.
+    kind = get_application_for(session, user, application_id).process_kind
+    message = "accept_service" if kind == ProcessKind.SERVICE.value else "accept"
+    return _act(request, session, services, user, application_id, {}, step, message, background)
 
 
 @router.post("/cases/{application_id}/correction")
@@ -313,3 +321,20 @@ def resume_clock(application_id: int, request: Request, user: StaffUser, session
         )
 
     return _act(request, session, services, user, application_id, {}, step, "resume_clock")
+
+
+@router.post("/cases/{application_id}/answer")
+def answer(application_id: int, request: Request, user: StaffUser, session: SessionDep,
+           services: ServicesDep, background: BackgroundTasks, answer: Text = "",
+           legal_basis: Text = "", version: Version = None) -> Response:  # fmt: skip
+    """承办人答复 (service items): the flows number, render and mail the 答复书."""
+    values = {"answer": answer, "legal_basis": legal_basis}
+
+    def step() -> object:
+        body = build(AnswerCreate, values, labels={"legal_basis": "答复依据"})
+        return answers.answer(
+            session, services.clock, services.catalogue, user, application_id, body, version
+        )
+
+    return _act(request, session, services, user, application_id, values, step, "answer",
+                background)  # fmt: skip

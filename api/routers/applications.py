@@ -83,6 +83,7 @@ async def upload_material(
     services: ServicesDep,
 ) -> MaterialPublic:
     application = get_application_for(session, user, application_id)
+    cases.check_material_upload(session, user, application, material_code)
     checked, data = await read_checked(file, services.settings.max_upload_bytes)
     key = material_key(application.number, checked.sha256)
     services.store.put(key, data, checked.content_type)  # before the row: no row without bytes

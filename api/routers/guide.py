@@ -53,10 +53,11 @@ ACTION_LABELS: dict[LicenceAction, str] = {
 }
 # 申请对象 (服务对象 on a 政务服务网 page): by (group, kind), then by group; inferred.
 _PUBLIC = "公民、法人和其他组织"
+PLAN_AUTHORITIES = "专项规划、产业园区规划的编制机关（市级有关部门、园区管理机构）"
 APPLICANTS: dict[tuple[str, ProcessKind | None], str] = {
     ("环评审批", ProcessKind.FILING): "建设项目的建设单位（填报环境影响登记表或开展后评价的）",
     ("环评审批", ProcessKind.SERVICE): "重大建设项目的建设单位",
-    ("环评审批", None): "依法应当编制环境影响评价文件的建设项目的建设单位或规划编制机关",
+    ("环评审批", None): "依法应当编制环境影响报告书（表）的建设项目的建设单位",
     ("危险废物", ProcessKind.FILING): "产生、收集、贮存、利用、处置危险废物的单位",
     ("危险废物", None): "从事危险废物收集、贮存、利用、处置经营活动的单位",
     ("排污许可", ProcessKind.SERVICE): "排污单位",
@@ -212,6 +213,8 @@ class GuidePublic(BaseModel):
 
 def applicants_of(item: Item) -> str:
     """申请对象: by group and kind, then by group; anyone (公民、法人和其他组织) otherwise."""
+    if item.group == "环评审批" and "规划" in item.name_zh:
+        return PLAN_AUTHORITIES
     return (
         APPLICANTS.get((item.group, item.process_kind))
         or APPLICANTS.get((item.group, None))
@@ -229,7 +232,7 @@ def unavailable_text(item: Item) -> str:
 
 
 def limit_text(limit: Limit) -> str:
-    """"60 个工作日", "30 日", "即办" (0 days) or "无" (no limit set)."""
+    """ "60 个工作日", "30 日", "即办" (0 days) or "无" (no limit set)."""
     if limit.days is None:
         return "无"
     if limit.days == 0:

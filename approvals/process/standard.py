@@ -37,6 +37,12 @@ class Action(StrEnum):
     ACCEPT_SERVICE = "accept_service"  # service kind: intake takes it and assigns it
     ANSWER = "answer"  # service kind: the case officer answers
     FINISH_ANSWER = "finish_answer"  # system, after the 答复书 is issued
+    START_SIGNING = "start_signing"  # commitment: after the 受理通知书, straight to the decision
+    FINISH_COMMITMENT = "finish_commitment"  # commitment: decision issued, post-check opens
+    CHECK_CONFORMS = "check_conforms"  # commitment: the post-approval check found no problem
+    CHECK_FAILS = "check_fails"  # commitment: the commitment was false → revocation
+    FINISH_REVOCATION = "finish_revocation"  # commitment: 撤销决定书 issued
+    CONVERT = "convert"  # commitment → standard review, keeping the materials
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -59,6 +65,12 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ACCEPT_SERVICE: "受理并分办",
     Action.ANSWER: "承办人答复",
     Action.FINISH_ANSWER: "答复书已制发送达",
+    Action.START_SIGNING: "受理通知书已送达，转领导审批（告知承诺制）",
+    Action.FINISH_COMMITMENT: "告知承诺制审批决定已制发送达，进入事后核查",
+    Action.CHECK_CONFORMS: "事后核查：承诺相符",
+    Action.CHECK_FAILS: "事后核查：承诺不实，撤销审批决定",
+    Action.FINISH_REVOCATION: "撤销决定书已制发送达",
+    Action.CONVERT: "不符合告知承诺制条件，转为一般程序",
 }
 
 
@@ -75,7 +87,9 @@ class Transition:
 
 STANDARD = frozenset({"standard"})
 SERVICE = frozenset({"service"})
-REVIEWED = frozenset({"standard", "service"})  # the kinds with an intake step
+COMMITMENT = frozenset({"commitment"})
+REVIEWED = frozenset({"standard", "service", "commitment"})  # the kinds with an intake step
+DECIDED = frozenset({"standard", "commitment"})  # the kinds a leader signs
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, Role.APPLICANT, kinds=REVIEWED),
@@ -88,6 +102,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.ACCEPTED,
         Role.INTAKE_OFFICER,
         DocumentKind.ACCEPTANCE_NOTICE,
+        kinds=DECIDED,
     ),
     Transition(
         Action.REQUEST_CORRECTION,
@@ -123,7 +138,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_comment=True,
     ),
     Transition(Action.APPROVE_DRAFT, Status.REVIEWING, Status.SIGNING, Role.SECTION_CHIEF),
-    Transition(Action.SIGN, Status.SIGNING, Status.ISSUING, Role.LEADER),
+    Transition(Action.SIGN, Status.SIGNING, Status.ISSUING, Role.LEADER, kinds=DECIDED),
     Transition(
         Action.RETURN_FROM_SIGNING, Status.SIGNING, Status.DRAFTING, Role.LEADER, needs_comment=True
     ),
@@ -158,6 +173,24 @@ TRANSITIONS: tuple[Transition, ...] = (
         kinds=SERVICE,
     ),
     Transition(Action.FINISH_ANSWER, Status.ISSUING, Status.ANSWERED, None, kinds=SERVICE),
+    # commitment (告知承诺制): form check, decision at once, check afterwards
+    Transition(Action.START_SIGNING, Status.ACCEPTED, Status.SIGNING, None, kinds=COMMITMENT),
+    Transition(Action.FINISH_COMMITMENT, Status.ISSUING, Status.POST_CHECK, None, kinds=COMMITMENT),
+    Transition(
+        Action.CHECK_CONFORMS, Status.POST_CHECK, Status.CLOSED, Role.CASE_OFFICER, kinds=COMMITMENT
+    ),
+    Transition(
+        Action.CHECK_FAILS,
+        Status.POST_CHECK,
+        Status.REVOKING,
+        Role.CASE_OFFICER,
+        DocumentKind.REVOCATION_DECISION,
+        needs_comment=True,
+        kinds=COMMITMENT,
+    ),
+    Transition(Action.FINISH_REVOCATION, Status.REVOKING, Status.REVOKED, None, kinds=COMMITMENT),
+    Transition(Action.CONVERT, Status.DRAFT, Status.SUBMITTED, None, kinds=COMMITMENT),
+    Transition(Action.CONVERT, Status.CORRECTION, Status.SUBMITTED, None, kinds=COMMITMENT),
 )
 
 _BY_KEY = {(kind, t.source, t.action): t for t in TRANSITIONS for kind in t.kinds}
@@ -171,11 +204,17 @@ HUMAN_STEP: dict[Status, Role] = {
     Status.REVIEWING: Role.SECTION_CHIEF,
     Status.SIGNING: Role.LEADER,
     Status.ANSWERING: Role.CASE_OFFICER,
+    Status.POST_CHECK: Role.CASE_OFFICER,
 }
-AUTOMATED: frozenset[Status] = frozenset({Status.ACCEPTED, Status.ISSUING, Status.FILING})
-FINAL: frozenset[Status] = frozenset(
-    {Status.NOT_ACCEPTED, Status.APPROVED, Status.DENIED, Status.FILED, Status.ANSWERED}
+AUTOMATED: frozenset[Status] = frozenset(
+    {Status.ACCEPTED, Status.ISSUING, Status.FILING, Status.REVOKING}
 )
+FINAL: frozenset[Status] = frozenset(
+    {
+        Status.NOT_ACCEPTED, Status.APPROVED, Status.DENIED, Status.FILED, Status.ANSWERED,
+        Status.CLOSED, Status.REVOKED,
+    }
+)  # fmt: skip
 
 
 def find_transition(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from approvals.catalogue import Catalogue, Item, ProcessKind
@@ -37,6 +38,10 @@ def _require_role(actor: User, role: Role) -> None:
 
 def appliable_item(catalogue: Catalogue, code: str) -> Item:
     """The catalogue item, if it can be applied for online in this build."""
+    if code not in catalogue:
+        raise ItemNotAvailable(
+            f"事项编码“{code}”不在事项目录中", f"no item {code!r} in the catalogue"
+        )
     item = catalogue.get(code)
     if not item.appliable:
         raise ItemNotAvailable(
@@ -59,6 +64,15 @@ def application_number(session: Session, area_code: str, item_code: str, clock: 
     return f"{area_code}-{item_code.replace('-', '')}-{period}-{serial:04d}"
 
 
+def _by_idempotency_key(session: Session, actor: User, key: str | None) -> Application | None:
+    if key is None:
+        return None
+    query = select(Application).where(
+        Application.created_by == actor.id, Application.idempotency_key == key
+    )
+    return session.exec(query).first()
+
+
 def create_application(
     session: Session,
     clock: Clock,
@@ -71,18 +85,13 @@ def create_application(
 ) -> tuple[Application, bool]:
     """A draft application for the actor's enterprise; ``(application, created)``.
 
-    The same ``idempotency_key`` from the same user returns the first application unchanged.
+    The same ``idempotency_key`` from the same user returns the first application unchanged,
+    also when the two requests race (then this must be the first write of the transaction).
     """
     _require_role(actor, Role.APPLICANT)
-    if idempotency_key is not None:
-        found = session.exec(
-            select(Application).where(
-                Application.created_by == actor.id,
-                Application.idempotency_key == idempotency_key,
-            )
-        ).first()
-        if found is not None:
-            return found, False
+    found = _by_idempotency_key(session, actor, idempotency_key)
+    if found is not None:
+        return found, False
     item = appliable_item(catalogue, data.item_code)
     industry_code = check_form(item, data)
     enterprise = session.get(Enterprise, actor.enterprise_id)
@@ -113,23 +122,27 @@ def create_application(
     )
     record_version(session, item, to_utc(now))
     session.add(application)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The same key was committed by a concurrent request after our look-up. This is the
+        # first write of the caller's transaction, so rolling it back loses nothing but the
+        # number we drew; answer with the first application.
+        session.rollback()
+        found = _by_idempotency_key(session, actor, idempotency_key)
+        if found is None:
+            raise
+        return found, False
     if licence is not None:
         licences.note_filing(session, clock, actor, application, licence)
     return application, True
 
 
-def record_material(
-    session: Session,
-    clock: Clock,
-    actor: User,
-    application: Application,
-    material_code: str,
-    upload: CheckedUpload,
-    object_key: str,
-    catalogue: Catalogue,
-) -> Material:
-    """Attach a checked, already stored upload; a new upload of a material replaces the old."""
+def check_material_upload(
+    session: Session, actor: User, application: Application, material_code: str
+) -> None:
+    """May ``actor`` upload ``material_code`` to this case now? Call it before storing bytes,
+    so a refused upload leaves nothing behind."""
     _require_role(actor, Role.APPLICANT)
     if application.status not in (Status.DRAFT, Status.CORRECTION):
         raise InvalidInput(
@@ -143,6 +156,20 @@ def record_material(
             f"{material_code!r} is not a material of item {item.code}",
             allowed=[m.code for m in item.materials],
         )
+
+
+def record_material(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application: Application,
+    material_code: str,
+    upload: CheckedUpload,
+    object_key: str,
+    catalogue: Catalogue,
+) -> Material:
+    """Attach a checked, already stored upload; a new upload of a material replaces the old."""
+    check_material_upload(session, actor, application, material_code)
     for old in session.exec(
         select(Material).where(
             Material.application_id == application.id,

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from approvals import audit
@@ -238,23 +237,7 @@ def test_the_audit_chain_stays_linear_under_concurrent_appends(
         assert broken is not None and broken.id == victim.id
 
 
-SQLITE_FORK = (
-    "BUG: approvals/audit.py append_event on SQLite reads the chain head (line 57) before "
-    "the transaction holds the write lock, so an append that starts while another is "
-    "uncommitted links to the same predecessor and the chain forks"
-)
-
-
-@pytest.mark.parametrize(
-    "backend",
-    [
-        pytest.param(
-            "sqlite",
-            marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=SQLITE_FORK),
-        ),
-        "postgres",
-    ],
-)
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_an_append_waiting_on_an_uncommitted_one_links_to_it(
     backend: str, request: pytest.FixtureRequest, clock: FixedClock
 ) -> None:
@@ -268,7 +251,8 @@ def test_an_append_waiting_on_an_uncommitted_one_links_to_it(
             _append(session, clock, "second, started while the first was open")
             session.commit()
 
-    lock_or_insert = ("pg_advisory_xact_lock", f"INSERT INTO {AuditEvent.__tablename__}")
+    # the statement each backend queues on: the advisory lock, or SQLite's write-lock probe
+    lock_or_insert = ("pg_advisory_xact_lock", f"UPDATE {AuditEvent.__tablename__} SET id = id")
     try:
         with _statement_sent(engine, *lock_or_insert) as waiting, ThreadPoolExecutor(1) as pool:
             future = pool.submit(second)
@@ -303,13 +287,6 @@ def test_a_raw_edit_of_any_event_is_found_by_the_chain_check(db: Engine, clock: 
         assert broken is not None and (broken.id, broken.comment) == (3, "edited")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason="BUG: approvals/services/cases.py create_application looks the Idempotency-Key up "
-    "before inserting, so a retry that arrives while the first create is uncommitted misses "
-    "it and fails on uq_application_idempotency with an IntegrityError (HTTP 500)",
-)
 def test_a_retry_racing_the_first_create_with_the_same_key_gets_the_first_application(
     db: Engine, catalogue: Catalogue, clock: FixedClock
 ) -> None:

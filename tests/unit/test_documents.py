@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import shutil
@@ -59,10 +60,24 @@ def application(project_name: str = "郑州航空港区年产5万吨高性能复
     }
 
 
+FAST_TRACK_ITEM = ("410100-HP-007", "建设项目环境影响报告表告知承诺制审批")
 ITEMS = {  # the item a document of each new kind is issued for (the others: 报告书审批)
     DocumentTemplate.FILING_RECEIPT: ("410100-HP-008", "建设项目环境影响登记表备案"),
     DocumentTemplate.REPLY_LETTER: ("410100-GG-001", "政府信息公开申请（依申请公开）"),
     DocumentTemplate.LICENCE_CERTIFICATE: ("410100-WF-001", "危险废物经营许可证核发"),
+    DocumentTemplate.COMMITMENT_LETTER: FAST_TRACK_ITEM,
+    DocumentTemplate.COMMITMENT_DECISION: FAST_TRACK_ITEM,
+    DocumentTemplate.REVOCATION_DECISION: FAST_TRACK_ITEM,
+    DocumentTemplate.CONVERSION_NOTICE: FAST_TRACK_ITEM,
+}
+# the fast-track (告知承诺制) documents concern a 报告表 project of the scope, in an eligible park
+FAST_TRACK_PROJECT = {
+    "project_name": "郑州经开区年产30万套汽车精密零部件建设项目",
+    "site": "郑州经济技术开发区第九大街与经南八路交叉口西南角",
+    "district": "郑州经济技术开发区",
+    "industry_code": "C3670",
+    "total_investment": Decimal("12800"),
+    "env_investment": Decimal("386.4"),
 }
 
 
@@ -70,6 +85,8 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
     app = application(project_name) if project_name else application()
     if kind in ITEMS:
         app["item_code"], app["item_name"] = ITEMS[kind]
+    if ITEMS.get(kind) == FAST_TRACK_ITEM:
+        app |= FAST_TRACK_PROJECT | ({"project_name": project_name} if project_name else {})
     titles = {
         DocumentTemplate.ACCEPTANCE_NOTICE: "行政许可受理通知书",
         DocumentTemplate.CORRECTION_NOTICE: "行政许可申请材料补正通知书",
@@ -80,6 +97,14 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         DocumentTemplate.FILING_RECEIPT: "建设项目环境影响登记表备案回执",
         DocumentTemplate.REPLY_LETTER: "政府信息公开申请答复书",
         DocumentTemplate.LICENCE_CERTIFICATE: "危险废物经营许可证",
+        DocumentTemplate.COMMITMENT_LETTER: "建设项目环境影响评价文件审批告知承诺书",
+        DocumentTemplate.COMMITMENT_DECISION: (
+            f"关于《{app['project_name']}环境影响报告表》的告知承诺制审批决定"
+        ),
+        DocumentTemplate.REVOCATION_DECISION: (
+            f"关于撤销《{app['project_name']}环境影响报告表》告知承诺制审批决定的决定"
+        ),
+        DocumentTemplate.CONVERSION_NOTICE: "转为一般程序审批告知书",
     }
     prefixes = {
         DocumentTemplate.ACCEPTANCE_NOTICE: "郑环受",
@@ -91,6 +116,10 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         DocumentTemplate.FILING_RECEIPT: "郑环备",
         DocumentTemplate.REPLY_LETTER: "郑环公开",
         DocumentTemplate.LICENCE_CERTIFICATE: "郑环危证",
+        DocumentTemplate.COMMITMENT_LETTER: "郑环承书",
+        DocumentTemplate.COMMITMENT_DECISION: "郑环承审",
+        DocumentTemplate.REVOCATION_DECISION: "郑环撤",
+        DocumentTemplate.CONVERSION_NOTICE: "郑环转",
     }
     return {
         "issuer": "郑州市生态环境局",
@@ -161,6 +190,51 @@ SCOPE = [
     "HW08 废矿物油与含矿物油废物（900-214-08、900-249-08）：12000吨/年",
     "HW12 染料、涂料废物（900-252-12、900-256-12）：3000吨/年",
     "HW49 其他废物（900-041-49、900-039-49）：5000吨/年",
+]
+PARK = "郑州经济技术开发区（国家级经济技术开发区，规划环境影响评价已通过审查）"
+SCOPE_TYPE = "三十三、汽车制造业——71.汽车零部件及配件制造367"
+COMMITMENTS = [
+    "本项目属于建设项目环境影响评价文件告知承诺制审批范围，位于郑州经济技术开发区，"
+    "该园区规划环境影响评价已通过审查，本项目符合园区规划及规划环境影响评价结论和审查意见要求",
+    "本项目不涉及《建设项目环境影响评价分类管理名录（2021年版）》第三条规定的环境敏感区",
+    "本项目不含电镀工艺，不属于高耗能、高排放、高危险（“两高一危”）项目，不涉及核技术利用和电磁辐射",
+    "《报告表》内容真实、准确、完整，所引用数据和资料来源可靠，评价结论科学可信",
+    "严格落实《报告表》提出的各项生态环境保护措施，执行环境保护设施与主体工程同时设计、"
+    "同时施工、同时投产使用的“三同时”制度，依法取得排污许可后方排放污染物",
+    "自愿接受生态环境主管部门的事后核查。如承诺不实，同意生态环境主管部门依法撤销审批决定，"
+    "将不实承诺情况记入信用记录并向社会公开，并在规定期限内不得适用告知承诺制审批，"
+    "由此造成的损失和法律责任由我单位承担",
+]
+COMMITMENT_LAW = [
+    "《中华人民共和国环境影响评价法》",
+    "《建设项目环境保护管理条例》",
+    "《国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》"
+    "（国办发〔2020〕42号）",
+]
+COMMITMENT_SHA256 = hashlib.sha256("告知承诺书 ZZHB-2026-000731".encode()).hexdigest()
+FAST_CONDITIONS = [
+    "严格落实废气污染防治措施。焊接烟尘经集气罩收集、滤筒除尘器处理后经15米高排气筒排放，"
+    "颗粒物排放须满足国家和河南省相关排放标准要求",
+    "生活污水经化粪池预处理后经市政污水管网排入园区污水处理厂，不得排放生产废水",
+    "合理布局冲压、机加工等高噪声设备，采取减振、隔声措施，厂界噪声须满足"
+    "《工业企业厂界环境噪声排放标准》（GB 12348—2008）3类标准要求",
+    "废切削液、废矿物油等危险废物须委托有资质的单位处置，严格执行危险废物转移联单制度",
+]
+POST_CHECK_DAYS = 20
+FINDINGS = [
+    "项目涂装工序实际使用溶剂型涂料约18吨/年，与告知承诺书及《报告表》所述“全部使用粉末涂料”不符",
+    "项目厂区内建有镀锌生产线一条，含电镀工艺，不属于告知承诺制审批范围",
+    "《报告表》未识别镀锌废水及酸雾污染源，评价结论不可靠",
+]
+REVOCATION_LAW = (
+    "《中华人民共和国行政许可法》第六十九条第二款和《国务院办公厅关于全面推行证明事项和"
+    "涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）"
+)
+CONVERSION_REASONS = [
+    "项目建设地点不在中国（河南）自由贸易试验区郑州片区或规划环境影响评价已通过审查的"
+    "市级以上产业园区内",
+    "项目含电镀工艺，不属于告知承诺制审批范围",
+    "建设单位因不实承诺被撤销审批决定，至2029年11月28日前不得适用告知承诺制审批",
 ]
 
 
@@ -239,6 +313,30 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
             "valid_to": dt.date(2031, 11, 27),
             "issuing_authority": ctx["issuer"],
         }
+    elif kind is DocumentTemplate.COMMITMENT_LETTER:
+        ctx |= {
+            "commitments": COMMITMENTS,
+            "scope_type": SCOPE_TYPE,
+            "park": PARK,
+            "legal_basis": COMMITMENT_LAW,
+        }
+    elif kind is DocumentTemplate.COMMITMENT_DECISION:
+        ctx |= {
+            "conditions": FAST_CONDITIONS,
+            "post_check_days": POST_CHECK_DAYS,
+            "commitment_sha256": COMMITMENT_SHA256,
+        }
+    elif kind is DocumentTemplate.REVOCATION_DECISION:
+        ctx |= {
+            "revoked_number": "郑环承审〔2026〕3号",
+            "revoked_date": dt.date(2026, 10, 9),
+            "findings": FINDINGS,
+            "legal_basis": REVOCATION_LAW,
+            "bar_until": dt.date(2029, 11, 28),
+            "appeal": APPEAL,
+        }
+    elif kind is DocumentTemplate.CONVERSION_NOTICE:
+        ctx |= {"reasons": CONVERSION_REASONS, "statutory_days": 30, "limit_unit": "working"}
     return ctx
 
 
@@ -328,6 +426,64 @@ KIND_TEXT: dict[DocumentTemplate, list[str]] = {
         "六十日内向郑州市人民政府申请行政复议",
         "六个月内向郑州铁路运输法院提起行政诉讼",
     ],
+    DocumentTemplate.COMMITMENT_LETTER: [
+        "编号：郑环承书〔2026〕7号",
+        f"我单位拟在{PARK}建设郑州经开区年产30万套汽车精密零部件建设项目",
+        "国民经济行业类别代码C3670",
+        f"《建设项目环境影响评价分类管理名录（2021年版）》中“{SCOPE_TYPE}”类别",
+        "依法应当编制环境影响报告表",
+        "12800.00万元",
+        "386.40万元",
+        "由河南中环环境科技有限公司编制",
+        f"我单位已知悉{'、'.join(COMMITMENT_LAW)}关于建设项目环境影响评价文件告知承诺制审批",
+        "自愿申请按照告知承诺制办理",
+        *(f"{cn_numeral(i)}、{c}。" for i, c in enumerate(COMMITMENTS, start=1)),
+        "特此承诺。",
+        "建设单位（盖章）：郑州豫新复合材料有限公司",
+        "统一社会信用代码：91410100MA9XYZ1234",
+        "法定代表人（签字）：",
+        "日期：2026年11月28日",
+        "核验码：K7Q2-M9XD",
+    ],
+    DocumentTemplate.COMMITMENT_DECISION: [
+        f"建设项目环境影响评价文件审批告知承诺书（SHA-256：{COMMITMENT_SHA256}）",
+        "告知承诺制审批的适用条件",
+        "依据你单位作出的承诺，未组织技术评估和专家审查",
+        *(f"（{cn_numeral(i)}）{c}。" for i, c in enumerate(FAST_CONDITIONS, start=1)),
+        "12800.00万元",
+        "386.40万元",
+        "3.02%",
+        "三同时",
+        "排污许可证",
+        f"自本决定作出之日起{POST_CHECK_DAYS}个工作日内对该项目开展事后核查",
+        "我局将依法撤销本审批决定",
+        "记入信用记录",
+        "不得适用告知承诺制审批",
+        "重新报批",
+        "超过五年",
+    ],
+    DocumentTemplate.REVOCATION_DECISION: [
+        "我局于2026年10月9日依据你单位作出的告知承诺，以郑环承审〔2026〕3号文件",
+        *(f"（{cn_numeral(i)}）{f}。" for i, f in enumerate(FINDINGS, start=1)),
+        f"根据{REVOCATION_LAW}的规定，我局决定撤销郑环承审〔2026〕3号审批决定",
+        "不得开工建设",
+        "记入信用记录",
+        "自本决定作出之日起至2029年11月28日，你单位申请建设项目环境影响评价文件审批不得适用告知承诺制",
+        "自收到本决定书之日起六十日内向郑州市人民政府申请行政复议",
+        "自收到本决定书之日起六个月内向郑州铁路运输法院提起行政诉讼",
+        "特此决定。",
+    ],
+    DocumentTemplate.CONVERSION_NOTICE: [
+        "“建设项目环境影响报告表告知承诺制审批”申请",
+        "不符合建设项目环境影响评价文件告知承诺制审批的适用条件，具体原因如下：",
+        *(f"{i}.{r}。" for i, r in enumerate(CONVERSION_REASONS, start=1)),
+        "已将你单位的申请转为一般程序审批",
+        "已提交的申请材料继续有效",
+        "无需重复提交",
+        "法定办理时限为30个工作日，自受理之日的次日起计算，法定节假日不计算在内",
+        "第四十五条",
+        "特此告知。",
+    ],
 }
 
 
@@ -369,6 +525,10 @@ def test_template_values_are_the_contract() -> None:
         "filing_receipt",
         "reply_letter",
         "licence_certificate",
+        "commitment_letter",
+        "commitment_decision",
+        "revocation_decision",
+        "conversion_notice",
     ]
 
 
@@ -391,6 +551,7 @@ def test_filters() -> None:
 
 
 CERTIFICATE = DocumentTemplate.LICENCE_CERTIFICATE
+LETTER = DocumentTemplate.COMMITMENT_LETTER  # the applicant's letter to the bureau, not a 公文
 NO_PROJECT = {DocumentTemplate.REPLY_LETTER, CERTIFICATE}  # these do not name the project
 
 
@@ -406,7 +567,9 @@ def essentials(kind: DocumentTemplate, ctx: dict[str, Any]) -> list[str]:
     ]
     if kind not in NO_PROJECT:
         found.append(ctx["application"]["project_name"])
-    if kind is not CERTIFICATE:  # a 公文: 主送, page number, 版记
+    if kind is LETTER:  # addressed to the bureau, numbered pages, no 版记
+        found += [f"{ctx['issuer']}：", "—1—"]
+    elif kind is not CERTIFICATE:  # a 公文: 主送, page number, 版记
         found += [
             f"{ctx['addressee']}：",
             "2026年11月28日印发",
@@ -467,6 +630,10 @@ def test_layout_pieces_are_present() -> None:
         DocumentTemplate.FILING_RECEIPT,
         DocumentTemplate.REPLY_LETTER,
         DocumentTemplate.LICENCE_CERTIFICATE,
+        DocumentTemplate.COMMITMENT_LETTER,
+        DocumentTemplate.COMMITMENT_DECISION,
+        DocumentTemplate.REVOCATION_DECISION,
+        DocumentTemplate.CONVERSION_NOTICE,
     ],
 )
 def test_rendering_is_deterministic(kind: DocumentTemplate, rendered: dict) -> None:
@@ -554,6 +721,66 @@ def test_certificate_layout_pieces_are_present() -> None:
     assert "size: A4 landscape" in html
 
 
+def test_commitment_letter_is_the_applicants_letter_not_a_bureau_document(
+    rendered: dict,
+) -> None:
+    ctx = context(LETTER)
+    body = render_html(LETTER, ctx).split("<body>")[1]
+    # no red 版头, no seal of the bureau, no 版记: the applicant writes to the bureau
+    assert 'class="banner"' not in body and 'class="seal"' not in body
+    assert 'class="colophon"' not in body and "#e60012" not in body
+    assert 'class="qr"' in body and 'class="pledge-sign"' in body
+    assert f'<p class="addressee">{ctx["issuer"]}：</p>' in body
+    # `addressee`, `cc` and `printed_by` are not printed (the letter is addressed to the issuer)
+    other = ctx | {"addressee": "某某单位", "cc": ["某某分局"], "printed_by": "某某办公室"}
+    assert render_html(LETTER, other) == render_html(LETTER, ctx)
+    text = squash(pdf_text(rendered[LETTER]))
+    assert "印发" not in text and "抄送" not in text
+    assert text.index("编号：") < text.index(squash(ctx["title"])) < text.index("建设单位（盖章）")
+    assert len(PdfReader(io.BytesIO(rendered[LETTER])).pages) <= 2
+
+
+def _boxes(html: str) -> list:
+    page_boxes = [page._page_box for page in HTML(string=html).render().pages]
+    found = []
+    while page_boxes:
+        box = page_boxes.pop()
+        page_boxes.extend(getattr(box, "children", []))
+        found.append(box)
+    return found
+
+
+def test_commitment_decision_wraps_the_digest_inside_the_text_block() -> None:
+    kind = DocumentTemplate.COMMITMENT_DECISION
+    html = render_html(kind, context(kind))
+    assert f'（SHA-256：<span class="digest">{COMMITMENT_SHA256}</span>）' in html
+    digest = [
+        b for b in _boxes(html) if b.element_tag == "span" and b.element.get("class") == "digest"
+    ]
+    assert len(digest) >= 2  # the 64 characters take more than what is left of one line
+    right_edge_mm = (28 + 156) * 96 / 25.4  # 订口 + 版心 width, in CSS px
+    assert all(b.position_x + b.margin_width() <= right_edge_mm + 1 for b in digest)
+
+
+def test_conversion_notice_states_a_calendar_limit_without_holidays() -> None:
+    kind = DocumentTemplate.CONVERSION_NOTICE
+    ctx = context(kind) | {"statutory_days": 60, "limit_unit": "calendar"}
+    body = render_html(kind, ctx).split("<body>")[1]
+    assert "法定办理时限为60日，自受理之日的次日起计算。" in body
+    assert "法定节假日" not in body and "工作日" not in body
+
+
+def test_revocation_names_the_revoked_decision_and_the_bar() -> None:
+    kind = DocumentTemplate.REVOCATION_DECISION
+    ctx = context(kind) | {
+        "revoked_number": "郑环承审〔2027〕12号",
+        "bar_until": dt.date(2030, 1, 5),
+    }
+    body = render_html(kind, ctx).split("<body>")[1]
+    assert "以郑环承审〔2027〕12号文件" in body and "撤销郑环承审〔2027〕12号审批决定" in body
+    assert "至2030年1月5日，你单位申请" in body
+
+
 def test_fit_form_shrinks_type_until_the_rows_fit() -> None:
     short = fit_form(["甲" * 10] * 5, width_mm=210, height_mm=80, label_em=9)
     assert (short.pt, short.line_height) == (15.0, 1.75)
@@ -582,6 +809,22 @@ HOSTILE_FIELDS = {
     ),
     DocumentTemplate.LICENCE_CERTIFICATE: lambda ctx: ctx.update(
         holder_name=HOSTILE_NAME, scope=[*SCOPE, HOSTILE_NAME]
+    ),
+    DocumentTemplate.COMMITMENT_LETTER: lambda ctx: ctx.update(
+        commitments=[*COMMITMENTS, HOSTILE_NAME],
+        park=HOSTILE_NAME,
+        scope_type=HOSTILE_NAME,
+        legal_basis=[HOSTILE_NAME],
+        application=ctx["application"] | {"applicant_name": HOSTILE_NAME},
+    ),
+    DocumentTemplate.COMMITMENT_DECISION: lambda ctx: ctx.update(
+        conditions=[*FAST_CONDITIONS, HOSTILE_NAME], commitment_sha256=HOSTILE_NAME
+    ),
+    DocumentTemplate.REVOCATION_DECISION: lambda ctx: ctx.update(
+        findings=[HOSTILE_NAME], legal_basis=HOSTILE_NAME, revoked_number=HOSTILE_NAME
+    ),
+    DocumentTemplate.CONVERSION_NOTICE: lambda ctx: ctx.update(
+        reasons=[*CONVERSION_REASONS, HOSTILE_NAME]
     ),
 }
 
@@ -694,6 +937,23 @@ def test_forbidden_fetch_aborts_the_render(monkeypatch: pytest.MonkeyPatch) -> N
         (DocumentTemplate.LICENCE_CERTIFICATE, "valid_to"),
         (DocumentTemplate.LICENCE_CERTIFICATE, "issuing_authority"),
         (DocumentTemplate.LICENCE_CERTIFICATE, "verify_url"),
+        (DocumentTemplate.COMMITMENT_LETTER, "commitments"),
+        (DocumentTemplate.COMMITMENT_LETTER, "scope_type"),
+        (DocumentTemplate.COMMITMENT_LETTER, "park"),
+        (DocumentTemplate.COMMITMENT_LETTER, "legal_basis"),
+        (DocumentTemplate.COMMITMENT_LETTER, "verify_url"),
+        (DocumentTemplate.COMMITMENT_DECISION, "conditions"),
+        (DocumentTemplate.COMMITMENT_DECISION, "post_check_days"),
+        (DocumentTemplate.COMMITMENT_DECISION, "commitment_sha256"),
+        (DocumentTemplate.REVOCATION_DECISION, "revoked_number"),
+        (DocumentTemplate.REVOCATION_DECISION, "revoked_date"),
+        (DocumentTemplate.REVOCATION_DECISION, "findings"),
+        (DocumentTemplate.REVOCATION_DECISION, "legal_basis"),
+        (DocumentTemplate.REVOCATION_DECISION, "bar_until"),
+        (DocumentTemplate.REVOCATION_DECISION, "appeal"),
+        (DocumentTemplate.CONVERSION_NOTICE, "reasons"),
+        (DocumentTemplate.CONVERSION_NOTICE, "statutory_days"),
+        (DocumentTemplate.CONVERSION_NOTICE, "limit_unit"),
     ],
 )
 def test_missing_key_raises(kind: DocumentTemplate, key: str) -> None:

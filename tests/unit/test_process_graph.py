@@ -19,14 +19,14 @@ from approvals.process.standard import (
 from models.enums import DocumentKind, Role, Status
 
 S, R, A, D = Status, Role, Action, DocumentKind
-STD, FIL, SRV = "standard", "filing", "service"
+STD, FIL, SRV, COM = "standard", "filing", "service", "commitment"
 
 # (action, source, target, role, document issued, needs a comment, kinds): the graphs as the
 # law reads (行政许可法第32条 for intake, 第38条 for decisions) and DESIGN lays them out.
 EXPECTED = [
-    (A.SUBMIT, S.DRAFT, S.SUBMITTED, R.APPLICANT, None, False, {STD, SRV}),
-    (A.RESUBMIT, S.CORRECTION, S.SUBMITTED, R.APPLICANT, None, False, {STD, SRV}),
-    (A.ACCEPT, S.SUBMITTED, S.ACCEPTED, R.INTAKE_OFFICER, D.ACCEPTANCE_NOTICE, False, {STD}),
+    (A.SUBMIT, S.DRAFT, S.SUBMITTED, R.APPLICANT, None, False, {STD, SRV, COM}),
+    (A.RESUBMIT, S.CORRECTION, S.SUBMITTED, R.APPLICANT, None, False, {STD, SRV, COM}),
+    (A.ACCEPT, S.SUBMITTED, S.ACCEPTED, R.INTAKE_OFFICER, D.ACCEPTANCE_NOTICE, False, {STD, COM}),
     (
         A.REQUEST_CORRECTION,
         S.SUBMITTED,
@@ -34,16 +34,24 @@ EXPECTED = [
         R.INTAKE_OFFICER,
         D.CORRECTION_NOTICE,
         False,
-        {STD, SRV},
+        {STD, SRV, COM},
     ),
-    (A.REFUSE, S.SUBMITTED, S.NOT_ACCEPTED, R.INTAKE_OFFICER, D.REFUSAL_NOTICE, True, {STD, SRV}),
+    (
+        A.REFUSE,
+        S.SUBMITTED,
+        S.NOT_ACCEPTED,
+        R.INTAKE_OFFICER,
+        D.REFUSAL_NOTICE,
+        True,
+        {STD, SRV, COM},
+    ),
     # intake silent for five working days: deemed accepted, by the flow
     (A.DEEMED_ACCEPT, S.SUBMITTED, S.ACCEPTED, None, D.ACCEPTANCE_NOTICE, False, {STD}),
     (A.START_DRAFTING, S.ACCEPTED, S.DRAFTING, None, None, False, {STD}),
     (A.DRAFT, S.DRAFTING, S.REVIEWING, R.CASE_OFFICER, None, False, {STD}),
     (A.RETURN_DRAFT, S.REVIEWING, S.DRAFTING, R.SECTION_CHIEF, None, True, {STD}),
     (A.APPROVE_DRAFT, S.REVIEWING, S.SIGNING, R.SECTION_CHIEF, None, False, {STD}),
-    (A.SIGN, S.SIGNING, S.ISSUING, R.LEADER, None, False, {STD}),
+    (A.SIGN, S.SIGNING, S.ISSUING, R.LEADER, None, False, {STD, COM}),
     (A.RETURN_FROM_SIGNING, S.SIGNING, S.DRAFTING, R.LEADER, None, True, {STD}),
     (A.FINISH_APPROVAL, S.ISSUING, S.APPROVED, None, None, False, {STD}),
     (A.FINISH_DENIAL, S.ISSUING, S.DENIED, None, None, False, {STD}),
@@ -52,6 +60,14 @@ EXPECTED = [
     (A.ACCEPT_SERVICE, S.SUBMITTED, S.ANSWERING, R.INTAKE_OFFICER, None, False, {SRV}),
     (A.ANSWER, S.ANSWERING, S.ISSUING, R.CASE_OFFICER, D.REPLY_LETTER, False, {SRV}),
     (A.FINISH_ANSWER, S.ISSUING, S.ANSWERED, None, None, False, {SRV}),
+    (A.START_SIGNING, S.ACCEPTED, S.SIGNING, None, None, False, {COM}),
+    (A.FINISH_COMMITMENT, S.ISSUING, S.POST_CHECK, None, None, False, {COM}),
+    (A.CHECK_CONFORMS, S.POST_CHECK, S.CLOSED, R.CASE_OFFICER, None, False, {COM}),
+    (A.CHECK_FAILS, S.POST_CHECK, S.REVOKING, R.CASE_OFFICER, D.REVOCATION_DECISION, True, {COM}),
+    (A.FINISH_REVOCATION, S.REVOKING, S.REVOKED, None, None, False, {COM}),
+    # ineligible for the fast track: converted to the standard review by the system
+    (A.CONVERT, S.DRAFT, S.SUBMITTED, None, None, False, {COM}),
+    (A.CONVERT, S.CORRECTION, S.SUBMITTED, None, None, False, {COM}),
 ]
 HUMAN_ROLES = list(Role)
 SYSTEM_TRANSITIONS = [t for t in TRANSITIONS if t.role is None]
@@ -150,7 +166,11 @@ def test_the_next_role_of_a_human_state_is_the_only_person_who_can_move_it() -> 
 
 def test_a_human_state_leaves_by_itself_only_on_the_intake_deadline() -> None:
     timed = [(t.source, t.action) for t in SYSTEM_TRANSITIONS if t.source in HUMAN_STEP]
-    assert timed == [(S.SUBMITTED, A.DEEMED_ACCEPT)]
+    assert timed == [
+        (S.SUBMITTED, A.DEEMED_ACCEPT),
+        (S.DRAFT, A.CONVERT),  # eligibility fails at submission: converted at once
+        (S.CORRECTION, A.CONVERT),  # … or when it is resubmitted after a correction
+    ]
 
 
 def test_automated_states_are_left_only_by_the_system_and_final_states_not_at_all() -> None:
@@ -166,6 +186,7 @@ def test_automated_states_are_left_only_by_the_system_and_final_states_not_at_al
         (STD, {S.NOT_ACCEPTED, S.APPROVED, S.DENIED}),
         (FIL, {S.FILED}),
         (SRV, {S.NOT_ACCEPTED, S.ANSWERED}),
+        (COM, {S.NOT_ACCEPTED, S.CLOSED, S.REVOKED}),
     ],
 )
 def test_each_kind_gets_from_a_draft_to_its_own_final_states(
