@@ -20,6 +20,7 @@ from api.pages.display import (
     pause_form_shown,
     unit_text,
 )
+from api.pages.forms import apply_form_for
 from api.pages.security import PageUser
 from api.presenters import application_detail
 from api.services import AppServices
@@ -141,6 +142,7 @@ def case_context(
         "material_field": MATERIAL_FIELD,
         "kind": application.process_kind,
         "is_eia": is_eia_approval(item),
+        "labels": apply_form_for(item).labels,
         "description": application.description,
         "licence_number": application.licence_number or "",
         "result": result_of(session, application, detail.documents),
