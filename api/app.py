@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from api import pages
 from api.auth import make_serializer
 from api.errors import error_response, install_error_handlers
-from api.routers import admin, applications, audit, guide, public, staff
+from api.routers import admin, applications, audit, commitment, guide, public, staff
 from api.services import AppServices
 from approvals import holidays
 from approvals.catalogue import Catalogue, load_catalogue
@@ -74,6 +74,7 @@ def create_app(
             {"name": "公共 public", "description": "登录、事项目录、文书核验"},
             {"name": "申请人 applicant", "description": "网上申请与办件查询"},
             {"name": "工作人员 staff", "description": "受理、审查、审核、签发"},
+            {"name": "告知承诺制 commitment", "description": "适用条件判定、告知承诺书、事后核查"},
             {"name": "电子监察 auditor", "description": "办理时效统计、环节耗时、导出"},
             {"name": "管理 admin", "description": "年度节假日安排导入"},
         ],
@@ -107,6 +108,7 @@ def create_app(
     app.include_router(applications.router)
     app.include_router(staff.router)
     app.include_router(admin.router)
+    app.include_router(commitment.router)
     app.include_router(audit.router)
     app.include_router(pages.router)
     if ASSETS_DIR.is_dir():

@@ -90,6 +90,33 @@ class AnswerCreate(Strict):
     legal_basis: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
 
+class CommitmentFacts(Strict):
+    """What the applicant declares for the fast track (judged by approvals.eligibility)."""
+
+    document_type: Literal["report_table", "report_book", "registration_form"] = "report_table"
+    minglu_item: int | None = Field(default=None, ge=1, le=173, description="名录二级类别序号")
+    park_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = (
+        None
+    )
+    longitude: float | None = Field(default=None, ge=73, le=136)
+    latitude: float | None = Field(default=None, ge=3, le=54)
+    in_sensitive_area: bool = False
+    has_electroplating: bool = False
+    is_two_high_one_danger: bool = False
+    involves_radiation: bool = False
+
+
+class CommitmentAccept(Strict):
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class PostCheckCreate(Strict):
+    outcome: Literal["conforms", "not_conforming"]
+    findings: list[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    ] = Field(default_factory=list, max_length=30)
+
+
 class ClockPauseCreate(Strict):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     max_days: int = Field(ge=1, le=250, description="最长所需时间（告知申请人）")

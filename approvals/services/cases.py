@@ -12,7 +12,7 @@ from approvals.clock import Clock, local_date, to_utc
 from approvals.errors import InvalidInput, ItemNotAvailable, PermissionDenied
 from approvals.numbering import next_serial
 from approvals.process.standard import Action
-from approvals.services import licences
+from approvals.services import commitment_steps, licences
 from approvals.services.forms import check_form
 from approvals.services.item_versions import item_of, record_version
 from approvals.services.queries import get_application_for
@@ -28,7 +28,7 @@ NOTICE_SERIES: dict[DocumentKind, str] = {
     DocumentKind.REFUSAL_NOTICE: "郑环不受",
 }
 # Process kinds this build can run end to end; other items say so instead of failing later.
-RUNNABLE_KINDS = frozenset({ProcessKind.STANDARD, ProcessKind.FILING, ProcessKind.SERVICE})
+RUNNABLE_KINDS = frozenset(ProcessKind)
 
 
 def _require_role(actor: User, role: Role) -> None:
@@ -226,6 +226,8 @@ def submit(
     application.received_on = local_date(now)
     if application.process_kind == ProcessKind.FILING.value:
         return _file(session, now, catalogue, actor, application)
+    if application.process_kind == ProcessKind.COMMITMENT.value:
+        return commitment_steps.submit(session, clock, catalogue, actor, application)
     action = Action.RESUBMIT if application.status is Status.CORRECTION else Action.SUBMIT
     move(session, to_utc(now), application, action, actor)
     return application
@@ -287,6 +289,8 @@ def accept(
         now.year,
         {"materials": received, "clock_stops": list(item.clock_stops)},
     )
+    if application.process_kind == ProcessKind.COMMITMENT.value:
+        commitment_steps.on_accepted(session, actor, application, to_utc(now))
     return application
 
 

@@ -16,7 +16,8 @@ from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
 from approvals.process.standard import AUTOMATED, Action
-from approvals.services import licences
+from approvals.schedule import shared_calendar
+from approvals.services import commitment_steps, licences
 from approvals.services.item_versions import item_of
 from approvals.services.transitions import move
 from models import (
@@ -88,31 +89,29 @@ def document_title(document: Document, application: Application, item: Item) -> 
     return f"{DOCUMENT_LABELS[document.kind]}"
 
 
-def document_context(
+def common_context(
     session: Session,
-    catalogue: Catalogue,
-    document_id: int,
+    application: Application,
+    item: Item,
     *,
+    title: str,
+    number: str,
+    verify_code: str,
+    issued_on: date,
     issuer: str,
     base_url: str,
 ) -> dict[str, Any]:
-    """Everything the document template needs; the template file is ``document.kind``."""
-    document = session.get(Document, document_id)
-    assert document is not None and document.number is not None
-    application = session.get(Application, document.application_id)
-    assert application is not None
+    """The keys every document template gets."""
     enterprise = session.get(Enterprise, application.enterprise_id)
     assert enterprise is not None
-    item = item_of(session, application)
-    issued_on = local_date(as_local(document.created_at))
-    context: dict[str, Any] = {
+    return {
         "issuer": issuer,
-        "number": document.number,
-        "title": document_title(document, application, item),
+        "number": number,
+        "title": title,
         "addressee": enterprise.name,
         "issued_on": issued_on,
-        "verify_code": document.verify_code,
-        "verify_url": f"{base_url.rstrip('/')}/verify/{document.verify_code}",
+        "verify_code": verify_code,
+        "verify_url": f"{base_url.rstrip('/')}/verify/{verify_code}",
         "cc": [f"{application.district}生态环境分局", SUPERVISOR, application.consultant],
         "printed_by": f"{issuer}办公室",
         "application": {
@@ -132,6 +131,33 @@ def document_context(
             "accepted_on": application.accepted_on,
         },
     }
+
+
+def document_context(
+    session: Session,
+    catalogue: Catalogue,
+    document_id: int,
+    *,
+    issuer: str,
+    base_url: str,
+) -> dict[str, Any]:
+    """Everything the document template needs; the template file is ``document.kind``."""
+    document = session.get(Document, document_id)
+    assert document is not None and document.number is not None
+    application = session.get(Application, document.application_id)
+    assert application is not None
+    item = item_of(session, application)
+    context = common_context(
+        session,
+        application,
+        item,
+        title=document_title(document, application, item),
+        number=document.number,
+        verify_code=document.verify_code,
+        issued_on=local_date(as_local(document.created_at)),
+        issuer=issuer,
+        base_url=base_url,
+    )
     payload = document.payload
     contact = f"{issuer}行政审批科"
     if document.kind is DocumentKind.ACCEPTANCE_NOTICE:
@@ -170,6 +196,30 @@ def document_context(
             "reasons": payload["reasons"],
             "redirect_to": payload.get("redirect_to"),
             "appeal": APPEAL,
+        }
+    elif document.kind is DocumentKind.COMMITMENT_DECISION:
+        context |= {
+            "conditions": payload["conditions"],
+            "post_check_days": payload["post_check_days"],
+            "commitment_sha256": payload["commitment_sha256"],
+        }
+    elif document.kind is DocumentKind.REVOCATION_DECISION:
+        revoked = session.get(Document, payload["revoked_document_id"])
+        assert revoked is not None and revoked.number is not None
+        context |= {
+            "revoked_number": revoked.number,
+            "revoked_date": local_date(as_local(revoked.issued_at or revoked.created_at)),
+            "findings": payload["findings"],
+            "legal_basis": "《中华人民共和国行政许可法》第六十九条、《国务院办公厅关于全面推行"
+            "证明事项和涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）",
+            "bar_until": date.fromisoformat(payload["bar_until"]),
+            "appeal": APPEAL,
+        }
+    elif document.kind is DocumentKind.CONVERSION_NOTICE:
+        context |= {
+            "reasons": payload["reasons"],
+            "statutory_days": item.statutory.days or 0,
+            "limit_unit": item.statutory.unit.value,
         }
     elif document.kind is DocumentKind.FILING_RECEIPT:
         context |= {
@@ -264,8 +314,16 @@ def finish_automated_stage(session: Session, clock: Clock, application_id: int) 
     if application.status not in AUTOMATED or pending_documents(session, application_id):
         return application.status
     now: datetime = clock.now()
+    fast_track = application.process_kind == "commitment"
     if application.status is Status.ACCEPTED:
-        move(session, to_utc(now), application, Action.START_DRAFTING, None)
+        action = Action.START_SIGNING if fast_track else Action.START_DRAFTING
+        move(session, to_utc(now), application, action, None)
+    elif application.status is Status.REVOKING:
+        move(session, to_utc(now), application, Action.FINISH_REVOCATION, None)
+    elif fast_track:
+        application.decided_on = local_date(now)
+        move(session, to_utc(now), application, Action.FINISH_COMMITMENT, None)
+        commitment_steps.open_post_check(session, shared_calendar(), application)
     elif application.status is Status.FILING:
         move(session, to_utc(now), application, Action.FINISH_FILING, None)
     elif application.process_kind == "service":

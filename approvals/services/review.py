@@ -9,7 +9,7 @@ from approvals.catalogue import Catalogue
 from approvals.clock import Clock, to_utc
 from approvals.errors import InvalidInput, PermissionDenied
 from approvals.process.standard import FINAL, Action
-from approvals.services import licences
+from approvals.services import commitment_steps, licences
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
 from approvals.services.transitions import move, queue_document
@@ -134,6 +134,17 @@ def sign(
     session.add(decision)
     item = item_of(session, application)
     kind = DocumentKind.APPROVAL if decision.outcome is Outcome.APPROVE else DocumentKind.DENIAL
+    if application.process_kind == "commitment":
+        queue_document(
+            session,
+            now,
+            application,
+            DocumentKind.COMMITMENT_DECISION,
+            item.decision_series,
+            moment.year,
+            commitment_steps.decision_payload(session, application),
+        )
+        return application
     queue_document(
         session,
         now,

@@ -1,0 +1,147 @@
+"""The fast track (告知承诺制): eligibility with every reason, the commitment letter, and the
+post-approval check."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Response
+
+from api.deps import CurrentUser, ServicesDep, SessionDep
+from api.dispatching import after_commit
+from api.presenters import application_public
+from approvals.clock import local_date
+from approvals.errors import NotFound
+from approvals.services import commitment, commitment_steps
+from approvals.services.issuing import common_context
+from approvals.services.item_versions import item_of
+from approvals.services.queries import get_application_for
+from documents.render import render_pdf
+from models.schemas import ApplicationPublic, CommitmentAccept, CommitmentFacts, PostCheckCreate
+
+router = APIRouter(prefix="/api/applications", tags=["告知承诺制 commitment"])
+LETTER_TITLE = "建设项目环境影响评价文件审批告知承诺书"
+
+
+def _view(result: commitment.CommitmentView, application_id: int) -> dict[str, Any]:
+    case, e = result.case, result.eligibility
+    return {
+        "eligible": e.eligible,
+        "findings": [
+            {"reason": f.reason.value, "message": f.message_zh, "message_en": f.message_en}
+            for f in e.findings
+        ],
+        "summary": e.summary_zh,
+        "matched_type": e.matched_type.name_zh if e.matched_type else None,
+        "matched_park": e.matched_park.name if e.matched_park else None,
+        "scope_version": e.scope_version,
+        "facts": case.facts,
+        "letter_sha256": case.letter_sha256,
+        "letter_url": f"/api/applications/{application_id}/commitment/letter.pdf"
+        if case.letter_key
+        else None,
+        "accepted_sha256": case.accepted_sha256,
+        "accepted_at": case.accepted_at,
+        "check_due_on": case.check_due_on,
+        "check_officer_id": case.check_officer_id,
+        "check_outcome": case.check_outcome,
+        "converted_at": case.converted_at,
+    }
+
+
+@router.get("/{application_id}/commitment", summary="告知承诺制：适用条件与承诺情况")
+def read_commitment(
+    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> dict[str, Any]:
+    return _view(commitment.view(session, services.clock, user, application_id), application_id)
+
+
+@router.put(
+    "/{application_id}/commitment/facts",
+    summary="填报承诺信息并即时判定是否适用告知承诺制（列明全部理由）",
+)
+def put_facts(
+    application_id: int,
+    body: CommitmentFacts,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> dict[str, Any]:
+    result = commitment.record_facts(session, services.clock, user, application_id, body)
+    session.commit()
+    return _view(result, application_id)
+
+
+@router.post("/{application_id}/commitment/letter", summary="生成告知承诺书（PDF）")
+def generate_letter(
+    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> dict[str, Any]:
+    application = get_application_for(session, user, application_id)
+    today = local_date(services.clock.now())
+    context = common_context(
+        session,
+        application,
+        item_of(session, application),
+        title=LETTER_TITLE,
+        number=f"承诺书-{application.number}",
+        verify_code=application.number,
+        issued_on=today,
+        issuer=services.settings.bureau_name,
+        base_url=services.settings.public_base_url,
+    ) | commitment.letter_context(session, application)
+    pdf = render_pdf("commitment_letter", context)
+    sha = hashlib.sha256(pdf).hexdigest()
+    key = f"applications/{application.number}/commitment/{sha}.pdf"
+    services.store.put(key, pdf, "application/pdf")
+    commitment.record_letter(session, services.clock, user, application_id, key=key, sha256=sha)
+    session.commit()
+    return {"sha256": sha, "url": f"/api/applications/{application_id}/commitment/letter.pdf"}
+
+
+@router.get(
+    "/{application_id}/commitment/letter.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def download_letter(
+    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> Response:
+    result = commitment.view(session, services.clock, user, application_id)
+    if result.case.letter_key is None:
+        raise NotFound("尚未生成告知承诺书", "no commitment letter yet")
+    return Response(services.store.get(result.case.letter_key), media_type="application/pdf")
+
+
+@router.post(
+    "/{application_id}/commitment/accept", summary="确认告知承诺书（记录时间、账号、SHA-256）"
+)
+def accept_letter(
+    application_id: int,
+    body: CommitmentAccept,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> dict[str, Any]:
+    commitment.accept_letter(session, services.clock, user, application_id, body.sha256)
+    session.commit()
+    return _view(commitment.view(session, services.clock, user, application_id), application_id)
+
+
+@router.post(
+    "/{application_id}/post-check",
+    response_model=ApplicationPublic,
+    summary="登记事后核查结果（仅被指派的核查人员）",
+)
+def record_post_check(
+    application_id: int,
+    body: PostCheckCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+) -> ApplicationPublic:
+    application = commitment_steps.record_check(session, services.clock, user, application_id, body)
+    session.commit()
+    after_commit(background, services, application_id)
+    return application_public(session, services, application, user)
