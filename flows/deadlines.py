@@ -7,7 +7,7 @@ from approvals import holidays
 from approvals.clock import local_date, to_utc
 from approvals.ports import FlowLauncher
 from approvals.schedule import install_overrides, shared_calendar
-from approvals.services import deadlines, dispatch, licences
+from approvals.services import commitment_steps, deadlines, dispatch, licences
 from core.db import session_scope
 from flows.runtime import Runtime
 
@@ -59,6 +59,14 @@ def refresh_warnings(rt: Runtime) -> dict[str, int]:
         )
         session.commit()
     return {"checked": counts.checked, "changed": counts.changed}
+
+
+def assign_post_checks(rt: Runtime) -> int:
+    """告知承诺制: give each post-approval check coming due to a case officer (and mail them)."""
+    with session_scope(rt.engine) as session:
+        assigned = commitment_steps.assign_due_checks(session, rt.clock)
+        session.commit()
+    return len(assigned)
 
 
 def queue_reminders(rt: Runtime) -> int:

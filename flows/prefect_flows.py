@@ -89,5 +89,9 @@ def sweep_deadlines() -> dict[str, int]:
     deadlines.deem_renewals(rt)  # 行政许可法第50条: audited and mailed (relayed below)
     counts = deadlines.refresh_warnings(rt)
     reminders = deadlines.queue_reminders(rt)
+    checks = deadlines.assign_post_checks(rt)  # 告知承诺制 post-approval checks coming due
     mailed = _TASKS[steps.relay_mail]()
-    return {"deemed": deemed, **counts, "reminders": reminders, "mailed": mailed}
+    return {
+        "deemed": deemed, **counts, "reminders": reminders, "post_checks": checks,
+        "mailed": mailed,
+    }  # fmt: skip

@@ -33,6 +33,7 @@ from models import (
     Document,
     DocumentKind,
     DocumentState,
+    OutboxMail,
     Outcome,
     Role,
     Status,
@@ -169,9 +170,31 @@ def assign_due_checks(session: Session, clock: Clock, lead_days: int = 5) -> lis
         case.check_officer_id, case.check_assigned_at = officer, to_utc(clock.now())
         load[officer] += 1
         session.add(case)
+        session.add(
+            _assignment_mail(session, case, next(o for o in officers if o.id == officer), clock)
+        )
         assigned.append(case.application_id)
     session.flush()
     return assigned
+
+
+def _assignment_mail(
+    session: Session, case: CommitmentCase, officer: User, clock: Clock
+) -> OutboxMail:
+    application = session.get(Application, case.application_id)
+    assert application is not None
+    return OutboxMail(
+        message_id=f"<post-check-{case.application_id}-{officer.id}@eia.local>",
+        application_id=case.application_id,
+        to_addr=officer.email,
+        subject=f"【事后核查】办件{application.number}（{application.project_name}）",
+        body=(
+            f"{officer.display_name}：\n\n告知承诺制审批项目“{application.project_name}”"
+            f"（办件编号 {application.number}）的事后核查已指派给您，应于"
+            f"{case.check_due_on}前完成并在系统中登记核查结果。\n"
+        ),
+        created_at=to_utc(clock.now()),
+    )
 
 
 def record_check(
