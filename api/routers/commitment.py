@@ -4,15 +4,16 @@ post-approval check."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Response
+from fastapi import APIRouter, BackgroundTasks, File, Response, UploadFile
 
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.dispatching import after_commit
 from api.presenters import application_public
 from approvals.clock import local_date
 from approvals.errors import NotFound
+from approvals.evidence import check_evidence
 from approvals.services import commitment, commitment_steps
 from approvals.services.issuing import common_context
 from approvals.services.item_versions import item_of
@@ -145,3 +146,31 @@ def record_post_check(
     session.commit()
     after_commit(background, services, application_id)
     return application_public(session, services, application, user)
+
+
+@router.post("/{application_id}/post-check/evidence", summary="上传事后核查证据（照片、PDF）")
+async def upload_evidence(
+    application_id: int,
+    file: Annotated[UploadFile, File()],
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> dict[str, Any]:
+    application = get_application_for(session, user, application_id)
+    data = await file.read(services.settings.max_upload_bytes + 1)
+    checked = check_evidence(file.filename or "", data, services.settings.max_upload_bytes)
+    key = f"applications/{application.number}/post-check/{checked.sha256}"
+    case = commitment_steps.add_evidence(
+        session,
+        services.clock,
+        user,
+        application_id,
+        filename=checked.filename,
+        key=key,
+        sha256=checked.sha256,
+        size=checked.size,
+        content_type=checked.content_type,
+    )
+    services.store.put(key, data, checked.content_type)
+    session.commit()
+    return {"evidence": case.check_evidence}

@@ -18,7 +18,7 @@ from approvals.services.item_versions import item_of, record_version
 from approvals.services.queries import get_application_for
 from approvals.services.transitions import move, queue_document
 from approvals.uploads import CheckedUpload
-from models import Application, DocumentKind, Enterprise, Material, Role, Status, User
+from models import Application, DocumentKind, Enterprise, Material, Role, Status, Track, User
 from models.schemas import ApplicationCreate, CorrectionRequest, RefusalRequest
 
 # 机关代字 of the intake notices (inferred; the bureau's own are not public).
@@ -104,6 +104,7 @@ def create_application(
         item_code=item.code,
         item_version=item.version,
         process_kind=item.process_kind.value,
+        track=Track.COMMITMENT if item.process_kind is ProcessKind.COMMITMENT else Track.STANDARD,
         enterprise_id=enterprise.id,  # type: ignore[arg-type]
         created_by=actor.id,  # type: ignore[arg-type]
         idempotency_key=idempotency_key,

@@ -37,6 +37,7 @@ from models import (
     Outcome,
     Role,
     Status,
+    Track,
     User,
 )
 from models.schemas import PostCheckCreate
@@ -79,6 +80,7 @@ def convert(
     item = catalogue.get(STANDARD_ITEM)
     record_version(session, item, to_utc(now))
     application.process_kind, application.item_code = "standard", item.code
+    application.track = Track.STANDARD
     application.item_version = item.version
     case = _case(session, application.id)  # type: ignore[arg-type]
     case.converted_at = to_utc(now)
@@ -283,3 +285,39 @@ def _decision_document(session: Session, application_id: int) -> Document:
     if document is None:
         raise InvalidInput("尚无告知承诺制审批决定", "no decision to revoke")
     return document
+
+
+def add_evidence(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application_id: int,
+    *,
+    filename: str,
+    key: str,
+    sha256: str,
+    size: int,
+    content_type: str,
+) -> CommitmentCase:
+    """A photo or document the assigned officer collected during the post-approval check."""
+    application = get_application_for(session, actor, application_id)
+    case = _case(session, application_id)
+    if case.check_officer_id != actor.id or application.status is not Status.POST_CHECK:
+        raise PermissionDenied(
+            "只有被指派的核查人员可以在核查期间上传证据",
+            "only the assigned officer uploads evidence during the check",
+        )
+    case.check_evidence = [
+        *case.check_evidence,
+        {
+            "filename": filename,
+            "object_key": key,
+            "sha256": sha256,
+            "size": size,
+            "content_type": content_type,
+            "uploaded_at": to_utc(clock.now()).isoformat(),
+        },
+    ]
+    session.add(case)
+    session.flush()
+    return case
