@@ -13,6 +13,7 @@ class Role(StrEnum):
     LEADER = "leader"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    EXPERT = "expert"  # a member of the bureau's expert pool (sees only its own panels)
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -23,6 +24,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.LEADER: "分管领导",
     Role.AUDITOR: "电子监察",
     Role.ADMIN: "系统管理员",
+    Role.EXPERT: "评审专家",
 }
 
 
@@ -46,6 +48,9 @@ class Status(StrEnum):
     CLOSED = "closed"  # commitment kind: the check found the commitment true (已核查办结)
     REVOKING = "revoking"  # commitment kind: the 撤销决定书 is being issued
     REVOKED = "revoked"  # commitment kind: the decision was revoked
+    JOINT_REVIEW = "joint_review"  # standard kind: the drawn expert panel reviews (clock paused)
+    REVISION = "revision"  # the applicant revises the report after "pass after revision"
+    REVISION_REVIEW = "revision_review"  # the panel chair confirms the revision
 
 
 STATUS_LABELS: dict[Status, str] = {
@@ -68,6 +73,9 @@ STATUS_LABELS: dict[Status, str] = {
     Status.CLOSED: "事后核查相符（已办结）",
     Status.REVOKING: "撤销决定制发中",
     Status.REVOKED: "已撤销",
+    Status.JOINT_REVIEW: "专家远程会审（计时暂停）",
+    Status.REVISION: "待申请人修改报告（计时暂停）",
+    Status.REVISION_REVIEW: "专家复核修改稿（计时暂停）",
 }
 
 
@@ -85,6 +93,7 @@ class DocumentKind(StrEnum):
     COMMITMENT_DECISION = "commitment_decision"  # 告知承诺制审批决定
     REVOCATION_DECISION = "revocation_decision"  # 撤销决定书
     CONVERSION_NOTICE = "conversion_notice"  # 转为一般程序审批告知书
+    EXPERT_OPINION = "expert_opinion"  # 专家组评审意见
 
 
 DOCUMENT_LABELS: dict[DocumentKind, str] = {
@@ -101,6 +110,7 @@ DOCUMENT_LABELS: dict[DocumentKind, str] = {
     DocumentKind.COMMITMENT_DECISION: "告知承诺制审批决定书",
     DocumentKind.REVOCATION_DECISION: "撤销决定书",
     DocumentKind.CONVERSION_NOTICE: "转为一般程序审批告知书",
+    DocumentKind.EXPERT_OPINION: "专家组评审意见",
 }
 
 

@@ -349,3 +349,80 @@ class CommitmentBar(SQLModel, table=True):
     reason: str = Field(max_length=500)
     application_id: int = Field(foreign_key="application.id")
     created_at: datetime
+
+
+class Expert(SQLModel, table=True):
+    """A member of the bureau's expert pool (环境影响评价审查专家库)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", unique=True)
+    name: str = Field(max_length=50)
+    title: str = Field(max_length=50)  # e.g. 正高级工程师
+    employer: str = Field(max_length=200, index=True)
+    specialties: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    group_no: int = Field(ge=1, le=8, index=True)  # one of the bureau's 8 service expert groups
+    available: bool = True
+    email: str = Field(max_length=254)
+
+
+class Panel(SQLModel, table=True):
+    """A drawn expert panel for a joint review (远程会审); replayable from seed + candidates."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    seed: int
+    size: int
+    needed_specialties: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    candidates: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    excluded: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    drawn_at: datetime
+    drawn_by: int = Field(foreign_key="app_user.id")
+    status: str = Field(default="open", max_length=20)  # open | closed
+    meeting_at: datetime | None = None
+    video_link: str | None = Field(default=None, max_length=300)
+    closed_at: datetime | None = None
+    conclusion: str | None = Field(default=None, max_length=30)  # pass|revise|fail
+    revision_confirmed_at: datetime | None = None
+
+
+class PanelMember(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("panel_id", "expert_id", name="uq_panel_member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    panel_id: int = Field(foreign_key="panel.id", index=True)
+    expert_id: int = Field(foreign_key="expert.id", index=True)
+    chair: bool = False
+    state: str = Field(default="invited", max_length=20)  # invited|declined|replaced
+    replaces_id: int | None = Field(default=None, foreign_key="panelmember.id")
+    draw_order: int = 0
+    conclusion: str | None = Field(default=None, max_length=30)  # pass|revise|fail
+    opinion: str = Field(default="", max_length=8000)
+    submitted_at: datetime | None = None
+    reminded_at: datetime | None = None
+
+
+class SiteInspection(SQLModel, table=True):
+    """A video site inspection (视频踏勘): when, who, and the photos and video kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    panel_id: int = Field(foreign_key="panel.id", index=True)
+    at: datetime
+    participants: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    notes: str = Field(default="", max_length=4000)
+    media: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    recorded_by: int = Field(foreign_key="app_user.id")
+
+
+class GreenChannel(SQLModel, table=True):
+    """特事特办: a case flagged for the green channel, with who approved it and why."""
+
+    application_id: int = Field(foreign_key="application.id", primary_key=True)
+    justification: str = Field(max_length=2000)
+    flagged_by: int = Field(foreign_key="app_user.id")
+    flagged_at: datetime

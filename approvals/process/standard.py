@@ -43,6 +43,12 @@ class Action(StrEnum):
     CHECK_FAILS = "check_fails"  # commitment: the commitment was false → revocation
     FINISH_REVOCATION = "finish_revocation"  # commitment: 撤销决定书 issued
     CONVERT = "convert"  # commitment → standard review, keeping the materials
+    START_JOINT_REVIEW = "start_joint_review"  # case officer: panel drawn, clock paused
+    CLOSE_REVIEW_PASS = "close_review_pass"  # chair: the panel passes (or fails) the report
+    CLOSE_REVIEW_REVISE = "close_review_revise"  # chair: pass after revision
+    SUBMIT_REVISION = "submit_revision"  # applicant: the revised report
+    CONFIRM_REVISION = "confirm_revision"  # chair: the revision answers the opinions
+    REJECT_REVISION = "reject_revision"  # chair: not yet; back to the applicant
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -71,6 +77,12 @@ ACTION_LABELS: dict[Action, str] = {
     Action.CHECK_FAILS: "事后核查：承诺不实，撤销审批决定",
     Action.FINISH_REVOCATION: "撤销决定书已制发送达",
     Action.CONVERT: "不符合告知承诺制条件，转为一般程序",
+    Action.START_JOINT_REVIEW: "抽取专家，启动远程会审（暂停计时）",
+    Action.CLOSE_REVIEW_PASS: "专家组形成评审意见",
+    Action.CLOSE_REVIEW_REVISE: "专家组意见：修改后通过",
+    Action.SUBMIT_REVISION: "申请人提交修改稿",
+    Action.CONFIRM_REVISION: "专家复核确认修改稿（恢复计时）",
+    Action.REJECT_REVISION: "专家复核：修改不到位，退回申请人",
 }
 
 
@@ -173,6 +185,31 @@ TRANSITIONS: tuple[Transition, ...] = (
         kinds=SERVICE,
     ),
     Transition(Action.FINISH_ANSWER, Status.ISSUING, Status.ANSWERED, None, kinds=SERVICE),
+    # joint review (远程会审) inside the standard review; the clock is paused throughout
+    Transition(Action.START_JOINT_REVIEW, Status.DRAFTING, Status.JOINT_REVIEW, Role.CASE_OFFICER),
+    Transition(
+        Action.CLOSE_REVIEW_PASS,
+        Status.JOINT_REVIEW,
+        Status.DRAFTING,
+        Role.EXPERT,
+        DocumentKind.EXPERT_OPINION,
+    ),
+    Transition(
+        Action.CLOSE_REVIEW_REVISE,
+        Status.JOINT_REVIEW,
+        Status.REVISION,
+        Role.EXPERT,
+        DocumentKind.EXPERT_OPINION,
+    ),
+    Transition(Action.SUBMIT_REVISION, Status.REVISION, Status.REVISION_REVIEW, Role.APPLICANT),
+    Transition(Action.CONFIRM_REVISION, Status.REVISION_REVIEW, Status.DRAFTING, Role.EXPERT),
+    Transition(
+        Action.REJECT_REVISION,
+        Status.REVISION_REVIEW,
+        Status.REVISION,
+        Role.EXPERT,
+        needs_comment=True,
+    ),
     # commitment (告知承诺制): form check, decision at once, check afterwards
     Transition(Action.START_SIGNING, Status.ACCEPTED, Status.SIGNING, None, kinds=COMMITMENT),
     Transition(Action.FINISH_COMMITMENT, Status.ISSUING, Status.POST_CHECK, None, kinds=COMMITMENT),
@@ -205,6 +242,9 @@ HUMAN_STEP: dict[Status, Role] = {
     Status.SIGNING: Role.LEADER,
     Status.ANSWERING: Role.CASE_OFFICER,
     Status.POST_CHECK: Role.CASE_OFFICER,
+    Status.JOINT_REVIEW: Role.EXPERT,
+    Status.REVISION: Role.APPLICANT,
+    Status.REVISION_REVIEW: Role.EXPERT,
 }
 AUTOMATED: frozenset[Status] = frozenset(
     {Status.ACCEPTED, Status.ISSUING, Status.FILING, Status.REVOKING}
