@@ -11,7 +11,16 @@ from sqlalchemy.engine import Engine
 from api import pages
 from api.auth import make_serializer
 from api.errors import error_response, install_error_handlers
-from api.routers import admin, applications, audit, commitment, guide, public, staff
+from api.routers import (
+    admin,
+    applications,
+    audit,
+    audit_commitment,
+    commitment,
+    guide,
+    public,
+    staff,
+)
 from api.services import AppServices
 from approvals import holidays
 from approvals.catalogue import Catalogue, load_catalogue
@@ -110,6 +119,7 @@ def create_app(
     app.include_router(admin.router)
     app.include_router(commitment.router)
     app.include_router(audit.router)
+    app.include_router(audit_commitment.router)
     app.include_router(pages.router)
     if ASSETS_DIR.is_dir():
         app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")

@@ -28,7 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import signal
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,6 +58,7 @@ TODAY = date(2026, 12, 1)  # the sweep's day; decided cases run from 2021-01-01 
 REPORT_TARGET = 1.0  # seconds
 SWEEP_TARGET = 5.0  # seconds
 DUE_TARGET = 100_000  # per second
+LONG = 2 * SWEEP_TARGET  # a first sweep slower than this is measured once, not --runs times
 SLOW = 3.0  # a baseline slower than this (seconds) runs once, not --runs times
 INDEX = "ix_application_turnaround_report"
 
@@ -338,20 +341,34 @@ def sweep(
     return run
 
 
+RESET = (
+    "UPDATE application SET due_on = NULL, warning = 'none', due_provisional = false "
+    "WHERE decided_on IS NULL"
+)  # the open cases as generated: nothing cached yet
+
+
 def bench_sweep(engine: Engine, catalogue: Catalogue, opened: int, runs: int) -> None:
     size = f"{opened:,} open cases"
     print(f"\n(2) deadline sweep (refresh_warnings) over {size}, today {TODAY.isoformat()}")
-    vacuum = lambda: datagen.vacuum_analyze(engine, "application")  # noqa: E731
-    first, counts = median_of(sweep(engine, catalogue), runs, between=vacuum)
+
+    def reset() -> None:
+        with Session(engine) as session:
+            session.execute(text(RESET))
+            session.commit()
+        datagen.vacuum_analyze(engine, "application")
+
+    reset()
+    first, counts = once(sweep(engine, catalogue, commit=True))
+    repeated = first <= LONG
+    if repeated:
+        first, counts = median_of(sweep(engine, catalogue, commit=True), runs, between=reset)
+    how = f"median of {runs}" if repeated else "once: too slow to repeat"
     print(
-        f"  first run (writes {counts.changed:,} of {counts.checked:,}; rolled back, "
-        f"median of {runs})  {seconds(first)}   "
+        f"  first run, committed (writes {counts.changed:,} of {counts.checked:,}; {how})  "
+        f"{seconds(first)}   "
         + verdict("sweep, first run", size, "target < 5 s", first < SWEEP_TARGET)
     )
-    vacuum()
-    committed, counts = once(sweep(engine, catalogue, commit=True))
-    print(f"  first run, committed (writes {counts.changed:,})            {seconds(committed)}")
-    vacuum()
+    datagen.vacuum_analyze(engine, "application")
     steady, counts = median_of(sweep(engine, catalogue), runs)
     print(
         f"  steady-state rerun (writes {counts.changed:,}; median of {runs})        "
@@ -366,18 +383,16 @@ def bench_sweep(engine: Engine, catalogue: Catalogue, opened: int, runs: int) ->
             )
         ).all()
     print("    warnings now: " + ", ".join(f"{level} {n:,}" for level, n in levels))
-    slow, counts = once(sweep(engine, catalogue, DayByDayCalendar()))
-    print(
-        f"  baseline: day-by-day calendar, steady state (once)  {seconds(slow)}   "
-        f"sweep ×{slow / steady:.1f} faster; "
-        + ("same results (0 rows differ)" if counts.changed == 0 else f"{counts.changed} DIFFER")
-    )
-    slow, counts = once(sweep(engine, catalogue, variant=per_case_sweep))
-    print(
-        f"  baseline: per-case queries, steady state (once)     {seconds(slow)}   "
-        f"sweep ×{slow / steady:.1f} faster; "
-        + ("same results (0 rows differ)" if counts.changed == 0 else f"{counts.changed} DIFFER")
-    )
+    for label, run in (
+        ("day-by-day calendar", sweep(engine, catalogue, DayByDayCalendar())),
+        ("per-case queries   ", sweep(engine, catalogue, variant=per_case_sweep)),
+    ):
+        slow, counts = once(run)
+        same = "same results" if counts.changed == 0 else f"{counts.changed:,} rows DIFFER"
+        print(
+            f"  baseline: {label}, steady state (once)  {seconds(slow)}   "
+            f"sweep ×{slow / steady:.1f} faster; {same}"
+        )
 
     def deemed() -> list[int]:
         with Session(engine) as session:
@@ -440,6 +455,7 @@ def main() -> None:
         help="PostgreSQL server base URL (a scratch database is created there)",
     )
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still drop the scratch database
     server = args.database_url.rstrip("/")
     name = datagen.scratch_name()
     url = datagen.create_database(server, name)

@@ -72,6 +72,7 @@ class DocumentTemplate(StrEnum):
     COMMITMENT_DECISION = "commitment_decision"  # 告知承诺制审批决定
     REVOCATION_DECISION = "revocation_decision"  # 撤销决定书
     CONVERSION_NOTICE = "conversion_notice"  # 转为一般程序审批告知书
+    EXPERT_OPINION = "expert_opinion"  # 专家组评审意见（远程会审）
 
 
 class DocumentRenderError(RuntimeError):

@@ -150,15 +150,18 @@ class ApplyForm:
 def apply_form_for(item: Item) -> ApplyForm:
     """The fields ``approvals.services.forms`` requires of the item, plus the licence number of
     a licence change, renewal, replacement or cancellation; EIA items also ask the investments
-    and the consultant, filing items may give an industry code for the receipt."""
+    and the consultant (optional on the commitment track unless required), and every item but a
+    service request may give an industry code."""
     needed = set(required_fields(item))
     if item.licence is not None and item.licence.action is not LicenceAction.ISSUE:
         needed.add("licence_number")
     fields = dict.fromkeys(ALWAYS_REQUIRED, True)
-    if item.process_kind in (ProcessKind.STANDARD, ProcessKind.FILING):
+    if item.process_kind is not ProcessKind.SERVICE:
         fields["industry_code"] = False
     if is_eia_approval(item):
         fields |= dict.fromkeys(("total_investment", "env_investment", "consultant"), True)
+    elif item.process_kind is ProcessKind.COMMITMENT and item.group == "环评审批":
+        fields |= dict.fromkeys(("total_investment", "env_investment", "consultant"), False)
     fields |= dict.fromkeys(needed, True)
     if item.process_kind is ProcessKind.SERVICE:
         labels = {"project_name": "事项标题", "site": "联系地址"}

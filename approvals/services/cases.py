@@ -145,9 +145,9 @@ def check_material_upload(
     """May ``actor`` upload ``material_code`` to this case now? Call it before storing bytes,
     so a refused upload leaves nothing behind."""
     _require_role(actor, Role.APPLICANT)
-    if application.status not in (Status.DRAFT, Status.CORRECTION):
+    if application.status not in (Status.DRAFT, Status.CORRECTION, Status.REVISION):
         raise InvalidInput(
-            "只有草稿或待补正的申请可以上传材料",
+            "只有草稿、待补正或待修改的申请可以上传材料",
             "materials can be uploaded only to a draft or a case awaiting correction",
         )
     item = item_of(session, application)

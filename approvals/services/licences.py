@@ -473,7 +473,10 @@ def certificate_payload(licence: Licence, action: LicenceAction) -> dict[str, ob
 def certificate_context(
     session: Session, application: Application, document: Document, *, issuer: str
 ) -> dict[str, Any]:
-    """The keys of ``templates/documents/licence_certificate.html`` beyond the common ones."""
+    """The keys of ``templates/documents/licence_certificate.html`` beyond the common ones.
+
+    The template has no 补发 mark yet, so a replacement says so in a last scope line; ``reissue``
+    (``{"copies": n}`` or None) is there for a template that shows the mark itself."""
     payload = document.payload
     licence = session.get(Licence, payload["licence_id"])
     assert licence is not None

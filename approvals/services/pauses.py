@@ -155,3 +155,42 @@ def _audit(
         action=action,
         comment=comment,
     )
+
+
+def end_open_pause(
+    session: Session, clock: Clock, application: Application, actor_id: int | None
+) -> ClockPause | None:
+    """End the open pause today (a process step does it, e.g. the panel closing)."""
+    open_pause = next(
+        (r for r in pauses_of(session, application.id) if r.end_on is None),  # type: ignore[arg-type]
+        None,
+    )
+    if open_pause is not None:
+        open_pause.end_on, open_pause.ended_by = local_date(clock.now()), actor_id
+        session.add(open_pause)
+        session.flush()
+    return open_pause
+
+
+def open_pause(
+    session: Session,
+    clock: Clock,
+    application: Application,
+    *,
+    reason: str,
+    max_days: int,
+    actor_id: int | None,
+    comment: str = "",
+) -> ClockPause:
+    """Start a pause without a notice, for phases the applicant itself is in (报告修改)."""
+    pause = ClockPause(
+        application_id=application.id,
+        reason=reason,  # type: ignore[arg-type]
+        start_on=local_date(clock.now()),
+        max_days=max_days,
+        comment=comment,
+        started_by=actor_id,
+    )
+    session.add(pause)
+    session.flush()
+    return pause

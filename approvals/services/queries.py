@@ -11,7 +11,7 @@ from approvals.calendar import WorkingCalendar, calendar_days_between
 from approvals.clock import local_date
 from approvals.errors import NotFound
 from approvals.process.standard import ACTION_LABELS, HUMAN_STEP, Action
-from models import Application, AuditEvent, Role, User
+from models import Application, AuditEvent, Expert, Panel, PanelMember, Role, User
 
 STAFF_ROLES = frozenset(
     {
@@ -32,10 +32,26 @@ def get_application_for(session: Session, actor: User, application_id: int) -> A
     visible = application is not None and (
         actor.role in STAFF_ROLES
         or (actor.role is Role.APPLICANT and application.enterprise_id == actor.enterprise_id)
+        or (actor.role is Role.EXPERT and is_panel_member(session, actor, application_id))
     )
     if not visible or application is None:
         raise NotFound(f"办件{application_id}不存在", f"application {application_id} not found")
     return application
+
+
+def is_panel_member(session: Session, actor: User, application_id: int) -> bool:
+    """An expert sees a case only while it is on one of the case's panels (not declined)."""
+    query = (
+        select(PanelMember.id)
+        .join(Panel, col(Panel.id) == col(PanelMember.panel_id))
+        .join(Expert, col(Expert.id) == col(PanelMember.expert_id))
+        .where(
+            Panel.application_id == application_id,
+            Expert.user_id == actor.id,
+            PanelMember.state == "invited",
+        )
+    )
+    return session.exec(query).first() is not None
 
 
 def get_application_by_number(session: Session, actor: User, number: str) -> Application:
@@ -64,7 +80,12 @@ def queue_for(session: Session, role: Role, limit: int = 200) -> list[Applicatio
     query = (
         select(Application)
         .where(col(Application.status).in_(statuses))
-        .order_by(col(Application.submitted_at), col(Application.id))
+        # 特事特办 first, then the order cases arrived in
+        .order_by(
+            (col(Application.track) == "green").desc(),
+            col(Application.submitted_at),
+            col(Application.id),
+        )
         .limit(limit)
     )
     return list(session.exec(query))

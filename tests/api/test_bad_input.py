@@ -169,7 +169,7 @@ def test_submitting_without_required_materials_is_422_and_lists_them(
 UNAVAILABLE_ITEMS = {
     "OT-02": "(abolished)",
     "HW-10": "(provincial)",
-    "EIA-07": "(commitment) is not open for online applications",
+    "OT-09": "(abolished)",  # completion acceptance: builders self-accept since 2017
 }
 BAD_PROJECT_DATA: list[tuple[dict[str, Any], str]] = [
     ({"district": "海淀区"}, "not a district of Zhengzhou"),

@@ -105,6 +105,9 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
             f"关于撤销《{app['project_name']}环境影响报告表》告知承诺制审批决定的决定"
         ),
         DocumentTemplate.CONVERSION_NOTICE: "转为一般程序审批告知书",
+        DocumentTemplate.EXPERT_OPINION: (
+            f"《{app['project_name']}环境影响报告书》技术评审专家组评审意见"
+        ),
     }
     prefixes = {
         DocumentTemplate.ACCEPTANCE_NOTICE: "郑环受",
@@ -120,6 +123,7 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         DocumentTemplate.COMMITMENT_DECISION: "郑环承审",
         DocumentTemplate.REVOCATION_DECISION: "郑环撤",
         DocumentTemplate.CONVERSION_NOTICE: "郑环转",
+        DocumentTemplate.EXPERT_OPINION: "郑环评审",
     }
     return {
         "issuer": "郑州市生态环境局",
@@ -237,6 +241,86 @@ CONVERSION_REASONS = [
     "建设单位因不实承诺被撤销审批决定，至2029年11月28日前不得适用告知承诺制审批",
 ]
 
+MEETING = {
+    # stored in UTC: 01:30 UTC is 9:30 in Zhengzhou
+    "at": dt.datetime(2026, 11, 28, 1, 30, tzinfo=dt.UTC),
+    "mode": "视频会议",
+    "link_note": "腾讯会议（会议号已隐去）",
+}
+SITE_INSPECTION = {
+    "at": dt.datetime(2026, 11, 27, 14, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+    "participants": ["专家组全体成员", "建设单位代表", "环评单位代表", "航空港区生态环境分局工作人员"],
+    "notes": "建设单位现场人员手持移动终端，沿厂区边界、拟建浸胶固化车间、危险废物贮存库和"
+    "事故水池位置实时直播，并通过无人机航拍展示了项目周边500米范围内的环境敏感目标分布情况。\n\n"
+    "踏勘期间拍摄的照片和视频已上传存档备查",
+}
+MEMBERS = [
+    {
+        "name": "张建国",
+        "title": "教授级高级工程师",
+        "employer": "河南省环境保护科学研究院",
+        "specialties": "环评综合、大气",
+        "chair": True,
+        "conclusion": "修改后通过",
+        "opinion": "《报告书》编制较规范，评价内容较全面，项目建设符合国家产业政策和园区规划，"
+        "评价结论总体可信。\n\n"
+        "建议补充浸胶、固化工序有机废气收集效率的确定依据，核实沸石转轮浓缩+蓄热式焚烧装置的"
+        "设计参数和非甲烷总烃去除效率。",
+    },
+    {
+        "name": "李秀英",
+        "title": "正高级工程师",
+        "employer": "郑州大学生态与环境学院",
+        "specialties": "水环境、土壤与地下水",
+        "chair": False,
+        "conclusion": "修改后通过",
+        "opinion": "补充厂区污水处理站工艺可行性分析，明确预处理出水与园区污水处理厂进水水质的"
+        "衔接关系；细化分区防渗方案，补充地下水跟踪监测井的布设位置图。",
+    },
+    {
+        "name": "王志强",
+        "title": "高级工程师",
+        "employer": "河南省生态环境监测和安全中心",
+        "specialties": "环境风险、固体废物和危险废物",
+        "chair": False,
+        "conclusion": "修改后通过",
+        "opinion": "核实危险废物产生种类和数量，完善危险废物贮存库的设计要求；"
+        "事故水池容积计算应补充消防废水量的取值依据。",
+    },
+    {
+        "name": "赵丽",
+        "title": "研究员",
+        "employer": "中国科学院生态环境研究中心",
+        "specialties": "生态、噪声",
+        "chair": False,
+        "conclusion": "通过",
+        "opinion": "《报告书》工程分析清楚，噪声预测模式选用正确，同意通过。",
+    },
+    {
+        "name": "陈卫东",
+        "title": "教授",
+        "employer": "河南农业大学资源与环境学院",
+        "specialties": "土壤与地下水",
+        "chair": False,
+        "conclusion": "不通过",
+        "opinion": "项目所在区域地下水埋深较浅，《报告书》对地下水环境影响的预测情景设置不足，"
+        "现有结论难以支撑项目的环境可行性。",
+    },
+]
+GROUP_CONCLUSION = (
+    "《报告书》编制较规范，评价内容较全面，评价结论总体可信。项目建设符合国家产业政策和园区规划，"
+    "在全面落实《报告书》提出的各项生态环境保护措施的前提下，从生态环境保护角度分析，项目建设可行。"
+    "专家组同意《报告书》按本意见修改完善后通过技术评审"
+)
+QUORUM_NOTE = "应到5人，实到5人；按多数意见形成结论，组长意见为决定票（如需）"
+DRAW_NOTE = "专家由系统从专家库随机抽取，随机种子 123456，候选专家 31 人，已记录备查"
+REVISION_ITEMS = [
+    "补充浸胶、固化工序有机废气收集效率的确定依据，核实VOCs治理设施的设计参数和去除效率",
+    "完善厂区污水处理站工艺可行性分析，明确预处理出水与园区污水处理厂进水水质的衔接关系",
+    "细化分区防渗方案，补充地下水跟踪监测井布设位置图，增加地下水污染预测情景",
+    "核实危险废物产生种类和数量，补充事故水池容积计算中消防废水量的取值依据",
+]
+
 
 def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str, Any]:
     ctx = common(kind, project_name)
@@ -337,6 +421,16 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
         }
     elif kind is DocumentTemplate.CONVERSION_NOTICE:
         ctx |= {"reasons": CONVERSION_REASONS, "statutory_days": 30, "limit_unit": "working"}
+    elif kind is DocumentTemplate.EXPERT_OPINION:
+        ctx |= {
+            "meeting": dict(MEETING),
+            "site_inspection": dict(SITE_INSPECTION),
+            "members": [dict(member) for member in MEMBERS],
+            "conclusion": GROUP_CONCLUSION,
+            "quorum_note": QUORUM_NOTE,
+            "draw_note": DRAW_NOTE,
+            "revision_items": list(REVISION_ITEMS),
+        }
     return ctx
 
 
@@ -484,6 +578,33 @@ KIND_TEXT: dict[DocumentTemplate, list[str]] = {
         "第四十五条",
         "特此告知。",
     ],
+    DocumentTemplate.EXPERT_OPINION: [
+        "你单位报送的《郑州航空港区年产5万吨高性能复合材料建设项目环境影响报告书》"
+        "（以下简称《报告书》）及相关申请材料收悉（办件编号：ZZHB-2026-000731）",
+        "一、评审会议",
+        "2026年11月28日9时30分，我局以视频会议方式组织召开《报告书》技术评审会，"
+        "会议平台：腾讯会议（会议号已隐去）。",
+        "建设单位郑州豫新复合材料有限公司、环评单位河南中环环境科技有限公司的代表",
+        "专家组由5名专家组成，张建国任组长。",
+        f"{DRAW_NOTE}。",
+        "二、视频踏勘",
+        "2026年11月27日14时0分，专家组全体成员、建设单位代表、环评单位代表、"
+        "航空港区生态环境分局工作人员以视频连线方式对项目现场进行了踏勘。",
+        "踏勘期间拍摄的照片和视频已上传存档备查。",
+        "三、专家组成员",
+        *(member["name"] for member in MEMBERS),  # the table's cells: see the HTML test below
+        "四、专家组评审结论",
+        f"专家个人评审结论：通过1人，修改后通过3人，不通过1人。{QUORUM_NOTE}",
+        f"专家组评审结论：{GROUP_CONCLUSION}。",
+        "五、修改完善要求",
+        *(f"{i}.{item}。" for i, item in enumerate(REVISION_ITEMS, start=1)),
+        "经专家组组长复核确认后报送我局",
+        "六、专家个人评审意见",
+        "（一）张建国（组长）个人评审结论：修改后通过。",
+        "（五）陈卫东个人评审结论：不通过。",
+        *(p for member in MEMBERS for p in paragraphs(member["opinion"])),
+        "专家组组长（签字）：张建国2026年11月28日",
+    ],
 }
 
 
@@ -529,6 +650,7 @@ def test_template_values_are_the_contract() -> None:
         "commitment_decision",
         "revocation_decision",
         "conversion_notice",
+        "expert_opinion",
     ]
 
 
@@ -634,6 +756,7 @@ def test_layout_pieces_are_present() -> None:
         DocumentTemplate.COMMITMENT_DECISION,
         DocumentTemplate.REVOCATION_DECISION,
         DocumentTemplate.CONVERSION_NOTICE,
+        DocumentTemplate.EXPERT_OPINION,
     ],
 )
 def test_rendering_is_deterministic(kind: DocumentTemplate, rendered: dict) -> None:
@@ -781,6 +904,69 @@ def test_revocation_names_the_revoked_decision_and_the_bar() -> None:
     assert "至2030年1月5日，你单位申请" in body
 
 
+OPINION = DocumentTemplate.EXPERT_OPINION
+
+
+def test_expert_opinion_puts_the_parts_in_order(rendered: dict) -> None:
+    text = squash(pdf_text(rendered[OPINION]))
+    order = [
+        "一、评审会议",
+        "二、视频踏勘",
+        "三、专家组成员",
+        "四、专家组评审结论",
+        "五、修改完善要求",
+        "六、专家个人评审意见",
+        "专家组组长（签字）：张建国",
+        "核验码：K7Q2-M9XD",  # the bureau's sign-off (QR code, 署名, seal) follows
+        "2026年11月28日印发",
+    ]
+    positions = [text.index(squash(part)) for part in order]
+    assert positions == sorted(positions)
+    # each member's opinion under their own heading, in the panel's order
+    heads = [text.index(f"（{cn_numeral(i)}）{m['name']}") for i, m in enumerate(MEMBERS, 1)]
+    assert heads == sorted(heads) and heads[0] > positions[5]
+    body = render_html(OPINION, context(OPINION)).split("<body>")[1]
+    assert body.count('class="seal"') == 1
+    # the panel table: a header row and one row per member, in order, the chair marked
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S) for row in rows]
+    assert cells[0] == ["序号", "姓名", "职称", "单位", "专业", "结论"]
+    assert cells[1][1] == '张建国<span class="role">（组长）</span>'
+    for i, (row, member) in enumerate(zip(cells[1:], MEMBERS, strict=True), start=1):
+        name = member["name"] + ('<span class="role">（组长）</span>' if member["chair"] else "")
+        keys = ("title", "employer", "specialties", "conclusion")
+        assert row == [str(i), name, *(member[k] for k in keys)]
+
+
+def test_expert_opinion_without_site_inspection_or_revisions() -> None:
+    ctx = context(OPINION) | {"site_inspection": None, "revision_items": []}
+    body = render_html(OPINION, ctx).split("<body>")[1]
+    assert "踏勘" not in body
+    assert "二、专家组成员" in body and "五、专家个人评审意见" in body and "六、" not in body
+    assert "专家组未提出需要修改完善的内容。" in body and "复核确认" not in body
+
+
+def test_expert_opinion_names_the_chair_and_reads_the_meeting_in_shanghai() -> None:
+    members = [{**m, "chair": m["name"] == "李秀英"} for m in MEMBERS]
+    meeting = MEETING | {"at": dt.datetime(2026, 11, 28, 16, 5, tzinfo=dt.UTC)}
+    ctx = context(OPINION) | {"members": members, "meeting": meeting}
+    body = render_html(OPINION, ctx).split("<body>")[1]
+    assert "李秀英任组长" in body and "专家组组长（签字）：李秀英" in body
+    assert "（二）李秀英（组长）" in body and "张建国（组长）" not in body
+    # 16:05 UTC is already the next day in Zhengzhou, the chair's date follows it
+    assert "2026年11月29日0时5分，我局以视频会议方式" in body
+    assert "<div>2026年11月29日</div>" in body
+    ctx["meeting"] = MEETING | {"at": dt.datetime(2026, 11, 28, 9, 30)}
+    with pytest.raises(ValueError):
+        render_html(OPINION, ctx)
+
+
+def test_expert_opinion_needs_a_chair() -> None:
+    ctx = context(OPINION) | {"members": [{**m, "chair": False} for m in MEMBERS]}
+    with pytest.raises(jinja2.UndefinedError):
+        render_html(OPINION, ctx)
+
+
 def test_fit_form_shrinks_type_until_the_rows_fit() -> None:
     short = fit_form(["甲" * 10] * 5, width_mm=210, height_mm=80, label_em=9)
     assert (short.pt, short.line_height) == (15.0, 1.75)
@@ -825,6 +1011,19 @@ HOSTILE_FIELDS = {
     ),
     DocumentTemplate.CONVERSION_NOTICE: lambda ctx: ctx.update(
         reasons=[*CONVERSION_REASONS, HOSTILE_NAME]
+    ),
+    DocumentTemplate.EXPERT_OPINION: lambda ctx: ctx.update(
+        meeting=MEETING | {"link_note": HOSTILE_NAME},
+        site_inspection=SITE_INSPECTION | {"participants": [HOSTILE_NAME], "notes": HOSTILE_NAME},
+        members=[
+            {**member, "name": HOSTILE_NAME, "employer": HOSTILE_NAME, "opinion": HOSTILE_NAME}
+            for member in MEMBERS
+        ],
+        conclusion=HOSTILE_NAME,
+        quorum_note=HOSTILE_NAME,
+        draw_note=HOSTILE_NAME,
+        revision_items=[HOSTILE_NAME],
+        application=ctx["application"] | {"project_name": HOSTILE_NAME},
     ),
 }
 
@@ -954,6 +1153,13 @@ def test_forbidden_fetch_aborts_the_render(monkeypatch: pytest.MonkeyPatch) -> N
         (DocumentTemplate.CONVERSION_NOTICE, "reasons"),
         (DocumentTemplate.CONVERSION_NOTICE, "statutory_days"),
         (DocumentTemplate.CONVERSION_NOTICE, "limit_unit"),
+        (DocumentTemplate.EXPERT_OPINION, "meeting"),
+        (DocumentTemplate.EXPERT_OPINION, "site_inspection"),
+        (DocumentTemplate.EXPERT_OPINION, "members"),
+        (DocumentTemplate.EXPERT_OPINION, "conclusion"),
+        (DocumentTemplate.EXPERT_OPINION, "quorum_note"),
+        (DocumentTemplate.EXPERT_OPINION, "draw_note"),
+        (DocumentTemplate.EXPERT_OPINION, "revision_items"),
     ],
 )
 def test_missing_key_raises(kind: DocumentTemplate, key: str) -> None:

@@ -1,0 +1,283 @@
+"""Remote joint review (远程会审), the expert portal's API, and the green channel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, BackgroundTasks
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlmodel import col, select
+
+from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
+from api.dispatching import after_commit
+from approvals import expert_draw, expert_pool
+from approvals.errors import NotFound
+from approvals.services import green_channel, joint_review
+from approvals.services.queries import get_application_for
+from models import Expert, Panel, PanelMember, Role
+
+router = APIRouter(prefix="/api", tags=["远程会审 joint review"])
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class JointReviewStart(Strict):
+    needed: list[
+        Literal[
+            "air",
+            "water",
+            "noise",
+            "solid_waste",
+            "soil_groundwater",
+            "ecology",
+            "environmental_risk",
+            "radiation",
+            "eia_generalist",
+        ]
+    ] = Field(min_length=1, max_length=9, description="项目需要覆盖的专业")
+    size: int | None = Field(default=None, ge=3, le=9, description="专家人数（奇数）")
+    seed: int | None = Field(
+        default=None, ge=0, le=2**31 - 1, description="随机种子（留空自动生成）"
+    )
+    meeting_at: datetime
+    video_link: Line
+
+
+class Opinion(Strict):
+    conclusion: Literal["pass", "revise", "fail"]
+    opinion: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)]
+
+
+class RevisionReview(Strict):
+    confirmed: bool
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+
+
+class GreenChannelFlag(Strict):
+    justification: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+def panel_view(session: Any, panel: Panel, *, show_votes: bool) -> dict[str, Any]:
+    members = session.exec(
+        select(PanelMember, Expert)
+        .join(Expert, col(Expert.id) == col(PanelMember.expert_id))
+        .where(PanelMember.panel_id == panel.id)
+        .order_by(col(PanelMember.draw_order))
+    ).all()
+    return {
+        "panel_id": panel.id,
+        "seed": panel.seed,
+        "size": panel.size,
+        "needed": panel.needed_specialties,
+        "candidates": len(panel.candidates),
+        "excluded": panel.excluded,
+        "meeting_at": panel.meeting_at,
+        "video_link": panel.video_link,
+        "status": panel.status,
+        "conclusion": panel.conclusion,
+        "members": [
+            {
+                "expert_id": e.id,
+                "name": e.name,
+                "title": e.title,
+                "employer": e.employer,
+                "chair": m.chair,
+                "state": m.state,
+                "submitted": m.submitted_at is not None,
+                **({"conclusion": m.conclusion, "opinion": m.opinion} if show_votes else {}),
+            }
+            for m, e in members
+        ],
+    }
+
+
+@router.post(
+    "/applications/{application_id}/joint-review",
+    status_code=201,
+    summary="抽取专家并启动远程会审（暂停计时，书面告知申请人）",
+)
+def start(
+    application_id: int,
+    body: JointReviewStart,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+) -> dict[str, Any]:
+    panel = joint_review.start(
+        session,
+        services.clock,
+        services.catalogue,
+        user,
+        application_id,
+        needed=list(body.needed),
+        size=body.size,
+        seed=body.seed,
+        meeting_at=body.meeting_at,
+        video_link=body.video_link,
+    )
+    session.commit()
+    after_commit(background, services, application_id)
+    return panel_view(session, panel, show_votes=True)
+
+
+@router.get("/applications/{application_id}/joint-review", summary="会审专家组与进度")
+def read(application_id: int, user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
+    get_application_for(session, user, application_id)  # experts: only their own panels
+    panels = session.exec(
+        select(Panel).where(Panel.application_id == application_id).order_by(col(Panel.id))
+    ).all()
+    staff = user.role not in (Role.APPLICANT, Role.EXPERT)
+    return [panel_view(session, p, show_votes=staff) for p in panels]
+
+
+@router.post(
+    "/applications/{application_id}/joint-review/decline",
+    summary="专家：无法参加（系统按原随机种子补抽并记录）",
+)
+def decline(
+    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> dict[str, Any]:
+    replacement = joint_review.decline(session, services.clock, user, application_id)
+    session.commit()
+    return {"replacement_expert_id": replacement.expert_id}
+
+
+@router.post(
+    "/applications/{application_id}/joint-review/opinion", summary="专家：提交评审结论和意见"
+)
+def opinion(
+    application_id: int,
+    body: Opinion,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> dict[str, Any]:
+    member = joint_review.submit_opinion(
+        session,
+        services.clock,
+        user,
+        application_id,
+        conclusion=body.conclusion,
+        opinion=body.opinion,
+    )
+    session.commit()
+    return {"submitted_at": member.submitted_at, "conclusion": member.conclusion}
+
+
+@router.post(
+    "/applications/{application_id}/joint-review/close",
+    summary="组长：形成专家组评审意见（按多数意见，组长决定票）",
+)
+def close(
+    application_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+) -> dict[str, Any]:
+    panel = joint_review.close(session, services.clock, user, application_id)
+    session.commit()
+    after_commit(background, services, application_id)
+    return {"conclusion": panel.conclusion, "closed_at": panel.closed_at}
+
+
+@router.post("/applications/{application_id}/revision/submit", summary="申请人：提交修改稿")
+def submit_revision(
+    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> dict[str, str]:
+    joint_review.submit_revision(session, services.clock, user, application_id)
+    session.commit()
+    return {"status": "revision_review"}
+
+
+@router.post("/applications/{application_id}/revision/review", summary="组长：复核修改稿")
+def review_revision(
+    application_id: int,
+    body: RevisionReview,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> dict[str, str]:
+    joint_review.review_revision(
+        session,
+        services.clock,
+        user,
+        application_id,
+        confirmed=body.confirmed,
+        comment=body.comment,
+    )
+    session.commit()
+    return {"status": "drafting" if body.confirmed else "revision"}
+
+
+@router.get(
+    "/expert/assignments",
+    dependencies=[require_roles(Role.EXPERT)],
+    summary="专家工作台：我的会审任务（仅本人）",
+)
+def assignments(user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(Panel, PanelMember)
+        .join(PanelMember, col(PanelMember.panel_id) == col(Panel.id))
+        .join(Expert, col(Expert.id) == col(PanelMember.expert_id))
+        .where(Expert.user_id == user.id, PanelMember.state == "invited")
+        .order_by(col(Panel.id).desc())
+    ).all()
+    return [
+        {
+            "application_id": p.application_id,
+            "panel_id": p.id,
+            "chair": m.chair,
+            "status": p.status,
+            "meeting_at": p.meeting_at,
+            "video_link": p.video_link,
+            "submitted": m.submitted_at is not None,
+        }
+        for p, m in rows
+    ]
+
+
+@router.get(
+    "/audit/panels/{panel_id}/replay",
+    dependencies=[require_roles(Role.AUDITOR, Role.ADMIN)],
+    summary="电子监察：按记录的随机种子和候选名单重放抽取",
+)
+def replay(panel_id: int, session: SessionDep) -> dict[str, Any]:
+    panel = session.get(Panel, panel_id)
+    if panel is None:
+        raise NotFound("专家组不存在", "no such panel")
+    first = session.exec(
+        select(PanelMember)
+        .where(PanelMember.panel_id == panel_id, col(PanelMember.replaces_id).is_(None))
+        .order_by(col(PanelMember.draw_order))
+    ).all()
+    recorded = [m.expert_id for m in first]
+    replayed = expert_draw.replay(expert_pool.candidates(session), panel)
+    return {
+        "seed": panel.seed,
+        "recorded": recorded,
+        "replayed": list(replayed.members),
+        "identical": list(replayed.members) == recorded,
+    }
+
+
+@router.post(
+    "/applications/{application_id}/green-channel",
+    status_code=201,
+    summary="启用绿色通道（特事特办，须写明理由）",
+)
+def flag_green(
+    application_id: int,
+    body: GreenChannelFlag,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> dict[str, Any]:
+    row = green_channel.flag(session, services.clock, user, application_id, body.justification)
+    session.commit()
+    return {"application_id": row.application_id, "flagged_at": row.flagged_at}

@@ -1,0 +1,344 @@
+"""Remote joint review (远程会审): a drawn panel reviews online while the clock is paused.
+
+draw (seed and candidates recorded) → invitations → meeting (video link) and an optional
+video site inspection → each member's conclusion and opinion → quorum: all members, by
+majority, the chair breaking ties → the chair closes → 专家组评审意见; "pass after revision"
+sends the report back to the applicant and the chair confirms the revision.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from approvals import expert_draw, expert_pool
+from approvals.catalogue import Catalogue
+from approvals.clock import Clock, to_utc
+from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from approvals.process.standard import Action
+from approvals.services import pauses
+from approvals.services.item_versions import item_of
+from approvals.services.queries import get_application_for
+from approvals.services.transitions import move, queue_document
+from models import (
+    Application,
+    DocumentKind,
+    Enterprise,
+    Expert,
+    OutboxMail,
+    Panel,
+    PanelMember,
+    Role,
+    Status,
+    User,
+)
+
+REVIEW_PAUSE_DAYS = 20  # working days told to the applicant (§45) for the review
+REVISION_PAUSE_DAYS = 20
+CONCLUSIONS = {"pass": "通过", "revise": "修改后通过", "fail": "不通过"}
+OPINION_SERIES = "郑环评审"
+
+
+def open_panel(session: Session, application_id: int) -> Panel:
+    panel = session.exec(
+        select(Panel).where(Panel.application_id == application_id, Panel.status == "open")
+    ).first()
+    if panel is None:
+        raise NotFound("该办件没有进行中的专家会审", "no open panel for this case")
+    return panel
+
+
+def active_members(session: Session, panel_id: int) -> list[PanelMember]:
+    query = select(PanelMember).where(
+        PanelMember.panel_id == panel_id, PanelMember.state == "invited"
+    )
+    return list(session.exec(query.order_by(col(PanelMember.draw_order))))
+
+
+def start(
+    session: Session,
+    clock: Clock,
+    catalogue: Catalogue,
+    actor: User,
+    application_id: int,
+    *,
+    needed: list[str],
+    size: int | None,
+    seed: int | None,
+    meeting_at: datetime,
+    video_link: str,
+) -> Panel:
+    """Draw the panel, pause the clock with the §45 notice, invite the experts."""
+    application = get_application_for(session, actor, application_id)
+    item = item_of(session, application)
+    if not item.needs_expert_review and application.track != "green":
+        raise InvalidInput(
+            f"事项“{item.name_zh}”不需要专家评审",
+            f"item {item.code} does not take an expert review",
+        )
+    if "专家评审" not in item.clock_stops:
+        raise InvalidInput("本事项专家评审不计入时限的规定缺失", "no 专家评审 clock stop")
+    enterprise = session.get(Enterprise, application.enterprise_id)
+    assert enterprise is not None
+    request = expert_draw.DrawRequest(
+        size=size or expert_draw.default_size(item.code, item.name_zh),
+        needed=tuple(needed),
+        seed=seed if seed is not None else secrets.randbits(31),
+        applicant_employers=frozenset({enterprise.name, application.consultant}),
+        previous_panel_experts=expert_pool.previous_panel_experts(session, application_id),
+    )
+    result = expert_draw.draw(expert_pool.candidates(session), request)  # may raise, no writes
+    pauses.pause_clock(
+        session,
+        clock,
+        catalogue,
+        actor,
+        application_id,
+        reason="专家评审",
+        max_days=REVIEW_PAUSE_DAYS,
+        comment="组织专家远程会审",
+    )
+    now = to_utc(clock.now())
+    panel = Panel(
+        application_id=application_id,
+        seed=result.seed,
+        size=request.size,
+        needed_specialties=list(needed),
+        candidates=list(result.candidates),
+        excluded=[{"expert_id": e.expert_id, "reason": e.reason} for e in result.excluded],
+        drawn_at=now,
+        drawn_by=actor.id,
+        meeting_at=to_utc(meeting_at),  # type: ignore[arg-type]
+        video_link=video_link,
+    )
+    session.add(panel)
+    session.flush()
+    for order, expert_id in enumerate(result.members):
+        session.add(
+            PanelMember(
+                panel_id=panel.id,
+                expert_id=expert_id,  # type: ignore[arg-type]
+                chair=expert_id == result.chair,
+                draw_order=order,
+            )
+        )
+        session.add(_invitation(session, application, panel, expert_id, now))
+    move(
+        session,
+        now,
+        application,
+        Action.START_JOINT_REVIEW,
+        actor,
+        f"抽取专家{request.size}名（随机种子 {result.seed}，候选 {len(result.candidates)} 人）",
+    )
+    return panel
+
+
+def _invitation(
+    session: Session, application: Application, panel: Panel, expert_id: int, at: datetime
+) -> OutboxMail:
+    expert = session.get(Expert, expert_id)
+    assert expert is not None
+    return OutboxMail(
+        message_id=f"<panel-{panel.id}-invite-{expert_id}@eia.local>",
+        application_id=application.id,
+        to_addr=expert.email,
+        subject=f"【专家会审邀请】{application.project_name}",
+        body=(
+            f"{expert.name}专家：\n\n您已被随机抽取为“{application.project_name}”（办件编号 "
+            f"{application.number}）远程会审专家组成员。会议时间：{panel.meeting_at:%Y-%m-%d %H:%M}"
+            f"（UTC），视频会议：{panel.video_link}。\n请登录专家工作台查看材料并提交评审意见；"
+            "如需回避或无法参加，请在工作台选择“无法参加”。\n"
+        ),
+        created_at=at,
+    )
+
+
+def _membership(session: Session, actor: User, application_id: int) -> tuple[Panel, PanelMember]:
+    if actor.role is not Role.EXPERT:
+        raise PermissionDenied("只有专家组成员可以操作", "only panel members may do this")
+    panel = open_panel(session, application_id)
+    expert = session.exec(select(Expert).where(Expert.user_id == actor.id)).first()
+    member = (
+        None
+        if expert is None
+        else session.exec(
+            select(PanelMember).where(
+                PanelMember.panel_id == panel.id,
+                PanelMember.expert_id == expert.id,
+                PanelMember.state == "invited",
+            )
+        ).first()
+    )
+    if member is None:
+        raise PermissionDenied("你不是该专家组成员", "you are not a member of this panel")
+    return panel, member
+
+
+def decline(session: Session, clock: Clock, actor: User, application_id: int) -> PanelMember:
+    """An invited expert declines; a replacement is drawn from the same seed and recorded."""
+    panel, member = _membership(session, actor, application_id)
+    if member.submitted_at is not None:
+        raise InvalidTransition("已提交意见，不能再选择无法参加", "already submitted")
+    application = session.get(Application, application_id)
+    assert application is not None
+    enterprise = session.get(Enterprise, application.enterprise_id)
+    assert enterprise is not None
+    members = session.exec(select(PanelMember).where(PanelMember.panel_id == panel.id)).all()
+    request = expert_draw.DrawRequest(
+        size=panel.size,
+        needed=tuple(panel.needed_specialties),
+        seed=panel.seed,
+        applicant_employers=frozenset({enterprise.name, application.consultant}),
+        previous_panel_experts=expert_pool.previous_panel_experts(session, application_id),
+        exclude_ids=frozenset(m.expert_id for m in members if m.state != "invited"),
+    )
+    current = [m.expert_id for m in members if m.state == "invited"]
+    new_id = expert_draw.replace(
+        expert_pool.candidates(session), request, current, member.expert_id
+    )
+    member.state = "declined"
+    session.add(member)
+    replacement = PanelMember(
+        panel_id=panel.id,
+        expert_id=new_id,
+        chair=member.chair,  # type: ignore[arg-type]
+        replaces_id=member.id,
+        draw_order=len(members),
+    )
+    session.add(replacement)
+    session.add(_invitation(session, application, panel, new_id, to_utc(clock.now())))
+    session.flush()
+    return replacement
+
+
+def submit_opinion(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application_id: int,
+    *,
+    conclusion: str,
+    opinion: str,
+) -> PanelMember:
+    """A member's conclusion (pass / revise / fail) and written opinion; once per member."""
+    if conclusion not in CONCLUSIONS:
+        raise InvalidInput("评审结论应为通过、修改后通过或不通过", "conclusion: pass|revise|fail")
+    panel, member = _membership(session, actor, application_id)
+    if panel.closed_at is not None:
+        raise InvalidTransition("会审已结束，不能再提交意见", "the meeting is closed")
+    member.conclusion, member.opinion = conclusion, opinion.strip()
+    member.submitted_at = to_utc(clock.now())
+    session.add(member)
+    session.flush()
+    return member
+
+
+def group_conclusion(members: list[PanelMember]) -> str:
+    """All members must have submitted; majority decides; the chair's vote breaks a tie."""
+    missing = [m for m in members if m.conclusion is None]
+    if missing:
+        raise InvalidTransition(
+            f"尚有{len(missing)}名专家未提交意见，不满足会审人数要求",
+            f"{len(missing)} member(s) have not submitted: no quorum",
+        )
+    votes = Counter(m.conclusion for m in members)
+    top = max(votes.values())
+    leaders = sorted(c for c, n in votes.items() if n == top)  # type: ignore[type-var]
+    if len(leaders) == 1:
+        return str(leaders[0])
+    chair = next(m for m in members if m.chair)
+    return str(chair.conclusion)
+
+
+def close(session: Session, clock: Clock, actor: User, application_id: int) -> Panel:
+    """The chair closes the review: conclusion by quorum, 专家组评审意见 issued."""
+    panel, member = _membership(session, actor, application_id)
+    if not member.chair:
+        raise PermissionDenied("只有专家组组长可以形成专家组意见", "only the chair closes")
+    members = active_members(session, panel.id)  # type: ignore[arg-type]
+    conclusion = group_conclusion(members)
+    application = session.get(Application, application_id)
+    assert application is not None
+    now = to_utc(clock.now())
+    panel.conclusion, panel.closed_at, panel.status = conclusion, now, "closed"
+    session.add(panel)
+    revise = conclusion == "revise"
+    move(
+        session,
+        now,
+        application,
+        Action.CLOSE_REVIEW_REVISE if revise else Action.CLOSE_REVIEW_PASS,
+        actor,
+        f"专家组结论：{CONCLUSIONS[conclusion]}",
+    )
+    pauses.end_open_pause(session, clock, application, actor.id)
+    if revise:
+        pauses.open_pause(
+            session,
+            clock,
+            application,
+            reason="报告修改",
+            max_days=REVISION_PAUSE_DAYS,
+            actor_id=actor.id,
+            comment="按专家组意见修改报告",
+        )
+    queue_document(
+        session,
+        now,
+        application,
+        DocumentKind.EXPERT_OPINION,
+        OPINION_SERIES,
+        clock.now().year,
+        {"panel_id": panel.id},
+    )
+    return panel
+
+
+def submit_revision(session: Session, clock: Clock, actor: User, application_id: int) -> None:
+    application = get_application_for(session, actor, application_id)
+    move(session, to_utc(clock.now()), application, Action.SUBMIT_REVISION, actor, "已上传修改稿")
+
+
+def review_revision(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application_id: int,
+    *,
+    confirmed: bool,
+    comment: str = "",
+) -> None:
+    """The chair confirms the revision (the clock runs again) or sends it back."""
+    application = session.get(Application, application_id)
+    if application is None or application.status is not Status.REVISION_REVIEW:
+        raise InvalidTransition("当前不在修改稿复核环节", "no revision to review")
+    panel = session.exec(
+        select(Panel).where(Panel.application_id == application_id).order_by(col(Panel.id).desc())
+    ).first()
+    expert = session.exec(select(Expert).where(Expert.user_id == actor.id)).first()
+    chair = (
+        None
+        if panel is None or expert is None
+        else session.exec(
+            select(PanelMember).where(
+                PanelMember.panel_id == panel.id,
+                PanelMember.chair,
+                PanelMember.expert_id == expert.id,
+                PanelMember.state == "invited",
+            )
+        ).first()
+    )
+    if chair is None or panel is None:
+        raise PermissionDenied("只有专家组组长可以复核修改稿", "only the chair confirms")
+    now = to_utc(clock.now())
+    if confirmed:
+        move(session, now, application, Action.CONFIRM_REVISION, actor, comment or "修改到位")
+        pauses.end_open_pause(session, clock, application, actor.id)
+        panel.revision_confirmed_at = now
+        session.add(panel)
+    else:
+        move(session, now, application, Action.REJECT_REVISION, actor, comment)
