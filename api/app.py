@@ -18,6 +18,7 @@ from api.routers import (
     audit_commitment,
     commitment,
     guide,
+    joint_review,
     public,
     staff,
 )
@@ -84,6 +85,10 @@ def create_app(
             {"name": "申请人 applicant", "description": "网上申请与办件查询"},
             {"name": "工作人员 staff", "description": "受理、审查、审核、签发"},
             {"name": "告知承诺制 commitment", "description": "适用条件判定、告知承诺书、事后核查"},
+            {
+                "name": "远程会审 joint review",
+                "description": "专家抽取、会审意见、专家工作台、绿色通道",
+            },
             {"name": "电子监察 auditor", "description": "办理时效统计、环节耗时、导出"},
             {"name": "管理 admin", "description": "年度节假日安排导入"},
         ],
@@ -118,6 +123,7 @@ def create_app(
     app.include_router(staff.router)
     app.include_router(admin.router)
     app.include_router(commitment.router)
+    app.include_router(joint_review.router)
     app.include_router(audit.router)
     app.include_router(audit_commitment.router)
     app.include_router(pages.router)

@@ -32,6 +32,8 @@ def check_evidence(filename: str, data: bytes, max_bytes: int) -> CheckedEvidenc
     if len(data) > max_bytes:
         raise PayloadTooLarge("文件超过大小上限", f"the file exceeds {max_bytes} bytes")
     kind = next((t for sig, t in SIGNATURES.items() if data.startswith(sig)), None)
+    if kind is None and data[4:8] == b"ftyp":  # ISO base media (MP4) video
+        kind = "video/mp4"
     if kind is None:
-        raise UploadRejected("仅接受PDF、JPEG或PNG文件", "only PDF, JPEG or PNG files")
+        raise UploadRejected("仅接受PDF、JPEG、PNG或MP4文件", "only PDF, JPEG, PNG or MP4 files")
     return CheckedEvidence(name, kind, hashlib.sha256(data).hexdigest(), len(data))

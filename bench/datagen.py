@@ -144,7 +144,10 @@ _INDUSTRIES = (
     "(ARRAY['C3311','C2614','C1391','C3982','G5941','C2710','C3039','D4411'])"
     "[1 + floor(random() * 8)::int]"
 )
-_ROADS = "(ARRAY['科学大道','中原路','金水路','郑汴路','航海路','紫荆山路'])[1 + floor(random() * 6)::int]"
+_ROADS = (
+    "(ARRAY['科学大道','中原路','金水路','郑汴路','航海路','紫荆山路'])"
+    "[1 + floor(random() * 6)::int]"
+)
 
 _COLUMNS = """
     number, item_code, item_version, process_kind, enterprise_id, created_by, status, version,
@@ -224,7 +227,7 @@ FROM c
 """
 
 # Open cases, staged in a temp table so their pauses and steps can be derived from the same draw.
-_OPEN_STAGE = f"""
+_OPEN_STAGE = """
 CREATE TEMP TABLE bench_open ON COMMIT PRESERVE ROWS AS
 WITH s AS (
     SELECT g, (CAST(:codes AS text[]))[1 + floor(random() * :ncodes)::int] AS code,
@@ -377,7 +380,13 @@ def _people(session: Session) -> dict[str, int]:
                 "enterprise_id, is_active, token_generation) VALUES "
                 "(:u, :n, 'x', :r, :email, :e, true, 0) RETURNING id"
             ),
-            {"u": username, "n": name, "r": role, "email": f"{username}@demo.example.cn", "e": enterprise_id},
+            {
+                "u": username,
+                "n": name,
+                "r": role,
+                "email": f"{username}@demo.example.cn",
+                "e": enterprise_id,
+            },
         ).scalar_one()
     return ids
 

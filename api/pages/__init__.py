@@ -13,4 +13,4 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
 for module in (auth, applicant, case, staff, public):
     router.include_router(module.router)
 import api.pages.guide  # noqa: E402, F401 - registers the /guide pages on router
-from api.pages import audit  # noqa: E402, F401 - registers the /audit pages on router
+from api.pages import audit, commitment  # noqa: E402, F401 - register /audit, 告知承诺制 pages

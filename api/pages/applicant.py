@@ -51,7 +51,7 @@ router = APIRouter()
 Checked = dict[str, tuple[CheckedUpload, bytes]]
 SUBMITTED_MESSAGES: dict[ProcessKind, str] = {
     ProcessKind.STANDARD: "submitted",
-    ProcessKind.COMMITMENT: "submitted",
+    ProcessKind.COMMITMENT: "commitment_draft",  # saved: the case page's panel comes next
     ProcessKind.FILING: "filed",
     ProcessKind.SERVICE: "service_submitted",
 }
@@ -155,7 +155,8 @@ def _create_and_submit(
             raise
     if created:
         _store_materials(session, services, user, application, files)
-        cases.submit(session, services.clock, services.catalogue, user, application.id)  # type: ignore[arg-type]
+        if application.process_kind != ProcessKind.COMMITMENT.value:  # 告知承诺制: panel first
+            cases.submit(session, services.clock, services.catalogue, user, application.id)  # type: ignore[arg-type]
         session.commit()
     return application, created
 

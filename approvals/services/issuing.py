@@ -17,7 +17,7 @@ from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
 from approvals.process.standard import AUTOMATED, Action
 from approvals.schedule import shared_calendar
-from approvals.services import commitment_steps, licences
+from approvals.services import commitment_steps, joint_review, licences
 from approvals.services.item_versions import item_of
 from approvals.services.transitions import move
 from models import (
@@ -197,6 +197,8 @@ def document_context(
             "redirect_to": payload.get("redirect_to"),
             "appeal": APPEAL,
         }
+    elif document.kind is DocumentKind.EXPERT_OPINION:
+        context |= joint_review.opinion_context(session, payload["panel_id"])
     elif document.kind is DocumentKind.COMMITMENT_DECISION:
         context |= {
             "conditions": payload["conditions"],

@@ -14,9 +14,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from approvals import expert_draw, expert_pool
+from approvals import audit, expert_draw, expert_pool
 from approvals.catalogue import Catalogue
-from approvals.clock import Clock, to_utc
+from approvals.clock import Clock, as_local, to_utc
 from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from approvals.process.standard import Action
 from approvals.services import pauses
@@ -32,6 +32,7 @@ from models import (
     Panel,
     PanelMember,
     Role,
+    SiteInspection,
     Status,
     User,
 )
@@ -196,22 +197,43 @@ def decline(session: Session, clock: Clock, actor: User, application_id: int) ->
         previous_panel_experts=expert_pool.previous_panel_experts(session, application_id),
         exclude_ids=frozenset(m.expert_id for m in members if m.state != "invited"),
     )
-    current = [m.expert_id for m in members if m.state == "invited"]
-    new_id = expert_draw.replace(
+    active = sorted((m for m in members if m.state == "invited"), key=lambda m: m.draw_order)
+    chair = next((m.expert_id for m in active if m.chair), active[0].expert_id)
+    current = expert_draw.DrawResult(
+        members=tuple(m.expert_id for m in active),
+        chair=chair,
+        candidates=tuple(panel.candidates),
+        excluded=(),
+        seed=panel.seed,
+    )
+    replaced = expert_draw.replace(
         expert_pool.candidates(session), request, current, member.expert_id
     )
     member.state = "declined"
     session.add(member)
     replacement = PanelMember(
         panel_id=panel.id,
-        expert_id=new_id,
-        chair=member.chair,  # type: ignore[arg-type]
+        expert_id=replaced.expert_id,  # type: ignore[arg-type]
+        chair=replaced.panel.chair == replaced.expert_id,
         replaces_id=member.id,
         draw_order=len(members),
     )
     session.add(replacement)
-    session.add(_invitation(session, application, panel, new_id, to_utc(clock.now())))
-    session.flush()
+    now = to_utc(clock.now())
+    session.add(_invitation(session, application, panel, replaced.expert_id, now))
+    audit.append_event(
+        session,
+        at=now,
+        application_id=application_id,
+        actor_id=actor.id,
+        actor_name=actor.display_name,
+        actor_role="评审专家",
+        action="expert_declined",
+        comment=(
+            f"专家{member.expert_id}无法参加，补抽专家{replaced.expert_id}"
+            f"（补抽种子 {replaced.seed}，候选 {list(replaced.candidates)}）"
+        ),
+    )
     return replacement
 
 
@@ -342,3 +364,88 @@ def review_revision(
         session.add(panel)
     else:
         move(session, now, application, Action.REJECT_REVISION, actor, comment)
+
+
+def record_site_inspection(
+    session: Session,
+    clock: Clock,
+    actor: User,
+    application_id: int,
+    *,
+    at: datetime,
+    participants: list[str],
+    notes: str,
+    media: list[dict[str, object]],
+) -> SiteInspection:
+    """视频踏勘: the case officer records when, who, and the stored photos and video."""
+    if actor.role is not Role.CASE_OFFICER:
+        raise PermissionDenied("只有承办人可以登记视频踏勘", "only the case officer records it")
+    get_application_for(session, actor, application_id)
+    panel = open_panel(session, application_id)
+    row = SiteInspection(
+        panel_id=panel.id,
+        at=to_utc(at),
+        participants=participants,  # type: ignore[arg-type]
+        notes=notes.strip(),
+        media=media,
+        recorded_by=actor.id,
+    )  # type: ignore[arg-type]
+    session.add(row)
+    session.flush()
+    return row
+
+
+def opinion_context(session: Session, panel_id: int) -> dict[str, object]:
+    """The 专家组评审意见's own keys (the document's common keys come from issuing)."""
+    panel = session.get(Panel, panel_id)
+    assert panel is not None and panel.meeting_at is not None
+    rows = session.exec(
+        select(PanelMember, Expert)
+        .join(Expert, col(Expert.id) == col(PanelMember.expert_id))
+        .where(PanelMember.panel_id == panel_id, PanelMember.state == "invited")
+        .order_by(col(PanelMember.draw_order))
+    ).all()
+    inspection = session.exec(
+        select(SiteInspection)
+        .where(SiteInspection.panel_id == panel_id)
+        .order_by(col(SiteInspection.id).desc())
+    ).first()
+    revisions: list[str] = []
+    for member, _ in rows:
+        if member.conclusion == "revise":
+            for line in (x.strip(" ；;。") for x in member.opinion.splitlines()):
+                if line and line not in revisions:
+                    revisions.append(line)
+    labels = expert_draw.SPECIALTY_LABELS
+    return {
+        "meeting": {
+            "at": as_local(panel.meeting_at),
+            "mode": "视频会议",
+            "link_note": "视频会议（会议链接已隐去）",
+        },
+        "site_inspection": None
+        if inspection is None
+        else {
+            "at": as_local(inspection.at),
+            "participants": inspection.participants,
+            "notes": inspection.notes,
+        },
+        "members": [
+            {
+                "name": e.name,
+                "title": e.title,
+                "employer": e.employer,
+                "specialties": "、".join(labels.get(s, s) for s in e.specialties),
+                "chair": m.chair,
+                "conclusion": CONCLUSIONS.get(m.conclusion or "", "—"),
+                "opinion": m.opinion,
+            }
+            for m, e in rows
+        ],
+        "conclusion": CONCLUSIONS.get(panel.conclusion or "", "—"),
+        "quorum_note": f"应到{len(rows)}人，实到{len(rows)}人；"
+        "按多数意见形成结论，意见分歧时以组长意见为准",
+        "draw_note": f"专家由系统从专家库随机抽取，随机种子 {panel.seed}，候选专家 "
+        f"{len(panel.candidates)} 人，回避 {len(panel.excluded)} 人，已记录备查",
+        "revision_items": revisions if panel.conclusion == "revise" else [],
+    }

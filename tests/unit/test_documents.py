@@ -106,7 +106,7 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         ),
         DocumentTemplate.CONVERSION_NOTICE: "转为一般程序审批告知书",
         DocumentTemplate.EXPERT_OPINION: (
-            f"《{app['project_name']}环境影响报告书》技术评审专家组评审意见"
+            f"《{app['project_name']}环境影响报告书》专家组评审意见"
         ),
     }
     prefixes = {
@@ -249,7 +249,12 @@ MEETING = {
 }
 SITE_INSPECTION = {
     "at": dt.datetime(2026, 11, 27, 14, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
-    "participants": ["专家组全体成员", "建设单位代表", "环评单位代表", "航空港区生态环境分局工作人员"],
+    "participants": [
+        "专家组全体成员",
+        "建设单位代表",
+        "环评单位代表",
+        "航空港区生态环境分局工作人员",
+    ],
     "notes": "建设单位现场人员手持移动终端，沿厂区边界、拟建浸胶固化车间、危险废物贮存库和"
     "事故水池位置实时直播，并通过无人机航拍展示了项目周边500米范围内的环境敏感目标分布情况。\n\n"
     "踏勘期间拍摄的照片和视频已上传存档备查",
@@ -582,8 +587,8 @@ KIND_TEXT: dict[DocumentTemplate, list[str]] = {
         "你单位报送的《郑州航空港区年产5万吨高性能复合材料建设项目环境影响报告书》"
         "（以下简称《报告书》）及相关申请材料收悉（办件编号：ZZHB-2026-000731）",
         "一、评审会议",
-        "2026年11月28日9时30分，我局以视频会议方式组织召开《报告书》技术评审会，"
-        "会议平台：腾讯会议（会议号已隐去）。",
+        "2026年11月28日9时30分，我局以视频会议方式组织召开《报告书》技术评审会",
+        "会议平台：腾讯会议",
         "建设单位郑州豫新复合材料有限公司、环评单位河南中环环境科技有限公司的代表",
         "专家组由5名专家组成，张建国任组长。",
         f"{DRAW_NOTE}。",
@@ -595,7 +600,9 @@ KIND_TEXT: dict[DocumentTemplate, list[str]] = {
         *(member["name"] for member in MEMBERS),  # the table's cells: see the HTML test below
         "四、专家组评审结论",
         f"专家个人评审结论：通过1人，修改后通过3人，不通过1人。{QUORUM_NOTE}",
-        f"专家组评审结论：{GROUP_CONCLUSION}。",
+        # the conclusion runs over a page break: its first and last sentences
+        f"专家组评审结论：{GROUP_CONCLUSION.split('。')[0]}。",
+        f"{GROUP_CONCLUSION.split('。')[-1]}。",
         "五、修改完善要求",
         *(f"{i}.{item}。" for i, item in enumerate(REVISION_ITEMS, start=1)),
         "经专家组组长复核确认后报送我局",
@@ -603,7 +610,7 @@ KIND_TEXT: dict[DocumentTemplate, list[str]] = {
         "（一）张建国（组长）个人评审结论：修改后通过。",
         "（五）陈卫东个人评审结论：不通过。",
         *(p for member in MEMBERS for p in paragraphs(member["opinion"])),
-        "专家组组长（签字）：张建国2026年11月28日",
+        "专家组组长（签字）：张建国",
     ],
 }
 
@@ -928,7 +935,8 @@ def test_expert_opinion_puts_the_parts_in_order(rendered: dict) -> None:
     body = render_html(OPINION, context(OPINION)).split("<body>")[1]
     assert body.count('class="seal"') == 1
     # the panel table: a header row and one row per member, in order, the chair marked
-    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    panel = body.split('<table class="panel">')[1].split("</table>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", panel, flags=re.S)
     cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S) for row in rows]
     assert cells[0] == ["序号", "姓名", "职称", "单位", "专业", "结论"]
     assert cells[1][1] == '张建国<span class="role">（组长）</span>'
@@ -959,6 +967,22 @@ def test_expert_opinion_names_the_chair_and_reads_the_meeting_in_shanghai() -> N
     ctx["meeting"] = MEETING | {"at": dt.datetime(2026, 11, 28, 9, 30)}
     with pytest.raises(ValueError):
         render_html(OPINION, ctx)
+
+
+def test_expert_opinion_on_a_licence_reviews_the_application_materials() -> None:
+    ctx = context(OPINION)
+    ctx["application"] |= {
+        "item_code": "410100-WF-001",
+        "item_name": "危险废物经营许可证核发",
+        "consultant": "",
+    }
+    ctx["site_inspection"] = None
+    body = render_html(OPINION, ctx).split("<body>")[1]
+    assert "“危险废物经营许可证核发”申请材料收悉（项目名称：" in body
+    assert "组织召开申请材料技术评审会" in body and "对申请材料进行修改完善" in body
+    assert "以下简称" not in body and "《报告书》技术评审会" not in body
+    assert "申请单位郑州豫新复合材料有限公司的代表及我局有关人员" in body  # no consultant
+    assert "环评单位" not in body and "建设单位" not in body
 
 
 def test_expert_opinion_needs_a_chair() -> None:
