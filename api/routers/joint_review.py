@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks
+from fastapi import APIRouter, BackgroundTasks, File, Form, UploadFile
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import col, select
 
@@ -13,6 +13,7 @@ from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
 from approvals import expert_draw, expert_pool
 from approvals.errors import NotFound
+from approvals.evidence import check_evidence
 from approvals.services import green_channel, joint_review
 from approvals.services.queries import get_application_for
 from models import Expert, Panel, PanelMember, Role
@@ -281,3 +282,52 @@ def flag_green(
     row = green_channel.flag(session, services.clock, user, application_id, body.justification)
     session.commit()
     return {"application_id": row.application_id, "flagged_at": row.flagged_at}
+
+
+@router.post(
+    "/applications/{application_id}/joint-review/site-inspection",
+    status_code=201,
+    summary="承办人：登记视频踏勘（时间、参加人员、照片和视频）",
+)
+async def site_inspection(
+    application_id: int,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    at: Annotated[datetime, Form()],
+    participants: Annotated[str, Form(max_length=1000, description="参加人员，以逗号分隔")],
+    notes: Annotated[str, Form(max_length=4000)] = "",
+    files: Annotated[
+        list[UploadFile] | None, File(description="照片、视频（JPEG/PNG/MP4/PDF）")
+    ] = None,
+) -> dict[str, Any]:
+    application = get_application_for(session, user, application_id)
+    stored: list[tuple[str, bytes, Any]] = []
+    for upload in files or []:
+        data = await upload.read(services.settings.max_upload_bytes + 1)
+        checked = check_evidence(upload.filename or "", data, services.settings.max_upload_bytes)
+        key = f"applications/{application.number}/site-inspection/{checked.sha256}"
+        stored.append((key, data, checked))
+    row = joint_review.record_site_inspection(
+        session,
+        services.clock,
+        user,
+        application_id,
+        at=at,
+        participants=[p.strip() for p in participants.replace("，", ",").split(",") if p.strip()],
+        notes=notes,
+        media=[
+            {
+                "object_key": k,
+                "filename": c.filename,
+                "content_type": c.content_type,
+                "sha256": c.sha256,
+                "size": c.size,
+            }
+            for k, _, c in stored
+        ],
+    )
+    for key, data, checked in stored:  # after the permission checks, before the commit
+        services.store.put(key, data, checked.content_type)
+    session.commit()
+    return {"id": row.id, "media": row.media, "participants": row.participants}

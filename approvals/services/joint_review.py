@@ -109,7 +109,7 @@ def start(
         size=request.size,
         needed_specialties=list(needed),
         candidates=list(result.candidates),
-        excluded=[{"expert_id": e.expert_id, "reason": e.reason} for e in result.excluded],
+        excluded=[e.as_record() for e in result.excluded],
         drawn_at=now,
         drawn_by=actor.id,
         meeting_at=to_utc(meeting_at),  # type: ignore[arg-type]

@@ -105,9 +105,7 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
             f"关于撤销《{app['project_name']}环境影响报告表》告知承诺制审批决定的决定"
         ),
         DocumentTemplate.CONVERSION_NOTICE: "转为一般程序审批告知书",
-        DocumentTemplate.EXPERT_OPINION: (
-            f"《{app['project_name']}环境影响报告书》专家组评审意见"
-        ),
+        DocumentTemplate.EXPERT_OPINION: f"《{app['project_name']}环境影响报告书》专家组评审意见",
     }
     prefixes = {
         DocumentTemplate.ACCEPTANCE_NOTICE: "郑环受",
