@@ -7,7 +7,7 @@ from approvals import holidays
 from approvals.clock import local_date, to_utc
 from approvals.ports import FlowLauncher
 from approvals.schedule import install_overrides, shared_calendar
-from approvals.services import commitment_steps, deadlines, dispatch, licences
+from approvals.services import commitment_steps, deadlines, dispatch, joint_review, licences
 from core.db import session_scope
 from flows.runtime import Runtime
 
@@ -67,6 +67,14 @@ def assign_post_checks(rt: Runtime) -> int:
         assigned = commitment_steps.assign_due_checks(session, rt.clock)
         session.commit()
     return len(assigned)
+
+
+def remind_experts(rt: Runtime) -> int:
+    """远程会审: remind members who have not submitted; escalate to the case officers."""
+    with session_scope(rt.engine) as session:
+        reminded, escalated = joint_review.remind_experts(session, rt.clock)
+        session.commit()
+    return reminded + escalated
 
 
 def queue_reminders(rt: Runtime) -> int:

@@ -90,8 +90,10 @@ def sweep_deadlines() -> dict[str, int]:
     counts = deadlines.refresh_warnings(rt)
     reminders = deadlines.queue_reminders(rt)
     checks = deadlines.assign_post_checks(rt)  # 告知承诺制 post-approval checks coming due
+    experts = deadlines.remind_experts(rt)  # 远程会审 opinions still missing
     mailed = _TASKS[steps.relay_mail]()
     return {
         "deemed": deemed, **counts, "reminders": reminders, "post_checks": checks,
+        "expert_reminders": experts,
         "mailed": mailed,
     }  # fmt: skip

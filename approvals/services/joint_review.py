@@ -15,10 +15,11 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from approvals import audit, expert_draw, expert_pool
-from approvals.catalogue import Catalogue
-from approvals.clock import Clock, as_local, to_utc
+from approvals.catalogue import Catalogue, DayUnit
+from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from approvals.process.standard import Action
+from approvals.schedule import shared_calendar
 from approvals.services import pauses
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
@@ -449,3 +450,63 @@ def opinion_context(session: Session, panel_id: int) -> dict[str, object]:
         f"{len(panel.candidates)} 人，回避 {len(panel.excluded)} 人，已记录备查",
         "revision_items": revisions if panel.conclusion == "revise" else [],
     }
+
+
+def remind_experts(session: Session, clock: Clock, escalate_after_days: int = 3) -> tuple[int, int]:
+    """After the meeting, remind each member who has not submitted (once), and tell the case
+    officers when opinions are still missing ``escalate_after_days`` working days later.
+    Idempotent: stable message ids and the member's reminded_at."""
+    now = clock.now()
+    today = local_date(now)
+    calendar = shared_calendar()
+    reminded = escalated = 0
+    for panel in session.exec(select(Panel).where(Panel.status == "open")):
+        if panel.meeting_at is None or local_date(panel.meeting_at) > today:
+            continue
+        waiting = [m for m in active_members(session, panel.id) if m.submitted_at is None]  # type: ignore[arg-type]
+        application = session.get(Application, panel.application_id)
+        assert application is not None
+        for member in waiting:
+            if member.reminded_at is None:
+                expert = session.get(Expert, member.expert_id)
+                assert expert is not None
+                member.reminded_at = to_utc(now)
+                session.add(member)
+                session.add(
+                    OutboxMail(
+                        message_id=f"<panel-{panel.id}-remind-{member.expert_id}@eia.local>",
+                        application_id=application.id,
+                        to_addr=expert.email,
+                        subject=f"【催办】请提交“{application.project_name}”评审意见",
+                        body=f"{expert.name}专家：\n\n会审已召开，尚未收到您的评审意见，请尽快在专家工作台提交。\n",
+                        created_at=to_utc(now),
+                    )
+                )
+                reminded += 1
+        overdue = (
+            calendar.due(local_date(panel.meeting_at), escalate_after_days, DayUnit.WORKING).day
+            < today
+        )
+        if waiting and overdue:
+            for officer in session.exec(select(User).where(User.role == Role.CASE_OFFICER)):
+                message_id = f"<panel-{panel.id}-escalate-{officer.id}@eia.local>"
+                if (
+                    session.exec(
+                        select(OutboxMail.id).where(OutboxMail.message_id == message_id)
+                    ).first()
+                    is None
+                ):
+                    session.add(
+                        OutboxMail(
+                            message_id=message_id,
+                            application_id=application.id,
+                            to_addr=officer.email,
+                            subject=f"【会审逾期】办件{application.number}尚有{len(waiting)}名专家未提交意见",
+                            body=f"{officer.display_name}：\n\n“{application.project_name}”的远程会审已超过"
+                            f"{escalate_after_days}个工作日，仍有{len(waiting)}名专家未提交意见，请协调。\n",
+                            created_at=to_utc(now),
+                        )
+                    )
+                    escalated += 1
+    session.flush()
+    return reminded, escalated

@@ -15,6 +15,8 @@ from sqlmodel import select
 from approvals.clock import SHANGHAI, FixedClock
 from approvals.expert_pool import ensure_expert_pool
 from core.db import session_scope
+from flows import deadlines
+from flows.runtime import Runtime
 from models import Expert, User
 from tests.helpers import create_submitted, minimal_pdf, sign_in
 
@@ -186,3 +188,19 @@ def test_the_green_channel_needs_authority_and_a_reason_and_jumps_the_queue(
     queue = client.get("/api/queue", headers=sign_in(client, "shouli")).json()
     assert [c["id"] for c in queue] == [urgent["id"], first["id"]]
     assert queue[0]["track"] == "green"
+
+
+def test_members_who_have_not_submitted_are_reminded_once_then_the_officer_is_told(
+    client: TestClient, clock: FixedClock, runtime: Runtime, pool: dict[int, str]
+) -> None:
+    case_id, _ = _drafting_case(client)
+    officer = sign_in(client, "chengban")
+    client.post(f"/api/applications/{case_id}/joint-review", json=START, headers=officer)
+    _on(clock, date(2026, 11, 24))  # before the meeting: nothing to remind
+    assert deadlines.remind_experts(runtime) == 0
+    _on(clock, date(2026, 11, 26))
+    assert deadlines.remind_experts(runtime) == 5  # every member, once
+    assert deadlines.remind_experts(runtime) == 0
+    _on(clock, date(2026, 12, 1))  # three working days after the meeting: escalate
+    assert deadlines.remind_experts(runtime) == 1  # the one case officer
+    assert deadlines.remind_experts(runtime) == 0
