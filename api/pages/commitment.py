@@ -9,8 +9,8 @@ with the Chinese message and what was typed. Routes hang off the pages' shared `
 
 The case page (``api/pages/case.py``) builds its context without this module, so the panel's
 figures come from ``commitment_panel``, a template global the case page calls once: it reads
-with a session of its own and never writes. This module also registers its flash messages and
-the tones of the fast track's statuses with ``api.pages.display``.
+with a session of its own and never writes. This module also registers its flash messages with
+``api.pages.display``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from api.errors import status_for
 from api.pages import router
 from api.pages.audit import AuditUser, pct
 from api.pages.case import render_case
-from api.pages.display import FLASH_MESSAGES, STATUS_TONES
+from api.pages.display import FLASH_MESSAGES
 from api.pages.forms import build, lines
 from api.pages.security import ApplicantUser, StaffUser
 from api.routers.commitment import LETTER_TITLE
@@ -70,14 +70,6 @@ FLASH_MESSAGES.update(
         "post_check_revoked": "已登记事后核查结果：承诺不实，撤销决定书正在制发。",
     }
 )
-for _status, _tone in (
-    (Status.POST_CHECK, "good"),
-    (Status.CLOSED, "good"),
-    (Status.REVOKING, "warn"),
-    (Status.REVOKED, "bad"),
-):
-    STATUS_TONES.setdefault(_status, _tone)
-
 DOCUMENT_TYPES = {
     DocumentType.REPORT_TABLE.value: "环境影响报告表",
     DocumentType.REPORT_BOOK.value: "环境影响报告书",
