@@ -14,3 +14,4 @@ for module in (auth, applicant, case, staff, public):
     router.include_router(module.router)
 import api.pages.guide  # noqa: E402, F401 - registers the /guide pages on router
 from api.pages import audit, commitment  # noqa: E402, F401 - register /audit, 告知承诺制 pages
+from api.pages import expert, joint_review  # noqa: E402, F401 - 远程会审, 专家工作台 pages

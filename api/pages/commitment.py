@@ -9,8 +9,8 @@ with the Chinese message and what was typed. Routes hang off the pages' shared `
 
 The case page (``api/pages/case.py``) builds its context without this module, so the panel's
 figures come from ``commitment_panel``, a template global the case page calls once: it reads
-with a session of its own and never writes. This module also registers its flash messages with
-``api.pages.display``.
+with a session of its own and never writes. This module also registers its flash messages and
+the timeline label of the letter's acceptance with ``api.pages.display``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from api.errors import status_for
 from api.pages import router
 from api.pages.audit import AuditUser, pct
 from api.pages.case import render_case
-from api.pages.display import FLASH_MESSAGES
+from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS
 from api.pages.forms import build, lines
 from api.pages.security import ApplicantUser, StaffUser
 from api.routers.commitment import LETTER_TITLE
@@ -70,6 +70,8 @@ FLASH_MESSAGES.update(
         "post_check_revoked": "已登记事后核查结果：承诺不实，撤销决定书正在制发。",
     }
 )
+TIMELINE_ACTIONS.setdefault("accept_commitment", "确认告知承诺书")
+
 DOCUMENT_TYPES = {
     DocumentType.REPORT_TABLE.value: "环境影响报告表",
     DocumentType.REPORT_BOOK.value: "环境影响报告书",
@@ -92,7 +94,10 @@ FACT_LABELS = {
     "findings": "核查发现",
 }
 NO_PARK = "-"  # the park select's "不在上述园区"
-EVIDENCE_TYPES = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+# What approvals.evidence accepts (checked by content there; this only filters the file picker).
+EVIDENCE_TYPES = "application/pdf,image/jpeg,image/png,video/mp4,.pdf,.jpg,.jpeg,.png,.mp4"
+EVIDENCE_LABELS = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG",
+                   "video/mp4": "MP4"}  # fmt: skip
 Text = Annotated[str, Form(max_length=8000)]
 Version = Annotated[int | None, Form()]
 
@@ -170,6 +175,7 @@ def _evidence(case: CommitmentCase) -> list[dict[str, Any]]:
             "url": f"/cases/{case.application_id}/post-check/evidence/{index}",
             "uploaded": datetime.fromisoformat(str(e["uploaded_at"])),
             "kb": f"{int(e.get('size', 0)) / 1024:.1f}",
+            "kind": EVIDENCE_LABELS.get(str(e.get("content_type")), str(e.get("content_type"))),
         }
         for index, e in enumerate(case.check_evidence)
     ]

@@ -96,6 +96,8 @@ OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
 def home_for(user: User) -> str:
+    if user.role is Role.EXPERT:
+        return "/expert"  # 专家工作台
     return "/my" if user.role is Role.APPLICANT else "/queue"
 
 
