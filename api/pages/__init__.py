@@ -13,5 +13,9 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
 for module in (auth, applicant, case, staff, public):
     router.include_router(module.router)
 import api.pages.guide  # noqa: E402, F401 - registers the /guide pages on router
-from api.pages import audit, commitment  # noqa: E402, F401 - register /audit, 告知承诺制 pages
-from api.pages import expert, joint_review  # noqa: E402, F401 - 远程会审, 专家工作台 pages
+from api.pages import (  # noqa: E402 - each registers its pages on router
+    audit,  # noqa: F401 - /audit
+    commitment,  # noqa: F401 - 告知承诺制
+    expert,  # noqa: F401 - 专家工作台
+    joint_review,  # noqa: F401 - 远程会审
+)

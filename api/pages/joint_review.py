@@ -246,7 +246,7 @@ def revised_materials(session: Session, application_id: int, since: datetime | N
         .where(
             Material.application_id == application_id,
             Material.superseded == False,  # noqa: E712
-            col(Material.uploaded_at) >= since,
+            col(Material.uploaded_at) > since,
         )
         .order_by(col(Material.id))
     ).all()

@@ -234,8 +234,9 @@ def test_an_expert_sees_only_its_own_assignments_and_the_chair_closes_the_review
 
 
 def test_the_applicant_revises_and_the_chair_returns_then_confirms_the_revision(
-    client: TestClient, pool: dict[int, str]
+    client: TestClient, pool: dict[int, str], clock: FixedClock
 ) -> None:
+    _on(clock, date(2026, 11, 23))
     case_id, members = _in_review(client, pool)
     chair = next(m for m in members if m["chair"])
     for member in members:
@@ -255,13 +256,15 @@ def test_the_applicant_revises_and_the_chair_returns_then_confirms_the_revision(
     assert 'id="draw-record"' not in page and 'id="panel-members"' not in page  # staff only
     empty = client.post(f"/cases/{case_id}/revision", follow_redirects=False)
     assert empty.status_code == 422 and "请上传按专家组意见修改后的报告" in empty.text
+    _on(clock, date(2026, 11, 30))
     revised = {"file_report_full_text": ("修改稿.pdf", minimal_pdf("revised"), "application/pdf")}
     sent = client.post(f"/cases/{case_id}/revision", files=revised, follow_redirects=False)
     assert sent.status_code == 303, sent.text
     assert _status(client, case_id) == "revision_review"
     assert "等待专家组组长复核" in client.get(sent.headers["location"]).text
 
-    page_login(client, pool[members[1]["expert_id"]])  # a member who is not the chair
+    member = next(m for m in members if not m["chair"])
+    page_login(client, pool[member["expert_id"]])
     assert 'id="revision-review-form"' not in client.get(f"/expert/cases/{case_id}").text
     page_login(client, pool[chair["expert_id"]])
     page = client.get(f"/expert/cases/{case_id}").text
