@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlmodel import Session, select
 
@@ -32,6 +33,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
+@lru_cache(maxsize=4)
+def _hash_once(password: str) -> str:
+    """One argon2 hash per process for the demo accounts (each hash costs ~0.1 s)."""
+    return hash_password(password)
+
+
 def demo_uscc() -> str:
     return DEMO_USCC_BODY + check_character(DEMO_USCC_BODY)
 
@@ -48,7 +55,7 @@ def ensure_demo_accounts(session: Session, password: str = DEMO_PASSWORD) -> boo
     )
     session.add(enterprise)
     session.flush()
-    hashed = hash_password(password)
+    hashed = _hash_once(password)
     for account in DEMO_ACCOUNTS:
         session.add(
             User(

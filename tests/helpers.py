@@ -5,17 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from api.auth import issue_token
 from approvals.seed import DEMO_PASSWORD
 from cli.sample_pdf import minimal_pdf
+from models import User
 
 __all__ = ["PROJECT", "create_submitted", "minimal_pdf", "required_materials", "sign_in"]
 
 
 def sign_in(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
-    response = client.post("/api/auth/token", data={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    """A bearer token for ``username``, minted by the app's own signer: the tests would spend
+    ~0.1 s of argon2 per login otherwise. Password sign-in itself is tested on its own
+    (test_spine.py, e2e/test_pages.py), and ``password`` is checked here against the demo one."""
+    assert password == DEMO_PASSWORD, "sign_in mints tokens for the demo accounts only"
+    services = client.app.state.services  # type: ignore[attr-defined]
+    with Session(services.engine) as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+        return {"Authorization": f"Bearer {issue_token(services.tokens, user)}"}
 
 
 PROJECT: dict[str, Any] = {

@@ -80,3 +80,14 @@ def test_report_book_goes_from_submission_to_a_mailed_approval(
         "sign",
         "finish_approval",
     ]
+
+
+def test_sign_in_with_the_password_gives_a_bearer_token_and_a_wrong_one_401(
+    client: TestClient,
+) -> None:
+    ok = client.post("/api/auth/token", data={"username": "qiye", "password": "eia-demo-2026"})
+    assert ok.status_code == 200 and ok.json()["role"] == "applicant"
+    me = client.get("/api/me", headers={"Authorization": f"Bearer {ok.json()['access_token']}"})
+    assert me.json()["username"] == "qiye"
+    wrong = client.post("/api/auth/token", data={"username": "qiye", "password": "nope"})
+    assert wrong.status_code == 401 and wrong.json()["message"] == "用户名或密码错误"

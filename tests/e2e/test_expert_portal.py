@@ -1,11 +1,11 @@
 """The expert portal (专家工作台) in Debian Chromium (Playwright), SQLite only like
 ``test_browser.py`` (whose live server, browser and desk this reuses).
 
-A report book is accepted (through the API) and the case officer draws a 5-expert panel from the
-case page's 启动远程会审 form. One member signs in, lands on its portal, sees exactly its own assignment, opens it
-and submits an opinion; the other members submit through the API; the chair, in another browser
-context, sees who has not submitted, submits its own and closes the review. Screenshots go to
-/tmp/screens/.
+A report book is accepted (through the API) and the case officer draws a 5-expert panel from
+the case page's 启动远程会审 form. One member signs in, lands on its portal, sees exactly its own
+assignment, opens it and submits an opinion; the other members submit through the API; the
+chair, in another browser context, sees who has not submitted, submits its own and closes the
+review; staff then see every vote and the draw record. Screenshots go to /tmp/screens/.
 """
 
 from __future__ import annotations
@@ -24,29 +24,23 @@ from approvals.expert_pool import ensure_expert_pool
 from core.db import session_scope
 from flows.runtime import Runtime
 from models import Expert, User
-from tests.e2e.test_browser import (  # noqa: F401 - fixtures: live_server, browser, engine
-    SCREENS,
-    Desk,
-    browser,
-    engine,
-    live_server,
-    reload_until,
-)
+from tests.e2e import test_browser as walk
+from tests.e2e.test_browser import SCREENS, Desk, reload_until
 from tests.helpers import create_submitted, sign_in
 
 pytestmark = pytest.mark.e2e
+engine, live_server, browser = walk.engine, walk.live_server, walk.browser  # the walk's fixtures
 
 START = {
     "needed": ["air", "water"],
     "seed": 20261123,
-    "meeting_at": "2026-11-25T09:30:00+08:00",
     "video_link": "https://meeting.example/j/20261125",
 }
 OPINION = "补充大气环境影响预测，核实非正常工况排放源强\n核实生产废水去向及园区污水处理厂接纳能力"
 
 
-def _pool(engine: Engine) -> dict[int, str]:
-    with session_scope(engine) as session:
+def _pool(db: Engine) -> dict[int, str]:
+    with session_scope(db) as session:
         ensure_expert_pool(session)
         session.commit()
         rows = session.exec(select(Expert.id, User.username).join(User, User.id == Expert.user_id))
