@@ -11,10 +11,11 @@ generate_series`` with ``random()`` distributions; a million cases load in well 
   green channel); 24 case officers.
 * Open cases (standard items only) in the human steps: submitted (12 %, received within the last
   ten days, some past their five intake days), drafting (55 %), reviewing (18 %), signing
-  (15 %), their clocks started up to 1.25× the statutory limit ago so some are yellow and some
-  red; a quarter of those whose item has clock stops have a ClockPause (a quarter of those still
-  open), a few a second one (补正); each has closed StepRecords for the steps it left and one
-  open StepRecord; ``due_on`` is empty and ``warning`` none, so the first sweep changes most.
+  (15 %), their clocks running 70 % within the promised limit, the rest up to 1.2× the
+  statutory limit (some yellow, a few red); a quarter of those whose item has clock stops have
+  a ClockPause (a quarter of those still open), a few a second one (补正); each has closed
+  StepRecords for the steps it left and one open StepRecord; ``due_on`` is empty and
+  ``warning`` none, so the first sweep changes most.
 * One demo enterprise and applicant, staff users for the foreign keys, and an ItemVersion
   snapshot of every catalogue item (what ``item_of`` reads, as in production).
 
@@ -243,7 +244,10 @@ WITH s AS (
     SELECT s.*, i.version, i.kind, i.promised, i.statutory, i.stop, i.correction,
            CASE WHEN r_status < 0.12 THEN 'submitted' WHEN r_status < 0.67 THEN 'drafting'
                 WHEN r_status < 0.85 THEN 'reviewing' ELSE 'signing' END AS status,
-           floor(i.statutory * 1.25 * power(r_age, 0.9))::int AS running_wd,
+           CASE WHEN r_age < 0.7 THEN floor(i.promised * r_age / 0.7)::int  -- within promise
+                ELSE i.promised + floor((i.statutory * 1.2 - i.promised)
+                                        * power((r_age - 0.7) / 0.3, 1.5))::int
+           END AS running_wd,
            CASE WHEN i.stop IS NOT NULL AND r_pause < 0.25
                 THEN 7 + floor(r_plen * 35)::int END AS pause_len
     FROM s JOIN bench_item AS i USING (code)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import signal
 import statistics
@@ -75,23 +76,33 @@ def seconds(value: float) -> str:
     return f"{value * 1000:8.1f} ms" if value < 1 else f"{value:8.2f} s "
 
 
+CPU = {"last": 0.0}  # this process's CPU seconds of the last figure (the machine may be shared)
+
+
 def median_of(run: Callable[[], Any], runs: int, between: Callable[[], None] | None = None):  # type: ignore[no-untyped-def]
     """Median wall time of ``runs`` calls after one warm-up, and the last call's result."""
-    samples, result = [], None
+    samples, cpu, result = [], [], None
     for i in range(runs + 1):
         if between is not None:
             between()
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         result = run()
         if i:
             samples.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
+    CPU["last"] = statistics.median(cpu)
     return statistics.median(samples), result
 
 
 def once(run: Callable[[], Any]):  # type: ignore[no-untyped-def]
-    began = time.perf_counter()
+    began, began_cpu = time.perf_counter(), time.process_time()
     result = run()
+    CPU["last"] = time.process_time() - began_cpu
     return time.perf_counter() - began, result
+
+
+def cpu_note() -> str:
+    return f"(Python CPU {CPU['last']:.2f} s)"
 
 
 # --- (1) the turnaround report -------------------------------------------------------------------
@@ -423,6 +434,7 @@ def bench_sweep(
             f"  first run, committed (writes {counts.changed:,} of {counts.checked:,}; {how})  "
             f"{seconds(first)}   "
             + verdict("sweep, first run", size, "target < 5 s", first < SWEEP_TARGET)
+            + f"  {cpu_note()}"
         )
     datagen.vacuum_analyze(engine, "application")
     steady, counts = median_of(sweep(engine, catalogue), runs)
@@ -430,6 +442,7 @@ def bench_sweep(
         f"  steady-state rerun (writes {counts.changed:,}; median of {runs})        "
         f"{seconds(steady)}   "
         + verdict("sweep, steady state", size, "target < 5 s", steady < SWEEP_TARGET)
+        + f"  {cpu_note()}"
     )
     with Session(engine) as session:
         levels = session.execute(
@@ -447,7 +460,7 @@ def bench_sweep(
         same = "same results" if counts.changed == 0 else f"{counts.changed:,} rows DIFFER"
         print(
             f"  baseline: {label}, steady state (once)  {seconds(slow)}   "
-            f"sweep ×{slow / steady:.1f} faster; {same}"
+            f"sweep ×{slow / steady:.1f} faster; {same} {cpu_note()}"
         )
 
     def deemed() -> list[int]:
@@ -528,6 +541,7 @@ def main() -> None:
         upgrade(engine)
         migrated = time.perf_counter() - began
         print(f"PostgreSQL {version}, scratch database {name}; migrated in {migrated:.1f} s")
+        print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
         made = datagen.generate(
             engine, catalogue, cases=args.cases, open_cases=args.open, today=TODAY
         )
@@ -551,7 +565,7 @@ def main() -> None:
         bench_sweep(engine, catalogue, made.open, args.runs, args.sweep_budget)
         bench_due_dates(args.runs, 50_000, 5_000)
 
-        print("\nsummary")
+        print(f"\nsummary (load average {os.getloadavg()[0]:.1f} at the end)")
         for figure, size, target, met in verdicts:
             print(f"  {figure:<22} {size:<28} {target:<20} {'PASS' if met else 'MISS'}")
     finally:

@@ -21,12 +21,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from approvals.expert_pool import ensure_expert_pool
+from approvals.seed import DEMO_PASSWORD
 from core.db import session_scope
 from flows.runtime import Runtime
 from models import Expert, User
 from tests.e2e import test_browser as walk
 from tests.e2e.test_browser import SCREENS, Desk, reload_until
-from tests.helpers import create_submitted, sign_in
+from tests.helpers import create_submitted
 
 pytestmark = pytest.mark.e2e
 engine, live_server, browser = walk.engine, walk.live_server, walk.browser  # the walk's fixtures
@@ -39,6 +40,23 @@ START = {
 OPINION = "补充大气环境影响预测，核实非正常工况排放源强\n核实生产废水去向及园区污水处理厂接纳能力"
 
 
+class Api:
+    """The JSON API of the live server, with a bearer token per demo user (signed in once)."""
+
+    def __init__(self, base: str) -> None:
+        self.http = httpx.Client(base_url=base, timeout=30)
+        self.tokens: dict[str, dict[str, str]] = {}
+
+    def auth(self, username: str) -> dict[str, str]:
+        if username not in self.tokens:
+            response = self.http.post(
+                "/api/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+            )
+            assert response.status_code == 200, response.text
+            self.tokens[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
+        return self.tokens[username]
+
+
 def _pool(db: Engine) -> dict[int, str]:
     with session_scope(db) as session:
         ensure_expert_pool(session)
@@ -47,21 +65,18 @@ def _pool(db: Engine) -> dict[int, str]:
         return {expert_id: username for expert_id, username in rows}
 
 
-def _wait_for_status(api: httpx.Client, case_id: int, status: str) -> None:
+def _wait_for_status(api: Api, case_id: int, status: str) -> None:
     """The flows run after the response; wait (bounded) until the case has moved on."""
-    headers = sign_in(api, "chengban")  # type: ignore[arg-type]
+    headers = api.auth("chengban")
     deadline = time.monotonic() + 20
-    while api.get(f"/api/applications/{case_id}", headers=headers).json()["status"] != status:
+    while api.http.get(f"/api/applications/{case_id}", headers=headers).json()["status"] != status:
         assert time.monotonic() < deadline, f"case {case_id} did not reach {status}"
         time.sleep(0.1)
 
 
-def _drafting_case(api: httpx.Client) -> dict[str, Any]:
-    case = create_submitted(api, sign_in(api, "qiye"))  # type: ignore[arg-type]
-    accepted = api.post(
-        f"/api/applications/{case['id']}/accept",
-        headers=sign_in(api, "shouli"),  # type: ignore[arg-type]
-    )
+def _drafting_case(api: Api) -> dict[str, Any]:
+    case = create_submitted(api.http, api.auth("qiye"))  # type: ignore[arg-type]
+    accepted = api.http.post(f"/api/applications/{case['id']}/accept", headers=api.auth("shouli"))
     assert accepted.status_code == 200, accepted.text
     _wait_for_status(api, case["id"], "drafting")
     return case
@@ -85,10 +100,9 @@ def _start_from_the_case_page(desk: Desk, case_id: int) -> None:
     expect(page.locator("#panel-members .panel-member")).to_have_count(5)
 
 
-def _members(api: httpx.Client, case_id: int) -> list[dict[str, Any]]:
-    panels = api.get(
-        f"/api/applications/{case_id}/joint-review",
-        headers=sign_in(api, "chengban"),  # type: ignore[arg-type]
+def _members(api: Api, case_id: int) -> list[dict[str, Any]]:
+    panels = api.http.get(
+        f"/api/applications/{case_id}/joint-review", headers=api.auth("chengban")
     ).json()
     return [m for m in panels[-1]["members"] if m["state"] == "invited"]
 
@@ -98,7 +112,8 @@ def test_an_expert_submits_from_its_portal_and_the_chair_closes_the_review(
 ) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
     pool = _pool(runtime.engine)
-    with httpx.Client(base_url=live_server, timeout=30) as api:
+    api = Api(live_server)
+    with api.http:
         case = _drafting_case(api)
         case_id, number = case["id"], case["number"]
         officer = Desk(browser, live_server, "chengban")
@@ -138,10 +153,10 @@ def test_an_expert_submits_from_its_portal_and_the_chair_closes_the_review(
 
         # The other members submit through the API.
         for other, vote in zip(others, ["revise", "pass", "pass"], strict=True):
-            sent = api.post(
+            sent = api.http.post(
                 f"/api/applications/{case_id}/joint-review/opinion",
                 json={"conclusion": vote, "opinion": "同意，按意见补充完善。"},
-                headers=sign_in(api, pool[other["expert_id"]]),  # type: ignore[arg-type]
+                headers=api.auth(pool[other["expert_id"]]),
             )
             assert sent.status_code == 200, sent.text
 
