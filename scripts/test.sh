@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
 .venv/bin/ruff check .
 .venv/bin/lint-imports
-exec .venv/bin/python -m pytest "$@"
+# Two workers (the machines have 2 cores); a file stays on one worker (module fixtures).
+exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"
