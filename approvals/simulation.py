@@ -7,6 +7,12 @@ Every date comes from the working calendar: applications arrive and staff act on
 (holidays and make-up days included). The plan also predicts what the statutory clock must show
 at the end (decision day, turnaround, paused days, the day of a deemed acceptance), so a replay
 can be checked against it.
+
+Besides the standard review the plan holds the bureau's other tracks: fast-track applications
+(告知承诺制, EIA-07) that are decided within one working day and checked afterwards (or, not
+eligible, converted to the standard review of a report table), report books reviewed by a drawn
+expert panel (远程会审, possibly "pass after revision"), and green-channel cases (绿色通道) the
+section chief flags at acceptance, whose staff steps are drawn from the shortened budgets.
 """
 
 from __future__ import annotations
@@ -18,12 +24,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from approvals.calendar import Pause, WorkingCalendar
-from approvals.catalogue import DayUnit, Item
+from approvals.catalogue import DayUnit, Item, ProcessKind
 from approvals.clock import SHANGHAI
 from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import InvalidInput
+from approvals.expert_draw import MAX_SEED
 from models.enums import Outcome
 
 EXPERT_REVIEW = "专家评审"
@@ -33,6 +41,21 @@ OFFICE_CLOSES = 17 * 60 + 30
 SWEEP_MINUTE = 7 * 60  # the daily deadline sweep runs before office hours
 DRAFTING_BUDGET = 8  # working days a case officer has (approvals.services.clock.STEP_BUDGETS)
 STEP_BUDGET = 2  # review and sign-off
+GREEN_DRAFTING_BUDGET = 3  # the green channel's (approvals.services.clock.GREEN_STEP_BUDGETS)
+GREEN_STEP_BUDGET = 1
+POST_CHECK_DAYS = 20  # a fast-track check is due 20 working days after the decision
+CHECK_LEAD_DAYS = 5  # the sweep assigns a check due within 5 working days (assign_due_checks)
+CONVERTS_TO = "EIA-02"  # an ineligible fast-track report table (commitment.STANDARD_ITEM)
+JOINT_REVIEW_ITEMS = ("EIA-01",)  # report books: reviewed by a drawn panel (远程会审)
+MEETING_MINUTES = (9 * 60, 9 * 60 + 30, 14 * 60, 14 * 60 + 30)  # the panel's video meeting
+SPECIALTY_SETS = (  # what a panel must cover (approvals.expert_draw.SPECIALTIES)
+    ("air", "water"),
+    ("air", "noise"),
+    ("water", "soil_groundwater"),
+    ("air", "solid_waste"),
+    ("water", "ecology"),
+    ("air", "environmental_risk"),
+)
 
 # Relative frequency of the items (EIA report tables far outnumber report books; both outnumber
 # everything else); any other appliable item weighs 1.
@@ -49,6 +72,9 @@ ITEM_WEIGHTS: dict[str, int] = {
     "HW-02": 2,
     "OT-03": 2,
 }
+# The fast track (告知承诺制 for listed report tables) is about as frequent as report books. Kept
+# apart from ITEM_WEIGHTS, which bench/datagen.py also reads for its own item mix.
+FAST_TRACK_WEIGHTS: dict[str, int] = {"EIA-07": 14}
 # Arrivals by month (the Spring Festival and year-end push show in real workloads).
 MONTH_WEIGHTS = (0.9, 0.6, 1.0, 1.0, 1.1, 1.1, 1.0, 0.9, 1.0, 0.9, 1.1, 1.3)
 
@@ -68,15 +94,27 @@ class Late(StrEnum):
     PROMISED = "promised"  # the steps fit their budgets but the promised limit is exceeded
 
 
+class Route(StrEnum):
+    STANDARD = "standard"
+    FAST_TRACK = "fast_track"  # 告知承诺制, eligible: decided at once, checked afterwards
+    CONVERTED = "converted"  # applied for the fast track, not eligible: the standard review
+
+
 class Feature(StrEnum):
     """What ``plan_year(ensure=...)`` can guarantee at least one case of."""
 
     CORRECTION = "correction"
     DEEMED = "deemed"
     REFUSAL = "refusal"
-    PAUSE = "pause"
+    PAUSE = "pause"  # the plain 专家评审 clock stop
     LATE = "late"
     DENIAL = "denial"
+    FAST_TRACK = "fast_track"  # decided on the fast track
+    CONVERSION = "conversion"  # a fast-track application converted to the standard review
+    JOINT_REVIEW = "joint_review"
+    REVISION = "revision"  # a joint review concluding "pass after revision"
+    GREEN = "green"
+    REVOCATION = "revocation"  # the post-approval check finds the commitment false
 
 
 class Act(StrEnum):
@@ -92,6 +130,13 @@ class Act(StrEnum):
     DRAFT = "draft"
     APPROVE_DRAFT = "approve_draft"
     SIGN = "sign"
+    FLAG_GREEN = "flag_green"  # the section chief flags the green channel at acceptance
+    START_JOINT_REVIEW = "start_joint_review"  # the case officer draws the panel; clock stops
+    OPINIONS = "opinions"  # every panel member submits a conclusion and an opinion
+    CLOSE_REVIEW = "close_review"  # the chair closes: pass, or pass after revision
+    SUBMIT_REVISION = "submit_revision"  # the applicant uploads and submits the revised report
+    CONFIRM_REVISION = "confirm_revision"  # the chair confirms it; the clock runs again
+    POST_CHECK = "post_check"  # the assigned officer records the fast track's check
 
 
 @dataclass(frozen=True)
@@ -102,6 +147,12 @@ class Rates:
     expert_review: float = 0.30  # of the cases whose item lists 专家评审 as a clock stop
     late: float = 0.10
     denial: float = 0.08
+    fast_track_eligible: float = 0.85  # of the fast-track applications
+    check_on_time: float = 0.90  # post-approval checks recorded by their due day
+    revocation: float = 0.05  # of the fast-track decisions: the commitment was false
+    joint_review: float = 0.50  # of the report books (JOINT_REVIEW_ITEMS)
+    revision: float = 0.40  # of the joint reviews: pass after revision
+    green: float = 0.03  # of the standard cases accepted
 
 
 @dataclass(frozen=True)
@@ -114,6 +165,7 @@ class ItemProfile:
     promised_days: int | None
     expert_review: bool
     required_materials: tuple[str, ...]
+    fast_track: bool = False  # a 告知承诺制 item (process kind commitment)
 
     @property
     def budget(self) -> int:
@@ -125,11 +177,12 @@ class ItemProfile:
         working = DayUnit.WORKING
         return cls(
             code=item.code,
-            weight=ITEM_WEIGHTS.get(item.code, 1),
+            weight={**ITEM_WEIGHTS, **FAST_TRACK_WEIGHTS}.get(item.code, 1),
             statutory_days=item.statutory.days if item.statutory.unit is working else None,
             promised_days=item.promised.days if item.promised.unit is working else None,
             expert_review=EXPERT_REVIEW in item.clock_stops,
             required_materials=tuple(m.code for m in item.materials if m.required),
+            fast_track=item.process_kind is ProcessKind.COMMITMENT,
         )
 
 
@@ -142,6 +195,64 @@ class Project:
     total_investment: Decimal  # 万元
     env_investment: Decimal
     consultant: str
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """What a fast-track applicant declares (``models.schemas.CommitmentFacts``), and who it
+    is: each fast-track project has its own company, so a revocation bars only that one."""
+
+    enterprise: str
+    park_name: str | None
+    longitude: float | None
+    latitude: float | None
+    document_type: str = "report_table"
+    in_sensitive_area: bool = False
+    has_electroplating: bool = False
+    ineligible: str | None = None  # the reason expected (an approvals.eligibility.Reason value)
+
+    @property
+    def eligible(self) -> bool:
+        return self.ineligible is None
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "document_type": self.document_type,
+            "park_name": self.park_name,
+            "longitude": self.longitude,
+            "latitude": self.latitude,
+            "in_sensitive_area": self.in_sensitive_area,
+            "has_electroplating": self.has_electroplating,
+        }
+
+
+@dataclass(frozen=True)
+class JointReview:
+    """A remote joint review (远程会审): the panel's seed, the meeting, the conclusion."""
+
+    seed: int  # the draw's seed, recorded on the panel so an auditor can replay it
+    needed: tuple[str, ...]  # specialties the panel must cover
+    meeting: datetime  # Asia/Shanghai
+    conclusion: str  # "pass" | "revise"
+    dissent: bool  # one member votes the other way (the majority decides)
+    started_on: date
+    closed_on: date
+    revised_on: date | None
+    confirmed_on: date | None
+
+
+@dataclass(frozen=True)
+class PostCheck:
+    """The fast track's post-approval check."""
+
+    due_on: date
+    assigned_on: date  # the daily sweep that gives it to a case officer
+    checked_on: date
+    conforms: bool  # False: the commitment was false, the decision is revoked
+
+    @property
+    def on_time(self) -> bool:
+        return self.checked_on <= self.due_on
 
 
 @dataclass(frozen=True, order=True)
@@ -174,6 +285,12 @@ class CasePlan:
     decided_on: date
     turnaround_working_days: int | None  # pauses excluded
     paused_working_days: int
+    route: Route
+    final_item_code: str  # the item decided on (EIA-02 for a converted case)
+    commitment: Commitment | None  # fast-track applications (decided or converted)
+    joint_review: JointReview | None
+    green: bool
+    post_check: PostCheck | None
 
 
 @dataclass(frozen=True)
@@ -202,6 +319,7 @@ class Plan:
 
 
 def _has(case: CasePlan, feature: Feature) -> bool:
+    review, check = case.joint_review, case.post_check
     return {
         Feature.CORRECTION: case.intake is Intake.CORRECTION,
         Feature.DEEMED: case.intake is Intake.DEEMED,
@@ -209,6 +327,12 @@ def _has(case: CasePlan, feature: Feature) -> bool:
         Feature.PAUSE: case.pause_days > 0,
         Feature.LATE: case.late is not Late.NONE,
         Feature.DENIAL: case.outcome is Outcome.DENY,
+        Feature.FAST_TRACK: case.route is Route.FAST_TRACK,
+        Feature.CONVERSION: case.route is Route.CONVERTED,
+        Feature.JOINT_REVIEW: review is not None,
+        Feature.REVISION: review is not None and review.conclusion == "revise",
+        Feature.GREEN: case.green,
+        Feature.REVOCATION: check is not None and not check.conforms,
     }[feature]
 
 

@@ -15,7 +15,6 @@ the timeline label of the letter's acceptance with ``api.pages.display``.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +26,7 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from sqlmodel import Session
 
+from api.commitment_letter import generate_letter
 from api.deps import ServicesDep, SessionDep
 from api.dispatching import after_commit
 from api.errors import status_for
@@ -36,7 +36,6 @@ from api.pages.case import render_case
 from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS
 from api.pages.forms import build, lines
 from api.pages.security import ApplicantUser, StaffUser
-from api.routers.commitment import LETTER_TITLE
 from api.services import AppServices
 from api.templating import environment, render_page
 from approvals import charts
@@ -48,12 +47,9 @@ from approvals.eligibility import DocumentType
 from approvals.errors import DomainError, InvalidInput, NotFound
 from approvals.evidence import CheckedEvidence, check_evidence
 from approvals.services import commitment, commitment_steps, reports
-from approvals.services.issuing import common_context
-from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
 from approvals.services.report_commitment import CHECK_OUTCOMES, CommitmentReport, commitment_report
 from core.db import session_scope
-from documents.render import render_pdf
 from models import Application, CommitmentCase, Role, Status, User
 from models.schemas import CommitmentAccept, CommitmentFacts, PostCheckCreate
 
@@ -325,33 +321,6 @@ def save_facts(application_id: int, request: Request, user: ApplicantUser, sessi
 
     return _act(request, session, services, user, application_id, shown, step,
                 "commitment_facts")  # fmt: skip
-
-
-def generate_letter(
-    session: Session, services: AppServices, user: User, application_id: int
-) -> CommitmentCase:
-    """Render the 告知承诺书 from the application's data, store it, record its SHA-256 (as the
-    API's ``POST /api/applications/{id}/commitment/letter`` does)."""
-    application = get_application_for(session, user, application_id)
-    today = local_date(services.clock.now())
-    context = common_context(
-        session,
-        application,
-        item_of(session, application),
-        title=LETTER_TITLE,
-        number=f"承诺书-{application.number}",
-        verify_code=application.number,
-        issued_on=today,
-        issuer=services.settings.bureau_name,
-        base_url=services.settings.public_base_url,
-    ) | commitment.letter_context(session, application)
-    pdf = render_pdf("commitment_letter", context)
-    sha = hashlib.sha256(pdf).hexdigest()
-    key = f"applications/{application.number}/commitment/{sha}.pdf"
-    services.store.put(key, pdf, "application/pdf")
-    return commitment.record_letter(
-        session, services.clock, user, application_id, key=key, sha256=sha
-    )
 
 
 @router.post("/cases/{application_id}/commitment/letter")

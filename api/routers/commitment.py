@@ -3,26 +3,21 @@ post-approval check."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Response, UploadFile
 
+from api import commitment_letter
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.dispatching import after_commit
 from api.presenters import application_public
-from approvals.clock import local_date
 from approvals.errors import NotFound
 from approvals.evidence import check_evidence
 from approvals.services import commitment, commitment_steps
-from approvals.services.issuing import common_context
-from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
-from documents.render import render_pdf
 from models.schemas import ApplicationPublic, CommitmentAccept, CommitmentFacts, PostCheckCreate
 
 router = APIRouter(prefix="/api/applications", tags=["告知承诺制 commitment"])
-LETTER_TITLE = "建设项目环境影响评价文件审批告知承诺书"
 
 
 def _view(result: commitment.CommitmentView, application_id: int) -> dict[str, Any]:
@@ -78,26 +73,12 @@ def put_facts(
 def generate_letter(
     application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> dict[str, Any]:
-    application = get_application_for(session, user, application_id)
-    today = local_date(services.clock.now())
-    context = common_context(
-        session,
-        application,
-        item_of(session, application),
-        title=LETTER_TITLE,
-        number=f"承诺书-{application.number}",
-        verify_code=application.number,
-        issued_on=today,
-        issuer=services.settings.bureau_name,
-        base_url=services.settings.public_base_url,
-    ) | commitment.letter_context(session, application)
-    pdf = render_pdf("commitment_letter", context)
-    sha = hashlib.sha256(pdf).hexdigest()
-    key = f"applications/{application.number}/commitment/{sha}.pdf"
-    services.store.put(key, pdf, "application/pdf")
-    commitment.record_letter(session, services.clock, user, application_id, key=key, sha256=sha)
+    case = commitment_letter.generate_letter(session, services, user, application_id)
     session.commit()
-    return {"sha256": sha, "url": f"/api/applications/{application_id}/commitment/letter.pdf"}
+    return {
+        "sha256": case.letter_sha256,
+        "url": f"/api/applications/{application_id}/commitment/letter.pdf",
+    }
 
 
 @router.get(
