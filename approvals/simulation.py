@@ -390,6 +390,87 @@ def _project(rng: random.Random) -> Project:
     )
 
 
+# The fast track's projects: industries in the 告知承诺制 scope (approvals/reference/
+# commitment_scope.yaml), sites inside parks whose plan EIA passed (parks.yaml), and the
+# ways an application falls out of it. tests/integration/test_simulate.py checks every one
+# against approvals.eligibility.
+FAST_PROJECTS: tuple[tuple[str, str, str], ...] = (  # (project, GB/T 4754 code, trade)
+    ("年产20万套汽车零部件项目", "3670", "汽车零部件"),
+    ("数控机床零部件加工项目", "3421", "精密机械"),
+    ("智能终端产品组装项目", "3990", "电子科技"),
+    ("输配电及控制设备生产项目", "3823", "电气"),
+    ("医疗器械生产项目", "3581", "医疗器械"),
+    ("家用电器组装项目", "3851", "电器"),
+    ("LED照明灯具生产项目", "3872", "照明科技"),
+    ("工业自动化仪表生产项目", "4011", "仪器仪表"),
+    ("齿轮及传动部件生产项目", "3452", "传动科技"),
+    ("文体用品生产项目", "2411", "文体用品"),
+)
+OUT_OF_SCOPE_PROJECTS: tuple[tuple[str, str, str], ...] = (
+    ("年产30万吨水泥粉磨站项目", "3011", "建材"),
+    ("医药中间体生产项目", "2710", "医药化工"),
+)
+ELIGIBLE_SITES: tuple[tuple[str, str | None, float, float], ...] = (  # district, park, lon, lat
+    ("郑州经济技术开发区", "郑州经济技术开发区", 113.80, 34.68),
+    ("郑州高新技术产业开发区", "郑州高新技术产业开发区", 113.54, 34.82),
+    ("郑州航空港经济综合实验区", "郑州航空港经济综合实验区", 113.85, 34.52),
+    ("上街区", "郑州上街区先进制造业开发区", 113.29, 34.81),
+    ("荥阳市", "河南荥阳经济开发区", 113.37, 34.78),
+    ("新郑市", "河南新郑经济开发区", 113.74, 34.40),
+    ("中牟县", "河南中牟经济开发区", 113.93, 34.67),
+)
+OUTSIDE_SITE: tuple[str, str | None, float, float] = ("二七区", None, 113.60, 34.70)
+UNPASSED_SITE: tuple[str, str | None, float, float] = (
+    "新密市",
+    "河南新密经济开发区",
+    113.38,
+    34.53,
+)
+INELIGIBLE = (  # approvals.eligibility.Reason values
+    "outside_eligible_parks",
+    "park_plan_eia_not_passed",
+    "electroplating_or_two_high_one_danger",
+    "sensitive_area",
+    "category_not_in_scope",
+    "not_report_table",
+)
+
+
+def _fast_project(rng: random.Random, ineligible: str | None) -> tuple[Project, Commitment]:
+    """A fast-track project and its declarations; eligible unless ``ineligible`` says why."""
+    out_of_scope = ineligible == "category_not_in_scope"
+    product, industry, trade = rng.choice(OUT_OF_SCOPE_PROJECTS if out_of_scope else FAST_PROJECTS)
+    brand = rng.choice(BRANDS)
+    if ineligible == "outside_eligible_parks":
+        district, park, lon, lat = OUTSIDE_SITE
+    elif ineligible == "park_plan_eia_not_passed":
+        district, park, lon, lat = UNPASSED_SITE
+    else:
+        district, park, lon, lat = rng.choice(ELIGIBLE_SITES)
+    total = Decimal(rng.randrange(20_000, 800_000)) / 100  # 200 to 8,000 万元
+    env = (total * Decimal(rng.randrange(2, 9)) / 100).quantize(Decimal("0.01"))
+    project = Project(
+        name=f"{brand}{product}",
+        site=f"郑州市{district}{rng.choice(SITES)}{rng.randrange(1, 300)}号",
+        district=district,
+        industry_code=industry,
+        total_investment=total.quantize(Decimal("0.01")),
+        env_investment=env,
+        consultant=rng.choice(CONSULTANTS),
+    )
+    commitment = Commitment(
+        enterprise=f"郑州{brand}{trade}有限公司",
+        park_name=park,
+        longitude=lon,
+        latitude=lat,
+        document_type="report_book" if ineligible == "not_report_table" else "report_table",
+        in_sensitive_area=ineligible == "sensitive_area",
+        has_electroplating=ineligible == "electroplating_or_two_high_one_danger",
+        ineligible=ineligible,
+    )
+    return project, commitment
+
+
 # -- planning ----------------------------------------------------------------------------------
 
 
@@ -397,14 +478,60 @@ def _project(rng: random.Random) -> Project:
 class _Draw:
     """The random choices of one case, before they are laid out on the calendar."""
 
-    profile: ItemProfile
+    profile: ItemProfile  # the item applied for
+    final: ItemProfile  # the item decided on (the standard review's, for a converted case)
+    route: Route
     submit_day: date
     submit_minute: int
     project: Project
+    commitment: Commitment | None
     intake: Intake
     outcome: Outcome | None
-    expert_review: bool
+    expert_review: bool  # the plain 专家评审 pause
+    joint: bool  # a remote joint review instead
+    revise: bool  # ... concluding "pass after revision"
+    green: bool
     late: Late
+    check_late: bool  # fast track: the check is recorded after its due day
+    revoked: bool  # fast track: the check finds the commitment false
+
+
+@dataclass(frozen=True)
+class _Profiles:
+    """The items a plan draws from, by the part they can play."""
+
+    all: list[ItemProfile]
+    standard: list[ItemProfile]
+    fast: list[ItemProfile]
+    converts_to: ItemProfile | None
+    joint: list[ItemProfile]
+    reviewed: list[ItemProfile]  # standard items with the 专家评审 clock stop
+
+    @classmethod
+    def of(cls, profiles: list[ItemProfile]) -> _Profiles:
+        standard = [p for p in profiles if not p.fast_track]
+        return cls(
+            all=profiles,
+            standard=standard,
+            fast=[p for p in profiles if p.fast_track],
+            converts_to=next((p for p in standard if p.code == CONVERTS_TO), None),
+            joint=[p for p in standard if p.code in JOINT_REVIEW_ITEMS and p.expert_review],
+            reviewed=[p for p in standard if p.expert_review],
+        )
+
+    def can(self, feature: Feature) -> bool:
+        """Whether a case of ``feature`` can be made from these items at all."""
+        if feature in _FAST_FEATURES:
+            return bool(self.fast)
+        if feature is Feature.CONVERSION:
+            return bool(self.fast) and self.converts_to is not None
+        if not self.standard and not (self.fast and self.converts_to):
+            return False
+        if feature in _JOINT_FEATURES:
+            return bool(self.joint)
+        if feature is Feature.PAUSE:
+            return bool(self.reviewed)
+        return True
 
 
 def plan_year(
@@ -420,7 +547,8 @@ def plan_year(
     """The plan of ``applications`` cases arriving on the working days of ``year``.
 
     The same arguments give the same plan. ``ensure`` guarantees at least one case of each
-    named feature (as far as there are cases to give them to), for small runs and tests.
+    named feature (as far as there are cases and items to give them to), for small runs and
+    tests; features that fit together may share a case.
     """
     if applications < 1:
         raise InvalidInput("申请数量至少为1", "--applications must be at least 1")
@@ -428,18 +556,16 @@ def plan_year(
         raise InvalidInput("没有可申请的事项", "no appliable items to simulate")
     if not 2004 <= year <= 2098:
         raise InvalidInput(f"年份{year}超出范围", f"year {year} is out of range (2004-2098)")
-    profiles = [p if isinstance(p, ItemProfile) else ItemProfile.of(p) for p in items]
+    profiles = _Profiles.of([p if isinstance(p, ItemProfile) else ItemProfile.of(p) for p in items])
     rng = random.Random(f"eia-simulation:{year}:{applications}:{seed}")
     workdays = [d for d in _year_days(year) if calendar.is_workday(d)]
     day_weights = [MONTH_WEIGHTS[d.month - 1] for d in workdays]
-    item_weights = [p.weight for p in profiles]
 
     draws: list[_Draw] = []
     for _ in range(applications):
-        draws.append(_draw(rng, rates, profiles, item_weights, workdays, day_weights))
+        draws.append(_draw(rng, rates, profiles, workdays, day_weights))
     draws.sort(key=lambda d: (d.submit_day, d.submit_minute))
-    for feature in ensure:
-        _ensure(rng, draws, profiles, Feature(feature))
+    _ensure(rng, draws, profiles, {Feature(f) for f in ensure})
 
     cases = tuple(_lay_out(rng, calendar, i, d) for i, d in enumerate(draws))
     events = tuple(sorted(e for case in cases for e in case.events))
@@ -454,12 +580,11 @@ def _year_days(year: int) -> list[date]:
 def _draw(
     rng: random.Random,
     rates: Rates,
-    profiles: list[ItemProfile],
-    item_weights: list[int],
+    profiles: _Profiles,
     workdays: list[date],
     day_weights: list[float],
 ) -> _Draw:
-    profile = rng.choices(profiles, item_weights)[0]
+    profile = rng.choices(profiles.all, [p.weight for p in profiles.all])[0]
     day = rng.choices(workdays, day_weights)[0]
     minute = rng.randrange(OFFICE_OPENS, OFFICE_CLOSES - 60)
     roll = rng.random()
@@ -472,68 +597,233 @@ def _draw(
     else:
         intake = Intake.ACCEPT
     deny = rng.random() < rates.denial
-    expert = profile.expert_review and rng.random() < rates.expert_review
+    expert, joint, revise, green = rng.random(), rng.random(), rng.random(), rng.random()
     late = rng.choice(list(Late)[1:]) if rng.random() < rates.late else Late.NONE
-    project = _project(rng)
-    if intake is Intake.REFUSE:
-        return _Draw(profile, day, minute, project, intake, None, False, Late.NONE)
-    outcome = Outcome.DENY if deny else Outcome.APPROVE
-    return _Draw(profile, day, minute, project, intake, outcome, expert, late)
+    eligible, on_time, revoked = rng.random(), rng.random(), rng.random()
+    d = _Draw(
+        profile=profile,
+        final=profile,
+        route=Route.STANDARD,
+        submit_day=day,
+        submit_minute=minute,
+        project=_project(rng),
+        commitment=None,
+        intake=intake,
+        outcome=Outcome.DENY if deny else Outcome.APPROVE,
+        expert_review=False,
+        joint=False,
+        revise=False,
+        green=False,
+        late=late,
+        check_late=on_time >= rates.check_on_time,
+        revoked=revoked < rates.revocation,
+    )
+    if profile.fast_track:
+        fast = profiles.converts_to is None or eligible < rates.fast_track_eligible
+        _make_fast(rng, profiles, d, eligible=fast)
+        if fast:
+            return d
+    if d.intake is Intake.REFUSE:
+        _refuse(d)
+        return d
+    d.joint = d.final.code in JOINT_REVIEW_ITEMS and d.final.expert_review
+    d.joint = d.joint and joint < rates.joint_review
+    d.revise = d.joint and revise < rates.revision
+    d.expert_review = not d.joint and d.final.expert_review and expert < rates.expert_review
+    d.green = green < rates.green
+    return d
+
+
+def _make_fast(rng: random.Random, profiles: _Profiles, d: _Draw, *, eligible: bool) -> None:
+    """Make ``d`` a fast-track application: decided on it, or converted (keeping the standard
+    review's choices, which then apply to the report table it becomes)."""
+    if not d.profile.fast_track:
+        d.profile = rng.choices(profiles.fast, [p.weight for p in profiles.fast])[0]
+    d.project, d.commitment = _fast_project(rng, None if eligible else rng.choice(INELIGIBLE))
+    if eligible:
+        d.route, d.final = Route.FAST_TRACK, d.profile
+        d.intake, d.outcome, d.late = Intake.ACCEPT, Outcome.APPROVE, Late.NONE
+        d.expert_review = d.joint = d.revise = d.green = False
+        return
+    assert profiles.converts_to is not None
+    d.route, d.final = Route.CONVERTED, profiles.converts_to
+    d.joint = d.revise = False
+    d.expert_review = d.expert_review and d.final.expert_review
+
+
+def _switch(rng: random.Random, d: _Draw, choices: list[ItemProfile]) -> None:
+    """Give an unclaimed draw another standard item (and a project of its own)."""
+    d.profile = d.final = rng.choices(choices, [p.weight for p in choices])[0]
+    if d.route is not Route.STANDARD:
+        d.route, d.commitment, d.project = Route.STANDARD, None, _project(rng)
+        d.intake = Intake.ACCEPT if d.intake is Intake.REFUSE else d.intake
+
+
+def _refuse(d: _Draw) -> None:
+    d.intake, d.outcome, d.late = Intake.REFUSE, None, Late.NONE
+    d.expert_review = d.joint = d.revise = d.green = False
+
+
+# -- guaranteeing features -----------------------------------------------------------------------
+
+_FAST_FEATURES = frozenset({Feature.FAST_TRACK, Feature.REVOCATION})
+_JOINT_FEATURES = frozenset({Feature.JOINT_REVIEW, Feature.REVISION})
+_INTAKE_FEATURES = frozenset({Feature.CORRECTION, Feature.DEEMED})
+# The most constrained first, so that the later ones can share their cases.
+_ENSURE_ORDER = (
+    Feature.FAST_TRACK,
+    Feature.REVOCATION,
+    Feature.CONVERSION,
+    Feature.JOINT_REVIEW,
+    Feature.REVISION,
+    Feature.REFUSAL,
+    Feature.PAUSE,
+    Feature.DEEMED,
+    Feature.CORRECTION,
+    Feature.GREEN,
+    Feature.LATE,
+    Feature.DENIAL,
+)
+_IMPLIES = {
+    Feature.REVOCATION: {Feature.FAST_TRACK},
+    Feature.REVISION: {Feature.JOINT_REVIEW},
+}
+
+
+def _draw_has(d: _Draw, feature: Feature) -> bool:
+    standard = d.route is not Route.FAST_TRACK
+    return {
+        Feature.CORRECTION: standard and d.intake is Intake.CORRECTION,
+        Feature.DEEMED: standard and d.intake is Intake.DEEMED,
+        Feature.REFUSAL: standard and d.intake is Intake.REFUSE,
+        Feature.PAUSE: standard and d.expert_review,
+        Feature.LATE: standard and d.late is not Late.NONE,
+        Feature.DENIAL: standard and d.outcome is Outcome.DENY,
+        Feature.FAST_TRACK: not standard,
+        Feature.CONVERSION: d.route is Route.CONVERTED,
+        Feature.JOINT_REVIEW: standard and d.joint,
+        Feature.REVISION: standard and d.joint and d.revise,
+        Feature.GREEN: standard and d.green,
+        Feature.REVOCATION: not standard and d.revoked,
+    }[feature]
+
+
+def _natural(d: _Draw, feature: Feature) -> bool:
+    """``d`` would take ``feature`` with the least change."""
+    if feature in (Feature.FAST_TRACK, Feature.CONVERSION):
+        return d.profile.fast_track
+    if feature is Feature.REVOCATION:
+        return d.route is Route.FAST_TRACK
+    if feature is Feature.REVISION:
+        return d.joint
+    if feature is Feature.JOINT_REVIEW:
+        return d.route is Route.STANDARD and d.final.code in JOINT_REVIEW_ITEMS
+    if feature is Feature.PAUSE:
+        return d.route is not Route.FAST_TRACK and d.final.expert_review and not d.joint
+    return d.route is not Route.FAST_TRACK and d.intake is not Intake.REFUSE
+
+
+def _compatible(feature: Feature, claimed: set[Feature], profiles: _Profiles) -> bool:
+    """Can a draw already holding the guaranteed ``claimed`` take ``feature`` too?"""
+    if not profiles.can(feature):
+        return False
+    if not claimed:
+        return True
+    if claimed & _FAST_FEATURES or feature in _FAST_FEATURES:
+        return claimed <= _FAST_FEATURES and feature in _FAST_FEATURES
+    if Feature.REFUSAL in claimed:
+        return feature is Feature.CONVERSION
+    if feature is Feature.REFUSAL:
+        return claimed <= {Feature.CONVERSION}
+    if feature is Feature.CONVERSION:
+        return not claimed & _JOINT_FEATURES
+    if feature in _JOINT_FEATURES:
+        return not claimed & {Feature.CONVERSION, Feature.PAUSE}
+    if feature is Feature.PAUSE:
+        return not claimed & _JOINT_FEATURES
+    if feature in _INTAKE_FEATURES:
+        return not claimed & _INTAKE_FEATURES
+    return True  # green channel, lateness, denial go with any standard review
 
 
 def _ensure(
-    rng: random.Random, draws: list[_Draw], profiles: list[ItemProfile], feature: Feature
+    rng: random.Random, draws: list[_Draw], profiles: _Profiles, wanted: set[Feature]
 ) -> None:
-    """Give ``feature`` to one case that lacks it, without undoing another guaranteed one."""
-    intake_of = {
-        Feature.CORRECTION: Intake.CORRECTION,
-        Feature.DEEMED: Intake.DEEMED,
-        Feature.REFUSAL: Intake.REFUSE,
-    }
-    has = {
-        Feature.PAUSE: lambda d: d.expert_review,
-        Feature.LATE: lambda d: d.late is not Late.NONE,
-        Feature.DENIAL: lambda d: d.outcome is Outcome.DENY,
-    }
-    if feature in intake_of:
-        wanted = intake_of[feature]
-        if any(d.intake is wanted for d in draws):
-            return
-        counts = {i: sum(1 for d in draws if d.intake is i) for i in Intake}
-        # take a case whose intake is not the only one of its (guaranteed) kind
-        pool = [
-            d
-            for d in draws
-            if d.intake is Intake.ACCEPT or (d.intake is not wanted and counts[d.intake] > 1)
-        ]
-        if not pool:
-            return
-        chosen = rng.choice(pool)
-        chosen.intake = wanted
-        if wanted is Intake.REFUSE:
-            chosen.outcome, chosen.expert_review, chosen.late = None, False, Late.NONE
-        elif chosen.outcome is None:
-            chosen.outcome = Outcome.APPROVE
-        return
-    if any(has[feature](d) for d in draws):
-        return
-    pool = [d for d in draws if d.intake is not Intake.REFUSE]
-    if not pool:
-        return
-    if feature is Feature.PAUSE:
-        eligible = [d for d in pool if d.profile.expert_review]
-        if not eligible:
-            reviewed = [p for p in profiles if p.expert_review]
-            if not reviewed:
-                return
+    """Give each wanted feature to one case, without undoing one guaranteed before: a case
+    that has it is kept as it is; otherwise the feature goes to the case it fits best, a case
+    not yet holding a guarantee, or one whose guarantees it goes with."""
+    claims: list[set[Feature]] = [set() for _ in draws]
+    for feature in _ENSURE_ORDER:
+        if feature not in wanted:
+            continue
+        having = [i for i, d in enumerate(draws) if _draw_has(d, feature)]
+        if having:
+            chosen = max(  # one holding guarantees already, or the most wanted features
+                having,
+                key=lambda i: (bool(claims[i]), sum(_draw_has(draws[i], f) for f in wanted)),
+            )
+        else:
+            fits = [i for i in range(len(draws)) if _compatible(feature, claims[i], profiles)]
+            if not fits:
+                continue
+            natural = [i for i in fits if _natural(draws[i], feature)]
+            pool = (
+                [i for i in natural if claims[i] and feature in _IMPLIES]  # revoke, revise
+                or natural
+                or [i for i in fits if not claims[i]]
+                or fits
+            )
             chosen = rng.choice(pool)
-            chosen.profile = rng.choices(reviewed, [p.weight for p in reviewed])[0]
-            eligible = [chosen]
-        rng.choice(eligible).expert_review = True
+            _give(rng, profiles, draws[chosen], feature)
+        claims[chosen] |= {feature, *_IMPLIES.get(feature, ())}
+
+
+def _give(rng: random.Random, profiles: _Profiles, d: _Draw, feature: Feature) -> None:
+    if feature is Feature.FAST_TRACK or (
+        feature is Feature.REVOCATION and d.route is not Route.FAST_TRACK
+    ):
+        _make_fast(rng, profiles, d, eligible=True)
+    if feature is Feature.REVOCATION:
+        d.revoked = True
+    if feature in _FAST_FEATURES:
+        return
+    if feature is Feature.CONVERSION:
+        _make_fast(rng, profiles, d, eligible=False)
+        return
+    if d.route is Route.FAST_TRACK:  # an unclaimed fast-track case: the standard review
+        if profiles.standard:
+            _switch(rng, d, profiles.standard)
+        else:
+            _make_fast(rng, profiles, d, eligible=False)
+    if feature is Feature.REFUSAL:
+        _refuse(d)
+        return
+    if d.intake is Intake.REFUSE:
+        d.intake = Intake.ACCEPT
+    if d.outcome is None:
+        d.outcome = Outcome.APPROVE
+    if feature in _JOINT_FEATURES:
+        if d.route is not Route.STANDARD or d.final.code not in JOINT_REVIEW_ITEMS:
+            _switch(rng, d, profiles.joint)
+        d.joint, d.expert_review = True, False
+        d.revise = d.revise or feature is Feature.REVISION
+    elif feature is Feature.PAUSE:
+        if not d.final.expert_review:
+            _switch(rng, d, profiles.reviewed)
+        d.expert_review, d.joint, d.revise = True, False, False
+    elif feature is Feature.CORRECTION:
+        d.intake = Intake.CORRECTION
+    elif feature is Feature.DEEMED:
+        d.intake = Intake.DEEMED
+    elif feature is Feature.GREEN:
+        d.green = True
     elif feature is Feature.LATE:
-        rng.choice(pool).late = rng.choice(list(Late)[1:])
-    else:
-        rng.choice(pool).outcome = Outcome.DENY
+        d.late = rng.choice(list(Late)[1:])
+    elif feature is Feature.DENIAL:
+        d.outcome = Outcome.DENY
+
+
+# -- laying a case out on the calendar ---------------------------------------------------------
 
 
 class _Layout:
@@ -556,27 +846,36 @@ class _Layout:
         next working day when the office has closed or it is not a working day)."""
         day, minute = previous.day, previous.minute
         if working_days == 0 and self.calendar.is_workday(day):
-            later = minute + self.rng.randrange(15, 121)
+            later = max(minute, OFFICE_OPENS) + self.rng.randrange(15, 121)
             if later <= OFFICE_CLOSES:
                 return self.at(day, later, act)
         target = self.add_working_days(day, max(working_days, 1))
         return self.at(target, self.rng.randrange(OFFICE_OPENS, OFFICE_CLOSES), act)
 
 
-def _staff_days(rng: random.Random, profile: ItemProfile, late: Late) -> tuple[int, int, int]:
-    """(drafting, review, sign-off) working days; together they fit the budget unless late."""
+def _staff_days(
+    rng: random.Random, profile: ItemProfile, late: Late, green: bool = False
+) -> tuple[int, int, int]:
+    """(drafting, review, sign-off) working days; together they fit the budget unless late.
+    The green channel's are drawn from its shortened step budgets."""
     budget = profile.budget
-    review = min(rng.choice((0, 1, 1, 2)), max(0, (budget - 1) // 2))
-    sign = min(rng.choice((0, 1, 1, 2)), max(0, budget - 1 - review))
-    top = max(1, min(DRAFTING_BUDGET, budget - review - sign))
-    low = max(1, min(top, math.ceil(budget * 0.4) - review - sign))
-    drafting = rng.randint(low, top)
+    if green:
+        drafting_budget, step_budget = GREEN_DRAFTING_BUDGET, GREEN_STEP_BUDGET
+        review, sign = rng.choice((0, 0, 1)), rng.choice((0, 0, 1))
+        drafting = rng.randint(1, max(1, min(drafting_budget, budget - review - sign)))
+    else:
+        drafting_budget, step_budget = DRAFTING_BUDGET, STEP_BUDGET
+        review = min(rng.choice((0, 1, 1, 2)), max(0, (budget - 1) // 2))
+        sign = min(rng.choice((0, 1, 1, 2)), max(0, budget - 1 - review))
+        top = max(1, min(DRAFTING_BUDGET, budget - review - sign))
+        low = max(1, min(top, math.ceil(budget * 0.4) - review - sign))
+        drafting = rng.randint(low, top)
     if late is Late.DRAFTING:
-        drafting = DRAFTING_BUDGET + rng.randint(1, 6)
+        drafting = drafting_budget + rng.randint(1, 6)
     elif late is Late.REVIEW:
-        review = STEP_BUDGET + rng.randint(1, 4)
+        review = step_budget + rng.randint(1, 4)
     elif late is Late.SIGNING:
-        sign = STEP_BUDGET + rng.randint(1, 3)
+        sign = step_budget + rng.randint(1, 3)
     elif late is Late.PROMISED:
         over = budget + rng.randint(1, max(2, budget // 4))
         drafting = max(drafting, over - review - sign)
@@ -603,7 +902,15 @@ def _lay_out(rng: random.Random, calendar: WorkingCalendar, index: int, d: _Draw
         decided_on=d.submit_day,
         turnaround_working_days=None,
         paused_working_days=0,
+        route=d.route,
+        final_item_code=d.final.code,
+        commitment=d.commitment,
+        joint_review=None,
+        green=False,
+        post_check=None,
     )
+    if d.route is Route.FAST_TRACK:
+        return _lay_out_fast(lay, case, d, submitted)
     intake_days = rng.choice((0, 1, 1, 2, 3))
     if d.intake is Intake.REFUSE:
         refused = lay.after(submitted, intake_days, Act.REFUSE)
@@ -617,18 +924,30 @@ def _lay_out(rng: random.Random, calendar: WorkingCalendar, index: int, d: _Draw
         asked = lay.after(submitted, intake_days, Act.REQUEST_CORRECTION)
         again = lay.after(asked, rng.randint(2, 8), Act.RESUBMIT)
         accepted = lay.after(again, rng.choice((0, 1, 1, 2)), Act.ACCEPT)
-        missing = rng.choice(d.profile.required_materials) if d.profile.required_materials else None
+        required = d.final.required_materials
+        missing = rng.choice(required) if required else None
         case = replace(case, missing_material=missing, clock_started_on=accepted.day)
     else:
         accepted = lay.after(submitted, intake_days, Act.ACCEPT)
         case = replace(case, clock_started_on=accepted.day)
 
-    drafting, review, sign = _staff_days(rng, d.profile, d.late)
+    anchor = accepted
+    if d.green:  # flagged by the section chief as the case is accepted
+        anchor = lay.after(accepted, 0, Act.FLAG_GREEN)
+        case = replace(case, green=True)
+    drafting, review, sign = _staff_days(rng, d.final, d.late, d.green)
     pauses: list[Pause] = []
-    if d.expert_review:
+    if d.joint:
         drafting = max(drafting, 2)
         before = rng.randint(1, min(3, drafting - 1))
-        paused = lay.after(accepted, before, Act.PAUSE)
+        resumed, joint_review, spans = _joint_review(lay, anchor, before, d.revise)
+        pauses += spans
+        case = replace(case, joint_review=joint_review)
+        drafted = lay.after(resumed, drafting - before, Act.DRAFT)
+    elif d.expert_review:
+        drafting = max(drafting, 2)
+        before = rng.randint(1, min(3, drafting - 1))
+        paused = lay.after(anchor, before, Act.PAUSE)
         pause_days = rng.randint(5, 25)
         resumed = lay.after(paused, pause_days, Act.RESUME)
         pauses.append(Pause(paused.day, resumed.day))
@@ -639,7 +958,7 @@ def _lay_out(rng: random.Random, calendar: WorkingCalendar, index: int, d: _Draw
         )
         drafted = lay.after(resumed, drafting - before, Act.DRAFT)
     else:
-        drafted = lay.after(accepted, drafting, Act.DRAFT)
+        drafted = lay.after(anchor, drafting, Act.DRAFT)
     reviewed = lay.after(drafted, review, Act.APPROVE_DRAFT)
     signed = lay.after(reviewed, sign, Act.SIGN)
 
@@ -652,6 +971,71 @@ def _lay_out(rng: random.Random, calendar: WorkingCalendar, index: int, d: _Draw
         decided_on=signed.day,  # the issuing flow runs at the sign-off and decides the case
         turnaround_working_days=used,
         paused_working_days=calendar.used(started, signed.day, DayUnit.WORKING).days - used,
+    )
+
+
+def _joint_review(
+    lay: _Layout, anchor: Event, before: int, revise: bool
+) -> tuple[Event, JointReview, list[Pause]]:
+    """Panel drawn ``before`` working days into drafting (the clock stops), the meeting 3-10
+    working days later, every opinion in on the day, the chair closing; after "pass after
+    revision" the applicant revises in 5-15 working days and the chair confirms (the clock
+    stays stopped until then). Returns the event the drafting resumes after."""
+    rng = lay.rng
+    started = lay.after(anchor, before, Act.START_JOINT_REVIEW)
+    meeting_day = lay.add_working_days(started.day, rng.randint(3, 10))
+    meeting_minute = rng.choice(MEETING_MINUTES)
+    opinions = lay.at(meeting_day, meeting_minute + rng.randrange(60, 151), Act.OPINIONS)
+    closed = lay.after(opinions, rng.choice((0, 0, 1)), Act.CLOSE_REVIEW)
+    spans = [Pause(started.day, closed.day)]
+    resumed, revised, confirmed = closed, None, None
+    if revise:
+        revised = lay.after(closed, rng.randint(5, 15), Act.SUBMIT_REVISION)
+        confirmed = lay.after(revised, rng.choice((0, 1, 1, 2)), Act.CONFIRM_REVISION)
+        spans.append(Pause(closed.day, confirmed.day))
+        resumed = confirmed
+    review = JointReview(
+        seed=rng.randint(1, MAX_SEED),
+        needed=rng.choice(SPECIALTY_SETS),
+        meeting=datetime.combine(
+            meeting_day, time(meeting_minute // 60, meeting_minute % 60), SHANGHAI
+        ),
+        conclusion="revise" if revise else "pass",
+        dissent=rng.random() < 0.5,
+        started_on=started.day,
+        closed_on=closed.day,
+        revised_on=revised.day if revised else None,
+        confirmed_on=confirmed.day if confirmed else None,
+    )
+    return resumed, review, spans
+
+
+def _lay_out_fast(lay: _Layout, case: CasePlan, d: _Draw, submitted: Event) -> CasePlan:
+    """告知承诺制: intake and the leader each act the same or the next working day (decided
+    within one working day of acceptance); the daily sweep assigns the post-approval check
+    when it comes within CHECK_LEAD_DAYS of its due day; the officer records it, mostly by
+    then."""
+    rng, calendar = lay.rng, lay.calendar
+    accepted = lay.after(submitted, rng.choice((0, 0, 1)), Act.ACCEPT)
+    signed = lay.after(accepted, rng.choice((0, 0, 1)), Act.SIGN)
+    due = calendar.due(signed.day, POST_CHECK_DAYS, DayUnit.WORKING).day
+    assigned = signed.day + timedelta(days=1)  # the sweep of the decision day ran before it
+    while calendar.due(assigned, CHECK_LEAD_DAYS, DayUnit.WORKING).day < due:
+        assigned += timedelta(days=1)
+    first = assigned if calendar.is_workday(assigned) else lay.add_working_days(assigned, 1)
+    if d.check_late:
+        checked_on = lay.add_working_days(due, rng.randint(1, 8))
+    else:
+        window = calendar.working_days_between(first, due)[0]
+        checked_on = lay.add_working_days(first, rng.randint(0, window))
+    checked = lay.at(checked_on, rng.randrange(OFFICE_OPENS, OFFICE_CLOSES), Act.POST_CHECK)
+    return replace(
+        case,
+        events=tuple(lay.events),
+        clock_started_on=accepted.day,
+        decided_on=signed.day,
+        turnaround_working_days=calendar.used(accepted.day, signed.day, DayUnit.WORKING).days,
+        post_check=PostCheck(due, assigned, checked.day, conforms=not d.revoked),
     )
 
 
@@ -710,3 +1094,45 @@ def refusal_for(case: CasePlan) -> tuple[str, str | None]:
 
 def correction_reason_for(case: CasePlan) -> str:
     return CORRECTION_REASONS[case.index % len(CORRECTION_REASONS)]
+
+
+GREEN_JUSTIFICATIONS = (
+    "省市重点建设项目，列入年度重大项目清单，需特事特办加快审批",
+    "民生保障工程（供水、供热），须在采暖季前投入运行，申请绿色通道",
+    "应急保障项目，承担医疗废物应急处置任务，需尽快审批",
+    "稳投资重点项目，市政府专题会议要求压缩审批时间",
+)
+PASS_OPINIONS = (
+    "报告编制规范，评价因子识别全面，预测结论可信，同意通过。",
+    "工程分析清楚，污染防治措施可行，环境影响可接受，同意通过。",
+)
+REVISION_OPINIONS = (
+    "补充大气环境影响预测的气象资料和预测参数\n核实生产废水去向及园区污水处理厂接纳能力",
+    "完善噪声源强及厂界达标分析\n补充危险废物贮存场所设置及管理要求",
+    "核实卫生防护距离内的环境敏感目标\n细化环境风险防范措施和应急预案",
+)
+CHECK_FINDINGS = (
+    "现场核查：建设地点、规模及生产工艺与告知承诺书一致",
+    "现场核查：废气、废水治理设施已按报告表要求建设，与承诺一致",
+)
+FALSE_COMMITMENTS = (
+    "实际建有电镀生产线，与承诺不符",
+    "溶剂型涂料年用量超过10吨，与承诺不符",
+    "厂区位于园区规划范围以外，与承诺不符",
+)
+
+
+def green_justification_for(case: CasePlan) -> str:
+    return GREEN_JUSTIFICATIONS[case.index % len(GREEN_JUSTIFICATIONS)]
+
+
+def opinion_for(case: CasePlan, conclusion: str, member: int) -> str:
+    texts = REVISION_OPINIONS if conclusion == "revise" else PASS_OPINIONS
+    return texts[(case.index + member) % len(texts)]
+
+
+def check_findings_for(case: CasePlan) -> list[str]:
+    check = case.post_check
+    if check is not None and not check.conforms:
+        return [FALSE_COMMITMENTS[case.index % len(FALSE_COMMITMENTS)]]
+    return [CHECK_FINDINGS[case.index % len(CHECK_FINDINGS)]]

@@ -143,15 +143,16 @@ def refresh_warnings(
             ):
                 updates.append(
                     {
-                        "i": case.id,
+                        "id": case.id,
                         "due_on": state.due_on,
                         "warning": state.warning,
                         "due_provisional": state.provisional,
                     }
                 )
-        for u in updates:
+        if updates:
+            # one executemany by primary key; no per-row synchronisation of loaded objects
             session.execute(
-                update(Application).where(Application.id == u.pop("i")).values(**u)  # type: ignore[arg-type]
+                update(Application).execution_options(synchronize_session=False), updates
             )
         checked += len(cases)
         changed += len(updates)
