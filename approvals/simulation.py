@@ -626,8 +626,8 @@ def _draw(
     if d.intake is Intake.REFUSE:
         _refuse(d)
         return d
-    d.joint = d.final.code in JOINT_REVIEW_ITEMS and d.final.expert_review
-    d.joint = d.joint and joint < rates.joint_review
+    panel_reviewed = d.final.code in JOINT_REVIEW_ITEMS and d.final.expert_review
+    d.joint = panel_reviewed and joint < rates.joint_review
     d.revise = d.joint and revise < rates.revision
     d.expert_review = not d.joint and d.final.expert_review and expert < rates.expert_review
     d.green = green < rates.green

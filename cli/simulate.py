@@ -387,8 +387,9 @@ class _Replay:
         elif act is Act.RESUBMIT:
             application = session.get(Application, application_id)
             assert application is not None
-            missing = self._missing(session, application)  # a converted case lacks the
-            if case.missing_material and case.missing_material not in missing:  # standard's
+            # what intake asked for, and (a converted case) what only the standard review needs
+            missing = self._missing(session, application)
+            if case.missing_material and case.missing_material not in missing:
                 missing.insert(0, case.missing_material)
             applicant = self._applicant(session, case)
             for code in missing:
@@ -462,8 +463,8 @@ class _Replay:
     def _joint_review(
         self, session: Session, case: CasePlan, act: Act, application_id: int
     ) -> None:
-        plan, clock = case.joint_review, self.clock
-        assert plan is not None, "a joint review act of a case planned without one"
+        planned, clock = case.joint_review, self.clock
+        assert planned is not None, "a joint review act of a case planned without one"
         if act is Act.START_JOINT_REVIEW:
             application = session.get(Application, application_id)
             assert application is not None
@@ -473,19 +474,19 @@ class _Replay:
                 self.rt.catalogue,
                 self.actors[Role.CASE_OFFICER],
                 application_id,
-                needed=list(plan.needed),
+                needed=list(planned.needed),
                 size=None,
-                seed=plan.seed,
-                meeting_at=plan.meeting,
+                seed=planned.seed,
+                meeting_at=planned.meeting,
                 video_link=f"https://meeting.example/j/{application.number}",
             )
         elif act is Act.OPINIONS:  # every member, each in a transaction of their own
             panel = joint_review.open_panel(session, application_id)
             members = joint_review.active_members(session, panel.id)  # type: ignore[arg-type]
-            other = "pass" if plan.conclusion == "revise" else "revise"
+            other = "pass" if planned.conclusion == "revise" else "revise"
             dissenter = next((m for m in reversed(members) if not m.chair), None)
             for n, member in enumerate(members):
-                vote = other if plan.dissent and member is dissenter else plan.conclusion
+                vote = other if planned.dissent and member is dissenter else planned.conclusion
                 joint_review.submit_opinion(
                     session,
                     clock,
@@ -891,13 +892,15 @@ def print_summary(console: Console, result: Result, summary: Summary) -> None:
             f"  {t.code}: median {t.median:g} working days over {t.decided} decided "
             f"(max {t.longest}); statutory {t.statutory}, promised {t.promised}; "
             f"within promised {t.within_promised}/{t.decided}, "
-            f"within statutory {t.within_statutory}/{t.decided}   {t.name}"
+            f"within statutory {t.within_statutory}/{t.decided}   {t.name}",
+            soft_wrap=True,  # one line per item, also when piped
         )
     print_comparison(console, summary.comparison)
     console.print(
         f"speed: {summary.submitted} cases in {result.seconds:.1f} s = "
         f"{result.cases_per_second:.2f} cases/s (CPU {result.cpu_seconds:.1f} s; "
-        f"{summary.documents} PDFs rendered and stored, {summary.mails_sent} mails relayed)"
+        f"{summary.documents} PDFs rendered and stored, {summary.mails_sent} mails relayed)",
+        soft_wrap=True,
     )
 
 
@@ -923,14 +926,16 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
         g: Group = getattr(comparison, attribute)
         console.print(
             f"  {english:<21}{g.count:>6}{_figure(g.median):>8}{_figure(g.p90):>8}"
-            f"{_figure(g.median_paused):>15}   {chinese}"
+            f"{_figure(g.median_paused):>15}   {chinese}",
+            soft_wrap=True,
         )
     c = comparison
     on_time = f" ({c.checks_on_time / c.checks_done:.0%})" if c.checks_done else ""
     console.print(
         f"  revocations: {c.revoked} of {c.fast_track.count} fast-track decisions (撤销); "
         f"post-checks on time: {c.checks_on_time}/{c.checks_done}{on_time} "
-        f"of {c.checks_scheduled} scheduled (事后核查按期)"
+        f"of {c.checks_scheduled} scheduled (事后核查按期)",
+        soft_wrap=True,
     )
 
 

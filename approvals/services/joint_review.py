@@ -461,7 +461,7 @@ def remind_experts(session: Session, clock: Clock, escalate_after_days: int = 3)
     calendar = shared_calendar()
     reminded = escalated = 0
     for panel in session.exec(select(Panel).where(Panel.status == "open")):
-        if panel.meeting_at is None or local_date(panel.meeting_at) > today:
+        if panel.meeting_at is None or panel.meeting_at > to_utc(now):  # not met yet
             continue
         waiting = [m for m in active_members(session, panel.id) if m.submitted_at is None]  # type: ignore[arg-type]
         application = session.get(Application, panel.application_id)
