@@ -95,12 +95,17 @@ def compute_state(
     step_entered_on: date | None,
     today: date,
 ) -> ClockState:
-    """The clock as of ``today`` (or the decision day, for a decided case)."""
-    end = min(today, application.decided_on) if application.decided_on else today
+    """The clock as of ``today`` (or the decision day, for a decided case).
+
+    ``application`` only needs decided_on, clock_started_on, status and track (the deadline
+    sweep passes plain rows). This runs for every open case in the sweep: keep it lean.
+    """
+    decided = application.decided_on
+    end = min(today, decided) if decided else today
     started = application.clock_started_on
     limit, unit = item.statutory.days, item.statutory.unit
     promised, promised_unit = item.promised.days, item.promised.unit
-    spans = as_pauses(pauses, end)
+    spans = as_pauses(pauses, end) if pauses else []
     used = promised_used = paused_days = 0
     remaining: int | None = None
     due = promised_due = None
@@ -108,19 +113,31 @@ def compute_state(
     if started is not None and limit:
         counted = calendar.used(started, end, unit, spans)
         used, provisional = counted.days, counted.provisional
-        paused_days = calendar.used(started, end, unit).days - used
+        paused_days = calendar.used(started, end, unit).days - used if spans else 0
         remaining = limit - used
         due_at = calendar.due(started, limit, unit, spans)
         due, provisional = due_at.day, provisional or due_at.provisional
         if promised:
-            promised_used = calendar.used(started, end, promised_unit, spans).days
+            promised_used = (
+                used
+                if promised_unit == unit
+                else calendar.used(started, end, promised_unit, spans).days
+            )
             promised_due = calendar.due(started, promised, promised_unit, spans).day
     step = application.status
     budgets = GREEN_STEP_BUDGETS if application.track == "green" else STEP_BUDGETS
     budget = budgets.get(step)
-    step_used = calendar.working_days_between(step_entered_on, end)[0] if step_entered_on else None
+    step_used = (
+        calendar.used(step_entered_on, end, DayUnit.WORKING).days if step_entered_on else None
+    )
     open_pause = next((p for p in pauses if p.end_on is None), None)
-    state = ClockState(
+    step_overdue = budget is not None and step_used is not None and step_used > budget
+    level = warning_level(
+        limit, remaining, bool(promised and promised_used > promised), step_overdue
+    )
+    if decided is not None and level is not WarningLevel.RED:
+        level = WarningLevel.NONE  # a decided case is no longer at risk; red stays on record
+    return ClockState(
         started_on=started,
         limit=limit,
         unit=unit,
@@ -137,13 +154,8 @@ def compute_state(
         step_used=step_used,
         step_budget=budget,
         provisional=provisional,
-        warning=WarningLevel.NONE,
+        warning=level,
     )
-    overdue_promise = bool(promised and promised_used > promised)
-    level = warning_level(limit, remaining, overdue_promise, state.step_overdue)
-    if application.decided_on is not None and level is not WarningLevel.RED:
-        level = WarningLevel.NONE  # a decided case is no longer at risk; red stays on record
-    return ClockState(**{**state.__dict__, "warning": level})
 
 
 def open_step_entered_on(session: Session, application_id: int) -> date | None:

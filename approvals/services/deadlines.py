@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from approvals.calendar import WorkingCalendar
-from approvals.catalogue import Catalogue, DayUnit
+from approvals.catalogue import Catalogue, DayUnit, Item
 from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.process.standard import FINAL, HUMAN_STEP, Action
 from approvals.services.clock import compute_state
@@ -111,13 +111,26 @@ def refresh_warnings(
     open_statuses = [s for s in Status if s not in FINAL and s is not Status.DRAFT]
     checked = changed = 0
     last_id = 0
+    columns = (
+        Application.id,
+        Application.item_code,
+        Application.item_version,
+        Application.status,
+        Application.track,
+        Application.clock_started_on,
+        Application.decided_on,
+        Application.due_on,
+        Application.warning,
+        Application.due_provisional,
+    )
+    items: dict[tuple[str, int], Item] = {}
     while True:
-        cases = session.exec(
-            select(Application)
+        cases = session.execute(
+            select(*columns)
             .where(col(Application.status).in_(open_statuses), col(Application.id) > last_id)
             .order_by(col(Application.id))
             .limit(batch)
-        ).all()
+        ).all()  # plain rows: no ORM objects for 100,000 cases
         if not cases:
             break
         ids = [c.id for c in cases]
@@ -133,9 +146,18 @@ def refresh_warnings(
         )
         updates = []
         for case in cases:
-            item = item_of(session, case)
+            key = (case.item_code, case.item_version)
+            if key not in items:
+                items[key] = item_of(session, case)  # type: ignore[arg-type]
             step_on = local_date(entered[case.id]) if case.id in entered else None
-            state = compute_state(calendar, item, case, pauses.get(case.id, []), step_on, today)  # type: ignore[arg-type]
+            state = compute_state(
+                calendar,
+                items[key],
+                case,
+                pauses.get(case.id, []),
+                step_on,
+                today,  # type: ignore[arg-type]
+            )
             if (state.due_on, state.warning, state.provisional) != (
                 case.due_on,
                 case.warning,
