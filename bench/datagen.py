@@ -1,5 +1,5 @@
 """Simulated cases for the benchmarks, generated inside PostgreSQL (``INSERT … SELECT FROM
-generate_series`` with ``random()`` distributions; a million cases load in well under a minute).
+generate_series`` with ``random()`` distributions; a million cases load in about a minute).
 
 * Decided cases: items drawn with the simulator's weights (``approvals.simulation.ITEM_WEIGHTS``:
   EIA-02 most, then EIA-01, …, every other appliable item 1), districts from

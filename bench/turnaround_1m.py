@@ -7,11 +7,13 @@ On a scratch PostgreSQL database (random name, dropped at the end unless --keep)
    the same run: the same queries with index scans off, and the naive query (``percentile_cont``
    per item, GROUP BY on the full table, sequential scan), whose figures must equal the report's;
 2. ``refresh_warnings`` (the deadline sweep's core) over the M open cases (target < 5 s): the
-   first run, which writes most rows (rolled back and repeated, VACUUM in between), then the
-   steady-state rerun, which writes none; baselines: the same sweep on a calendar that counts
-   day by day (``bench/due_dates.naive_due`` and its ``used`` twin), and the obvious per-case
-   variant (two queries per case, ``services.clock.state_of``), each run once in steady state;
-   ``deemed_acceptance_due`` rides along;
+   first run, which writes most rows (committed, then repeated from the generated state when it
+   takes under 10 s; stopped after --sweep-budget seconds with its time projected from the rows
+   written so far when it is slower), the steady-state rerun, which writes none, and the next
+   working day's sweep (rolled back); baselines: the same sweep on a calendar that counts day by
+   day (``bench/due_dates.naive_due`` and its ``used`` twin), and the obvious per-case variant
+   (two queries per case, ``services.clock.state_of``), each run once in steady state and
+   required to reach the same results; ``deemed_acceptance_due`` rides along;
 3. due-date computations per second (target ≥ 100,000/s), measured as ``bench/due_dates.py``
    does (its inputs, its day-by-day baseline, its cross-check).
 
@@ -19,8 +21,9 @@ Timings are medians of --runs runs after one warm-up (baselines slower than a fe
 once). Needs PostgreSQL on 127.0.0.1:5432 with trust auth, as the tests do.
 
     .venv/bin/python bench/turnaround_1m.py                             # 1,000,000 + 100,000
-    .venv/bin/python bench/turnaround_1m.py --cases 20000 --open 5000   # well under a minute
+    .venv/bin/python bench/turnaround_1m.py --cases 20000 --open 5000   # about 40 s
     options: --runs 5  --keep  --database-url postgresql+psycopg://user@host:port
+             --sweep-budget 10
 """
 
 from __future__ import annotations

@@ -110,7 +110,6 @@ def refresh_warnings(
     """Recompute due date and warning of every open case; write only what changed."""
     open_statuses = [s for s in Status if s not in FINAL and s is not Status.DRAFT]
     checked = changed = 0
-    last_id = 0
     columns = (
         Application.id,
         Application.item_code,
@@ -124,26 +123,33 @@ def refresh_warnings(
         Application.due_provisional,
     )
     items: dict[tuple[str, int], Item] = {}
-    while True:
-        cases = session.execute(
-            select(*columns)
-            .where(col(Application.status).in_(open_statuses), col(Application.id) > last_id)
-            .order_by(col(Application.id))
-            .limit(batch)
-        ).all()  # plain rows: no ORM objects for 100,000 cases
-        if not cases:
-            break
-        ids = [c.id for c in cases]
+    # One read of the open cases (plain rows: no ORM objects), then batches by id range so the
+    # pause and step look-ups bind two values instead of thousands.
+    everything = session.execute(
+        select(*columns)
+        .where(col(Application.status).in_(open_statuses))
+        .order_by(col(Application.id))
+    ).all()
+    for start in range(0, len(everything), batch):
+        cases = everything[start : start + batch]
+        lo, hi = cases[0].id, cases[-1].id
+        wanted = {c.id for c in cases}
         pauses: dict[int, list[ClockPause]] = {}
-        for p in session.exec(select(ClockPause).where(col(ClockPause.application_id).in_(ids))):
-            pauses.setdefault(p.application_id, []).append(p)
-        entered = dict(
-            session.exec(
+        for p in session.exec(
+            select(ClockPause).where(col(ClockPause.application_id).between(lo, hi))
+        ):
+            if p.application_id in wanted:
+                pauses.setdefault(p.application_id, []).append(p)
+        entered = {
+            application_id: at
+            for application_id, at in session.exec(
                 select(StepRecord.application_id, StepRecord.entered_at).where(
-                    col(StepRecord.application_id).in_(ids), col(StepRecord.left_at).is_(None)
+                    col(StepRecord.application_id).between(lo, hi),
+                    col(StepRecord.left_at).is_(None),
                 )
-            ).all()
-        )
+            )
+            if application_id in wanted
+        }
         updates = []
         for case in cases:
             key = (case.item_code, case.item_version)
@@ -178,7 +184,6 @@ def refresh_warnings(
             )
         checked += len(cases)
         changed += len(updates)
-        last_id = ids[-1]  # type: ignore[assignment]
         session.expunge_all()
     session.flush()
     return SweepCounts(checked, changed)
