@@ -13,18 +13,19 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from api.app import create_app
 from approvals.catalogue import LicenceAction, ProcessKind, load_catalogue
 from approvals.clock import SHANGHAI, FixedClock
+from approvals.expert_pool import ensure_expert_pool
 from approvals.seed import ensure_demo_accounts
 from core.db import session_scope
 from core.settings import DispatchMode, MailBackend, Settings, StorageBackend
 from flows.inline import InlineLauncher
 from flows.runtime import Runtime
 from mail import SmtpSender
-from models import Application
+from models import Application, Expert, User
 from storage import S3Store
 from tests.fixtures_db import wipe
 from tests.helpers import PROJECT, minimal_pdf, required_materials, sign_in
@@ -217,3 +218,77 @@ def test_every_appliable_item_ends_in_its_document_stored_and_mailed(
     if "licence_certificate" in {d["kind"] for d in detail["documents"]}:
         certificate = next(d for d in detail["documents"] if d["kind"] == "licence_certificate")
         assert certificate["number"] in _pdf_text(stack["store"].get(certificate["object_key"]))
+
+
+def test_a_report_book_through_a_joint_review_to_its_approval_on_the_real_services(
+    stack: dict[str, Any], smtp_server: Any
+) -> None:
+    """EIA-01 with a remote joint review: the panel's opinion and the approval are stored in
+    S3 and mailed over SMTP; the experts' invitations go out too."""
+    client: TestClient = stack["client"]
+    engine = client.app.state.services.engine  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        ensure_expert_pool(session)
+        session.commit()
+        usernames = dict(
+            session.exec(
+                select(Expert.id, User.username).join(User, col(User.id) == col(Expert.user_id))
+            ).all()
+        )
+    applicant, officer = _headers(stack, "qiye"), _headers(stack, "chengban")
+    body = PROJECT | {"project_name": "远程会审报告书测试项目"}
+    case_id = client.post("/api/applications", json=body, headers=applicant).json()["id"]
+    for material in required_materials(client, "EIA-01"):
+        client.put(
+            f"/api/applications/{case_id}/materials/{material}",
+            headers=applicant,
+            files={"file": (f"{material}.pdf", minimal_pdf(material), "application/pdf")},
+        )
+    client.post(f"/api/applications/{case_id}/submit", headers=applicant)
+    client.post(f"/api/applications/{case_id}/accept", headers=_headers(stack, "shouli"))
+    started = client.post(
+        f"/api/applications/{case_id}/joint-review",
+        headers=officer,
+        json={
+            "needed": ["air", "water"],
+            "seed": 2021,
+            "meeting_at": "2026-11-20T14:00:00+08:00",
+            "video_link": "https://meeting.example/j/2021",
+        },
+    )
+    assert started.status_code == 201, started.text
+    members = started.json()["members"]
+    for member in members:
+        own = sign_in(client, usernames[member["expert_id"]])
+        client.post(
+            f"/api/applications/{case_id}/joint-review/opinion",
+            headers=own,
+            json={"conclusion": "pass", "opinion": "报告书编制规范，结论可信。"},
+        )
+    chair = next(m for m in members if m["chair"])
+    closed = client.post(
+        f"/api/applications/{case_id}/joint-review/close",
+        headers=sign_in(client, usernames[chair["expert_id"]]),
+    )
+    assert closed.status_code == 200 and closed.json()["conclusion"] == "pass"
+    for path, user, payload in (
+        ("decision", "chengban", {"outcome": "approve", "conditions": ["落实专家组意见。"]}),
+        ("review/approve", "kezhang", {}),
+        ("sign", "lingdao", {}),
+    ):
+        assert (
+            client.post(
+                f"/api/applications/{case_id}/{path}", json=payload, headers=_headers(stack, user)
+            ).status_code
+            == 200
+        )
+    detail = client.get(f"/api/applications/{case_id}", headers=applicant).json()
+    assert detail["status"] == "approved"
+    for kind in ("expert_opinion", "approval"):
+        document = next(d for d in detail["documents"] if d["kind"] == kind)
+        pdf = stack["store"].get(document["object_key"])
+        assert document["number"] in _pdf_text(pdf)
+        mail = next(m for m in smtp_server.messages if document["number"] in str(m["Subject"]))
+        assert any(a.get_content() == pdf for a in mail.iter_attachments())
+    invited = {str(m["To"]) for m in smtp_server.messages if "专家会审邀请" in str(m["Subject"])}
+    assert len(invited) == len(members) == 5
