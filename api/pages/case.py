@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -101,6 +101,12 @@ def result_of(
     }
 
 
+# Sections that other page modules add to the case page (告知承诺制, 远程会审), built from the
+# page's own session: name in the template → builder (None when the section does not apply).
+CaseSection = Callable[[Session, AppServices, User, Application], "dict[str, Any] | None"]
+CASE_SECTIONS: dict[str, CaseSection] = {}
+
+
 def case_context(
     session: Session, services: AppServices, user: User, application: Application
 ) -> dict[str, Any]:
@@ -147,7 +153,7 @@ def case_context(
         "licence_number": application.licence_number or "",
         "result": result_of(session, application, detail.documents),
         "final": detail.status in FINAL,
-    }
+    } | {name: build(session, services, user, application) for name, build in CASE_SECTIONS.items()}
 
 
 def render_case(

@@ -32,12 +32,12 @@ from api.dispatching import after_commit
 from api.errors import status_for
 from api.pages import router
 from api.pages.audit import AuditUser, pct
-from api.pages.case import render_case
+from api.pages.case import CASE_SECTIONS, render_case
 from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS
 from api.pages.forms import build, lines
 from api.pages.security import ApplicantUser, StaffUser
 from api.services import AppServices
-from api.templating import environment, render_page
+from api.templating import render_page
 from approvals import charts
 from approvals.charts import _label, _legend, _line, _svg, _tag, _title, _x_axis
 from approvals.clock import local_date
@@ -49,7 +49,6 @@ from approvals.evidence import CheckedEvidence, check_evidence
 from approvals.services import commitment, commitment_steps, reports
 from approvals.services.queries import get_application_for
 from approvals.services.report_commitment import CHECK_OUTCOMES, CommitmentReport, commitment_report
-from core.db import session_scope
 from models import Application, CommitmentCase, Role, Status, User
 from models.schemas import CommitmentAccept, CommitmentFacts, PostCheckCreate
 
@@ -235,20 +234,7 @@ def panel(
     }
 
 
-def commitment_panel(request: Request, application_id: int) -> dict[str, Any] | None:
-    """Template global: the panel of ``application_id`` for the signed-in viewer (read only,
-    in a session of its own; the case page has already checked the viewer may see the case)."""
-    services: AppServices = request.app.state.services
-    viewer_id = getattr(getattr(request.state, "user", None), "id", None)
-    with session_scope(services.engine) as session:
-        viewer = session.get(User, viewer_id) if viewer_id is not None else None
-        application = session.get(Application, application_id)
-        if viewer is None or application is None:
-            return None
-        return panel(session, services, viewer, application)
-
-
-environment().globals["commitment_panel"] = commitment_panel
+CASE_SECTIONS["cm"] = panel  # the 告知承诺制 panel of the case page
 
 
 # --- the applicant's steps ---------------------------------------------------------------------

@@ -30,14 +30,13 @@ from api.deps import ServicesDep, SessionDep
 from api.dispatching import after_commit
 from api.errors import status_for
 from api.pages import router
-from api.pages.case import MATERIAL_FIELD, render_case
+from api.pages.case import CASE_SECTIONS, MATERIAL_FIELD, render_case
 from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS
 from api.pages.forms import build, chosen_files
 from api.pages.security import ApplicantUser, PageUser, StaffUser
 from api.presenters import document_public
 from api.routers.joint_review import JointReviewStart
 from api.services import AppServices
-from api.templating import environment
 from api.uploads import read_checked
 from approvals import expert_draw
 from approvals.clock import SHANGHAI
@@ -49,7 +48,6 @@ from approvals.services import cases, green_channel, joint_review
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
 from approvals.uploads import CheckedUpload, material_key
-from core.db import session_scope
 from models import (
     Application,
     AuditEvent,
@@ -314,20 +312,7 @@ def section(
     return view
 
 
-def joint_review_panel(request: Request, application_id: int) -> dict[str, Any] | None:
-    """Template global: the joint-review section of a case page for the signed-in viewer (read
-    only, in a session of its own; the case page has already checked the viewer may see it)."""
-    services: AppServices = request.app.state.services
-    viewer_id = getattr(getattr(request.state, "user", None), "id", None)
-    with session_scope(services.engine) as session:
-        viewer = session.get(User, viewer_id) if viewer_id is not None else None
-        application = session.get(Application, application_id)
-        if viewer is None or application is None:
-            return None
-        return section(session, services, viewer, application)
-
-
-environment().globals["joint_review_panel"] = joint_review_panel
+CASE_SECTIONS["jr"] = section  # 远程会审 and 绿色通道 on the case page
 
 
 # --- the staff's and the applicant's steps ---------------------------------------------------
