@@ -136,21 +136,35 @@ def _store_materials(
 
 
 def _create_and_submit(
-    session: Session, services: AppServices, user: User, data: ApplicationCreate, key: str,
+    session: Session,
+    services: AppServices,
+    user: User,
+    data: ApplicationCreate,
+    key: str,
     files: Checked,
-) -> tuple[Application, bool]:  # fmt: skip
+) -> tuple[Application, bool]:
     """One transaction: create, attach every material, submit, commit."""
     try:
         application, created = cases.create_application(
-            session, services.clock, services.catalogue, user, data,
-            area_code=services.settings.bureau_area_code, idempotency_key=key,
-        )  # fmt: skip
+            session,
+            services.clock,
+            services.catalogue,
+            user,
+            data,
+            area_code=services.settings.bureau_area_code,
+            idempotency_key=key,
+        )
     except IntegrityError:  # a double click raced the first request to the unique key
         session.rollback()
         application, created = cases.create_application(
-            session, services.clock, services.catalogue, user, data,
-            area_code=services.settings.bureau_area_code, idempotency_key=key,
-        )  # fmt: skip
+            session,
+            services.clock,
+            services.catalogue,
+            user,
+            data,
+            area_code=services.settings.bureau_area_code,
+            idempotency_key=key,
+        )
         if created:
             raise
     if created:
@@ -195,9 +209,9 @@ async def apply(
     if created:
         after_commit(background, services, application.id)  # type: ignore[arg-type]
     return redirect_with(
-        f"/cases/{application.id}", SUBMITTED_MESSAGES[item.process_kind] if created
-        else "already_submitted",
-    )  # fmt: skip
+        f"/cases/{application.id}",
+        SUBMITTED_MESSAGES[item.process_kind] if created else "already_submitted",
+    )
 
 
 @router.get("/my")
@@ -250,8 +264,13 @@ async def resubmit(
         except DomainError as exc:
             session.rollback()
             return render_case(
-                request, session, services, user, application_id,
-                error=exc.message_zh, status_code=status_for(exc),
-            )  # fmt: skip
+                request,
+                session,
+                services,
+                user,
+                application_id,
+                error=exc.message_zh,
+                status_code=status_for(exc),
+            )
     after_commit(background, services, application_id)
     return redirect_with(f"/cases/{application_id}", "resubmitted")

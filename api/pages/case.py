@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, col, select
 
 from api.deps import ServicesDep, SessionDep
+from api.dispatching import after_commit
+from api.errors import status_for
 from api.pages.display import (
     PROVISIONAL_NOTE,
     STATUS_TONES,
@@ -27,6 +29,7 @@ from api.services import AppServices
 from api.templating import render_page
 from approvals.catalogue import DayUnit, ProcessKind
 from approvals.clock import local_date
+from approvals.errors import DomainError
 from approvals.process.standard import FINAL
 from approvals.services.forms import is_eia_approval
 from approvals.services.item_versions import item_of
@@ -192,3 +195,43 @@ def case_page(
     services: ServicesDep,
 ) -> HTMLResponse:
     return render_case(request, session, services, user, application_id)
+
+
+PageRenderer = Callable[..., Response]
+
+
+def run_step(
+    request: Request,
+    session: Session,
+    services: AppServices,
+    user: User,
+    application_id: int,
+    values: Mapping[str, str],
+    step: Callable[[], object],
+    done: Response,
+    *,
+    background: BackgroundTasks | None = None,
+    render: PageRenderer | None = None,
+    error_text: Callable[[DomainError], str] = lambda exc: exc.message_zh,
+) -> Response:
+    """A page action: run ``step`` and commit, launch flows after the commit when
+    ``background`` is given (as the API does), answer ``done``. A refusal rolls back and
+    re-renders the page (the case page unless ``render``) with the message and typed values."""
+    try:
+        step()
+        session.commit()
+    except DomainError as exc:
+        session.rollback()
+        return (render or render_case)(
+            request,
+            session,
+            services,
+            user,
+            application_id,
+            error=error_text(exc),
+            values=values,
+            status_code=status_for(exc),
+        )
+    if background is not None:
+        after_commit(background, services, application_id)
+    return done

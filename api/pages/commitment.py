@@ -16,24 +16,22 @@ the timeline label of the letter's acceptance with ``api.pages.display``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import BackgroundTasks, File, Form, Request, Response, UploadFile
-from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from sqlmodel import Session
 
 from api.commitment_letter import generate_letter
 from api.deps import ServicesDep, SessionDep
-from api.dispatching import after_commit
-from api.errors import status_for
 from api.pages import router
 from api.pages.audit import AuditUser, pct
-from api.pages.case import CASE_SECTIONS, render_case
-from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS
+from api.pages.case import CASE_SECTIONS, run_step
+from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS, redirect_with
 from api.pages.forms import build, lines
 from api.pages.security import ApplicantUser, StaffUser
 from api.services import AppServices
@@ -91,8 +89,12 @@ FACT_LABELS = {
 NO_PARK = "-"  # the park select's "不在上述园区"
 # What approvals.evidence accepts (checked by content there; this only filters the file picker).
 EVIDENCE_TYPES = "application/pdf,image/jpeg,image/png,video/mp4,.pdf,.jpg,.jpeg,.png,.mp4"
-EVIDENCE_LABELS = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG",
-                   "video/mp4": "MP4"}  # fmt: skip
+EVIDENCE_LABELS = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "video/mp4": "MP4",
+}
 Text = Annotated[str, Form(max_length=8000)]
 Version = Annotated[int | None, Form()]
 
@@ -102,8 +104,11 @@ Version = Annotated[int | None, Form()]
 
 def park_options() -> list[dict[str, str]]:
     """The eligible-park list for the select: name, level and plan-EIA status."""
-    status = {"passed": "规划环评已通过审查", "under_review": "规划环评审查中",
-              "not_passed": "规划环评未通过审查"}  # fmt: skip
+    status = {
+        "passed": "规划环评已通过审查",
+        "under_review": "规划环评审查中",
+        "not_passed": "规划环评未通过审查",
+    }
     return [
         {"name": p.name, "note": f"{p.level.value}·{status[p.plan_eia.status.value]}"}
         for p in shared_parks().parks
@@ -246,26 +251,16 @@ def _act(
     services: AppServices,
     user: User,
     application_id: int,
-    values: dict[str, str],
-    step: Any,
+    values: Mapping[str, str],
+    step: Callable[[], object],
     message: str,
     background: BackgroundTasks | None = None,
 ) -> Response:
-    """Run ``step`` and commit, then 303 to the panel; a refusal re-renders the case page."""
-    try:
-        step()
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return render_case(
-            request, session, services, user, application_id,
-            error=exc.message_zh, values=values, status_code=status_for(exc),
-        )  # fmt: skip
-    if background is not None:
-        after_commit(background, services, application_id)
     anchor = "post-check" if message.startswith("post_check") else "commitment"
-    query = urlencode({"msg": message})
-    return RedirectResponse(f"/cases/{application_id}?{query}#{anchor}", status_code=303)
+    done = redirect_with(f"/cases/{application_id}", message, anchor)
+    return run_step(
+        request, session, services, user, application_id, values, step, done, background=background
+    )
 
 
 def facts_of(form: dict[str, str], ticked: set[str]) -> CommitmentFacts:
@@ -280,15 +275,30 @@ def facts_of(form: dict[str, str], ticked: set[str]) -> CommitmentFacts:
 
 
 @router.post("/cases/{application_id}/commitment/facts")
-def save_facts(application_id: int, request: Request, user: ApplicantUser, session: SessionDep,
-               services: ServicesDep, document_type: Text = "", minglu_item: Text = "",
-               park_name: Text = "", longitude: Text = "", latitude: Text = "",
-               in_sensitive_area: Text = "", has_electroplating: Text = "",
-               is_two_high_one_danger: Text = "",
-               involves_radiation: Text = "") -> Response:  # fmt: skip
+def save_facts(
+    application_id: int,
+    request: Request,
+    user: ApplicantUser,
+    session: SessionDep,
+    services: ServicesDep,
+    document_type: Text = "",
+    minglu_item: Text = "",
+    park_name: Text = "",
+    longitude: Text = "",
+    latitude: Text = "",
+    in_sensitive_area: Text = "",
+    has_electroplating: Text = "",
+    is_two_high_one_danger: Text = "",
+    involves_radiation: Text = "",
+) -> Response:
     """填报承诺信息: stored and judged at once, every reason shown before submitting."""
-    values = {"document_type": document_type, "minglu_item": minglu_item,
-              "park_name": park_name, "longitude": longitude, "latitude": latitude}  # fmt: skip
+    values = {
+        "document_type": document_type,
+        "minglu_item": minglu_item,
+        "park_name": park_name,
+        "longitude": longitude,
+        "latitude": latitude,
+    }
     ticked = {
         name
         for name, value in (
@@ -305,8 +315,7 @@ def save_facts(application_id: int, request: Request, user: ApplicantUser, sessi
         facts = facts_of(values, ticked)
         return commitment.record_facts(session, services.clock, user, application_id, facts)
 
-    return _act(request, session, services, user, application_id, shown, step,
-                "commitment_facts")  # fmt: skip
+    return _act(request, session, services, user, application_id, shown, step, "commitment_facts")
 
 
 @router.post("/cases/{application_id}/commitment/letter")
@@ -345,8 +354,7 @@ def accept(
         body = build(CommitmentAccept, {"sha256": sha256.strip()}, labels=FACT_LABELS)
         return commitment.accept_letter(session, services.clock, user, application_id, body.sha256)
 
-    return _act(request, session, services, user, application_id, {}, step,
-                "commitment_accepted")  # fmt: skip
+    return _act(request, session, services, user, application_id, {}, step, "commitment_accepted")
 
 
 # --- the post-approval check -------------------------------------------------------------------
@@ -381,15 +389,20 @@ def upload_evidence(
         for checked, data in files:
             key = f"applications/{application.number}/post-check/{checked.sha256}"
             commitment_steps.add_evidence(
-                session, services.clock, user, application_id,
-                filename=checked.filename, key=key, sha256=checked.sha256, size=checked.size,
+                session,
+                services.clock,
+                user,
+                application_id,
+                filename=checked.filename,
+                key=key,
+                sha256=checked.sha256,
+                size=checked.size,
                 content_type=checked.content_type,
-            )  # fmt: skip
+            )
             services.store.put(key, data, checked.content_type)
         return files
 
-    return _act(request, session, services, user, application_id, {}, step,
-                "post_check_evidence")  # fmt: skip
+    return _act(request, session, services, user, application_id, {}, step, "post_check_evidence")
 
 
 @router.post("/cases/{application_id}/post-check")
@@ -409,16 +422,16 @@ def record_check(
 
     def step() -> object:
         body = build(
-            PostCheckCreate, {"outcome": outcome, "findings": lines(findings)},
+            PostCheckCreate,
+            {"outcome": outcome, "findings": lines(findings)},
             labels={"outcome": "核查结论", **FACT_LABELS},
-        )  # fmt: skip
+        )
         return commitment_steps.record_check(
             session, services.clock, user, application_id, body, expected_version=version
         )
 
     message = "post_check_conforms" if outcome == "conforms" else "post_check_revoked"
-    return _act(request, session, services, user, application_id, values, step, message,
-                background)  # fmt: skip
+    return _act(request, session, services, user, application_id, values, step, message, background)
 
 
 @router.get("/cases/{application_id}/post-check/evidence/{index}")
@@ -470,14 +483,17 @@ def comparison_chart(
         return left + (right - left) * days / scale
 
     parts = [
-        _legend(36, [
-            (_tag("rect", x=0, y=-6, width=16, height=12, fill=charts.BLUE), "用时中位数"),
-            (_tag("rect", x=0, y=-6, width=16, height=12, fill=charts.LIGHT), "P90"),
-            (_line(8, -7, 8, 7, **PROMISED_TICK), "承诺时限"),
-            (_line(8, -7, 8, 7, **STATUTORY_TICK), "法定时限"),
-        ]),
+        _legend(
+            36,
+            [
+                (_tag("rect", x=0, y=-6, width=16, height=12, fill=charts.BLUE), "用时中位数"),
+                (_tag("rect", x=0, y=-6, width=16, height=12, fill=charts.LIGHT), "P90"),
+                (_line(8, -7, 8, 7, **PROMISED_TICK), "承诺时限"),
+                (_line(8, -7, 8, 7, **STATUTORY_TICK), "法定时限"),
+            ],
+        ),
         _x_axis((left, right, top, bottom), scale, "办结用时（工作日）"),
-    ]  # fmt: skip
+    ]
     for index, row in enumerate(rows):
         y0 = top + band * index
         parts.append(_label(left - 10, y0 + 27, row.label, text_anchor="end", font_weight=600))
@@ -518,8 +534,11 @@ def audit_commitment(
         for name in ("district", "decided_from", "decided_to")
     }
     context: dict[str, Any] = {
-        "values": raw, "error": "", "report": None, "districts": ZHENGZHOU_DISTRICTS,
-    }  # fmt: skip
+        "values": raw,
+        "error": "",
+        "report": None,
+        "districts": ZHENGZHOU_DISTRICTS,
+    }
     try:
         report_filter = reports.parse_filter(services.catalogue, **raw)
     except InvalidInput as exc:  # shown on the form; the figures are not computed

@@ -78,9 +78,10 @@ def flash_of(request: Request) -> str:
     return FLASH_MESSAGES.get(request.query_params.get("msg", ""), "")
 
 
-def redirect_with(path: str, message: str) -> RedirectResponse:
+def redirect_with(path: str, message: str, anchor: str = "") -> RedirectResponse:
     """303 to ``path`` showing the flash message ``message`` (a key of FLASH_MESSAGES)."""
-    return RedirectResponse(f"{path}?{urlencode({'msg': message})}", status_code=303)
+    fragment = f"#{anchor}" if anchor else ""
+    return RedirectResponse(f"{path}?{urlencode({'msg': message})}{fragment}", status_code=303)
 
 
 def limit_text(limit: Limit) -> str:

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import BackgroundTasks, Form, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, select
 
 from api.deps import ServicesDep, SessionDep
-from api.dispatching import after_commit
-from api.errors import status_for
 from api.pages import router
-from api.pages.display import STATUS_TONES, flash_of
+from api.pages.case import run_step
+from api.pages.display import STATUS_TONES, flash_of, redirect_with
 from api.pages.joint_review import (
     CONCLUSIONS,
     green_view,
@@ -39,7 +37,7 @@ from api.pages.joint_review import (
 from api.pages.security import signed_in
 from api.services import AppServices
 from api.templating import render_page
-from approvals.errors import DomainError, InvalidInput, InvalidTransition, NotFound
+from approvals.errors import InvalidInput, InvalidTransition, NotFound
 from approvals.services import joint_review
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
@@ -258,19 +256,19 @@ def _act(
     background: BackgroundTasks | None = None,
     target: str | None = None,
 ) -> Response:
-    try:
-        step()
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return render_case_page(
-            request, session, services, user, application_id,
-            error=exc.message_zh, values=values, status_code=status_for(exc),
-        )  # fmt: skip
-    if background is not None:
-        after_commit(background, services, application_id)
-    path = target or f"/expert/cases/{application_id}"
-    return RedirectResponse(f"{path}?{urlencode({'msg': message})}", status_code=303)
+    done = redirect_with(target or f"/expert/cases/{application_id}", message)
+    return run_step(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        values,
+        step,
+        done,
+        background=background,
+        render=render_case_page,
+    )
 
 
 def _closed_guard(session: Session, user: User, application_id: int) -> None:
@@ -302,8 +300,7 @@ def submit_opinion(
             session, services.clock, user, application_id, conclusion=conclusion, opinion=opinion
         )
 
-    return _act(request, session, services, user, application_id, values, step,
-                "opinion_submitted")  # fmt: skip
+    return _act(request, session, services, user, application_id, values, step, "opinion_submitted")
 
 
 @router.post("/expert/cases/{application_id}/decline")
@@ -320,8 +317,17 @@ def decline(
         get_application_for(session, user, application_id)
         return joint_review.decline(session, services.clock, user, application_id)
 
-    return _act(request, session, services, user, application_id, {}, step, "expert_declined",
-                target="/expert")  # fmt: skip
+    return _act(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        {},
+        step,
+        "expert_declined",
+        target="/expert",
+    )
 
 
 @router.post("/expert/cases/{application_id}/close")
@@ -339,8 +345,9 @@ def close(
         get_application_for(session, user, application_id)
         return joint_review.close(session, services.clock, user, application_id)
 
-    return _act(request, session, services, user, application_id, {}, step, "review_closed",
-                background)  # fmt: skip
+    return _act(
+        request, session, services, user, application_id, {}, step, "review_closed", background
+    )
 
 
 @router.post("/expert/cases/{application_id}/revision/confirm")
@@ -360,8 +367,16 @@ def confirm_revision(
             session, services.clock, user, application_id, confirmed=True, comment=comment.strip()
         )
 
-    return _act(request, session, services, user, application_id, {"comment": comment}, step,
-                "revision_confirmed")  # fmt: skip
+    return _act(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        {"comment": comment},
+        step,
+        "revision_confirmed",
+    )
 
 
 @router.post("/expert/cases/{application_id}/revision/return")
@@ -383,5 +398,13 @@ def return_revision(
             session, services.clock, user, application_id, confirmed=False, comment=comment.strip()
         )
 
-    return _act(request, session, services, user, application_id, {"comment": comment}, step,
-                "revision_returned")  # fmt: skip
+    return _act(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        {"comment": comment},
+        step,
+        "revision_returned",
+    )

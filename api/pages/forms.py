@@ -51,11 +51,23 @@ FIELD_LABELS: dict[str, str] = {
 WHOLE_NUMBER_FIELDS: dict[str, str] = {
     "max_days": f"最长所需时间应为1至{MAX_PAUSE_DAYS}之间的整数",
 }
-_WHOLE = {"int_parsing", "int_type", "int_from_float", "greater_than_equal", "less_than_equal",
-          "missing"}  # fmt: skip
+_WHOLE = {
+    "int_parsing",
+    "int_type",
+    "int_from_float",
+    "greater_than_equal",
+    "less_than_equal",
+    "missing",
+}
 _TOO_SHORT = {"missing", "string_too_short", "too_short"}
-_NUMBER = {"decimal_parsing", "decimal_type", "greater_than_equal", "less_than_equal",
-           "decimal_max_places", "decimal_max_digits"}  # fmt: skip
+_NUMBER = {
+    "decimal_parsing",
+    "decimal_type",
+    "greater_than_equal",
+    "less_than_equal",
+    "decimal_max_places",
+    "decimal_max_digits",
+}
 
 
 def _problem(error: Mapping[str, Any], labels: Mapping[str, str]) -> str:
@@ -130,9 +142,16 @@ def chosen_files(form: FormData, prefix: str) -> dict[str, UploadFile]:
 
 # The apply form's fields in page order; a blank optional one is left out so its default holds.
 APPLY_FIELDS = (
-    "project_name", "site", "district", "licence_number", "industry_code", "total_investment",
-    "env_investment", "consultant", "description",
-)  # fmt: skip
+    "project_name",
+    "site",
+    "district",
+    "licence_number",
+    "industry_code",
+    "total_investment",
+    "env_investment",
+    "consultant",
+    "description",
+)
 ALWAYS_REQUIRED = ("project_name", "site", "district")
 
 

@@ -17,9 +17,21 @@ from approvals.catalogue import Evidence, ProcessKind
 
 # The catalogue's groups in the order a visitor looks for them; a new group goes last.
 GROUP_ORDER = (
-    "环评审批", "排污许可", "危险废物", "辐射安全", "固体废物", "水环境", "大气", "土壤", "应急",
-    "信息公开", "咨询", "信访投诉", "信用", "其他",
-)  # fmt: skip
+    "环评审批",
+    "排污许可",
+    "危险废物",
+    "辐射安全",
+    "固体废物",
+    "水环境",
+    "大气",
+    "土壤",
+    "应急",
+    "信息公开",
+    "咨询",
+    "信访投诉",
+    "信用",
+    "其他",
+)
 EVIDENCE_LABELS: dict[Evidence, tuple[str, str]] = {
     Evidence.FOUND: ("有出处", "见于公开来源（政务服务网、办事指南、他市目录等）"),
     Evidence.LEGAL: ("法条", "见于法律法规条文"),

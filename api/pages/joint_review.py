@@ -27,11 +27,10 @@ from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServicesDep, SessionDep
-from api.dispatching import after_commit
 from api.errors import status_for
 from api.pages import router
-from api.pages.case import CASE_SECTIONS, MATERIAL_FIELD, render_case
-from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS
+from api.pages.case import CASE_SECTIONS, MATERIAL_FIELD, render_case, run_step
+from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS, redirect_with
 from api.pages.forms import build, chosen_files
 from api.pages.security import ApplicantUser, PageUser, StaffUser
 from api.presenters import document_public
@@ -337,21 +336,20 @@ def _act(
     message: str,
     background: BackgroundTasks | None = None,
 ) -> Response:
-    """Run ``step`` and commit, then 303 to the section; a refusal re-renders the case page."""
-    try:
-        step()
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return render_case(
-            request, session, services, user, application_id,
-            error=refusal_text(exc), values=values, status_code=status_for(exc),
-        )  # fmt: skip
-    if background is not None:
-        after_commit(background, services, application_id)
     anchor = "green-channel" if message == "green_channel" else "joint-review"
-    query = urlencode({"msg": message})
-    return RedirectResponse(f"/cases/{application_id}?{query}#{anchor}", status_code=303)
+    done = redirect_with(f"/cases/{application_id}", message, anchor)
+    return run_step(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        values,
+        step,
+        done,
+        background=background,
+        error_text=refusal_text,
+    )
 
 
 def whole_number(value: str, label: str, low: int, high: int) -> int | None:
@@ -385,8 +383,13 @@ def start(
 ) -> Response:
     """抽取专家并启动远程会审: the draw, the §45 pause and notice, the invitations."""
     chosen = [n for n in needed or [] if n]
-    values = {"needed": ",".join(chosen), "size": size, "seed": seed,
-              "meeting_at": meeting_at, "video_link": video_link}  # fmt: skip
+    values = {
+        "needed": ",".join(chosen),
+        "size": size,
+        "seed": seed,
+        "meeting_at": meeting_at,
+        "video_link": video_link,
+    }
 
     def step() -> object:
         if not chosen:
@@ -403,13 +406,29 @@ def start(
             labels=START_LABELS,
         )
         return joint_review.start(
-            session, services.clock, services.catalogue, user, application_id,
-            needed=list(body.needed), size=body.size, seed=body.seed,
-            meeting_at=local_moment(body.meeting_at), video_link=body.video_link,
-        )  # fmt: skip
+            session,
+            services.clock,
+            services.catalogue,
+            user,
+            application_id,
+            needed=list(body.needed),
+            size=body.size,
+            seed=body.seed,
+            meeting_at=local_moment(body.meeting_at),
+            video_link=body.video_link,
+        )
 
-    return _act(request, session, services, user, application_id, values, step,
-                "joint_review_started", background)  # fmt: skip
+    return _act(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        values,
+        step,
+        "joint_review_started",
+        background,
+    )
 
 
 def _participants(value: str) -> list[str]:
@@ -429,8 +448,11 @@ def site_inspection(
     media: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     """视频踏勘: when, who, notes, and the photos and video kept in object storage."""
-    values = {"inspection_at": inspection_at, "participants": participants,
-              "inspection_notes": inspection_notes}  # fmt: skip
+    values = {
+        "inspection_at": inspection_at,
+        "participants": participants,
+        "inspection_notes": inspection_notes,
+    }
 
     def step() -> object:
         try:
@@ -449,20 +471,29 @@ def site_inspection(
             key = f"applications/{application.number}/site-inspection/{checked.sha256}"
             stored.append((key, data, checked))
         row = joint_review.record_site_inspection(
-            session, services.clock, user, application_id, at=at, participants=people,
+            session,
+            services.clock,
+            user,
+            application_id,
+            at=at,
+            participants=people,
             notes=inspection_notes,
             media=[
-                {"object_key": k, "filename": c.filename, "content_type": c.content_type,
-                 "sha256": c.sha256, "size": c.size}
+                {
+                    "object_key": k,
+                    "filename": c.filename,
+                    "content_type": c.content_type,
+                    "sha256": c.sha256,
+                    "size": c.size,
+                }
                 for k, _, c in stored
             ],
-        )  # fmt: skip
+        )
         for key, data, checked in stored:  # after the permission checks, before the commit
             services.store.put(key, data, checked.content_type)
         return row
 
-    return _act(request, session, services, user, application_id, values, step,
-                "site_inspection")  # fmt: skip
+    return _act(request, session, services, user, application_id, values, step, "site_inspection")
 
 
 @router.get("/cases/{application_id}/joint-review/inspections/{inspection_id}/media/{index}")
@@ -536,9 +567,14 @@ async def submit_revision(
         except DomainError as exc:
             session.rollback()
             return render_case(
-                request, session, services, user, application_id,
-                error=exc.message_zh, status_code=status_for(exc),
-            )  # fmt: skip
+                request,
+                session,
+                services,
+                user,
+                application_id,
+                error=exc.message_zh,
+                status_code=status_for(exc),
+            )
     query = urlencode({"msg": "revision_submitted"})
     return RedirectResponse(f"/cases/{application_id}?{query}#joint-review", status_code=303)
 
@@ -557,5 +593,13 @@ def flag_green(
     def step() -> object:
         return green_channel.flag(session, services.clock, user, application_id, justification)
 
-    return _act(request, session, services, user, application_id,
-                {"justification": justification}, step, "green_channel")  # fmt: skip
+    return _act(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        {"justification": justification},
+        step,
+        "green_channel",
+    )

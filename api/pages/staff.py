@@ -16,9 +16,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, func, select
 
 from api.deps import ServicesDep, SessionDep
-from api.dispatching import after_commit
-from api.errors import status_for
-from api.pages.case import paused_ids, render_case
+from api.pages.case import paused_ids, run_step
 from api.pages.display import (
     PROVISIONAL_NOTE,
     STATUS_TONES,
@@ -149,25 +147,22 @@ def _act(
     message: str,
     background: BackgroundTasks | None = None,
 ) -> Response:
-    """Run ``step`` and commit; launch flows when ``background`` is given (as the API does)."""
-    try:
-        step()
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return render_case(
-            request, session, services, user, application_id,
-            error=exc.message_zh, values=values, status_code=status_for(exc),
-        )  # fmt: skip
-    if background is not None:
-        after_commit(background, services, application_id)
-    return redirect_with(f"/cases/{application_id}", message)
+    done = redirect_with(f"/cases/{application_id}", message)
+    return run_step(
+        request, session, services, user, application_id, values, step, done, background=background
+    )
 
 
 @router.post("/cases/{application_id}/accept")
-def accept(application_id: int, request: Request, user: StaffUser, session: SessionDep,
-           services: ServicesDep, background: BackgroundTasks,
-           version: Version = None) -> Response:  # fmt: skip
+def accept(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    version: Version = None,
+) -> Response:
     def step() -> object:
         return cases.accept(
             session, services.clock, services.catalogue, user, application_id, version
@@ -180,9 +175,16 @@ def accept(application_id: int, request: Request, user: StaffUser, session: Sess
 
 
 @router.post("/cases/{application_id}/correction")
-def request_correction(application_id: int, request: Request, user: StaffUser,
-                       session: SessionDep, services: ServicesDep, background: BackgroundTasks,
-                       missing: Text = "", version: Version = None) -> Response:  # fmt: skip
+def request_correction(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    missing: Text = "",
+    version: Version = None,
+) -> Response:
     def step() -> object:
         listed = [m.model_dump() for m in missing_materials(missing)]
         body = build(CorrectionRequest, {"missing": listed})
@@ -190,31 +192,61 @@ def request_correction(application_id: int, request: Request, user: StaffUser,
             session, services.clock, user, application_id, body, version
         )
 
-    return _act(request, session, services, user, application_id, {"missing": missing}, step,
-                "request_correction", background)  # fmt: skip
+    return _act(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        {"missing": missing},
+        step,
+        "request_correction",
+        background,
+    )
 
 
 @router.post("/cases/{application_id}/refuse")
-def refuse(application_id: int, request: Request, user: StaffUser, session: SessionDep,
-           services: ServicesDep, background: BackgroundTasks, reasons: Text = "",
-           redirect_to: Text = "", version: Version = None) -> Response:  # fmt: skip
+def refuse(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    reasons: Text = "",
+    redirect_to: Text = "",
+    version: Version = None,
+) -> Response:
     values = {"reasons": reasons, "redirect_to": redirect_to}
 
     def step() -> object:
         body = build(RefusalRequest, {"reasons": reasons, "redirect_to": redirect_to or None})
         return cases.refuse(session, services.clock, user, application_id, body, version)
 
-    return _act(request, session, services, user, application_id, values, step, "refuse",
-                background)  # fmt: skip
+    return _act(
+        request, session, services, user, application_id, values, step, "refuse", background
+    )
 
 
 @router.post("/cases/{application_id}/decision")
-def draft_decision(application_id: int, request: Request, user: StaffUser,
-                   session: SessionDep, services: ServicesDep, outcome: Text = "",
-                   conditions: Text = "", reasons: Text = "", legal_grounds: Text = "",
-                   version: Version = None) -> Response:  # fmt: skip
-    values = {"outcome": outcome, "conditions": conditions, "reasons": reasons,
-              "legal_grounds": legal_grounds}  # fmt: skip
+def draft_decision(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    outcome: Text = "",
+    conditions: Text = "",
+    reasons: Text = "",
+    legal_grounds: Text = "",
+    version: Version = None,
+) -> Response:
+    values = {
+        "outcome": outcome,
+        "conditions": conditions,
+        "reasons": reasons,
+        "legal_grounds": legal_grounds,
+    }
 
     def step() -> object:
         body = build(DecisionDraft, values | {"conditions": lines(conditions)})
@@ -224,58 +256,137 @@ def draft_decision(application_id: int, request: Request, user: StaffUser,
 
 
 def _comment_step(
-    action: Callable[..., object], session: Session, services: AppServices, user: User,
-    application_id: int, comment: str, version: int | None,
-) -> Callable[[], object]:  # fmt: skip
+    action: Callable[..., object],
+    session: Session,
+    services: AppServices,
+    user: User,
+    application_id: int,
+    comment: str,
+    version: int | None,
+) -> Callable[[], object]:
     return lambda: action(session, services.clock, user, application_id, comment, version)
 
 
 @router.post("/cases/{application_id}/review/approve")
-def approve_draft(application_id: int, request: Request, user: StaffUser, session: SessionDep,
-                  services: ServicesDep, comment: Text = "",
-                  version: Version = None) -> Response:  # fmt: skip
-    step = _comment_step(review.approve_draft, session, services, user, application_id,
-                         comment.strip(), version)  # fmt: skip
-    return _act(request, session, services, user, application_id, {"comment": comment}, step,
-                "approve_draft")  # fmt: skip
+def approve_draft(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    comment: Text = "",
+    version: Version = None,
+) -> Response:
+    step = _comment_step(
+        review.approve_draft, session, services, user, application_id, comment.strip(), version
+    )
+    return _act(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        {"comment": comment},
+        step,
+        "approve_draft",
+    )
 
 
 @router.post("/cases/{application_id}/review/return")
-def return_draft(application_id: int, request: Request, user: StaffUser, session: SessionDep,
-                 services: ServicesDep, comment: Text = "",
-                 version: Version = None) -> Response:  # fmt: skip
-    step = _comment_step(review.return_draft, session, services, user, application_id,
-                         comment.strip(), version)  # fmt: skip
-    return _act(request, session, services, user, application_id, {"comment": comment}, step,
-                "return_draft")  # fmt: skip
+def return_draft(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    comment: Text = "",
+    version: Version = None,
+) -> Response:
+    step = _comment_step(
+        review.return_draft, session, services, user, application_id, comment.strip(), version
+    )
+    return _act(
+        request, session, services, user, application_id, {"comment": comment}, step, "return_draft"
+    )
 
 
 @router.post("/cases/{application_id}/sign")
-def sign(application_id: int, request: Request, user: StaffUser, session: SessionDep,
-         services: ServicesDep, background: BackgroundTasks, comment: Text = "",
-         version: Version = None) -> Response:  # fmt: skip
+def sign(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    comment: Text = "",
+    version: Version = None,
+) -> Response:
     def step() -> object:
-        return review.sign(session, services.clock, services.catalogue, user, application_id,
-                           comment.strip(), version)  # fmt: skip
+        return review.sign(
+            session,
+            services.clock,
+            services.catalogue,
+            user,
+            application_id,
+            comment.strip(),
+            version,
+        )
 
-    return _act(request, session, services, user, application_id, {"comment": comment}, step,
-                "sign", background)  # fmt: skip
+    return _act(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        {"comment": comment},
+        step,
+        "sign",
+        background,
+    )
 
 
 @router.post("/cases/{application_id}/sign/return")
-def return_from_signing(application_id: int, request: Request, user: StaffUser,
-                        session: SessionDep, services: ServicesDep, comment: Text = "",
-                        version: Version = None) -> Response:  # fmt: skip
-    step = _comment_step(review.return_from_signing, session, services, user, application_id,
-                         comment.strip(), version)  # fmt: skip
-    return _act(request, session, services, user, application_id, {"comment": comment}, step,
-                "return_from_signing")  # fmt: skip
+def return_from_signing(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    comment: Text = "",
+    version: Version = None,
+) -> Response:
+    step = _comment_step(
+        review.return_from_signing,
+        session,
+        services,
+        user,
+        application_id,
+        comment.strip(),
+        version,
+    )
+    return _act(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        {"comment": comment},
+        step,
+        "return_from_signing",
+    )
 
 
 @router.post("/cases/{application_id}/postal")
-def record_postal(application_id: int, request: Request, user: StaffUser, session: SessionDep,
-                  services: ServicesDep, courier: Text = "", waybill: Text = "",
-                  sent_on: Text = "") -> Response:  # fmt: skip
+def record_postal(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    courier: Text = "",
+    waybill: Text = "",
+    sent_on: Text = "",
+) -> Response:
     values = {"courier": courier, "waybill": waybill, "sent_on": sent_on}
 
     def step() -> object:
@@ -286,33 +397,58 @@ def record_postal(application_id: int, request: Request, user: StaffUser, sessio
 
 
 @router.post("/cases/{application_id}/clock/pause")
-def pause_clock(application_id: int, request: Request, user: StaffUser, session: SessionDep,
-                services: ServicesDep, background: BackgroundTasks, reason: Text = "",
-                max_days: Text = "", unit: Text = "working",
-                pause_comment: Text = "") -> Response:  # fmt: skip
+def pause_clock(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    reason: Text = "",
+    max_days: Text = "",
+    unit: Text = "working",
+    pause_comment: Text = "",
+) -> Response:
     """暂停计时 (行政许可法第45条); the service queues the 特别程序告知书, the flows issue it."""
     values = {"reason": reason, "max_days": max_days, "unit": unit, "pause_comment": pause_comment}
 
     def step() -> object:
         body = build(
             ClockPauseCreate,
-            {"reason": reason, "max_days": max_days.strip(), "unit": unit,
-             "comment": pause_comment},
+            {
+                "reason": reason,
+                "max_days": max_days.strip(),
+                "unit": unit,
+                "comment": pause_comment,
+            },
             labels={"reason": "暂停事由", "comment": "告知说明"},
-        )  # fmt: skip
+        )
         return pauses.pause_clock(
-            session, services.clock, services.catalogue, user, application_id,
-            reason=body.reason, max_days=body.max_days, unit=DayUnit(body.unit),
+            session,
+            services.clock,
+            services.catalogue,
+            user,
+            application_id,
+            reason=body.reason,
+            max_days=body.max_days,
+            unit=DayUnit(body.unit),
             comment=body.comment,
-        )  # fmt: skip
+        )
 
-    return _act(request, session, services, user, application_id, values, step, "pause_clock",
-                background)  # fmt: skip
+    return _act(
+        request, session, services, user, application_id, values, step, "pause_clock", background
+    )
 
 
 @router.post("/cases/{application_id}/clock/resume")
-def resume_clock(application_id: int, request: Request, user: StaffUser, session: SessionDep,
-                 services: ServicesDep, comment: Text = "") -> Response:  # fmt: skip
+def resume_clock(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    comment: Text = "",
+) -> Response:
     """恢复计时: the day the pause ends does not count, the next day does."""
 
     def step() -> object:
@@ -324,9 +460,17 @@ def resume_clock(application_id: int, request: Request, user: StaffUser, session
 
 
 @router.post("/cases/{application_id}/answer")
-def answer(application_id: int, request: Request, user: StaffUser, session: SessionDep,
-           services: ServicesDep, background: BackgroundTasks, answer: Text = "",
-           legal_basis: Text = "", version: Version = None) -> Response:  # fmt: skip
+def answer(
+    application_id: int,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    answer: Text = "",
+    legal_basis: Text = "",
+    version: Version = None,
+) -> Response:
     """承办人答复 (service items): the flows number, render and mail the 答复书."""
     values = {"answer": answer, "legal_basis": legal_basis}
 
@@ -336,5 +480,6 @@ def answer(application_id: int, request: Request, user: StaffUser, session: Sess
             session, services.clock, services.catalogue, user, application_id, body, version
         )
 
-    return _act(request, session, services, user, application_id, values, step, "answer",
-                background)  # fmt: skip
+    return _act(
+        request, session, services, user, application_id, values, step, "answer", background
+    )
