@@ -24,6 +24,7 @@ def generate_letter(
 ) -> CommitmentCase:
     """The caller commits. The PDF is stored under its own SHA-256, so a retry is harmless."""
     application = get_application_for(session, user, application_id)
+    today = local_date(services.clock.now())
     context = common_context(
         session,
         application,
@@ -31,10 +32,10 @@ def generate_letter(
         title=LETTER_TITLE,
         number=f"承诺书-{application.number}",
         verify_code=application.number,
-        issued_on=local_date(services.clock.now()),
+        issued_on=today,
         issuer=services.settings.bureau_name,
         base_url=services.settings.public_base_url,
-    ) | commitment.letter_context(session, application)
+    ) | commitment.letter_context(session, application, today)
     pdf = render_pdf("commitment_letter", context)
     sha = hashlib.sha256(pdf).hexdigest()
     key = f"applications/{application.number}/commitment/{sha}.pdf"

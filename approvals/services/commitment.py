@@ -151,9 +151,9 @@ def _own_draft(session: Session, actor: User, application_id: int) -> Applicatio
     return application
 
 
-def letter_context(session: Session, application: Application) -> dict[str, Any]:
+def letter_context(session: Session, application: Application, today: date) -> dict[str, Any]:
     case = _case(session, application.id)  # type: ignore[arg-type]
-    result = assess_case(session, application, case.facts, date.today())
+    result = assess_case(session, application, case.facts, today)
     park = result.matched_park.name if result.matched_park else (case.facts.get("park_name") or "")
     scope_type = (
         f"名录第{result.matched_type.minglu_item}项 {result.matched_type.name_zh}"

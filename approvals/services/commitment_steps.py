@@ -3,7 +3,7 @@ post-approval check and revocation."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -130,9 +130,9 @@ def open_post_check(
     post_check_days: int = POST_CHECK_DAYS,
 ) -> CommitmentCase:
     """After the decision: the check is due N working days later."""
+    assert application.decided_on is not None, "the post-check opens on a decided case"
     case = _case(session, application.id)  # type: ignore[arg-type]
-    decided = application.decided_on or date.today()
-    case.check_due_on = calendar.due(decided, post_check_days, DayUnit.WORKING).day
+    case.check_due_on = calendar.due(application.decided_on, post_check_days, DayUnit.WORKING).day
     session.add(case)
     session.flush()
     return case

@@ -13,7 +13,7 @@ from approvals.schedule import shared_calendar
 from approvals.services.clock import refresh_cached
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
-from models import Application, GreenChannel, Role, Track, User
+from models import GreenChannel, Role, Track, User
 from models.enums import ROLE_LABELS
 
 AUTHORISED = frozenset({Role.SECTION_CHIEF, Role.LEADER, Role.ADMIN})
@@ -62,7 +62,3 @@ def flag(
         local_date(clock.now()),
     )
     return row
-
-
-def is_green(application: Application) -> bool:
-    return application.track == Track.GREEN

@@ -8,7 +8,6 @@ sends the report back to the applicant and the chair confirms the revision.
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 from datetime import datetime
 
@@ -88,7 +87,7 @@ def start(
     request = expert_draw.DrawRequest(
         size=size or expert_draw.default_size(item.code, item.name_zh),
         needed=tuple(needed),
-        seed=seed if seed is not None else secrets.randbits(31),
+        seed=seed if seed is not None else expert_draw.fresh_seed(),
         applicant_employers=frozenset({enterprise.name, application.consultant}),
         previous_panel_experts=expert_pool.previous_panel_experts(session, application_id),
     )

@@ -26,10 +26,6 @@ def next_due(
     return session.exec(query).first()
 
 
-def count_unsent(session: Session) -> int:
-    return len(session.exec(select(OutboxMail.id).where(col(OutboxMail.sent_at).is_(None))).all())
-
-
 def mark_sent(session: Session, mail: OutboxMail, at: datetime) -> None:
     mail.sent_at = at
     mail.attempts += 1
