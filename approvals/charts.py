@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the report type only; charts stay free of services at run time
+    from approvals.services.report_commitment import CommitmentReport
 
 FONT = "'PingFang SC','Microsoft YaHei','Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif"
 WIDTH = 760
@@ -378,3 +382,69 @@ def case_timeline(
         parts.append(_label(x(tick), lane + height + 30, tick.isoformat(), text_anchor="middle"))
         tick += timedelta(days=step_days)
     return _svg(lane + height + 40, title, parts)
+
+
+PROMISED_TICK = {"stroke": GREEN, "stroke_width": 2, "stroke_dasharray": "4 3"}
+STATUTORY_TICK = {"stroke": RED, "stroke_width": 2}
+
+
+def track_comparison(
+    report: CommitmentReport, title: str = "快速通道 vs 一般程序：办结用时（工作日）"
+) -> str:
+    """Per track, the median (dark) and P90 (light) working days as bars, the promised (green,
+    dashed) and statutory (red) limits as ticks across the track's band."""
+    rows = (report.fast, report.standard)
+    left, right, top, band = 210.0, WIDTH - 150.0, 60.0, 64.0
+    figures = [
+        v
+        for r in rows
+        for v in (r.p90_working_days, r.median_working_days, r.promised_days, r.statutory_days)
+        if v is not None
+    ]
+    step = nice_step(max([*figures, 1.0]))
+    scale = max(step, math.ceil(max([*figures, 1.0]) / step) * step)
+    bottom = top + band * len(rows)
+
+    def x(days: float) -> float:
+        return left + (right - left) * days / scale
+
+    parts = [
+        _legend(
+            36,
+            [
+                (_tag("rect", x=0, y=-6, width=16, height=12, fill=BLUE), "用时中位数"),
+                (_tag("rect", x=0, y=-6, width=16, height=12, fill=LIGHT), "P90"),
+                (_line(8, -7, 8, 7, **PROMISED_TICK), "承诺时限"),
+                (_line(8, -7, 8, 7, **STATUTORY_TICK), "法定时限"),
+            ],
+        ),
+        _x_axis((left, right, top, bottom), scale, "办结用时（工作日）"),
+    ]
+    for index, row in enumerate(rows):
+        y0 = top + band * index
+        parts.append(_label(left - 10, y0 + 27, row.label, text_anchor="end", font_weight=600))
+        caption = f"{row.item_code} · 办结 {row.count} 件"
+        parts.append(_label(left - 10, y0 + 44, caption, text_anchor="end", fill=GREY))
+        for value, colour, y_bar, height, name in (
+            (row.p90_working_days, LIGHT, y0 + 12, 40.0, "P90"),
+            (row.median_working_days, BLUE, y0 + 20, 24.0, "中位数"),
+        ):
+            if value is not None:
+                tip = _title(f"{row.label}：{name} {number(value)} 个工作日")
+                box = {"x": left, "y": y_bar, "width": max(x(value) - left, 2.0), "height": height}
+                parts.append(_tag("rect", tip, class_="track-bar", fill=colour, **box))
+        if row.median_working_days is None:
+            parts.append(_label(left + 6, y0 + 36, "暂无办结办件", fill=GREY))
+        else:
+            shown = f"中位数 {number(row.median_working_days)}"
+            shown += f" · P90 {number(row.p90_working_days)}"
+            end = x(max(row.p90_working_days or 0.0, row.median_working_days)) + 6
+            parts.append(_label(end, y0 + 36, shown, font_weight=600))
+        for limit, style, css, name in (
+            (row.promised_days, PROMISED_TICK, "ref-promised", "承诺时限"),
+            (row.statutory_days, STATUTORY_TICK, "ref-statutory", "法定时限"),
+        ):
+            if limit is not None:
+                mark = _line(x(limit), y0 + 4, x(limit), y0 + band - 4, class_=css, **style)
+                parts.append(_tag("g", _title(f"{name} {limit} 个工作日"), mark))
+    return _svg(bottom + 42, title, parts)

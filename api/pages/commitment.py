@@ -15,7 +15,6 @@ the timeline label of the letter's acceptance with ``api.pages.display``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,7 +36,6 @@ from api.pages.security import ApplicantUser, StaffUser
 from api.services import AppServices
 from api.templating import render_page
 from approvals import charts
-from approvals.charts import _label, _legend, _line, _svg, _tag, _title, _x_axis
 from approvals.clock import local_date
 from approvals.commitment_scope import shared_parks
 from approvals.districts import ZHENGZHOU_DISTRICTS
@@ -46,7 +44,7 @@ from approvals.errors import DomainError, InvalidInput, NotFound
 from approvals.evidence import CheckedEvidence, check_evidence
 from approvals.services import commitment, commitment_steps, reports
 from approvals.services.queries import get_application_for
-from approvals.services.report_commitment import CHECK_OUTCOMES, CommitmentReport, commitment_report
+from approvals.services.report_commitment import CHECK_OUTCOMES, commitment_report
 from models import Application, CommitmentCase, Role, Status, User
 from models.schemas import CommitmentAccept, CommitmentFacts, PostCheckCreate
 
@@ -458,71 +456,6 @@ def evidence_file(
 
 # --- the auditors' comparison ------------------------------------------------------------------
 
-PROMISED_TICK = {"stroke": charts.GREEN, "stroke_width": 2, "stroke_dasharray": "4 3"}
-STATUTORY_TICK = {"stroke": charts.RED, "stroke_width": 2}
-
-
-def comparison_chart(
-    report: CommitmentReport, title: str = "快速通道 vs 一般程序：办结用时（工作日）"
-) -> str:
-    """Per track, the median (dark) and P90 (light) working days as bars, the promised (green,
-    dashed) and statutory (red) limits as ticks across the track's band."""
-    rows = (report.fast, report.standard)
-    left, right, top, band = 210.0, charts.WIDTH - 150.0, 60.0, 64.0
-    figures = [
-        v
-        for r in rows
-        for v in (r.p90_working_days, r.median_working_days, r.promised_days, r.statutory_days)
-        if v is not None
-    ]
-    step = charts.nice_step(max([*figures, 1.0]))
-    scale = max(step, math.ceil(max([*figures, 1.0]) / step) * step)
-    bottom = top + band * len(rows)
-
-    def x(days: float) -> float:
-        return left + (right - left) * days / scale
-
-    parts = [
-        _legend(
-            36,
-            [
-                (_tag("rect", x=0, y=-6, width=16, height=12, fill=charts.BLUE), "用时中位数"),
-                (_tag("rect", x=0, y=-6, width=16, height=12, fill=charts.LIGHT), "P90"),
-                (_line(8, -7, 8, 7, **PROMISED_TICK), "承诺时限"),
-                (_line(8, -7, 8, 7, **STATUTORY_TICK), "法定时限"),
-            ],
-        ),
-        _x_axis((left, right, top, bottom), scale, "办结用时（工作日）"),
-    ]
-    for index, row in enumerate(rows):
-        y0 = top + band * index
-        parts.append(_label(left - 10, y0 + 27, row.label, text_anchor="end", font_weight=600))
-        caption = f"{row.item_code} · 办结 {row.count} 件"
-        parts.append(_label(left - 10, y0 + 44, caption, text_anchor="end", fill=charts.GREY))
-        for value, colour, y_bar, height, name in (
-            (row.p90_working_days, charts.LIGHT, y0 + 12, 40.0, "P90"),
-            (row.median_working_days, charts.BLUE, y0 + 20, 24.0, "中位数"),
-        ):
-            if value is not None:
-                tip = _title(f"{row.label}：{name} {charts.number(value)} 个工作日")
-                box = {"x": left, "y": y_bar, "width": max(x(value) - left, 2.0), "height": height}
-                parts.append(_tag("rect", tip, class_="track-bar", fill=colour, **box))
-        if row.median_working_days is None:
-            parts.append(_label(left + 6, y0 + 36, "暂无办结办件", fill=charts.GREY))
-        else:
-            shown = f"中位数 {charts.number(row.median_working_days)}"
-            shown += f" · P90 {charts.number(row.p90_working_days)}"
-            end = x(max(row.p90_working_days or 0.0, row.median_working_days)) + 6
-            parts.append(_label(end, y0 + 36, shown, font_weight=600))
-        for limit, style, css, name in (
-            (row.promised_days, PROMISED_TICK, "ref-promised", "承诺时限"),
-            (row.statutory_days, STATUTORY_TICK, "ref-statutory", "法定时限"),
-        ):
-            if limit is not None:
-                mark = _line(x(limit), y0 + 4, x(limit), y0 + band - 4, class_=css, **style)
-                parts.append(_tag("g", _title(f"{name} {limit} 个工作日"), mark))
-    return _svg(bottom + 42, title, parts)
-
 
 @router.get("/audit/commitment")
 def audit_commitment(
@@ -553,7 +486,7 @@ def audit_commitment(
 
     context |= {
         "report": report,
-        "chart": Markup(comparison_chart(report)),
+        "chart": Markup(charts.track_comparison(report)),
         "exports": export("/api/audit/commitment"),
         "revocation_exports": export("/api/audit/commitment/revocations"),
         "pct": pct,
