@@ -160,10 +160,15 @@ def test_report_book_is_issued_by_the_worker_and_mailed_over_smtp(
     key = f"documents/2026/郑环审/{approval['number'].split('〕')[1].rstrip('号')}.pdf"
     assert stack["store"].get(key) == pdf  # the mailed bytes are the stored bytes
 
+    # The mail goes out in the run's last task; Prefect records the run as completed a moment
+    # later, so wait for both runs to reach a final state before judging them.
+    tags = FlowRunFilter(tags=FlowRunFilterTags(all_=[case["number"], "EIA-01"]))
+    deadline = time.monotonic() + 60
     with get_client(sync_client=True) as prefect:
-        runs = prefect.read_flow_runs(
-            flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[case["number"], "EIA-01"]))
-        )
+        runs = prefect.read_flow_runs(flow_run_filter=tags)
+        while time.monotonic() < deadline and not all(r.state and r.state.is_final() for r in runs):
+            time.sleep(0.5)
+            runs = prefect.read_flow_runs(flow_run_filter=tags)
     assert len(runs) == 2 and all(r.state and r.state.is_completed() for r in runs)
     durations = sorted(
         (r.end_time - r.expected_start_time).total_seconds()  # type: ignore[operator]
