@@ -21,4 +21,6 @@ COPY templates templates
 RUN pip install --no-cache-dir -e .
 ENV PYTHONUNBUFFERED=1
 EXPOSE 8000
-CMD ["uvicorn", "api.asgi:app", "--host", "0.0.0.0", "--port", "8000"]
+ENV EIA_FORWARDED_ALLOW_IPS=127.0.0.1
+# Behind a TLS proxy: X-Forwarded-Proto/-For are trusted from EIA_FORWARDED_ALLOW_IPS only.
+CMD ["sh", "-c", "exec uvicorn api.asgi:app --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips \"$EIA_FORWARDED_ALLOW_IPS\""]

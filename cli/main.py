@@ -91,6 +91,7 @@ def up(
     """Start everything on the embedded defaults: the local Prefect server and its UI, a
     worker serving the flows, and the API with pages. Ctrl-C stops all of it."""
     from cli.up import run_up
+    from core.serving import InsecureSettings
 
     if demo_data:
         from cli.simulate import SimulationError, run_simulate
@@ -99,7 +100,11 @@ def up(
             run_simulate(console, year=2021, applications=demo_data, seed=1, database_url=None)
         except SimulationError as exc:  # already replayed into this database: keep it
             console.print(f"演示数据未重复生成 / demo data kept: {exc}")
-    run_up(console, host=host, port=port, prefect_port=prefect_port)
+    try:
+        run_up(console, host=host, port=port, prefect_port=prefect_port)
+    except InsecureSettings as exc:
+        typer.echo(f"拒绝启动 / refusing to start: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -116,9 +121,14 @@ def demo(
 @app.command()
 def worker() -> None:
     """Serve the Prefect deployments (needs PREFECT_API_URL)."""
+    from core.serving import InsecureSettings
     from flows.serve import main
 
-    main()
+    try:
+        main()
+    except InsecureSettings as exc:
+        typer.echo(f"拒绝启动 / refusing to start: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()

@@ -20,6 +20,7 @@ Python entry points: ``simulate(runtime, year, applications, seed)`` (plan and r
 from __future__ import annotations
 
 import hashlib
+import secrets
 import statistics
 import time as timer
 from collections.abc import Callable, Collection, Sequence
@@ -314,7 +315,8 @@ class _Replay:
             catalogue=rt.catalogue,
             clock=self.clock,
             launcher=self.launcher,
-            tokens=make_serializer(rt.settings.secret_key),
+            # A throwaway key: the replay signs nothing that leaves this process.
+            tokens=make_serializer(secrets.token_urlsafe(48)),
         )
 
     # -- the day ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from rich.console import Console
@@ -16,6 +17,7 @@ from rich.console import Console
 from api.app import create_app
 from approvals.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from core.db import make_engine, session_scope
+from core.serving import serving_settings
 from core.settings import PROJECT_ROOT, Settings, get_settings
 from migrations.runner import upgrade
 from models.enums import ROLE_LABELS
@@ -77,8 +79,21 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+def api_server_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
+    """uvicorn's options for the API: behind a TLS proxy, ``X-Forwarded-Proto`` and
+    ``X-Forwarded-For`` are trusted from ``EIA_FORWARDED_ALLOW_IPS`` only (secure cookies,
+    client addresses for the sign-in throttle)."""
+    return {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
+
+
 def run_up(console: Console, *, host: str, port: int, prefect_port: int) -> None:
-    settings = get_settings()
+    settings = serving_settings(get_settings())  # before anything starts: a clear refusal
     created = prepare_database(console, settings)
     build_store(settings).check()
     logs = settings.var_dir / "logs"
@@ -119,7 +134,7 @@ def run_up(console: Console, *, host: str, port: int, prefect_port: int) -> None
         )
         console.print(f"[green]✓[/] 流程执行器已启动（日志 {logs / 'worker.log'}）")
         _print_accounts(console, created, host, port)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings), **api_server_options(settings, host, port))
     finally:
         _stop(processes)
 

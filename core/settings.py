@@ -11,7 +11,6 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -43,8 +42,8 @@ class Settings(BaseSettings):
     storage_backend: StorageBackend = StorageBackend.FILESYSTEM
     storage_dir: Path | None = None  # default {var_dir}/objects
     s3_endpoint: str = "127.0.0.1:9000"
-    s3_access_key: str = "minioadmin"
-    s3_secret_key: str = "minioadmin"
+    s3_access_key: str = ""  # required with the S3 backend (core.serving checks)
+    s3_secret_key: str = ""
     s3_bucket: str = "eia"
     s3_secure: bool = False
     s3_region: str = "us-east-1"
@@ -55,6 +54,7 @@ class Settings(BaseSettings):
     smtp_port: int = 1025
     smtp_username: str = ""
     smtp_password: str = ""
+    smtp_anonymous_relay: bool = False  # a relay that authorises by address: no credentials
     smtp_starttls: bool = False
     smtp_timeout_seconds: float = 10.0
     mail_from: str = "郑州市生态环境局 <noreply@sthjj.zhengzhou.example>"
@@ -63,10 +63,13 @@ class Settings(BaseSettings):
     prefect_deployment_prefix: str = ""  # lets several test runs share one Prefect server
     prefect_api_url: str = ""  # empty: PREFECT_API_URL from the environment
 
-    secret_key: str = Field(default="dev-only-change-me-0123456789abcdef", min_length=16)
+    # Signs tokens and CSRF tokens. No default: the embedded mode keeps a random one in
+    # {var_dir}/secret_key, every other mode must set it (core.serving.serving_settings).
+    secret_key: str = ""
     token_ttl_seconds: int = 12 * 3600
     max_upload_bytes: int = 50 * 1024 * 1024
     public_base_url: str = "http://127.0.0.1:8000"
+    forwarded_allow_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-* headers are trusted
 
     bureau_name: str = "郑州市生态环境局"
     bureau_area_code: str = "410100"
@@ -82,6 +85,15 @@ class Settings(BaseSettings):
     @property
     def resolved_outbox_dir(self) -> Path:
         return self.mail_outbox_dir or self.var_dir / "outbox"
+
+    @property
+    def is_embedded(self) -> bool:
+        """SQLite, the filesystem store and the .eml outbox: what ``eia up`` runs on one host."""
+        return (
+            self.resolved_database_url.startswith("sqlite")
+            and self.storage_backend is StorageBackend.FILESYSTEM
+            and self.mail_backend is MailBackend.EML
+        )
 
 
 @lru_cache(maxsize=1)

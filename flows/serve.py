@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from prefect import serve
 
+from core.serving import serving_settings
 from core.settings import get_settings
 from flows.prefect_flows import advance_standard_review, sweep_deadlines, sweep_outbox
 
@@ -35,7 +36,9 @@ def deployments(prefix: str = "") -> list:  # type: ignore[type-arg]
 
 
 def main() -> None:
-    serve(*deployments(get_settings().prefect_deployment_prefix), limit=4)
+    """Serve until stopped; refuses to start with published or missing S3/SMTP credentials."""
+    settings = serving_settings(get_settings(), signs_tokens=False)
+    serve(*deployments(settings.prefect_deployment_prefix), limit=4)
 
 
 if __name__ == "__main__":

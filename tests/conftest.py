@@ -49,7 +49,7 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(
         var_dir=tmp_path / "var",
         dispatch_mode=DispatchMode.INLINE,
-        secret_key="test-secret-key-0123456789",
+        secret_key="test-secret-key-0123456789-abcdefghijkl",
         max_upload_bytes=2 * 1024 * 1024,
         public_base_url="https://eia.example",
     )
@@ -86,5 +86,6 @@ def client(runtime: Runtime, seeded: Engine) -> Iterator[TestClient]:
         clock=runtime.clock,
         launcher=InlineLauncher(runtime),
     )
-    with TestClient(app) as test_client:
+    # HTTPS like the public URL: the session cookie is Secure and only sent back over HTTPS.
+    with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client

@@ -66,7 +66,8 @@ def stack(
         smtp_host=smtp_server.host,
         smtp_port=smtp_server.port,
         dispatch_mode=DispatchMode.INLINE,
-        secret_key="every-item-secret-0123456789",
+        secret_key="every-item-secret-0123456789-abcdefgh",
+        smtp_anonymous_relay=True,  # the test SMTP server takes no credentials
     )
     wipe(postgres_engine)
     with session_scope(postgres_engine) as session:

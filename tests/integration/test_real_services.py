@@ -53,7 +53,8 @@ def stack(
         smtp_host=smtp_server.host,
         smtp_port=smtp_server.port,
         dispatch_mode=DispatchMode.PREFECT,
-        secret_key="integration-secret-0123456789",
+        secret_key="integration-secret-0123456789-abcdefgh",
+        smtp_anonymous_relay=True,  # the test SMTP server takes no credentials
     )
     env = {
         "EIA_DATABASE_URL": postgres_url,
@@ -65,6 +66,7 @@ def stack(
         "EIA_MAIL_BACKEND": "smtp",
         "EIA_SMTP_HOST": smtp_server.host,
         "EIA_SMTP_PORT": str(smtp_server.port),
+        "EIA_SMTP_ANONYMOUS_RELAY": "true",
         "EIA_VAR_DIR": str(settings.var_dir),
     }
     wipe(postgres_engine)
