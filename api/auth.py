@@ -1,34 +1,84 @@
-"""Signed tokens: the same token is a bearer token for the API and the session cookie for pages."""
+"""Signed tokens naming a server-side session: the same token is a bearer token for the API and
+the session cookie for pages.
+
+A token is ``{"s": <UserSession.id>}`` signed with the secret key (itsdangerous, timestamped);
+the signature keeps strangers from naming sessions, the row decides whether the sign-in holds
+(``approvals.sessions``). Security moments (sign-in, expiry, lock-outs) use the wall clock,
+never the injectable domain clock that tests and simulations move.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from fastapi import Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session
 
+from approvals import sessions
 from approvals.errors import NotAuthenticated
-from models import User
+from approvals.sessions import ClientInfo
+from core.serving import MIN_SECRET_KEY_LENGTH
+from models import User, UserSession
 
 COOKIE_NAME = "eia_session"
+TOKEN_SALT = "eia-auth-token"
 
 
 def make_serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt="eia-auth-token")
+    """The token signer; refuses a key too short to be a secret (see core.serving)."""
+    if len(secret_key) < MIN_SECRET_KEY_LENGTH:
+        raise ValueError(f"the secret key needs at least {MIN_SECRET_KEY_LENGTH} characters")
+    return URLSafeTimedSerializer(secret_key, salt=TOKEN_SALT)
 
 
-def issue_token(tokens: URLSafeTimedSerializer, user: User) -> str:
-    return tokens.dumps({"u": user.id, "g": user.token_generation})
+def wall_now() -> datetime:
+    return datetime.now(UTC)
 
 
-def user_from_token(
-    session: Session, tokens: URLSafeTimedSerializer, token: str, max_age: int
-) -> User:
+def client_of(request: Request) -> ClientInfo:
+    """The browser or client and its address (after trusted proxy headers)."""
+    return ClientInfo(
+        user_agent=request.headers.get("user-agent", "")[:200],
+        address=request.client.host if request.client else "",
+    )
+
+
+def issue_token(
+    session: Session,
+    tokens: URLSafeTimedSerializer,
+    user: User,
+    *,
+    ttl_seconds: int,
+    client: ClientInfo,
+    now: datetime | None = None,
+) -> str:
+    """Open a session for ``user`` and return its token (flushes; the caller commits)."""
+    row = sessions.open_session(
+        session, user, now=now or wall_now(), ttl=timedelta(seconds=ttl_seconds), client=client
+    )
+    return tokens.dumps({"s": row.id})
+
+
+def session_id_of(tokens: URLSafeTimedSerializer, token: str, max_age: int | None) -> str:
+    """The session a token names (signature and, unless ``max_age`` is None, age checked)."""
     try:
         data = tokens.loads(token, max_age=max_age)
     except SignatureExpired as exc:
         raise NotAuthenticated("登录已过期，请重新登录", "the token has expired") from exc
     except BadSignature as exc:
         raise NotAuthenticated("登录凭证无效", "the token is invalid") from exc
-    user = session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not user.is_active or user.token_generation != data.get("g"):
-        raise NotAuthenticated("登录凭证已失效", "the token is no longer valid")
-    return user
+    session_id = data.get("s") if isinstance(data, dict) else None
+    if not isinstance(session_id, str) or not session_id:
+        raise NotAuthenticated("登录凭证无效", "the token names no session")
+    return session_id
+
+
+def resolve_token(
+    session: Session, tokens: URLSafeTimedSerializer, token: str, max_age: int, now: datetime
+) -> tuple[UserSession, User]:
+    """The live session a token names and its user, or ``NotAuthenticated``."""
+    found = sessions.find_active(session, session_id_of(tokens, token, max_age), now)
+    if found is None:
+        raise NotAuthenticated("登录凭证已失效，请重新登录", "the session has ended")
+    return found

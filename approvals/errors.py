@@ -61,3 +61,22 @@ class ItemNotAvailable(DomainError):
     """The catalogue item cannot be applied for (abolished, provincial, not online)."""
 
     code = "item_not_available"
+
+
+class TooManyAttempts(DomainError):
+    """Sign-in refused for a while without checking the password; ``details`` carries
+    ``retry_after_seconds`` (the API answers 429 with ``Retry-After``)."""
+
+    code = "too_many_attempts"
+
+
+class SignInLocked(TooManyAttempts):
+    """Too many wrong passwords for this username: locked for a period."""
+
+    code = "sign_in_locked"
+
+
+class SignInThrottled(TooManyAttempts):
+    """Too many failed sign-ins from this client address, across usernames."""
+
+    code = "sign_in_throttled"

@@ -10,6 +10,7 @@ from models.enums import (
     Track,
     WarningLevel,
 )
+from models.security import LoginAttempt, SignInOutcome, UserSession
 from models.tables import (
     Application,
     AuditEvent,
@@ -55,6 +56,7 @@ __all__ = [
     "HolidayDay",
     "ItemVersion",
     "Licence",
+    "LoginAttempt",
     "Material",
     "OutboxMail",
     "Outcome",
@@ -64,10 +66,12 @@ __all__ = [
     "Reminder",
     "Role",
     "SerialCounter",
+    "SignInOutcome",
     "SiteInspection",
     "Status",
     "StepRecord",
     "Track",
     "User",
+    "UserSession",
     "WarningLevel",
 ]

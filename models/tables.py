@@ -42,7 +42,7 @@ class User(SQLModel, table=True):
     email: str = Field(max_length=254)
     enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
     is_active: bool = True
-    token_generation: int = 0  # bumped to invalidate every token issued before
+    token_generation: int = 0  # bumped on each password change (tokens end via UserSession)
 
 
 class Application(SQLModel, table=True):

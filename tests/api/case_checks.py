@@ -12,9 +12,9 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
-from api.auth import issue_token
 from approvals.accounts import hash_password
 from models import Application, AuditEvent, Document, Enterprise, Material, Role, Status, User
+from tests.helpers import minted_bearer
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _ENGLISH = re.compile(r"\b[A-Za-z]{2,}\b.*\b[A-Za-z]{2,}\b")
@@ -68,10 +68,7 @@ def row_count(engine: Engine, table: type[SQLModel]) -> int:
 def headers_for(client: TestClient, username: str) -> dict[str, str]:
     """A bearer token for a seeded user, issued as the sign-in endpoint issues it (without
     paying for an argon2 verification in every test; ``sign_in`` covers the password path)."""
-    services = client.app.state.services  # type: ignore[attr-defined]
-    with Session(services.engine) as session:
-        user = session.exec(select(User).where(User.username == username)).one()
-        return {"Authorization": f"Bearer {issue_token(services.tokens, user)}"}
+    return minted_bearer(client.app, username)
 
 
 def add_other_applicant(engine: Engine, username: str, password: str) -> None:

@@ -3,10 +3,13 @@ case is 404 (its existence does not leak), no or a bad token is 401."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi.testclient import TestClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlmodel import Session, select
 
+from approvals import sessions
 from flows.runtime import Runtime
 from models import Document, DocumentKind, Status, User
 from tests.api.case_checks import add_other_applicant, case_state, expect_error, headers_for
@@ -151,11 +154,11 @@ def test_a_tampered_foreign_or_revoked_token_is_401(client: TestClient, runtime:
         assert body["message_en"] == "the token is invalid"
     assert payload  # the real token had a payload part to swap
 
-    with Session(runtime.engine) as session:  # e.g. a password change revokes every token
+    with Session(runtime.engine) as session:  # e.g. a password change ends every session
         user = session.exec(select(User).where(User.username == "qiye")).one()
-        user.token_generation += 1
-        session.add(user)
+        assert user.id is not None
+        assert sessions.revoke_all(session, user.id, datetime.now(UTC), "password_changed") == 1
         session.commit()
     revoked = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
     body = expect_error(revoked, 401, "not_authenticated")
-    assert body["message_en"] == "the token is no longer valid"
+    assert body["message_en"] == "the session has ended"
