@@ -11,7 +11,9 @@ from sqlalchemy.engine import Engine
 from api import pages
 from api.auth import make_serializer
 from api.errors import error_response, install_error_handlers
+from api.headers import SecurityHeaders
 from api.routers import (
+    account,
     admin,
     applications,
     audit,
@@ -29,6 +31,7 @@ from approvals.clock import Clock, SystemClock
 from approvals.ports import FlowLauncher
 from approvals.schedule import install_overrides
 from core.db import make_engine, session_scope
+from core.serving import serving_settings
 from core.settings import ASSETS_DIR, DispatchMode, Settings, get_settings
 from orchestration.prefect_launcher import PrefectLauncher
 from storage import ObjectStore, build_store
@@ -39,7 +42,9 @@ MAX_FILES_PER_REQUEST = 12  # the apply form carries every material of an item a
 DESCRIPTION = """
 郑州市生态环境局 环评审批工作流服务的接口（OpenAPI）。
 
-* 登录：`POST /api/auth/token`（用户名、密码）取得 Bearer 令牌；网页使用同一令牌作为会话 Cookie。
+* 登录：`POST /api/auth/token`（用户名、密码）取得 Bearer 令牌；`POST /api/auth/logout`
+  退出（令牌在服务端作废）。连续5次密码错误锁定15分钟（429，`Retry-After`）。
+  网页会话 Cookie 不能用于接口的写操作（须 Bearer 令牌）。
 * 申请人：创建申请 → 上传材料（PDF）→ 提交；查看办件进度、下载文书。
 * 工作人员：按角色查看待办队列，受理/补正/不予受理、拟办、审核、签发，登记邮寄结果。
 * 错误统一为 `{"error", "message"(中文), "message_en", "details"}`。
@@ -61,8 +66,10 @@ def create_app(
     clock: Clock | None = None,
     launcher: FlowLauncher | None = None,
 ) -> FastAPI:
-    """Build the app. Anything not passed is built from ``settings`` (tests pass their own)."""
-    settings = settings or get_settings()
+    """Build the app. Anything not passed is built from ``settings`` (tests pass their own).
+    The settings pass ``serving_settings`` first: no app serves with a missing, weak or
+    published secret (``core.serving`` raises ``InsecureSettings`` naming the variable)."""
+    settings = serving_settings(settings or get_settings())
     if launcher is None:
         if settings.dispatch_mode is not DispatchMode.PREFECT:
             raise ValueError("dispatch_mode=inline needs a launcher passed to create_app")
@@ -118,6 +125,7 @@ def create_app(
         return await call_next(request)
 
     app.include_router(public.router)
+    app.include_router(account.router)
     app.include_router(guide.router)
     app.include_router(applications.router)
     app.include_router(staff.router)
@@ -129,4 +137,5 @@ def create_app(
     app.include_router(pages.router)
     if ASSETS_DIR.is_dir():
         app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")
+    app.add_middleware(SecurityHeaders)  # outermost: every response, errors and assets too
     return app

@@ -9,8 +9,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from api.auth import COOKIE_NAME, user_from_token
+from api.auth import COOKIE_NAME, resolve_token, wall_now
+from api.csrf import UNSAFE_METHODS, refuse_cookie_for_api_write
 from api.services import AppServices
+from approvals import sessions
 from approvals.errors import NotAuthenticated, PermissionDenied
 from core.db import session_scope
 from models import Role, User
@@ -39,15 +41,31 @@ def get_current_user(
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
+    """The user of the bearer token, else of the page cookie. The cookie does not authenticate
+    a state-changing ``/api/*`` request (403; see ``api.csrf``): pages post to their own routes,
+    which check the Origin and the CSRF token."""
     token = credentials.credentials if credentials else request.cookies.get(COOKIE_NAME)
     if not token:
         raise NotAuthenticated("请先登录", "sign in first")
-    user = user_from_token(session, services.tokens, token, services.settings.token_ttl_seconds)
+    if credentials is None and request.method in UNSAFE_METHODS and _is_api(request):
+        refuse_cookie_for_api_write(request, services.settings)
+    now = wall_now()
+    user_session, user = resolve_token(
+        session, services.tokens, token, services.settings.token_ttl_seconds, now
+    )
+    if sessions.needs_touch(user_session, now):
+        with services.engine.begin() as connection:
+            sessions.touch(connection, user_session.id, now)
     # Detached with its columns loaded: an error page rendered after the session rolled back
     # can still show who is signed in.
     session.expunge(user)
     request.state.user = user
+    request.state.session_id = user_session.id
     return user
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path == "/api" or request.url.path.startswith("/api/")
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

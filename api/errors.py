@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.templating import render_page
 from approvals.errors import (
@@ -20,6 +21,7 @@ from approvals.errors import (
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
+    TooManyAttempts,
     UploadRejected,
 )
 
@@ -33,6 +35,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     UploadRejected: 415,
     InvalidInput: 422,
     ItemNotAvailable: 422,
+    TooManyAttempts: 429,
 }
 
 
@@ -48,20 +51,52 @@ def _wants_html(request: Request) -> bool:
 
 
 def error_response(
-    request: Request, status: int, code: str, zh: str, en: str, details: dict[str, Any]
+    request: Request,
+    status: int,
+    code: str,
+    zh: str,
+    en: str,
+    details: dict[str, Any],
+    headers: dict[str, str] | None = None,
 ) -> Response:
+    headers = dict(headers or {})
+    if "retry_after_seconds" in details:
+        headers["Retry-After"] = str(details["retry_after_seconds"])
     if _wants_html(request):
         if status == 401:
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        return render_page(
+        page = render_page(
             request,
             "error.html",
             {"status": status, "code": code, "message": zh, "message_en": en, "details": details},
             status_code=status,
         )
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        page.headers.update(headers)
+        return page
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     body = {"error": code, "message": zh, "message_en": en, "details": details}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers or None)
+
+
+PROBED_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route accepts at this path (the ``Allow`` header of a 405): each
+    method is matched against the routes in a fresh scope (included routers nest routes)."""
+    allowed = []
+    for method in PROBED_METHODS:
+        scope = {
+            "type": "http",
+            "method": method,
+            "path": request.scope["path"],
+            "root_path": request.scope.get("root_path", ""),
+            "headers": [],
+        }
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -90,4 +125,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         zh = {404: "页面或资源不存在", 405: "不支持该请求方法"}.get(exc.status_code, "请求无法处理")
-        return error_response(request, exc.status_code, "http_error", zh, str(exc.detail), {})
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+        return error_response(
+            request, exc.status_code, "http_error", zh, str(exc.detail), {}, headers
+        )

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from api.csrf import csrf_token, remember_presession
 from approvals.clock import as_local
 from core.settings import TEMPLATES_DIR
 from models.enums import DOCUMENT_LABELS, ROLE_LABELS, STATUS_LABELS
@@ -42,13 +43,16 @@ def environment() -> Environment:
 def render_page(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
+    """The page ``name`` with ``context``; every page gets the signed-in ``user`` and the
+    ``csrf_token`` its forms carry (a hidden ``csrf_token`` field in every POST form)."""
     user = getattr(request.state, "user", None)
-    html = (
-        environment()
-        .get_template(name)
-        .render(
-            {"request": request, "user": user, "flash": request.query_params.get("msg", "")}
-            | context
-        )
-    )
-    return HTMLResponse(html, status_code=status_code)
+    common = {
+        "request": request,
+        "user": user,
+        "flash": request.query_params.get("msg", ""),
+        "csrf_token": csrf_token(request),
+    }
+    html = environment().get_template(name).render(common | context)
+    response = HTMLResponse(html, status_code=status_code)
+    remember_presession(request, response)
+    return response

@@ -2,17 +2,56 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlmodel import Session, select
 
 from api.auth import issue_token
 from approvals.seed import DEMO_PASSWORD
+from approvals.sessions import ClientInfo
 from cli.sample_pdf import minimal_pdf
 from models import User
 
-__all__ = ["PROJECT", "create_submitted", "minimal_pdf", "required_materials", "sign_in"]
+__all__ = [
+    "CSRF_HEADER",
+    "PROJECT",
+    "create_submitted",
+    "minimal_pdf",
+    "minted_bearer",
+    "page_form_token",
+    "page_login",
+    "required_materials",
+    "sign_in",
+]
+
+CSRF_HEADER = "X-CSRF-Token"
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+def page_form_token(client: TestClient, path: str = "/login") -> str:
+    """The CSRF token of the forms on the page at ``path`` ("" when the page has none)."""
+    match = _CSRF_FIELD.search(client.get(path).text)
+    return match.group(1) if match else ""
+
+
+def page_login(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> Response:
+    """Sign in through the login form like a browser (its hidden CSRF token included). After a
+    successful sign-in the client sends the session's CSRF token in the ``X-CSRF-Token`` header,
+    so a test can post any page form as the signed-in user; tests of the CSRF check itself drop
+    the header."""
+    client.cookies.clear()
+    client.headers.pop(CSRF_HEADER, None)
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": page_form_token(client)},
+        follow_redirects=False,
+    )
+    if response.status_code == 303:
+        client.headers[CSRF_HEADER] = page_form_token(client, response.headers["location"])
+    return response
 
 
 def sign_in(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
@@ -22,13 +61,27 @@ def sign_in(client: TestClient, username: str, password: str = DEMO_PASSWORD) ->
     on its own (test_spine.py, e2e/test_pages.py)."""
     app = getattr(client, "app", None)
     if app is not None and password == DEMO_PASSWORD:
-        services = app.state.services
-        with Session(services.engine) as session:
-            user = session.exec(select(User).where(User.username == username)).one()
-            return {"Authorization": f"Bearer {issue_token(services.tokens, user)}"}
+        return minted_bearer(app, username)
     response = client.post("/api/auth/token", data={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def minted_bearer(app: Any, username: str) -> dict[str, str]:
+    """A bearer token for a seeded user, issued by the app's own signer with a session row,
+    as ``POST /api/auth/token`` issues it (without an argon2 check)."""
+    services = app.state.services
+    with Session(services.engine) as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+        token = issue_token(
+            session,
+            services.tokens,
+            user,
+            ttl_seconds=services.settings.token_ttl_seconds,
+            client=ClientInfo(user_agent="tests.helpers"),
+        )
+        session.commit()
+    return {"Authorization": f"Bearer {token}"}
 
 
 PROJECT: dict[str, Any] = {

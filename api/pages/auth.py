@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from api.auth import wall_now
 from api.deps import ServicesDep, SessionDep
 from api.pages.display import flash_of
 from api.pages.security import (
@@ -17,8 +18,8 @@ from api.pages.security import (
     signed_out_redirect,
 )
 from api.templating import render_page
-from approvals.accounts import authenticate
-from approvals.errors import NotAuthenticated
+from approvals.errors import NotAuthenticated, TooManyAttempts
+from approvals.sign_in import sign_in
 
 router = APIRouter()
 
@@ -50,18 +51,24 @@ def login(
     next: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     target = safe_next(next)
+    address = request.client.host if request.client else ""
     try:
-        user = authenticate(session, username, password)
-    except NotAuthenticated as exc:
-        return render_page(
+        user = sign_in(session, username, password, address=address, now=wall_now())
+    except (NotAuthenticated, TooManyAttempts) as exc:
+        session.commit()  # the failed attempt is what the throttle counts
+        locked = isinstance(exc, TooManyAttempts)
+        page = render_page(
             request,
             "login.html",
             {"next": target or "", "username": username, "error": exc.message_zh, "flash": ""},
-            status_code=401,
+            status_code=429 if locked else 401,
         )
-    return signed_in_redirect(request, services, user, target or home_for(user))
+        if locked:
+            page.headers["Retry-After"] = str(exc.details["retry_after_seconds"])
+        return page
+    return signed_in_redirect(request, services, session, user, target or home_for(user))
 
 
 @router.post("/logout")
-def logout() -> RedirectResponse:
-    return signed_out_redirect("/login")
+def logout(request: Request, session: SessionDep, services: ServicesDep) -> RedirectResponse:
+    return signed_out_redirect(request, services, session, "/login")

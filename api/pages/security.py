@@ -1,4 +1,5 @@
-"""Page sessions: the signed cookie, same-origin POSTs, safe redirects after sign-in."""
+"""Page sessions: the signed cookie, same-origin POSTs with a CSRF token, safe redirects after
+sign-in, sign-out that ends the session on the server."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 
-from api.auth import COOKIE_NAME, issue_token, user_from_token
+from api.auth import COOKIE_NAME, client_of, issue_token, resolve_token, session_id_of, wall_now
+from api.csrf import check_origin, cookie_secure, verify_csrf
 from api.deps import CurrentUser, ServicesDep, SessionDep
+from api.services import AppServices
+from approvals import sessions
 from approvals.errors import NotAuthenticated, PermissionDenied
 from models import Role, User
 
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 STAFF_ROLES = (
     Role.INTAKE_OFFICER,
     Role.CASE_OFFICER,
@@ -25,26 +29,11 @@ STAFF_ROLES = (
 )
 
 
-def same_origin(request: Request, services: ServicesDep) -> None:
-    """Refuse a state-changing page request sent by another site's page.
-
-    The cookie is SameSite=Lax already; a browser also names the sending page's origin on every
-    POST, so an ``Origin`` that is present and is neither this host nor the configured public
-    URL is a cross-site form post. Requests without ``Origin`` (curl, old clients) pass.
-    """
-    if request.method not in UNSAFE_METHODS:
-        return
-    origin = request.headers.get("origin")
-    if origin is None:
-        return
-    hosts = (request.headers.get("host", ""), urlsplit(services.settings.public_base_url).netloc)
-    allowed = {host for host in hosts if host}
-    parts = urlsplit(origin)
-    if parts.scheme not in {"http", "https"} or parts.netloc not in allowed:
-        raise PermissionDenied(
-            "请求来源不是本站页面，已拒绝（跨站请求）",
-            f"cross-site request refused (Origin {origin!r})",
-        )
+async def same_origin(request: Request, services: ServicesDep) -> None:
+    """Refuse a state-changing page request sent by another site's page: a foreign ``Origin``
+    (the cookie is SameSite=Lax too), then a missing or wrong CSRF token (``api.csrf``)."""
+    check_origin(request, services.settings)
+    await verify_csrf(request, services)
 
 
 @dataclass(frozen=True)
@@ -85,7 +74,9 @@ def optional_user(request: Request, services: ServicesDep, session: SessionDep) 
     if not token:
         return None
     try:
-        user = user_from_token(session, services.tokens, token, services.settings.token_ttl_seconds)
+        _, user = resolve_token(
+            session, services.tokens, token, services.settings.token_ttl_seconds, wall_now()
+        )
     except NotAuthenticated:
         return None
     _remember(request, user)
@@ -112,22 +103,44 @@ def safe_next(target: str) -> str | None:
 
 
 def signed_in_redirect(
-    request: Request, services: ServicesDep, user: User, target: str
+    request: Request, services: AppServices, session: Session, user: User, target: str
 ) -> RedirectResponse:
+    """Open a session for ``user`` (committed) and send the browser on with its cookie."""
+    ttl = services.settings.token_ttl_seconds
+    token = issue_token(session, services.tokens, user, ttl_seconds=ttl, client=client_of(request))
+    session.commit()
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         COOKIE_NAME,
-        issue_token(services.tokens, user),
-        max_age=services.settings.token_ttl_seconds,
+        token,
+        max_age=ttl,
         path="/",
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=cookie_secure(request, services.settings),
     )
     return response
 
 
-def signed_out_redirect(target: str = "/login") -> RedirectResponse:
+def signed_out_redirect(
+    request: Request, services: AppServices, session: Session, target: str = "/login"
+) -> RedirectResponse:
+    """End the cookie's session on the server (committed) and drop the cookie."""
+    token = request.cookies.get(COOKIE_NAME)
+    if token:
+        try:
+            session_id = session_id_of(services.tokens, token, max_age=None)
+        except NotAuthenticated:
+            session_id = None
+        if session_id is not None:
+            sessions.revoke(session, session_id, wall_now(), "logout")
+            session.commit()
     response = RedirectResponse(target, status_code=303)
-    response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="lax")
+    response.delete_cookie(
+        COOKIE_NAME,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=cookie_secure(request, services.settings),
+    )
     return response

@@ -23,10 +23,10 @@ from sqlmodel import Session, select
 from approvals.calendar import Pause, WorkingCalendar
 from approvals.catalogue import Catalogue, DayUnit, Limit
 from approvals.errors import InvalidInput
-from approvals.seed import DEMO_PASSWORD
 from approvals.services import reports
 from approvals.services.report_tables import TURNAROUND_HEADERS
 from models import Application, ClockPause, Status, StepRecord, Track, User
+from tests import helpers
 from tests.api.case_checks import expect_error, headers_for
 
 NUMBERS = count(1)
@@ -524,10 +524,7 @@ def test_case_trace_api_and_404(client: TestClient, seeded: Engine) -> None:
 
 
 def page_login(client: TestClient, username: str) -> None:
-    client.cookies.clear()
-    response = client.post(
-        "/login", data={"username": username, "password": DEMO_PASSWORD}, follow_redirects=False
-    )
+    response = helpers.page_login(client, username)
     assert response.status_code == 303, response.text
 
 

@@ -14,14 +14,13 @@ from approvals.accounts import hash_password
 from approvals.seed import DEMO_PASSWORD
 from core.db import session_scope
 from models import Enterprise, Role, User
+from tests import helpers
 from tests.helpers import PROJECT, create_submitted, minimal_pdf, required_materials, sign_in
 
 
 def page_login(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> Response:
-    client.cookies.clear()
-    return client.post(
-        "/login", data={"username": username, "password": password}, follow_redirects=False
-    )
+    """Sign in through the login form (see ``tests.helpers.page_login``)."""
+    return helpers.page_login(client, username, password)
 
 
 def apply_form(
@@ -74,7 +73,12 @@ def test_login_honours_next_only_for_local_paths(client: TestClient) -> None:
         client.cookies.clear()
         response = client.post(
             "/login",
-            data={"username": "qiye", "password": DEMO_PASSWORD, "next": target},
+            data={
+                "username": "qiye",
+                "password": DEMO_PASSWORD,
+                "next": target,
+                "csrf_token": helpers.page_form_token(client),
+            },
             follow_redirects=False,
         )
         assert response.headers["location"] == expected
