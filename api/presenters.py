@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from api.applicant_view import timeline_for
 from api.services import AppServices
 from approvals.clock import as_local, local_date
 from approvals.process.standard import HUMAN_STEP, actions_for
@@ -100,7 +101,7 @@ def application_detail(
     postal = session.exec(
         select(PostalDispatch).where(PostalDispatch.application_id == application.id)
     ).all()
-    steps = timeline(session, application, services.calendar)
+    steps = timeline_for(timeline(session, application, services.calendar), viewer)
     today = local_date(services.clock.now())
     clock = clock_service.state_of(session, services.calendar, item, application, today)
     pauses = clock_service.pauses_of(session, application.id)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, File, Form, UploadFile
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import col, select
 
+from api.applicant_view import panel_for_applicant
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
 from approvals import expert_draw, expert_pool
@@ -69,13 +70,16 @@ def panel_view(session: Any, panel: Panel, *, show_votes: bool) -> dict[str, Any
         .where(PanelMember.panel_id == panel.id)
         .order_by(col(PanelMember.draw_order))
     ).all()
+    draw = (  # the draw record is the bureau's: staff and auditors only (api.applicant_view)
+        {"seed": panel.seed, "candidates": len(panel.candidates), "excluded": panel.excluded}
+        if show_votes
+        else {}
+    )
     return {
         "panel_id": panel.id,
-        "seed": panel.seed,
+        **draw,
         "size": panel.size,
         "needed": panel.needed_specialties,
-        "candidates": len(panel.candidates),
-        "excluded": panel.excluded,
         "meeting_at": panel.meeting_at,
         "video_link": panel.video_link,
         "status": panel.status,
@@ -132,7 +136,9 @@ def read(application_id: int, user: CurrentUser, session: SessionDep) -> list[di
     panels = session.exec(
         select(Panel).where(Panel.application_id == application_id).order_by(col(Panel.id))
     ).all()
-    staff = user.role not in (Role.APPLICANT, Role.EXPERT)
+    if user.role is Role.APPLICANT:  # no draw, no names before the panel concludes
+        return [panel_for_applicant(session, p) for p in panels]
+    staff = user.role is not Role.EXPERT
     return [panel_view(session, p, show_votes=staff) for p in panels]
 
 

@@ -445,8 +445,8 @@ def opinion_context(session: Session, panel_id: int) -> dict[str, object]:
         "conclusion": CONCLUSIONS.get(panel.conclusion or "", "—"),
         "quorum_note": f"应到{len(rows)}人，实到{len(rows)}人；"
         "按多数意见形成结论，意见分歧时以组长意见为准",
-        "draw_note": f"专家由系统从专家库随机抽取，随机种子 {panel.seed}，候选专家 "
-        f"{len(panel.candidates)} 人，回避 {len(panel.excluded)} 人，已记录备查",
+        # Served on the applicant: the seed and candidates stay in the bureau's draw record.
+        "draw_note": "专家由系统从专家库随机抽取，抽取记录已存档备查",
         "revision_items": revisions if panel.conclusion == "revise" else [],
     }
 
