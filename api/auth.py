@@ -18,7 +18,9 @@ from sqlmodel import Session
 from approvals import sessions
 from approvals.errors import NotAuthenticated
 from approvals.sessions import ClientInfo
+from approvals.sign_in import SignInLimits
 from core.serving import MIN_SECRET_KEY_LENGTH
+from core.settings import Settings
 from models import User, UserSession
 
 COOKIE_NAME = "eia_session"
@@ -34,6 +36,14 @@ def make_serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 def wall_now() -> datetime:
     return datetime.now(UTC)
+
+
+def sign_in_limits(settings: Settings) -> SignInLimits:
+    return SignInLimits(
+        failures=settings.sign_in_max_failures,
+        window=timedelta(minutes=settings.sign_in_lock_minutes),
+        address_failures=settings.sign_in_address_max_failures,
+    )
 
 
 def client_of(request: Request) -> ClientInfo:

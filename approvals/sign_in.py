@@ -1,11 +1,11 @@
 """Signing in with a password, throttled.
 
-* **Per username**: ``FAILURES_BEFORE_LOCK`` wrong passwords within ``FAILURE_WINDOW`` (no
-  success, lock or unlock in between) lock the username for ``LOCK_DURATION``. While locked,
+* **Per username**: ``limits.failures`` wrong passwords within ``limits.window`` (no success,
+  lock or unlock in between) lock the username for ``limits.window`` too. While locked,
   every attempt is refused without checking the password, the right one too, and does not
   extend the lock. The failure that reaches the limit answers "locked" at once.
-* **Per client address**: ``ADDRESS_FAILURES`` failures within ``ADDRESS_WINDOW`` from one
-  address (any usernames) refuse further attempts from it until the oldest of them ages out.
+* **Per client address**: ``limits.address_failures`` failures within ``limits.window`` from
+  one address (any usernames) refuse further attempts from it until the oldest ages out.
   A bureau behind one NAT address shares this budget: it is set well above a person's typos.
 
 Every attempt is a ``LoginAttempt`` row: the counts are read from the database, so the limits
@@ -19,6 +19,7 @@ cases (a failed attempt that is rolled back would not count).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
@@ -31,23 +32,39 @@ from approvals.errors import NotAuthenticated, SignInLocked, SignInThrottled
 from models import LoginAttempt, SignInOutcome, User
 from models.enums import ROLE_LABELS
 
-FAILURES_BEFORE_LOCK = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-LOCK_DURATION = timedelta(minutes=15)
-ADDRESS_FAILURES = 30
-ADDRESS_WINDOW = timedelta(minutes=15)
 MAX_PASSWORD_LENGTH = 1024  # longer is never right: refused without hashing (argon2 cost)
 
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """The throttle's figures (``EIA_SIGN_IN_*`` settings; the defaults are the documented
+    ones): failures before a username locks, the window they count in and the lock's length,
+    failures from one address before it is refused."""
+
+    failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+    address_failures: int = 30
+
+
+DEFAULT_LIMITS = SignInLimits()
 _COUNTED = (SignInOutcome.FAILURE, SignInOutcome.LOCKED_OUT)
 _MARKS = (SignInOutcome.SUCCESS, SignInOutcome.LOCKED_OUT, SignInOutcome.UNLOCKED)
 
 
-def sign_in(session: Session, username: str, password: str, *, address: str, now: datetime) -> User:
+def sign_in(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    address: str,
+    now: datetime,
+    limits: SignInLimits = DEFAULT_LIMITS,
+) -> User:
     """The user whose password this is, or ``SignInThrottled`` / ``SignInLocked`` /
     ``NotAuthenticated``; the attempt is recorded either way (flushed; the caller commits)."""
     name = username.strip()[:64]
     address = address[:64]
-    throttled_for = _address_throttle(session, address, now)
+    throttled_for = _address_throttle(session, address, now, limits)
     if throttled_for is not None:
         _record(session, name, None, address, SignInOutcome.REFUSED_THROTTLED, now)
         raise SignInThrottled(
@@ -56,21 +73,21 @@ def sign_in(session: Session, username: str, password: str, *, address: str, now
             retry_after_seconds=_seconds(throttled_for),
         )
     marks = _last_marks(session, name)
-    locked_until = _locked_until(marks, now)
-    if locked_until is not None:
+    until = _locked_until(marks, now, limits)
+    if until is not None:
         _record(session, name, None, address, SignInOutcome.REFUSED_LOCKED, now)
-        raise _locked(locked_until - now)
+        raise _locked(until - now, limits)
     try:
         if len(password) > MAX_PASSWORD_LENGTH:
             raise NotAuthenticated("用户名或密码错误", "wrong username or password")
         user = authenticate(session, name, password)
     except NotAuthenticated:
-        since = max([now - FAILURE_WINDOW, *marks.values()])
-        if _failures_since(session, name, since) + 1 < FAILURES_BEFORE_LOCK:
+        since = max([now - limits.window, *marks.values()])
+        if _failures_since(session, name, since) + 1 < limits.failures:
             _record(session, name, None, address, SignInOutcome.FAILURE, now)
             raise
-        _lock(session, name, address, now)
-        raise _locked(LOCK_DURATION) from None
+        _lock(session, name, address, now, limits)
+        raise _locked(limits.window, limits) from None
     _record(session, name, user.id, address, SignInOutcome.SUCCESS, now)
     return user
 
@@ -80,13 +97,18 @@ def lift_lock(session: Session, username: str, now: datetime, address: str = "")
     _record(session, username.strip()[:64], None, address, SignInOutcome.UNLOCKED, now)
 
 
-def locked_until(session: Session, username: str, now: datetime) -> datetime | None:
+def locked_until(
+    session: Session,
+    username: str,
+    now: datetime,
+    limits: SignInLimits = DEFAULT_LIMITS,
+) -> datetime | None:
     """When the username's lock ends, or None when it is not locked."""
-    return _locked_until(_last_marks(session, username.strip()[:64]), now)
+    return _locked_until(_last_marks(session, username.strip()[:64]), now, limits)
 
 
-def _locked(remaining: timedelta) -> SignInLocked:
-    minutes = int(LOCK_DURATION.total_seconds() // 60)
+def _locked(remaining: timedelta, limits: SignInLimits) -> SignInLocked:
+    minutes = int(limits.window.total_seconds() // 60)
     return SignInLocked(
         f"登录失败次数过多，账号已锁定{minutes}分钟，请稍后再试（如需提前解锁请联系系统管理员）",
         f"too many wrong passwords: the account is locked for {minutes} minutes",
@@ -108,14 +130,16 @@ def _last_marks(session: Session, username: str) -> dict[SignInOutcome, datetime
     return {SignInOutcome(outcome): at for outcome, at in rows if at is not None}
 
 
-def _locked_until(marks: dict[SignInOutcome, datetime], now: datetime) -> datetime | None:
+def _locked_until(
+    marks: dict[SignInOutcome, datetime], now: datetime, limits: SignInLimits
+) -> datetime | None:
     locked_at = marks.get(SignInOutcome.LOCKED_OUT)
     if locked_at is None:
         return None
     unlocked_at = marks.get(SignInOutcome.UNLOCKED)
     if unlocked_at is not None and unlocked_at >= locked_at:
         return None
-    until = locked_at + LOCK_DURATION
+    until = locked_at + limits.window
     return until if until > now else None
 
 
@@ -131,24 +155,28 @@ def _failures_since(session: Session, username: str, since: datetime) -> int:
     ).one()
 
 
-def _address_throttle(session: Session, address: str, now: datetime) -> timedelta | None:
+def _address_throttle(
+    session: Session, address: str, now: datetime, limits: SignInLimits
+) -> timedelta | None:
     """How long the address must wait, or None when it may try."""
     count, oldest = session.exec(
         select(func.count(), func.min(LoginAttempt.attempted_at)).where(
             LoginAttempt.client_address == address,
             col(LoginAttempt.outcome).in_(_COUNTED),
-            col(LoginAttempt.attempted_at) > now - ADDRESS_WINDOW,
+            col(LoginAttempt.attempted_at) > now - limits.window,
         )
     ).one()
-    if count < ADDRESS_FAILURES or oldest is None:
+    if count < limits.address_failures or oldest is None:
         return None
-    return oldest + ADDRESS_WINDOW - now
+    return oldest + limits.window - now
 
 
-def _lock(session: Session, username: str, address: str, now: datetime) -> None:
+def _lock(
+    session: Session, username: str, address: str, now: datetime, limits: SignInLimits
+) -> None:
     user = session.exec(select(User).where(User.username == username)).first()
     _record(session, username, user.id if user else None, address, SignInOutcome.LOCKED_OUT, now)
-    until = as_local(now + LOCK_DURATION).strftime("%Y-%m-%d %H:%M")
+    until = as_local(now + limits.window).strftime("%Y-%m-%d %H:%M")
     audit.append_event(
         session,
         at=now,
@@ -157,7 +185,7 @@ def _lock(session: Session, username: str, address: str, now: datetime) -> None:
         actor_name=username[:100],
         actor_role=ROLE_LABELS[user.role] if user else "未知用户",
         action="sign_in_locked",
-        comment=f"连续{FAILURES_BEFORE_LOCK}次密码错误，锁定至{until}（来源地址 {address}）",
+        comment=f"连续{limits.failures}次密码错误，锁定至{until}（来源地址 {address}）",
     )
 
 

@@ -90,8 +90,15 @@ def up(
 ) -> None:
     """Start everything on the embedded defaults: the local Prefect server and its UI, a
     worker serving the flows, and the API with pages. Ctrl-C stops all of it."""
+    from core.serving import InsecureSettings, serving_settings
+    from core.settings import get_settings
+
+    try:  # before the heavy imports: a misconfigured start fails at once
+        serving_settings(get_settings())
+    except InsecureSettings as exc:
+        typer.echo(f"拒绝启动 / refusing to start: {exc}", err=True)
+        raise typer.Exit(2) from None
     from cli.up import run_up
-    from core.serving import InsecureSettings
 
     if demo_data:
         from cli.simulate import SimulationError, run_simulate
@@ -100,11 +107,7 @@ def up(
             run_simulate(console, year=2021, applications=demo_data, seed=1, database_url=None)
         except SimulationError as exc:  # already replayed into this database: keep it
             console.print(f"演示数据未重复生成 / demo data kept: {exc}")
-    try:
-        run_up(console, host=host, port=port, prefect_port=prefect_port)
-    except InsecureSettings as exc:
-        typer.echo(f"拒绝启动 / refusing to start: {exc}", err=True)
-        raise typer.Exit(2) from None
+    run_up(console, host=host, port=port, prefect_port=prefect_port)
 
 
 @app.command()
@@ -121,14 +124,17 @@ def demo(
 @app.command()
 def worker() -> None:
     """Serve the Prefect deployments (needs PREFECT_API_URL)."""
-    from core.serving import InsecureSettings
-    from flows.serve import main
+    from core.serving import InsecureSettings, serving_settings
+    from core.settings import get_settings
 
-    try:
-        main()
+    try:  # before importing Prefect: a misconfigured start fails at once
+        serving_settings(get_settings(), signs_tokens=False)
     except InsecureSettings as exc:
         typer.echo(f"拒绝启动 / refusing to start: {exc}", err=True)
         raise typer.Exit(2) from None
+    from flows.serve import main
+
+    main()
 
 
 @app.command()

@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 50 * 1024 * 1024
     public_base_url: str = "http://127.0.0.1:8000"
     forwarded_allow_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-* headers are trusted
+    # Sign-in throttling (approvals.sign_in): wrong passwords before a username locks, the
+    # window they count in (also the lock's length), failures from one address before it waits.
+    sign_in_max_failures: int = 5
+    sign_in_lock_minutes: int = 15
+    sign_in_address_max_failures: int = 30
 
     bureau_name: str = "郑州市生态环境局"
     bureau_area_code: str = "410100"

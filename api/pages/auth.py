@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.auth import wall_now
+from api.auth import sign_in_limits, wall_now
 from api.deps import ServicesDep, SessionDep
 from api.pages.display import flash_of
 from api.pages.security import (
@@ -53,7 +53,8 @@ def login(
     target = safe_next(next)
     address = request.client.host if request.client else ""
     try:
-        user = sign_in(session, username, password, address=address, now=wall_now())
+        limits = sign_in_limits(services.settings)
+        user = sign_in(session, username, password, address=address, now=wall_now(), limits=limits)
     except (NotAuthenticated, TooManyAttempts) as exc:
         session.commit()  # the failed attempt is what the throttle counts
         locked = isinstance(exc, TooManyAttempts)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlmodel import select
 
-from api.auth import client_of, issue_token, wall_now
+from api.auth import client_of, issue_token, sign_in_limits, wall_now
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from approvals.errors import NotAuthenticated, NotFound, TooManyAttempts
 from approvals.sign_in import sign_in as password_sign_in
@@ -27,12 +27,18 @@ def sign_in(
     services: ServicesDep,
 ) -> TokenPublic:
     """5 wrong passwords for a username within 15 minutes lock it for 15 minutes; many failures
-    from one address are refused for a while: both answer 429 with ``Retry-After``."""
+    from one address are refused for a while: both answer 429 with ``Retry-After``
+    (``EIA_SIGN_IN_*`` settings)."""
     client = client_of(request)
     now = wall_now()
     try:
         user = password_sign_in(
-            session, form.username, form.password, address=client.address, now=now
+            session,
+            form.username,
+            form.password,
+            address=client.address,
+            now=now,
+            limits=sign_in_limits(services.settings),
         )
     except (NotAuthenticated, TooManyAttempts):
         session.commit()  # the failed attempt is what the throttle counts
