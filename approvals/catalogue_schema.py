@@ -109,6 +109,15 @@ EVIDENCE_FACTS: tuple[str, ...] = (
     "fee",
 )
 
+# Research vocabulary, English evidence words, placeholders, addresses and internal paths: none
+# may stand in a field the public reads as it is (names, status notes); approvals.public_facts
+# withholds such clauses from the fields that may carry research (notes, fee, legal basis).
+RESEARCH_MARKER = re.compile(
+    r"inferred|\bfound\b|\blegal\b|placeholder|\bTODO\b|推定|推断|占位|核实|待定|待查"
+    r"|https?://|www\.|github|\.ya?ml\b|\.py\b|\.md\b|approvals/|shared/|domain/|/work/",
+    re.IGNORECASE,
+)
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+$")]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 _SERIES = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
@@ -218,6 +227,12 @@ class Item(BaseModel):
             f"future document {d!r} exists as a DocumentKind: list it in documents"
             for d in self.future_documents
             if d in kinds
+        ]
+        public = [self.name_zh, self.status_note, *(m.name for m in self.materials)]
+        problems += [
+            f"research note in a public field: {text!r} (move it to a note or a comment)"
+            for text in public
+            if RESEARCH_MARKER.search(text)
         ]
         if not _SERIES.match(self.decision_series):
             problems.append(f"decision_series {self.decision_series!r} is not 2-8 CJK characters")

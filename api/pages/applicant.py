@@ -20,7 +20,6 @@ from api.pages.display import (
     PROVISIONAL_NOTE,
     STATUS_TONES,
     flash_of,
-    limit_text,
     redirect_with,
     simple_clock_status,
     unavailable_reason,
@@ -35,6 +34,7 @@ from api.pages.forms import (
 )
 from api.pages.security import ApplicantUser
 from api.presenters import application_public
+from api.routers.guide import guide_of
 from api.services import AppServices
 from api.templating import render_page
 from api.uploads import read_checked
@@ -62,8 +62,8 @@ def item_list(request: Request, user: ApplicantUser, services: ServicesDep) -> H
     rows = [
         {
             "item": item,
-            "statutory": limit_text(item.statutory),
-            "promised": limit_text(item.promised),
+            "statutory": (guide := guide_of(item)).statutory.text,
+            "promised": guide.promised.text,
             "reason": unavailable_reason(item),
             "kind": KIND_SHORT_LABELS[item.process_kind],
         }
@@ -98,8 +98,9 @@ def _render_form(
             "form": form,
             "fields": form.fields,
             "labels": form.labels,
-            "statutory": limit_text(item.statutory),
-            "promised": limit_text(item.promised),
+            "statutory": (guide := guide_of(item)).statutory.text,
+            "promised": guide.promised.text,
+            "fee": guide.fee,
             "values": {f: values.get(f, "") for f in APPLY_FIELDS},
             "districts": ZHENGZHOU_DISTRICTS,
             "idempotency_key": key,

@@ -13,7 +13,8 @@ from api.pages.display import KIND_SHORT_LABELS
 from api.pages.security import OptionalUser
 from api.routers.guide import GuidePublic, guide_of
 from api.templating import render_page
-from approvals.catalogue import Evidence, ProcessKind
+from approvals.catalogue import ProcessKind
+from approvals.public_facts import AT_THE_WINDOW
 
 # The catalogue's groups in the order a visitor looks for them; a new group goes last.
 GROUP_ORDER = (
@@ -32,11 +33,6 @@ GROUP_ORDER = (
     "信用",
     "其他",
 )
-EVIDENCE_LABELS: dict[Evidence, tuple[str, str]] = {
-    Evidence.FOUND: ("有出处", "见于公开来源（政务服务网、办事指南、他市目录等）"),
-    Evidence.LEGAL: ("法条", "见于法律法规条文"),
-    Evidence.INFERRED: ("推定", "依据推理或占位，使用前请核实"),
-}
 
 
 def _grouped(guides: list[GuidePublic]) -> list[tuple[str, list[GuidePublic]]]:
@@ -77,7 +73,7 @@ def guide_page(
         {
             "guide": guide,
             "kind_label": KIND_SHORT_LABELS[guide.process_kind],
-            "evidence_labels": EVIDENCE_LABELS,
+            "at_the_window": AT_THE_WINDOW,
             "flash": "",
         },
     )

@@ -1,8 +1,10 @@
 """办事指南: the public guide of one catalogue item, as JSON (the /guide pages show the same).
 
 Everything here is read from the item file; what the file does not say directly (who may apply,
-the process steps, delivery) is derived from its category, group and process kind, and each
-fact carries its evidence marker (found / legal / inferred) so a reader knows what to verify.
+the process steps, delivery) is derived from its category, group and process kind. Only verified
+facts are stated: an unverified fact (``approvals.public_facts``) reads "以受理窗口告知为准" and is
+listed in ``at_the_window``. Research notes, evidence markers, sources and the English name stay
+in the staff view (数据来源与核实).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from pydantic import BaseModel
 from api.deps import ServicesDep
 from approvals.catalogue import (
     DayUnit,
-    Evidence,
     Item,
     ItemStatus,
     LicenceAction,
@@ -21,6 +22,7 @@ from approvals.catalogue import (
     Limit,
     ProcessKind,
 )
+from approvals.public_facts import AT_THE_WINDOW, has_marker, public_clauses, seed_verified
 from approvals.services.cases import RUNNABLE_KINDS
 from models.enums import DOCUMENT_LABELS, DocumentKind
 
@@ -86,7 +88,7 @@ _DELIVER = (
     "电子文书网上下载并以电子邮件送达，加盖印章的纸质文书免费邮寄（{slogan}）。", "", (),
 )  # fmt: skip
 # The steps of each process kind: (name, who, what, limit, documents issued at this step);
-# {statutory} {promised} {review} {slogan} are filled in from the item.
+# {limits} {review} {slogan} are filled in from the item (verified limits only).
 STEPS: dict[ProcessKind, tuple[tuple[str, str, str, str, tuple[DocumentKind, ...]], ...]] = {
     ProcessKind.STANDARD: (
         ("网上申请", "申请人", "网上填报申请信息，上传全部申请材料（PDF）。", "", ()),
@@ -94,7 +96,7 @@ STEPS: dict[ProcessKind, tuple[tuple[str, str, str, str, tuple[DocumentKind, ...
          "审查材料是否齐全、符合法定形式：齐全的予以受理；不齐全的一次性告知需补正的全部内容"
          "（补正期间不计时）；逾期不告知的，自收到材料之日起即为受理（《行政许可法》第三十二条）。",
          "5 个工作日", (_D.ACCEPTANCE_NOTICE, _D.CORRECTION_NOTICE, _D.REFUSAL_NOTICE)),
-        ("审查", "承办人", "{review}", "法定 {statutory}，承诺 {promised}（自受理次日起计算）",
+        ("审查", "承办人", "{review}", "{limits}（自受理次日起计算）",
          (_D.SPECIAL_PROCEDURE_NOTICE,)),
         ("决定", "科室负责人审核、分管领导签发",
          "作出准予或者不予许可的书面决定；不予许可的说明理由，并告知申请行政复议、提起行政诉讼的权利。",
@@ -104,7 +106,7 @@ STEPS: dict[ProcessKind, tuple[tuple[str, str, str, str, tuple[DocumentKind, ...
     ProcessKind.COMMITMENT: (
         ("申请并承诺", "申请人", "确认项目属于告知承诺制适用范围，签署承诺书并上传材料。", "", ()),
         ("形式审查", "受理窗口", "审查承诺书和材料；不符合条件的转一般程序并告知原因。", "", ()),
-        ("决定", "审批科室", "当场或在承诺时限内作出审批决定。", "承诺 {promised}", (_D.APPROVAL,)),
+        ("决定", "审批科室", "当场或在承诺时限内作出审批决定。", "{limits}", (_D.APPROVAL,)),
         ("事后核查", "审批科室", "决定后核查承诺内容；与承诺不符的，依法撤销审批决定。", "", ()),
         _DELIVER,
     ),
@@ -118,24 +120,19 @@ STEPS: dict[ProcessKind, tuple[tuple[str, str, str, str, tuple[DocumentKind, ...
         ("提交", "申请人", "网上提交咨询、申请或投诉举报的具体内容。", "", ()),
         ("受理分办", "受理窗口", "登记受理并分办给承办人；内容不明确的，一次性告知补正。", "",
          (_D.CORRECTION_NOTICE,)),
-        ("答复", "承办人", "在时限内书面答复，出具答复书。", "法定 {statutory}，承诺 {promised}",
+        ("答复", "承办人", "在时限内书面答复，出具答复书。", "{limits}",
          (_D.REPLY_LETTER,)),
         _DELIVER,
     ),
 }  # fmt: skip
-COPIED_FIELDS = {
-    "code", "version", "name_zh", "name_en", "category", "group", "status", "status_note",
-    "process_kind", "legal_basis", "clock_stops", "public_notices", "fee",
-    "needs_expert_review", "sources",
-}  # fmt: skip
+COPIED_FIELDS = {"code", "version", "name_zh", "category", "group", "status", "process_kind"}
 
 
 class GuideLimit(BaseModel):
-    days: int | None
+    days: int | None  # None also when the limit is not verified
     unit: DayUnit
-    text: str  # "60 个工作日", "即办", "无"
-    note: str
-    evidence: Evidence
+    text: str  # "60 个工作日", "即办", "无", or "以受理窗口告知为准" (not verified)
+    verified: bool
 
 
 class GuideMaterial(BaseModel):
@@ -174,12 +171,11 @@ class GuideDelivery(BaseModel):
 
 
 class GuidePublic(BaseModel):
-    """The 办事指南 of one item; ``evidence`` marks every fact found / legal / inferred."""
+    """The 办事指南 of one item: verified facts; ``at_the_window`` names the facts withheld."""
 
     code: str
     version: int
     name_zh: str
-    name_en: str
     category: str
     group: str
     status: ItemStatus
@@ -207,8 +203,7 @@ class GuidePublic(BaseModel):
     visits: int
     needs_expert_review: bool
     licence: GuideLicence | None
-    evidence: dict[str, Evidence]
-    sources: list[str]
+    at_the_window: list[str]  # facts not verified: the guide says 以受理窗口告知为准 for them
 
 
 def applicants_of(item: Item) -> str:
@@ -225,7 +220,7 @@ def applicants_of(item: Item) -> str:
 def unavailable_text(item: Item) -> str:
     """Why this item cannot be applied for online here; "" when it can."""
     if not item.appliable:
-        return f"不可申请：{item.status_note}"
+        return f"不可申请：{public_clauses(item.status_note)[0] or STATUS_LABELS[item.status]}"
     if item.process_kind not in RUNNABLE_KINDS:
         return "告知承诺制通道建设中，暂不能在线申请；可按一般程序申请同类事项。"
     return ""
@@ -240,51 +235,104 @@ def limit_text(limit: Limit) -> str:
     return f"{limit.days} {'个工作日' if limit.unit is DayUnit.WORKING else '日'}"
 
 
-def _limit(limit: Limit) -> GuideLimit:
-    return GuideLimit(
-        days=limit.days,
-        unit=limit.unit,
-        text=limit_text(limit),
-        note=limit.note,
-        evidence=limit.evidence,
+class _Facts:
+    """The item's facts as the public may read them, given which facts are verified."""
+
+    def __init__(self, item: Item, verified: frozenset[str]) -> None:
+        self.item, self.verified = item, verified
+        self.withheld: set[str] = set()
+
+    def shown(self, fact: str) -> bool:
+        """Whether ``fact`` is verified; an unverified one is recorded as withheld."""
+        if fact in self.verified:
+            return True
+        self.withheld.add(fact)
+        return False
+
+    def text(self, fact: str, text: str) -> str:
+        """A verified fact's text without research clauses; the window's word otherwise."""
+        if not self.shown(fact):
+            return AT_THE_WINDOW
+        clean, dropped = public_clauses(text)
+        if dropped or not clean:
+            self.withheld.add(fact)
+            return clean + "；" + AT_THE_WINDOW if clean else AT_THE_WINDOW
+        return clean
+
+    def limit(self, fact: str, limit: Limit) -> GuideLimit:
+        if not self.shown(fact):
+            return GuideLimit(days=None, unit=limit.unit, text=AT_THE_WINDOW, verified=False)
+        return GuideLimit(days=limit.days, unit=limit.unit, text=limit_text(limit), verified=True)
+
+    def legal_basis(self) -> list[str]:
+        """Each basis without research clauses (the statute it names stays); when the fact
+        is unverified or a clause was dropped, the window's word closes the list."""
+        kept = [public_clauses(b) for b in self.item.legal_basis]
+        basis = [text for text, _ in kept if text]
+        if not self.shown("legal_basis") or any(dropped for _, dropped in kept):
+            self.withheld.add("legal_basis")
+            basis = [b for b in basis if "《" in b] + [AT_THE_WINDOW]
+        return basis
+
+    def listed(self, fact: str, values: list[str]) -> list[str]:
+        return [v for v in values if not has_marker(v)] if self.shown(fact) else []
+
+
+def _licence(item: Item) -> GuideLicence | None:
+    """The licence part; the validity is stated only when no research remark qualifies it."""
+    licence = item.licence
+    if licence is None:
+        return None
+    note, dropped = public_clauses(licence.note)
+    doubtful_validity = dropped and "有效期" not in note and "有效期" in licence.note
+    return GuideLicence(
+        kind=licence.kind.value,
+        kind_label=LICENCE_LABELS[licence.kind],
+        action=licence.action.value,
+        action_label=ACTION_LABELS[licence.action],
+        validity_years=None if doubtful_validity else licence.validity_years,
+        needs_licence_number=licence.action is not LicenceAction.ISSUE,
+        note=note,
     )
 
 
-def _summary(item: Item) -> str:
+def _summary(item: Item, facts: _Facts) -> str:
     text = f"“{item.name_zh}”是郑州市生态环境局实施的{item.category}事项（{item.group}）。"
     text += KIND_SUMMARIES[item.process_kind]
-    if item.licence is not None:
-        years = item.licence.validity_years
-        text += (
-            f"本事项办理{LICENCE_LABELS[item.licence.kind]}{ACTION_LABELS[item.licence.action]}"
-            + (f"，有效期 {years} 年。" if years else "。")
+    licence = _licence(item)
+    if licence is not None:
+        years = licence.validity_years
+        text += f"本事项办理{licence.kind_label}{licence.action_label}" + (
+            f"，有效期 {years} 年。" if years else "。"
         )
-    if item.needs_expert_review:
+    if item.needs_expert_review and facts.shown("needs_expert_review"):
         text += "需组织技术评估或专家评审，所需时间不计入办理时限。"
     return text
 
 
-def _review_text(item: Item) -> str:
+def _review_text(stops: list[str], notices: list[str]) -> str:
     text = "承办人审查申请材料和实质内容。"
-    stops = [s for s in item.clock_stops if s != "补正"]  # 补正 stops the clock at intake
+    stops = [s for s in stops if s != "补正"]  # 补正 stops the clock at intake
     if stops:
         text += (
             f"需要{'、'.join(stops)}的，所需时间不计入办理时限，"
             "并书面告知申请人（《行政许可法》第四十五条）。"
         )
-    if item.public_notices:
-        text += "依法公开：" + "；".join(item.public_notices) + "。"
+    if notices:
+        text += "依法公开：" + "；".join(notices) + "。"
     return text
 
 
-def _steps(item: Item) -> list[GuideStep]:
+def _limits_text(statutory: GuideLimit, promised: GuideLimit) -> str:
+    """ "法定 60 个工作日，承诺 15 个工作日" with only the verified limits."""
+    parts = [f"法定 {statutory.text}"] if statutory.verified else []
+    parts += [f"承诺 {promised.text}"] if promised.verified else []
+    return "，".join(parts) if parts else f"办理时限{AT_THE_WINDOW}"
+
+
+def _steps(item: Item, review: str, limits: str) -> list[GuideStep]:
     """The process steps a person sees: the item's process kind filled in with its facts."""
-    facts = {
-        "statutory": limit_text(item.statutory),
-        "promised": limit_text(item.promised),
-        "review": _review_text(item),
-        "slogan": DELIVERY_SLOGAN,
-    }
+    facts = {"review": review, "limits": limits, "slogan": DELIVERY_SLOGAN}
     return [
         GuideStep(
             name=name,
@@ -297,50 +345,57 @@ def _steps(item: Item) -> list[GuideStep]:
     ]
 
 
-def guide_of(item: Item) -> GuidePublic:
-    """The 办事指南 of ``item``, derived from its file alone (no database)."""
+def guide_of(item: Item, verified: frozenset[str] | None = None) -> GuidePublic:
+    """The 办事指南 of ``item`` (no database): ``verified`` names its verified facts (default:
+    the seed's, ``seed_verified``); every other fact reads "以受理窗口告知为准"."""
+    facts = _Facts(item, seed_verified(item) if verified is None else verified)
     unavailable = unavailable_text(item)
-    licence = item.licence
+    statutory = facts.limit("statutory", item.statutory)
+    promised = facts.limit("promised", item.promised)
+    stops = facts.listed("clock_stops", item.clock_stops)
+    notices = facts.listed("public_notices", item.public_notices)
+    # The materials are what the online form asks for: listed either way, with the window's
+    # word when the list is not verified; their notes only when it is.
+    materials_verified = facts.shown("materials")
+    materials = [
+        GuideMaterial(
+            code=m.code,
+            name=m.name,
+            required=m.required,
+            note=public_clauses(m.note)[0] if materials_verified else "",
+        )
+        for m in item.materials
+    ]
     return GuidePublic(
         **item.model_dump(include=COPIED_FIELDS),
         status_label=STATUS_LABELS[item.status],
+        status_note=public_clauses(item.status_note)[0],
         appliable=item.appliable,
         apply_url=None if unavailable else f"/apply/{item.code}",
         unavailable=unavailable,
         process_kind_label=KIND_LABELS[item.process_kind],
-        summary=_summary(item),
+        summary=_summary(item, facts),
         applicants=applicants_of(item),
-        materials=[GuideMaterial(**m.model_dump()) for m in item.materials],
-        statutory=_limit(item.statutory),
-        promised=_limit(item.promised),
+        legal_basis=facts.legal_basis(),
+        materials=materials,
+        statutory=statutory,
+        promised=promised,
+        clock_stops=stops,
         clock_note=(
-            f"以下期间不计入办理时限：{'、'.join(item.clock_stops)}。" if item.clock_stops else ""
+            f"以下期间不计入办理时限：{'、'.join(stops)}。"
+            if stops
+            else (f"不计时的期间{AT_THE_WINDOW}。" if "clock_stops" in facts.withheld else "")
         ),
-        steps=_steps(item),
+        public_notices=notices,
+        fee=facts.text("fee", item.fee),
+        steps=_steps(item, _review_text(stops, notices), _limits_text(statutory, promised)),
         documents=[GuideDocument(kind=d.value, label=DOCUMENT_LABELS[d]) for d in item.documents],
         delivery=GuideDelivery(methods=["网上下载", "邮寄纸质件"], slogan=DELIVERY_SLOGAN),
         online_depth="全程网办",
         visits=0,
-        licence=None
-        if licence is None
-        else GuideLicence(
-            kind=licence.kind.value,
-            kind_label=LICENCE_LABELS[licence.kind],
-            action=licence.action.value,
-            action_label=ACTION_LABELS[licence.action],
-            validity_years=licence.validity_years,
-            needs_licence_number=licence.action is not LicenceAction.ISSUE,
-            note=licence.note,
-        ),
-        evidence=item.evidence
-        | {
-            "summary": item.evidence["item"],
-            "applicants": Evidence.INFERRED,  # derived from category and group
-            "steps": item.evidence["process_kind"],
-            "delivery": Evidence.FOUND,  # 网上受理、邮寄结果、零跑腿 (the source article)
-            "online_depth": Evidence.FOUND,
-            "visits": Evidence.FOUND,
-        },
+        needs_expert_review=item.needs_expert_review and "needs_expert_review" in facts.verified,
+        licence=_licence(item),
+        at_the_window=sorted(facts.withheld),
     )
 
 

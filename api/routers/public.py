@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from api.auth import client_of, issue_token, sign_in_limits, wall_now
 from api.deps import CurrentUser, ServicesDep, SessionDep
+from api.routers.guide import GuidePublic, guide_of
 from approvals.errors import NotAuthenticated, NotFound, TooManyAttempts
 from approvals.sign_in import sign_in as password_sign_in
 from models import Application, Document, DocumentState
@@ -56,30 +57,31 @@ def me(user: CurrentUser) -> UserPublic:
 
 @router.get("/items", summary="事项目录 / the item catalogue")
 def items(services: ServicesDep) -> list[dict[str, Any]]:
-    return [item_summary(i) for i in services.catalogue.items]
+    """The catalogue as the public may read it: verified facts only (see the guide)."""
+    return [item_summary(guide_of(i)) for i in services.catalogue.items]
 
 
-@router.get("/items/{code}")
-def item(code: str, services: ServicesDep) -> dict[str, Any]:
-    return services.catalogue.get(code).model_dump(mode="json") | {
-        "appliable": services.catalogue.get(code).appliable
-    }
+@router.get("/items/{code}", response_model=GuidePublic, summary="事项 / one item (its guide)")
+def item(code: str, services: ServicesDep) -> GuidePublic:
+    """The same as ``GET /api/items/{code}/guide``: no research notes, markers or sources."""
+    return guide_of(services.catalogue.get(code))
 
 
-def item_summary(item: Any) -> dict[str, Any]:
+def item_summary(guide: GuidePublic) -> dict[str, Any]:
     return {
-        "code": item.code,
-        "name": item.name_zh,
-        "name_en": item.name_en,
-        "category": item.category,
-        "status": item.status.value,
-        "process_kind": item.process_kind.value,
-        "statutory_days": item.statutory.days,
-        "statutory_unit": item.statutory.unit.value,
-        "promised_days": item.promised.days,
-        "promised_unit": item.promised.unit.value,
-        "appliable": item.appliable,
-        "version": item.version,
+        "code": guide.code,
+        "name": guide.name_zh,
+        "category": guide.category,
+        "status": guide.status.value,
+        "process_kind": guide.process_kind.value,
+        "statutory_days": guide.statutory.days,
+        "statutory_unit": guide.statutory.unit.value,
+        "statutory_text": guide.statutory.text,
+        "promised_days": guide.promised.days,
+        "promised_unit": guide.promised.unit.value,
+        "promised_text": guide.promised.text,
+        "appliable": guide.appliable,
+        "version": guide.version,
     }
 
 

@@ -25,10 +25,14 @@ def test_the_eia01_guide_gives_materials_limits_and_steps_without_sign_in(
     }
     required = {m["code"] for m in guide["materials"] if m["required"]}
     assert "report_full_text" in required and "expert_opinion" not in required
-    assert guide["statutory"] | {"note": ""} == {
-        "days": 60, "unit": "working", "text": "60 个工作日", "note": "", "evidence": "legal",
+    assert guide["statutory"] == {
+        "days": 60, "unit": "working", "text": "60 个工作日", "verified": True,
     }  # fmt: skip
-    assert guide["promised"]["days"] == 15 and guide["promised"]["evidence"] == "inferred"
+    # The promised 15 days is a guess from other cities' figures: not stated until verified.
+    assert guide["promised"] == {
+        "days": None, "unit": "working", "text": "以受理窗口告知为准", "verified": False,
+    }  # fmt: skip
+    assert "promised" in guide["at_the_window"] and "statutory" not in guide["at_the_window"]
     assert [s["name"] for s in guide["steps"]] == ["网上申请", "受理", "审查", "决定", "送达"]
     review = guide["steps"][2]
     assert "技术评估" in review["what"] and "不计入办理时限" in review["what"]
@@ -38,8 +42,7 @@ def test_the_eia01_guide_gives_materials_limits_and_steps_without_sign_in(
     assert guide["delivery"]["slogan"] == "网上受理、邮寄结果、零跑腿"
     assert guide["online_depth"] == "全程网办" and guide["visits"] == 0
     assert guide["fee"].startswith("不收费")
-    assert guide["evidence"]["legal_basis"] == "legal"
-    assert guide["evidence"]["applicants"] == "inferred"
+    assert not {"evidence", "sources", "name_en"} & set(guide)  # research stays with staff
 
 
 def test_the_filing_and_service_guides_have_their_own_steps(client: TestClient) -> None:
@@ -98,13 +101,15 @@ def test_the_eia01_guide_page_shows_the_guide_and_the_apply_button(
     assert page.status_code == 200
     text = page.text
     assert 'id="apply-online" href="/apply/EIA-01"' in text
-    assert "60 个工作日" in text and "15 个工作日" in text and "0 次" in text
+    assert "60 个工作日" in text and "0 次" in text
+    assert "15 个工作日" not in text and "以受理窗口告知为准" in text  # the unverified promise
     assert "网上受理、邮寄结果、零跑腿" in text and "全程网办" in text
     for material in catalogue.get("EIA-01").materials:
         assert material.name in text
     assert 'data-code="expert_opinion" data-required="no"' in text
     assert 'data-code="report_full_text" data-required="yes"' in text
-    assert 'class="ev ev-inferred"' in text  # the evidence markers are shown
+    assert 'class="ev' not in text and "推定" not in text  # no evidence markers
+    assert catalogue.get("EIA-01").name_en not in text  # no English subtitle
     assert 'data-action="print"' in text  # /assets/pages.js prints the page
 
 
