@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,13 @@ from rich.console import Console
 from api.app import create_app
 from approvals.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from core.db import make_engine, session_scope
+from core.processes import (
+    Stopping,
+    become_subreaper,
+    spawn_guarded,
+    stop_on_signals,
+    stop_processes,
+)
 from core.serving import serving_settings
 from core.settings import PROJECT_ROOT, Settings, get_settings
 from migrations.runner import upgrade
@@ -57,26 +63,7 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float, log: 
 
 
 def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            args,
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+    return spawn_guarded(args, env=env, cwd=PROJECT_ROOT, log=log)
 
 
 def api_server_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
@@ -93,6 +80,18 @@ def api_server_options(settings: Settings, host: str, port: int) -> dict[str, An
 
 
 def run_up(console: Console, *, host: str, port: int, prefect_port: int) -> None:
+    """Serve until SIGTERM or SIGINT, then stop everything started here (the Prefect server,
+    the worker and its flow runs) within twice ``STOP_GRACE_SECONDS`` plus
+    a few seconds (the worker, then the Prefect server)."""
+    become_subreaper()  # flow runs orphaned by a dying worker are still ours to stop
+    with stop_on_signals():
+        try:
+            _run_up(console, host=host, port=port, prefect_port=prefect_port)
+        except Stopping:
+            console.print("已停止 / stopped")
+
+
+def _run_up(console: Console, *, host: str, port: int, prefect_port: int) -> None:
     settings = serving_settings(get_settings())  # before anything starts: a clear refusal
     created = prepare_database(console, settings)
     build_store(settings).check()
@@ -136,7 +135,8 @@ def run_up(console: Console, *, host: str, port: int, prefect_port: int) -> None
         _print_accounts(console, created, host, port)
         uvicorn.run(create_app(settings), **api_server_options(settings, host, port))
     finally:
-        _stop(processes)
+        with console.status("停止 / stopping…"):
+            stop_processes(processes[::-1])  # the worker first: it reports to the server
 
 
 def _print_accounts(console: Console, created: bool, host: str, port: int) -> None:

@@ -12,10 +12,14 @@ from prefect.cache_policies import NO_CACHE
 from approvals.clock import to_utc
 from approvals.services import dispatch
 from core.db import session_scope
+from core.processes import watch_parent
 from flows import deadlines, steps, sweeps
 from flows.runtime import runtime
 from flows.standard import advance_case
 from orchestration.prefect_launcher import PrefectLauncher
+
+# A flow-run process stops itself if the worker that started it dies (a no-op elsewhere).
+watch_parent()
 
 _RETRYING = {steps.render_and_store, steps.relay_mail, steps.mark_issued}
 

@@ -6,8 +6,11 @@ adds up to 10 s to every run.
 
 from __future__ import annotations
 
+import os
+
 from prefect import serve
 
+from core.processes import PARENT_PID_ENV, become_subreaper, stop_processes, watch_parent
 from core.serving import serving_settings
 from core.settings import get_settings
 from flows.prefect_flows import advance_standard_review, sweep_deadlines, sweep_outbox
@@ -36,9 +39,22 @@ def deployments(prefix: str = "") -> list:  # type: ignore[type-arg]
 
 
 def main() -> None:
-    """Serve until stopped; refuses to start with published or missing S3/SMTP credentials."""
+    """Serve until SIGTERM or SIGINT; refuses to start with published or missing S3/SMTP
+    credentials.
+
+    On either signal Prefect's runner cancels the runs in flight (their cases stay in their
+    automated state or keep a pending document, and the outbox sweep re-drives them; every
+    step is idempotent), then any flow-run process still alive (each runs in its own session)
+    is stopped here. Started by ``eia up``, the worker stops by itself if ``eia up`` dies, and
+    each flow run stops if the worker dies (``EIA_PARENT_PID``, see ``core.processes``)."""
     settings = serving_settings(get_settings(), signs_tokens=False)
-    serve(*deployments(settings.prefect_deployment_prefix), limit=4)
+    become_subreaper()
+    watch_parent()
+    os.environ[PARENT_PID_ENV] = str(os.getpid())  # the flow-run processes watch this worker
+    try:
+        serve(*deployments(settings.prefect_deployment_prefix), limit=4)
+    finally:
+        stop_processes([])  # flow runs left behind, adopted ones included
 
 
 if __name__ == "__main__":
