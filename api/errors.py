@@ -108,6 +108,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        in_path = [str(e["loc"][-1]) for e in exc.errors() if e["loc"][0] == "path"]
+        if in_path:  # an id out of its column's range, or no number: the path names nothing
+            return error_response(
+                request,
+                404,
+                "not_found",
+                "页面或资源不存在",
+                "no resource has this path (a path parameter is out of range)",
+                {"parameters": in_path},
+            )
         problems = [
             {"field": ".".join(str(p) for p in e["loc"][1:]), "problem": e["msg"]}
             for e in exc.errors()

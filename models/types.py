@@ -9,6 +9,9 @@ from sqlalchemy import String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+ID_MAX = 2**31 - 1
+"""The largest id: ids are ``sa.Integer`` columns (32-bit on PostgreSQL) counted from 1."""
+
 
 class StrEnumType(TypeDecorator[StrEnum]):
     """A StrEnum stored as its value in a VARCHAR: new members need no schema migration

@@ -33,6 +33,7 @@ from api.pages.forms import (
     text,
 )
 from api.pages.security import ApplicantUser
+from api.params import Id
 from api.presenters import application_public
 from api.routers.guide import guide_of
 from api.services import AppServices
@@ -248,7 +249,7 @@ def _resubmit(
 
 @router.post("/cases/{application_id}/resubmit")
 async def resubmit(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: ApplicantUser,
     session: SessionDep,

@@ -17,6 +17,7 @@ from api.deps import ServicesDep, SessionDep
 from api.pages import router
 from api.pages.display import limit_text
 from api.pages.security import signed_in
+from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
 from approvals import charts
@@ -202,7 +203,7 @@ def _timeline(report: reports.CaseReport) -> Markup:
 @router.get("/audit/cases/{application_id}")
 def audit_case(
     request: Request,
-    application_id: int,
+    application_id: Id,
     user: AuditUser,
     session: SessionDep,
     services: ServicesDep,

@@ -24,6 +24,7 @@ from api.pages.display import (
 )
 from api.pages.forms import apply_form_for
 from api.pages.security import PageUser
+from api.params import Id
 from api.presenters import application_detail
 from api.services import AppServices
 from api.templating import render_page
@@ -188,7 +189,7 @@ def render_case(
 
 @router.get("/cases/{application_id}")
 def case_page(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: PageUser,
     session: SessionDep,

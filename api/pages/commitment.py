@@ -33,6 +33,7 @@ from api.pages.case import CASE_SECTIONS, run_step
 from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS, redirect_with
 from api.pages.forms import build, lines
 from api.pages.security import ApplicantUser, StaffUser
+from api.params import Id, ListIndex
 from api.services import AppServices
 from api.templating import render_page
 from approvals import charts
@@ -274,7 +275,7 @@ def facts_of(form: dict[str, str], ticked: set[str]) -> CommitmentFacts:
 
 @router.post("/cases/{application_id}/commitment/facts")
 def save_facts(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: ApplicantUser,
     session: SessionDep,
@@ -318,7 +319,7 @@ def save_facts(
 
 @router.post("/cases/{application_id}/commitment/letter")
 def letter(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: ApplicantUser,
     session: SessionDep,
@@ -334,7 +335,7 @@ def letter(
 
 @router.post("/cases/{application_id}/commitment/accept")
 def accept(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: ApplicantUser,
     session: SessionDep,
@@ -372,7 +373,7 @@ def _read_evidence(uploads: list[UploadFile], limit: int) -> list[tuple[CheckedE
 
 @router.post("/cases/{application_id}/post-check/evidence")
 def upload_evidence(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -405,7 +406,7 @@ def upload_evidence(
 
 @router.post("/cases/{application_id}/post-check")
 def record_check(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -434,8 +435,8 @@ def record_check(
 
 @router.get("/cases/{application_id}/post-check/evidence/{index}")
 def evidence_file(
-    application_id: int,
-    index: int,
+    application_id: Id,
+    index: ListIndex,
     user: StaffUser,
     session: SessionDep,
     services: ServicesDep,

@@ -35,6 +35,7 @@ from api.pages.joint_review import (
     specialty_text,
 )
 from api.pages.security import signed_in
+from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
 from approvals.errors import InvalidInput, InvalidTransition, NotFound
@@ -235,7 +236,7 @@ def render_case_page(
 
 @router.get("/expert/cases/{application_id}")
 def review_page(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: ExpertUser,
     session: SessionDep,
@@ -280,7 +281,7 @@ def _closed_guard(session: Session, user: User, application_id: int) -> None:
 
 @router.post("/expert/cases/{application_id}/opinion")
 def submit_opinion(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: ExpertUser,
     session: SessionDep,
@@ -305,7 +306,7 @@ def submit_opinion(
 
 @router.post("/expert/cases/{application_id}/decline")
 def decline(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: ExpertUser,
     session: SessionDep,
@@ -332,7 +333,7 @@ def decline(
 
 @router.post("/expert/cases/{application_id}/close")
 def close(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: ExpertUser,
     session: SessionDep,
@@ -352,7 +353,7 @@ def close(
 
 @router.post("/expert/cases/{application_id}/revision/confirm")
 def confirm_revision(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: ExpertUser,
     session: SessionDep,
@@ -381,7 +382,7 @@ def confirm_revision(
 
 @router.post("/expert/cases/{application_id}/revision/return")
 def return_revision(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: ExpertUser,
     session: SessionDep,

@@ -33,6 +33,7 @@ from api.pages.case import CASE_SECTIONS, MATERIAL_FIELD, render_case, run_step
 from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS, redirect_with
 from api.pages.forms import build, chosen_files
 from api.pages.security import ApplicantUser, PageUser, StaffUser
+from api.params import Id, ListIndex
 from api.presenters import document_public
 from api.routers.joint_review import JointReviewStart
 from api.services import AppServices
@@ -369,7 +370,7 @@ def local_moment(value: datetime) -> datetime:
 
 @router.post("/cases/{application_id}/joint-review")
 def start(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -437,7 +438,7 @@ def _participants(value: str) -> list[str]:
 
 @router.post("/cases/{application_id}/joint-review/site-inspection")
 def site_inspection(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -498,9 +499,9 @@ def site_inspection(
 
 @router.get("/cases/{application_id}/joint-review/inspections/{inspection_id}/media/{index}")
 def inspection_media(
-    application_id: int,
-    inspection_id: int,
-    index: int,
+    application_id: Id,
+    inspection_id: Id,
+    index: ListIndex,
     user: PageUser,
     session: SessionDep,
     services: ServicesDep,
@@ -547,7 +548,7 @@ def _submit_revision(
 
 @router.post("/cases/{application_id}/revision")
 async def submit_revision(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: ApplicantUser,
     session: SessionDep,
@@ -581,7 +582,7 @@ async def submit_revision(
 
 @router.post("/cases/{application_id}/green-channel")
 def flag_green(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,

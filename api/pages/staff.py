@@ -27,6 +27,7 @@ from api.pages.display import (
 )
 from api.pages.forms import build, lines, missing_materials
 from api.pages.security import StaffUser
+from api.params import Id
 from api.presenters import application_public
 from api.services import AppServices
 from api.templating import render_page
@@ -155,7 +156,7 @@ def _act(
 
 @router.post("/cases/{application_id}/accept")
 def accept(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -176,7 +177,7 @@ def accept(
 
 @router.post("/cases/{application_id}/correction")
 def request_correction(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -207,7 +208,7 @@ def request_correction(
 
 @router.post("/cases/{application_id}/refuse")
 def refuse(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -230,7 +231,7 @@ def refuse(
 
 @router.post("/cases/{application_id}/decision")
 def draft_decision(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -269,7 +270,7 @@ def _comment_step(
 
 @router.post("/cases/{application_id}/review/approve")
 def approve_draft(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -294,7 +295,7 @@ def approve_draft(
 
 @router.post("/cases/{application_id}/review/return")
 def return_draft(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -312,7 +313,7 @@ def return_draft(
 
 @router.post("/cases/{application_id}/sign")
 def sign(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -347,7 +348,7 @@ def sign(
 
 @router.post("/cases/{application_id}/sign/return")
 def return_from_signing(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -378,7 +379,7 @@ def return_from_signing(
 
 @router.post("/cases/{application_id}/postal")
 def record_postal(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -398,7 +399,7 @@ def record_postal(
 
 @router.post("/cases/{application_id}/clock/pause")
 def pause_clock(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -442,7 +443,7 @@ def pause_clock(
 
 @router.post("/cases/{application_id}/clock/resume")
 def resume_clock(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,
@@ -461,7 +462,7 @@ def resume_clock(
 
 @router.post("/cases/{application_id}/answer")
 def answer(
-    application_id: int,
+    application_id: Id,
     request: Request,
     user: StaffUser,
     session: SessionDep,

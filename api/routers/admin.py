@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
+from api.params import Year
 from approvals import holidays
 from approvals.clock import to_utc
 from approvals.schedule import install_overrides
@@ -37,7 +38,7 @@ class ScheduleLoaded(BaseModel):
     summary="导入年度节假日安排 / load a year's official holiday schedule",
 )
 def load_holidays(
-    year: int, body: ScheduleLoad, user: CurrentUser, session: SessionDep, services: ServicesDep
+    year: Year, body: ScheduleLoad, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> ScheduleLoaded:
     """Replaces that year's loaded days; every clock uses them at once (no restart)."""
     count = holidays.load_schedule(

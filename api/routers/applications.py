@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, File, Header, Response, UploadFi
 
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
+from api.params import Id
 from api.presenters import application_detail, application_public
 from api.uploads import read_checked
 from approvals.errors import NotFound
@@ -62,7 +63,7 @@ def my_applications(
 
 @router.get("/{application_id}", response_model=ApplicationDetail)
 def read_application(
-    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+    application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> ApplicationDetail:
     application = get_application_for(session, user, application_id)
     return application_detail(session, services, application, user)
@@ -75,7 +76,7 @@ def read_application(
     summary="上传材料（PDF） / upload one material",
 )
 async def upload_material(
-    application_id: int,
+    application_id: Id,
     material_code: str,
     file: Annotated[UploadFile, File(description="PDF，不超过上传上限")],
     user: CurrentUser,
@@ -103,7 +104,7 @@ async def upload_material(
 
 @router.post("/{application_id}/submit", response_model=ApplicationPublic, dependencies=[APPLICANT])
 def submit_application(
-    application_id: int,
+    application_id: Id,
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,
@@ -122,8 +123,8 @@ def submit_application(
     summary="下载文书 / download an issued document",
 )
 def download_document(
-    application_id: int,
-    document_id: int,
+    application_id: Id,
+    document_id: Id,
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,
@@ -155,8 +156,8 @@ def download_document(
     responses={200: {"content": {"application/pdf": {}}}},
 )
 def download_material(
-    application_id: int,
-    material_id: int,
+    application_id: Id,
+    material_id: Id,
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,

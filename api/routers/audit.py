@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import ServicesDep, SessionDep, require_roles
+from api.params import Id
 from approvals.clock import local_date
 from approvals.services import reports
 from approvals.services.report_export import to_csv, to_xlsx
@@ -141,7 +142,7 @@ def trend(
     response_model=reports.CaseReport,
     summary="单件办理轨迹 / one case's trace",
 )
-def case_trace(application_id: int, session: SessionDep, services: ServicesDep) -> Any:
+def case_trace(application_id: Id, session: SessionDep, services: ServicesDep) -> Any:
     """Every step (who moved it on, start, end, working and calendar days), every clock stop
     with its reason, and the elapsed total against the statutory and promised limits."""
     return reports.case_report(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, File, Response, UploadFile
 from api import commitment_letter
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.dispatching import after_commit
+from api.params import Id
 from api.presenters import application_public
 from approvals.errors import NotFound
 from approvals.evidence import check_evidence
@@ -48,7 +49,7 @@ def _view(result: commitment.CommitmentView, application_id: int) -> dict[str, A
 
 @router.get("/{application_id}/commitment", summary="告知承诺制：适用条件与承诺情况")
 def read_commitment(
-    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+    application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> dict[str, Any]:
     return _view(commitment.view(session, services.clock, user, application_id), application_id)
 
@@ -58,7 +59,7 @@ def read_commitment(
     summary="填报承诺信息并即时判定是否适用告知承诺制（列明全部理由）",
 )
 def put_facts(
-    application_id: int,
+    application_id: Id,
     body: CommitmentFacts,
     user: CurrentUser,
     session: SessionDep,
@@ -71,7 +72,7 @@ def put_facts(
 
 @router.post("/{application_id}/commitment/letter", summary="生成告知承诺书（PDF）")
 def generate_letter(
-    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+    application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> dict[str, Any]:
     case = commitment_letter.generate_letter(session, services, user, application_id)
     session.commit()
@@ -87,7 +88,7 @@ def generate_letter(
     responses={200: {"content": {"application/pdf": {}}}},
 )
 def download_letter(
-    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+    application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> Response:
     result = commitment.view(session, services.clock, user, application_id)
     if result.case.letter_key is None:
@@ -99,7 +100,7 @@ def download_letter(
     "/{application_id}/commitment/accept", summary="确认告知承诺书（记录时间、账号、SHA-256）"
 )
 def accept_letter(
-    application_id: int,
+    application_id: Id,
     body: CommitmentAccept,
     user: CurrentUser,
     session: SessionDep,
@@ -116,7 +117,7 @@ def accept_letter(
     summary="登记事后核查结果（仅被指派的核查人员）",
 )
 def record_post_check(
-    application_id: int,
+    application_id: Id,
     body: PostCheckCreate,
     user: CurrentUser,
     session: SessionDep,
@@ -131,7 +132,7 @@ def record_post_check(
 
 @router.post("/{application_id}/post-check/evidence", summary="上传事后核查证据（照片、PDF）")
 async def upload_evidence(
-    application_id: int,
+    application_id: Id,
     file: Annotated[UploadFile, File()],
     user: CurrentUser,
     session: SessionDep,

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from api.applicant_view import panel_for_applicant
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
+from api.params import Id
 from approvals import expert_draw, expert_pool
 from approvals.errors import NotFound
 from approvals.evidence import check_evidence
@@ -106,7 +107,7 @@ def panel_view(session: Any, panel: Panel, *, show_votes: bool) -> dict[str, Any
     summary="抽取专家并启动远程会审（暂停计时，书面告知申请人）",
 )
 def start(
-    application_id: int,
+    application_id: Id,
     body: JointReviewStart,
     user: CurrentUser,
     session: SessionDep,
@@ -131,7 +132,7 @@ def start(
 
 
 @router.get("/applications/{application_id}/joint-review", summary="会审专家组与进度")
-def read(application_id: int, user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
+def read(application_id: Id, user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
     get_application_for(session, user, application_id)  # experts: only their own panels
     panels = session.exec(
         select(Panel).where(Panel.application_id == application_id).order_by(col(Panel.id))
@@ -147,7 +148,7 @@ def read(application_id: int, user: CurrentUser, session: SessionDep) -> list[di
     summary="专家：无法参加（系统按原随机种子补抽并记录）",
 )
 def decline(
-    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+    application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> dict[str, Any]:
     replacement = joint_review.decline(session, services.clock, user, application_id)
     session.commit()
@@ -158,7 +159,7 @@ def decline(
     "/applications/{application_id}/joint-review/opinion", summary="专家：提交评审结论和意见"
 )
 def opinion(
-    application_id: int,
+    application_id: Id,
     body: Opinion,
     user: CurrentUser,
     session: SessionDep,
@@ -181,7 +182,7 @@ def opinion(
     summary="组长：形成专家组评审意见（按多数意见，组长决定票）",
 )
 def close(
-    application_id: int,
+    application_id: Id,
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,
@@ -195,7 +196,7 @@ def close(
 
 @router.post("/applications/{application_id}/revision/submit", summary="申请人：提交修改稿")
 def submit_revision(
-    application_id: int, user: CurrentUser, session: SessionDep, services: ServicesDep
+    application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> dict[str, str]:
     joint_review.submit_revision(session, services.clock, user, application_id)
     session.commit()
@@ -204,7 +205,7 @@ def submit_revision(
 
 @router.post("/applications/{application_id}/revision/review", summary="组长：复核修改稿")
 def review_revision(
-    application_id: int,
+    application_id: Id,
     body: RevisionReview,
     user: CurrentUser,
     session: SessionDep,
@@ -254,7 +255,7 @@ def assignments(user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
     dependencies=[require_roles(Role.AUDITOR, Role.ADMIN)],
     summary="电子监察：按记录的随机种子和候选名单重放抽取",
 )
-def replay(panel_id: int, session: SessionDep) -> dict[str, Any]:
+def replay(panel_id: Id, session: SessionDep) -> dict[str, Any]:
     panel = session.get(Panel, panel_id)
     if panel is None:
         raise NotFound("专家组不存在", "no such panel")
@@ -279,7 +280,7 @@ def replay(panel_id: int, session: SessionDep) -> dict[str, Any]:
     summary="启用绿色通道（特事特办，须写明理由）",
 )
 def flag_green(
-    application_id: int,
+    application_id: Id,
     body: GreenChannelFlag,
     user: CurrentUser,
     session: SessionDep,
@@ -296,7 +297,7 @@ def flag_green(
     summary="承办人：登记视频踏勘（时间、参加人员、照片和视频）",
 )
 async def site_inspection(
-    application_id: int,
+    application_id: Id,
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,

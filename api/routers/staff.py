@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Header
 
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
+from api.params import Id
 from api.presenters import application_public
 from approvals.catalogue import DayUnit
 from approvals.services import answers, cases, outbox, pauses, review
@@ -26,6 +27,7 @@ from models.schemas import (
     PostalDispatchPublic,
     RefusalRequest,
 )
+from models.types import ID_MAX
 
 router = APIRouter(prefix="/api", tags=["工作人员 staff"])
 STAFF = require_roles(
@@ -33,7 +35,12 @@ STAFF = require_roles(
 )
 IfMatch = Annotated[
     int | None,
-    Header(alias="If-Match", description="办件版本号（version）；与当前版本不符时返回409"),
+    Header(
+        alias="If-Match",
+        ge=0,
+        le=ID_MAX,
+        description="办件版本号（version）；与当前版本不符时返回409",
+    ),
 ]
 
 
@@ -47,7 +54,7 @@ def my_queue(
 
 @router.post("/applications/{application_id}/accept", response_model=ApplicationPublic)
 def accept(
-    application_id: int,
+    application_id: Id,
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,
@@ -63,7 +70,7 @@ def accept(
 
 @router.post("/applications/{application_id}/correction", response_model=ApplicationPublic)
 def request_correction(
-    application_id: int,
+    application_id: Id,
     body: CorrectionRequest,
     user: CurrentUser,
     session: SessionDep,
@@ -80,7 +87,7 @@ def request_correction(
 
 @router.post("/applications/{application_id}/refuse", response_model=ApplicationPublic)
 def refuse(
-    application_id: int,
+    application_id: Id,
     body: RefusalRequest,
     user: CurrentUser,
     session: SessionDep,
@@ -97,7 +104,7 @@ def refuse(
 
 @router.post("/applications/{application_id}/decision", response_model=ApplicationPublic)
 def draft_decision(
-    application_id: int,
+    application_id: Id,
     body: DecisionDraft,
     user: CurrentUser,
     session: SessionDep,
@@ -112,7 +119,7 @@ def draft_decision(
 
 @router.post("/applications/{application_id}/review/approve", response_model=ApplicationPublic)
 def approve_draft(
-    application_id: int,
+    application_id: Id,
     body: Comment,
     user: CurrentUser,
     session: SessionDep,
@@ -126,7 +133,7 @@ def approve_draft(
 
 @router.post("/applications/{application_id}/review/return", response_model=ApplicationPublic)
 def return_draft(
-    application_id: int,
+    application_id: Id,
     body: Comment,
     user: CurrentUser,
     session: SessionDep,
@@ -140,7 +147,7 @@ def return_draft(
 
 @router.post("/applications/{application_id}/sign", response_model=ApplicationPublic)
 def sign(
-    application_id: int,
+    application_id: Id,
     body: Comment,
     user: CurrentUser,
     session: SessionDep,
@@ -159,7 +166,7 @@ def sign(
 
 @router.post("/applications/{application_id}/sign/return", response_model=ApplicationPublic)
 def return_from_signing(
-    application_id: int,
+    application_id: Id,
     body: Comment,
     user: CurrentUser,
     session: SessionDep,
@@ -177,7 +184,7 @@ def return_from_signing(
     "/applications/{application_id}/postal", response_model=PostalDispatchPublic, status_code=201
 )
 def record_postal(
-    application_id: int,
+    application_id: Id,
     body: PostalDispatchCreate,
     user: CurrentUser,
     session: SessionDep,
@@ -192,7 +199,7 @@ def record_postal(
 @router.get(
     "/applications/{application_id}/mails", response_model=list[MailPublic], dependencies=[STAFF]
 )
-def case_mails(application_id: int, user: CurrentUser, session: SessionDep) -> list[MailPublic]:
+def case_mails(application_id: Id, user: CurrentUser, session: SessionDep) -> list[MailPublic]:
     """The outbox messages of a case: to whom, when sent, the last error if any."""
     application = get_application_for(session, user, application_id)
     return [
@@ -205,7 +212,7 @@ def case_mails(application_id: int, user: CurrentUser, session: SessionDep) -> l
     "/applications/{application_id}/clock/pause", response_model=ClockPausePublic, status_code=201
 )
 def pause_clock(
-    application_id: int,
+    application_id: Id,
     body: ClockPauseCreate,
     user: CurrentUser,
     session: SessionDep,
@@ -231,7 +238,7 @@ def pause_clock(
 
 @router.post("/applications/{application_id}/clock/resume", response_model=ClockPausePublic)
 def resume_clock(
-    application_id: int,
+    application_id: Id,
     body: Comment,
     user: CurrentUser,
     session: SessionDep,
@@ -247,7 +254,7 @@ def resume_clock(
 
 @router.post("/applications/{application_id}/answer", response_model=ApplicationPublic)
 def answer(
-    application_id: int,
+    application_id: Id,
     body: AnswerCreate,
     user: CurrentUser,
     session: SessionDep,

@@ -19,6 +19,7 @@ from approvals.catalogue import Catalogue, ProcessKind
 from approvals.districts import validate_district
 from approvals.errors import InvalidInput
 from models import Application, Track
+from models.types import ID_MAX
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def _choice(value: object, allowed: type[ProcessKind] | type[Track], name: str) 
 
 def _officer(value: object) -> int:
     text = str(value).strip()
-    if not text.isdigit() or int(text) < 1:
+    if not text.isdigit() or not 1 <= int(text) <= ID_MAX:
         raise InvalidInput(
             f"承办人编号“{value}”无效，应为正整数",
             f"officer_id {value!r} is not a positive integer",
