@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from api import pages
 from api.auth import make_serializer
+from api.contract import install_contract
 from api.errors import error_response, install_error_handlers
 from api.headers import SecurityHeaders
 from api.routers import (
@@ -103,6 +104,7 @@ def create_app(
     app.state.services = services
     load_calendar_overrides(services.engine)
     install_error_handlers(app)
+    install_contract(app)
 
     @app.middleware("http")
     async def limit_body(

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, File, Header, Response, UploadFile, status
 
+from api.contract import PDF_RESPONSE
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
 from api.params import Id
@@ -119,7 +120,7 @@ def submit_application(
 @router.get(
     "/{application_id}/documents/{document_id}/pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses=PDF_RESPONSE,
     summary="下载文书 / download an issued document",
 )
 def download_document(
@@ -153,7 +154,8 @@ def download_document(
 @router.get(
     "/{application_id}/materials/{material_id}/file",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses=PDF_RESPONSE,
+    summary="下载已上传的材料 / download an uploaded material",
 )
 def download_material(
     application_id: Id,

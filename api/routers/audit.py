@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Response
 
+from api.contract import EXPORT_RESPONSE, XLSX_TYPE
 from api.deps import ServicesDep, SessionDep, require_roles
 from api.params import Id
 from approvals.clock import local_date
@@ -22,8 +23,6 @@ router = APIRouter(
     tags=["电子监察 auditor"],
     dependencies=[require_roles(Role.AUDITOR, Role.ADMIN)],
 )
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ExportFormat(StrEnum):
@@ -85,6 +84,7 @@ def exported(table: Table, report_filter: reports.ReportFilter, export: ExportFo
 @router.get(
     "/turnaround",
     response_model=reports.TurnaroundReport,
+    responses=EXPORT_RESPONSE,
     summary="办理时效统计（法定 / 承诺 / 实际） / turnaround per item",
 )
 def turnaround(
@@ -104,6 +104,7 @@ def turnaround(
 @router.get(
     "/stages",
     response_model=list[reports.StageRow],
+    responses=EXPORT_RESPONSE,
     summary="环节耗时（瓶颈） / time by step",
 )
 def stages(
@@ -122,6 +123,7 @@ def stages(
 @router.get(
     "/trend",
     response_model=list[reports.MonthRow],
+    responses=EXPORT_RESPONSE,
     summary="月度办结趋势 / monthly trend",
 )
 def trend(

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from api.contract import EXPORT_RESPONSE
 from api.deps import ServicesDep, SessionDep, require_roles
 from api.routers.audit import ExportFormat, FormatParam, exported
 from approvals.clock import local_date
@@ -48,6 +49,7 @@ def _report(
 @router.get(
     "/commitment",
     response_model=CommitmentReport,
+    responses=EXPORT_RESPONSE,
     summary="告知承诺制与一般程序对比、事后核查按期率、撤销率 / fast track vs standard",
 )
 def commitment(
@@ -70,6 +72,7 @@ def commitment(
 @router.get(
     "/commitment/revocations",
     response_model=list[Revocation],
+    responses=EXPORT_RESPONSE,
     summary="告知承诺制撤销清单 / revocations of fast-track decisions",
 )
 def revocations(

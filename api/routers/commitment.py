@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, File, Response, UploadFile
 
 from api import commitment_letter
+from api.contract import PDF_RESPONSE
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.dispatching import after_commit
 from api.params import Id
@@ -16,6 +17,7 @@ from approvals.errors import NotFound
 from approvals.evidence import check_evidence
 from approvals.services import commitment, commitment_steps
 from approvals.services.queries import get_application_for
+from models.responses import CommitmentView, EvidenceList, LetterPublic
 from models.schemas import ApplicationPublic, CommitmentAccept, CommitmentFacts, PostCheckCreate
 
 router = APIRouter(prefix="/api/applications", tags=["告知承诺制 commitment"])
@@ -47,7 +49,11 @@ def _view(result: commitment.CommitmentView, application_id: int) -> dict[str, A
     }
 
 
-@router.get("/{application_id}/commitment", summary="告知承诺制：适用条件与承诺情况")
+@router.get(
+    "/{application_id}/commitment",
+    response_model=CommitmentView,
+    summary="告知承诺制：适用条件与承诺情况",
+)
 def read_commitment(
     application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> dict[str, Any]:
@@ -56,6 +62,7 @@ def read_commitment(
 
 @router.put(
     "/{application_id}/commitment/facts",
+    response_model=CommitmentView,
     summary="填报承诺信息并即时判定是否适用告知承诺制（列明全部理由）",
 )
 def put_facts(
@@ -70,7 +77,11 @@ def put_facts(
     return _view(result, application_id)
 
 
-@router.post("/{application_id}/commitment/letter", summary="生成告知承诺书（PDF）")
+@router.post(
+    "/{application_id}/commitment/letter",
+    response_model=LetterPublic,
+    summary="生成告知承诺书（PDF）",
+)
 def generate_letter(
     application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> dict[str, Any]:
@@ -85,7 +96,8 @@ def generate_letter(
 @router.get(
     "/{application_id}/commitment/letter.pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
+    responses=PDF_RESPONSE,
+    summary="下载告知承诺书（PDF）",
 )
 def download_letter(
     application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
@@ -97,7 +109,9 @@ def download_letter(
 
 
 @router.post(
-    "/{application_id}/commitment/accept", summary="确认告知承诺书（记录时间、账号、SHA-256）"
+    "/{application_id}/commitment/accept",
+    response_model=CommitmentView,
+    summary="确认告知承诺书（记录时间、账号、SHA-256）",
 )
 def accept_letter(
     application_id: Id,
@@ -130,7 +144,11 @@ def record_post_check(
     return application_public(session, services, application, user)
 
 
-@router.post("/{application_id}/post-check/evidence", summary="上传事后核查证据（照片、PDF）")
+@router.post(
+    "/{application_id}/post-check/evidence",
+    response_model=EvidenceList,
+    summary="上传事后核查证据（照片、PDF）",
+)
 async def upload_evidence(
     application_id: Id,
     file: Annotated[UploadFile, File()],

@@ -19,6 +19,17 @@ from approvals.evidence import check_evidence
 from approvals.services import green_channel, joint_review
 from approvals.services.queries import get_application_for
 from models import Expert, Panel, PanelMember, Role
+from models.responses import (
+    Assignment,
+    CloseResult,
+    DeclineResult,
+    DrawReplay,
+    GreenChannelPublic,
+    OpinionResult,
+    PanelView,
+    RevisionResult,
+    SiteInspectionPublic,
+)
 
 router = APIRouter(prefix="/api", tags=["远程会审 joint review"])
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -104,6 +115,8 @@ def panel_view(session: Any, panel: Panel, *, show_votes: bool) -> dict[str, Any
 @router.post(
     "/applications/{application_id}/joint-review",
     status_code=201,
+    response_model=PanelView,
+    response_model_exclude_unset=True,
     summary="抽取专家并启动远程会审（暂停计时，书面告知申请人）",
 )
 def start(
@@ -131,7 +144,12 @@ def start(
     return panel_view(session, panel, show_votes=True)
 
 
-@router.get("/applications/{application_id}/joint-review", summary="会审专家组与进度")
+@router.get(
+    "/applications/{application_id}/joint-review",
+    response_model=list[PanelView],
+    response_model_exclude_unset=True,
+    summary="会审专家组与进度（申请人：无抽取记录，会审结束前无专家姓名）",
+)
 def read(application_id: Id, user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
     get_application_for(session, user, application_id)  # experts: only their own panels
     panels = session.exec(
@@ -145,6 +163,7 @@ def read(application_id: Id, user: CurrentUser, session: SessionDep) -> list[dic
 
 @router.post(
     "/applications/{application_id}/joint-review/decline",
+    response_model=DeclineResult,
     summary="专家：无法参加（系统按原随机种子补抽并记录）",
 )
 def decline(
@@ -156,7 +175,9 @@ def decline(
 
 
 @router.post(
-    "/applications/{application_id}/joint-review/opinion", summary="专家：提交评审结论和意见"
+    "/applications/{application_id}/joint-review/opinion",
+    response_model=OpinionResult,
+    summary="专家：提交评审结论和意见",
 )
 def opinion(
     application_id: Id,
@@ -179,6 +200,7 @@ def opinion(
 
 @router.post(
     "/applications/{application_id}/joint-review/close",
+    response_model=CloseResult,
     summary="组长：形成专家组评审意见（按多数意见，组长决定票）",
 )
 def close(
@@ -194,7 +216,11 @@ def close(
     return {"conclusion": panel.conclusion, "closed_at": panel.closed_at}
 
 
-@router.post("/applications/{application_id}/revision/submit", summary="申请人：提交修改稿")
+@router.post(
+    "/applications/{application_id}/revision/submit",
+    response_model=RevisionResult,
+    summary="申请人：提交修改稿",
+)
 def submit_revision(
     application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> dict[str, str]:
@@ -203,7 +229,11 @@ def submit_revision(
     return {"status": "revision_review"}
 
 
-@router.post("/applications/{application_id}/revision/review", summary="组长：复核修改稿")
+@router.post(
+    "/applications/{application_id}/revision/review",
+    response_model=RevisionResult,
+    summary="组长：复核修改稿",
+)
 def review_revision(
     application_id: Id,
     body: RevisionReview,
@@ -226,6 +256,7 @@ def review_revision(
 @router.get(
     "/expert/assignments",
     dependencies=[require_roles(Role.EXPERT)],
+    response_model=list[Assignment],
     summary="专家工作台：我的会审任务（仅本人）",
 )
 def assignments(user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
@@ -253,6 +284,7 @@ def assignments(user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
 @router.get(
     "/audit/panels/{panel_id}/replay",
     dependencies=[require_roles(Role.AUDITOR, Role.ADMIN)],
+    response_model=DrawReplay,
     summary="电子监察：按记录的随机种子和候选名单重放抽取",
 )
 def replay(panel_id: Id, session: SessionDep) -> dict[str, Any]:
@@ -277,6 +309,7 @@ def replay(panel_id: Id, session: SessionDep) -> dict[str, Any]:
 @router.post(
     "/applications/{application_id}/green-channel",
     status_code=201,
+    response_model=GreenChannelPublic,
     summary="启用绿色通道（特事特办，须写明理由）",
 )
 def flag_green(
@@ -294,6 +327,7 @@ def flag_green(
 @router.post(
     "/applications/{application_id}/joint-review/site-inspection",
     status_code=201,
+    response_model=SiteInspectionPublic,
     summary="承办人：登记视频踏勘（时间、参加人员、照片和视频）",
 )
 async def site_inspection(

@@ -15,6 +15,7 @@ from approvals.errors import NotAuthenticated, NotFound, TooManyAttempts
 from approvals.sign_in import sign_in as password_sign_in
 from models import Application, Document, DocumentState
 from models.enums import DOCUMENT_LABELS
+from models.responses import ItemSummary, VerifyPublic
 from models.schemas import TokenPublic, UserPublic
 
 router = APIRouter(prefix="/api", tags=["公共 public"])
@@ -55,7 +56,7 @@ def me(user: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(user, from_attributes=True)
 
 
-@router.get("/items", summary="事项目录 / the item catalogue")
+@router.get("/items", response_model=list[ItemSummary], summary="事项目录 / the item catalogue")
 def items(services: ServicesDep) -> list[dict[str, Any]]:
     """The catalogue as the public may read it: verified facts only (see the guide)."""
     return [item_summary(guide_of(i)) for i in services.catalogue.items]
@@ -85,7 +86,9 @@ def item_summary(guide: GuidePublic) -> dict[str, Any]:
     }
 
 
-@router.get("/verify/{verify_code}", summary="文书核验 / verify a document")
+@router.get(
+    "/verify/{verify_code}", response_model=VerifyPublic, summary="文书核验 / verify a document"
+)
 def verify(verify_code: str, session: SessionDep) -> dict[str, Any]:
     """Anyone may check a document: its number, its SHA-256 and whether it is valid."""
     document = session.exec(select(Document).where(Document.verify_code == verify_code)).first()
