@@ -95,6 +95,7 @@ def _declare(schema: dict[str, Any]) -> None:
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            responses.pop("422", None)  # FastAPI's ``detail`` body, never sent: see below
             for status in sorted(error_statuses(method, path, operation)):
                 response: dict[str, Any] = {
                     "description": ERRORS[status],
