@@ -163,15 +163,51 @@ class PlanEiaStatus(StrEnum):
     PASSED = "passed"  # 规划环评已通过审查
     UNDER_REVIEW = "under_review"  # 审查中
     NOT_PASSED = "not_passed"  # 未通过审查或尚未开展
+    UNKNOWN = "unknown"  # 审查情况未能核实 (never a placeholder status in its stead)
 
 
 class PlanEia(_Frozen):
+    """A park's plan EIA (规划环评). Only a *confirmed* status (found or legal evidence) is ever
+    stated to an applicant; an unconfirmed negative one is treated as unknown."""
+
     status: PlanEiaStatus
     date: dt.date | None = None  # of the review opinion, or of the status when not passed
     reviewer: str = ""
     evidence: Evidence
     note: str = ""
     source: str = ""
+
+    @model_validator(mode="after")
+    def _no_placeholder(self) -> Self:
+        if "placeholder" in self.note.lower() and self.status is not PlanEiaStatus.UNKNOWN:
+            raise ValueError(
+                f"plan_eia status {self.status.value!r} is a placeholder: use 'unknown' until "
+                "the park's plan EIA is verified"
+            )
+        return self
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the status rests on a source (not inferred) and is known."""
+        return self.evidence is not Evidence.INFERRED and self.status is not PlanEiaStatus.UNKNOWN
+
+    def passed_by(self, day: dt.date) -> bool:
+        """Passed on or before ``day`` (a passed status without a date: taken as before)."""
+        return self.status is PlanEiaStatus.PASSED and (self.date is None or self.date <= day)
+
+    def label(self) -> str:
+        """What an applicant may read about it: a confirmed status, else that it is unknown
+        ("" for an unconfirmed pass, which is assumed but never stated)."""
+        if self.status is PlanEiaStatus.PASSED:
+            if not self.confirmed:
+                return ""
+            on = f"于{self.date.year}年{self.date.month}月{self.date.day}日" if self.date else ""
+            return f"规划环评已{on}通过审查"
+        if not self.confirmed:
+            return "规划环评审查情况未能核实"
+        return (
+            "规划环评审查中" if self.status is PlanEiaStatus.UNDER_REVIEW else "规划环评未通过审查"
+        )
 
 
 Vertex = tuple[float, float]  # (longitude, latitude), WGS84 degrees

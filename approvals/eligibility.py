@@ -9,6 +9,11 @@ an ineligible project is a result, not an error.
 Sites: when coordinates are given they decide the park by ray casting (a point on an edge or a
 vertex is inside) and win over the chosen park name, a mismatch being reported as a ``Notice``.
 Without coordinates the chosen park is taken as declared.
+
+Plan EIA (规划环评): the park's must have passed review by the application date (``today``): a
+review dated after it is a finding. Only a confirmed status (``PlanEia.confirmed``) is stated;
+an unconfirmed negative one (a placeholder, ``unknown``) is the finding "审查情况未能核实", and an
+unconfirmed pass is assumed but never stated (a notice asks staff to check it).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class Reason(StrEnum):
     NOT_REPORT_TABLE = "not_report_table"
     OUTSIDE_ELIGIBLE_PARKS = "outside_eligible_parks"
     PARK_PLAN_EIA_NOT_PASSED = "park_plan_eia_not_passed"
+    PARK_PLAN_EIA_UNVERIFIED = "park_plan_eia_unverified"
     SENSITIVE_AREA = "sensitive_area"
     ELECTROPLATING_OR_TWO_HIGH_ONE_DANGER = "electroplating_or_two_high_one_danger"
     RADIATION = "radiation"
@@ -91,7 +97,7 @@ class EligibilityInput:
     involves_radiation: bool
     barred_until: date | None  # barred from the fast track before this date (after revocation)
     bad_credit: bool  # serious bad-credit record
-    today: date
+    today: date  # the application date: the park's plan EIA must have passed by then
 
 
 @dataclass(frozen=True)
@@ -131,9 +137,10 @@ def assess(
         summary_en = "not eligible: " + ", ".join(f.reason.value for f in findings)
     else:
         assert matched_type is not None and park is not None  # no finding implies both
+        stated = "，".join(filter(None, [park.level.value, park.plan_eia.label()]))
         summary_zh = (
             f"可适用告知承诺制：{_in_scope(industry, matched_type, scope)}；"
-            f"建设地点位于{park.name}（{park.level}，规划环评已通过审查）"
+            f"建设地点位于{park.name}（{stated}）"
         )
         summary_en = f"eligible: scope type {matched_type.code}, park {park.name}"
     return Eligibility(
@@ -288,24 +295,47 @@ def _locate(
                 f"{park.name} lies in {', '.join(park.districts)}, not in {data.district}",
             )
         )
-    if not park.plan_eia_passed:
-        findings.append(_plan_eia_not_passed(park))
+    finding = _plan_eia_finding(park, data.today)
+    if finding is not None:
+        findings.append(finding)
     return park, notices
 
 
-def _plan_eia_not_passed(park: Park) -> Finding:
+def _plan_eia_finding(park: Park, application_date: date) -> Finding | None:
+    """Why the park's plan EIA does not allow the fast track on ``application_date``; None
+    when it does. Says only what was checked: never an unconfirmed status as a fact."""
     eia = park.plan_eia
+    detail = {
+        "park": park.name,
+        "plan_eia_status": eia.status.value,
+        "as_of": eia.date.isoformat() if eia.date else None,
+        "application_date": application_date.isoformat(),
+    }
+    if eia.passed_by(application_date):
+        return None
+    if eia.status is PlanEiaStatus.PASSED:  # passed, but after the application date
+        assert eia.date is not None
+        return Finding(
+            Reason.PARK_PLAN_EIA_NOT_PASSED,
+            f"所在园区（{park.name}）规划环评于{_zh_date(eia.date)}通过审查，"
+            f"申请日（{_zh_date(application_date)}）尚未通过审查",
+            f"the plan EIA of {park.name} passed on {eia.date}, after {application_date}",
+            detail,
+        )
+    if not eia.confirmed:
+        return Finding(
+            Reason.PARK_PLAN_EIA_UNVERIFIED,
+            f"所在园区（{park.name}）规划环评审查情况未能核实，不能按告知承诺制办理",
+            f"the plan EIA status of {park.name} could not be verified",
+            detail,
+        )
     state = "审查中" if eia.status is PlanEiaStatus.UNDER_REVIEW else "未通过审查或尚未开展"
     as_of = f"，截至{_zh_date(eia.date)}" if eia.date else ""
     return Finding(
         Reason.PARK_PLAN_EIA_NOT_PASSED,
         f"所在园区（{park.name}）规划环评尚未通过审查（{state}{as_of}）",
         f"the plan EIA of {park.name} has not passed review ({eia.status.value})",
-        {
-            "park": park.name,
-            "plan_eia_status": eia.status.value,
-            "as_of": eia.date.isoformat() if eia.date else None,
-        },
+        detail,
     )
 
 

@@ -414,17 +414,18 @@ ELIGIBLE_SITES: tuple[tuple[str, str | None, float, float], ...] = (  # district
     ("郑州经济技术开发区", "郑州经济技术开发区", 113.80, 34.68),
     ("郑州高新技术产业开发区", "郑州高新技术产业开发区", 113.54, 34.82),
     ("郑州航空港经济综合实验区", "郑州航空港经济综合实验区", 113.85, 34.52),
-    ("上街区", "郑州上街区先进制造业开发区", 113.29, 34.81),
+    # not 上街区先进制造业开发区: its plan EIA passed on 2023-08-07, after the simulated years
+    ("金水区", "中国（河南）自由贸易试验区郑州片区", 113.68, 34.79),
     ("荥阳市", "河南荥阳经济开发区", 113.37, 34.78),
     ("新郑市", "河南新郑经济开发区", 113.74, 34.40),
     ("中牟县", "河南中牟经济开发区", 113.93, 34.67),
 )
 OUTSIDE_SITE: tuple[str, str | None, float, float] = ("二七区", None, 113.60, 34.70)
-UNPASSED_SITE: tuple[str, str | None, float, float] = (
-    "新密市",
-    "河南新密经济开发区",
-    113.38,
-    34.53,
+UNPASSED_SITE: tuple[str, str | None, float, float] = (  # plan EIA under review (found)
+    "中牟县",
+    "中牟县现代服务业开发区",
+    113.93,
+    34.74,
 )
 INELIGIBLE = (  # approvals.eligibility.Reason values
     "outside_eligible_parks",

@@ -102,14 +102,10 @@ Version = Annotated[int | None, Form()]
 
 
 def park_options() -> list[dict[str, str]]:
-    """The eligible-park list for the select: name, level and plan-EIA status."""
-    status = {
-        "passed": "规划环评已通过审查",
-        "under_review": "规划环评审查中",
-        "not_passed": "规划环评未通过审查",
-    }
+    """The eligible-park list for the select: name, level and the plan-EIA status as far as
+    it is confirmed (``PlanEia.label``; an unconfirmed one is never stated)."""
     return [
-        {"name": p.name, "note": f"{p.level.value}·{status[p.plan_eia.status.value]}"}
+        {"name": p.name, "note": "·".join(filter(None, [p.level.value, p.plan_eia.label()]))}
         for p in shared_parks().parks
     ]
 

@@ -36,7 +36,7 @@ from approvals.industry import validate_industry_code
 TODAY = date(2025, 6, 3)
 JKQ = "郑州经济技术开发区"
 INSIDE_JKQ = (113.78, 34.66)  # inside 经开区 only (south of the 自贸区 经开 block)
-INSIDE_XINMI = (113.38, 34.53)  # inside 河南新密经济开发区 (plan EIA not passed)
+INSIDE_XINMI = (113.38, 34.53)  # inside 河南新密经济开发区 (plan EIA not verified)
 OUTSIDE_ALL = (113.60, 34.70)  # 二七区, in no listed park
 
 ELIGIBLE = EligibilityInput(
@@ -113,7 +113,7 @@ def test_auto_parts_in_the_economic_development_zone_are_eligible(code: str) -> 
     assert result.eligible and result.findings == [] and result.notices == []
     assert result.matched_type is not None and result.matched_type.code == "36-1"
     assert result.matched_park is not None and result.matched_park.name == JKQ
-    assert (result.scope_version, result.parks_version) == (1, 1)
+    assert (result.scope_version, result.parks_version) == (1, 2)
     assert "在告知承诺制范围内" in result.summary_zh
     assert "汽车零部件及配件制造" in result.summary_zh and "名录第71项" in result.summary_zh
 
@@ -142,9 +142,9 @@ REASON_ALONE: list[tuple[str, dict[str, Any], Reason, str]] = [
      Reason.OUTSIDE_ELIGIBLE_PARKS, "所选园区“某某县工业园”不在告知承诺制适用园区名单中"),
     ("point outside", {"longitude": OUTSIDE_ALL[0], "latitude": OUTSIDE_ALL[1]},
      Reason.OUTSIDE_ELIGIBLE_PARKS, f"不在任何适用园区范围内，也不在所选园区“{JKQ}”范围内"),
-    ("plan EIA not passed", {"park_name": None, "district": "新密市",
+    ("plan EIA not verified", {"park_name": None, "district": "新密市",
      "longitude": INSIDE_XINMI[0], "latitude": INSIDE_XINMI[1]},
-     Reason.PARK_PLAN_EIA_NOT_PASSED, "所在园区（河南新密经济开发区）规划环评尚未通过审查"),
+     Reason.PARK_PLAN_EIA_UNVERIFIED, "所在园区（河南新密经济开发区）规划环评审查情况未能核实"),
     ("plan EIA under review", {"park_name": "中牟县现代服务业开发区", "district": "中牟县",
      "longitude": None, "latitude": None}, Reason.PARK_PLAN_EIA_NOT_PASSED,
      "规划环评尚未通过审查（审查中，截至2023年9月28日）"),
@@ -200,7 +200,10 @@ def test_every_applicable_reason_is_listed_in_reason_order() -> None:
         )
     )
 
-    assert result.reasons == [r for r in Reason if r is not Reason.OUTSIDE_ELIGIBLE_PARKS]
+    assert result.reasons == [
+        r for r in Reason
+        if r not in (Reason.OUTSIDE_ELIGIBLE_PARKS, Reason.PARK_PLAN_EIA_NOT_PASSED)
+    ]  # fmt: skip
     assert result.summary_zh.startswith("不适用告知承诺制，原因共8项：")
     both = result.findings[4].message_zh
     assert "含电镀工艺" in both and "两高一危" in both
@@ -383,7 +386,7 @@ def test_parks_include_the_ftz_and_national_zones_all_municipal_or_higher(
     } <= names
     assert all(park.level in set(ParkLevel) for park in parks.parks)
     statuses = {park.plan_eia.status for park in parks.parks}
-    assert {PlanEiaStatus.NOT_PASSED, PlanEiaStatus.UNDER_REVIEW} <= statuses
+    assert {PlanEiaStatus.UNKNOWN, PlanEiaStatus.UNDER_REVIEW} <= statuses
     assert parks.evidence is Evidence.INFERRED
 
 
@@ -475,3 +478,49 @@ def test_an_administrator_can_replace_the_scope_and_parks_without_code(tmp_path:
     result = assess(plastics, scope, parks)
     assert result.eligible and result.scope_version == 2
     assert assess(ELIGIBLE, scope, parks).reasons == [Reason.CATEGORY_NOT_IN_SCOPE]
+
+
+# --- the park's plan EIA: its date, and only confirmed facts stated -----------------------
+
+SHANGJIE = "郑州上街区先进制造业开发区"  # plan EIA passed on 2023-08-07 (found, with a source)
+AT_SHANGJIE = {"park_name": SHANGJIE, "district": "上街区", "longitude": None, "latitude": None}
+
+
+def test_a_plan_eia_passed_after_the_application_date_does_not_allow_the_fast_track() -> None:
+    before = assess(replace(ELIGIBLE, **AT_SHANGJIE, today=date(2023, 8, 6)))
+    assert before.reasons == [Reason.PARK_PLAN_EIA_NOT_PASSED]
+    assert before.findings[0].message_zh == (
+        f"所在园区（{SHANGJIE}）规划环评于2023年8月7日通过审查，申请日（2023年8月6日）尚未通过审查"
+    )
+    on_the_day = assess(replace(ELIGIBLE, **AT_SHANGJIE, today=date(2023, 8, 7)))
+    assert on_the_day.eligible
+    assert on_the_day.summary_zh.endswith(f"{SHANGJIE}（省级，规划环评已于2023年8月7日通过审查）")
+
+
+def test_an_assumed_plan_eia_pass_is_never_stated() -> None:
+    result = assess(ELIGIBLE)  # 经开区: passed is the parks file's inference, no date
+    assert result.eligible and "规划环评" not in result.summary_zh
+    assert result.summary_zh.endswith(f"建设地点位于{JKQ}（国家级）")
+
+
+def test_an_unconfirmed_negative_status_is_said_to_be_unverified_not_stated() -> None:
+    parks = park_list(square_park("推定未过园区", status="not_passed"))  # evidence inferred
+    result = assess(replace(ELIGIBLE, park_name="推定未过园区"), None, parks)
+    assert result.reasons == [Reason.PARK_PLAN_EIA_UNVERIFIED]
+    assert "审查情况未能核实" in result.findings[0].message_zh
+    assert "未通过" not in result.findings[0].message_zh
+
+
+def test_a_placeholder_plan_eia_status_does_not_load(tmp_path: Path) -> None:
+    data = raw(PARKS_FILE)
+    xinmi = next(p for p in data["parks"] if p["name"] == "河南新密经济开发区")
+    xinmi["plan_eia"] |= {"status": "not_passed", "note": "PLACEHOLDER to exercise the rule"}
+    with pytest.raises(ScopeDataError, match="placeholder"):
+        load_parks(write(tmp_path, "parks.yaml", data))
+
+
+def test_no_park_states_a_placeholder(parks: ParkList) -> None:
+    for park in parks.parks:
+        assert "placeholder" not in park.plan_eia.note.lower(), park.name
+        if not park.plan_eia.confirmed:
+            assert park.plan_eia.label() in ("", "规划环评审查情况未能核实"), park.name
