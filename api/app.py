@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from functools import partial
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
 from api import pages
 from api.auth import make_serializer
+from api.body_limit import BodyLimit, route_limit
 from api.contract import install_contract
-from api.errors import error_response, install_error_handlers
+from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.routers import (
     account,
@@ -36,9 +37,6 @@ from core.serving import serving_settings
 from core.settings import ASSETS_DIR, DispatchMode, Settings, get_settings
 from orchestration.prefect_launcher import PrefectLauncher
 from storage import ObjectStore, build_store
-
-MULTIPART_OVERHEAD = 1024 * 1024
-MAX_FILES_PER_REQUEST = 12  # the apply form carries every material of an item at once
 
 DESCRIPTION = """
 郑州市生态环境局 环评审批工作流服务的接口（OpenAPI）。
@@ -106,26 +104,6 @@ def create_app(
     install_error_handlers(app)
     install_contract(app)
 
-    @app.middleware("http")
-    async def limit_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        """Refuse an oversize body from its Content-Length, before it is read at all (each
-        file is checked against the per-file limit again when it is read)."""
-        length = request.headers.get("content-length")
-        limit = settings.max_upload_bytes * MAX_FILES_PER_REQUEST + MULTIPART_OVERHEAD
-        if length is not None and length.isdigit() and int(length) > limit:
-            mb = settings.max_upload_bytes // (1024 * 1024)
-            return error_response(
-                request,
-                413,
-                "payload_too_large",
-                f"文件超过大小上限（{mb} MB）",
-                f"the request body exceeds {limit} bytes",
-                {"limit": settings.max_upload_bytes},
-            )
-        return await call_next(request)
-
     app.include_router(public.router)
     app.include_router(account.router)
     app.include_router(guide.router)
@@ -139,5 +117,8 @@ def create_app(
     app.include_router(pages.router)
     if ASSETS_DIR.is_dir():
         app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")
+    app.add_middleware(
+        BodyLimit, limit_for=partial(route_limit, services.settings, services.catalogue)
+    )
     app.add_middleware(SecurityHeaders)  # outermost: every response, errors and assets too
     return app

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from api.body_limit import BodyTooLarge
 from api.templating import render_page
 from approvals.errors import (
     ConcurrentUpdate,
@@ -99,6 +100,17 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(allowed)
 
 
+def _too_large(request: Request, exc: BodyTooLarge) -> Response:
+    limit = exc.limit
+    mb = (limit.per_file or limit.request) / (1024 * 1024)
+    size = f"{mb:g} MB"
+    zh = f"文件超过大小上限（{size}）" if limit.per_file else f"请求内容超过大小上限（{size}）"
+    details = {"limit": limit.per_file or limit.request, "request_limit": limit.request}
+    # Answered before the body was read to its end: the connection cannot be reused.
+    headers = {"Connection": "close"}
+    return error_response(request, 413, "payload_too_large", zh, str(exc.detail), details, headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
@@ -134,6 +146,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc, BodyTooLarge):
+            return _too_large(request, exc)
         zh = {404: "页面或资源不存在", 405: "不支持该请求方法"}.get(exc.status_code, "请求无法处理")
         headers = dict(exc.headers or {})
         if exc.status_code == 405:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from api.body_limit import ITEM_MATERIALS, MAX_FILES_PER_REQUEST, accepts_uploads
 from api.deps import ServicesDep, SessionDep
 from api.dispatching import after_commit
 from api.errors import status_for
@@ -178,6 +179,7 @@ def _create_and_submit(
 
 
 @router.post("/apply/{item_code}")
+@accepts_uploads(ITEM_MATERIALS)
 async def apply(
     item_code: str,
     request: Request,
@@ -248,6 +250,7 @@ def _resubmit(
 
 
 @router.post("/cases/{application_id}/resubmit")
+@accepts_uploads(MAX_FILES_PER_REQUEST)
 async def resubmit(
     application_id: Id,
     request: Request,

@@ -25,6 +25,7 @@ from fastapi import BackgroundTasks, File, Form, Request, Response, UploadFile
 from markupsafe import Markup
 from sqlmodel import Session
 
+from api.body_limit import MAX_FILES_PER_REQUEST, accepts_uploads
 from api.commitment_letter import generate_letter
 from api.deps import ServicesDep, SessionDep
 from api.pages import router
@@ -368,6 +369,7 @@ def _read_evidence(uploads: list[UploadFile], limit: int) -> list[tuple[CheckedE
 
 
 @router.post("/cases/{application_id}/post-check/evidence")
+@accepts_uploads(MAX_FILES_PER_REQUEST)
 def upload_evidence(
     application_id: Id,
     request: Request,

@@ -26,6 +26,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
+from api.body_limit import MAX_FILES_PER_REQUEST, accepts_uploads
 from api.deps import ServicesDep, SessionDep
 from api.errors import status_for
 from api.pages import router
@@ -437,6 +438,7 @@ def _participants(value: str) -> list[str]:
 
 
 @router.post("/cases/{application_id}/joint-review/site-inspection")
+@accepts_uploads(MAX_FILES_PER_REQUEST)
 def site_inspection(
     application_id: Id,
     request: Request,
@@ -547,6 +549,7 @@ def _submit_revision(
 
 
 @router.post("/cases/{application_id}/revision")
+@accepts_uploads(MAX_FILES_PER_REQUEST)
 async def submit_revision(
     application_id: Id,
     request: Request,

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, File, Header, Response, UploadFile, status
 
+from api.body_limit import accepts_uploads
 from api.contract import PDF_RESPONSE
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
@@ -76,6 +77,7 @@ def read_application(
     dependencies=[APPLICANT],
     summary="上传材料（PDF） / upload one material",
 )
+@accepts_uploads(1)
 async def upload_material(
     application_id: Id,
     material_code: str,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, File, Response, UploadFile
 
 from api import commitment_letter
+from api.body_limit import accepts_uploads
 from api.contract import PDF_RESPONSE
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.dispatching import after_commit
@@ -149,6 +150,7 @@ def record_post_check(
     response_model=EvidenceList,
     summary="上传事后核查证据（照片、PDF）",
 )
+@accepts_uploads(1)
 async def upload_evidence(
     application_id: Id,
     file: Annotated[UploadFile, File()],

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import col, select
 
 from api.applicant_view import panel_for_applicant
+from api.body_limit import MAX_FILES_PER_REQUEST, accepts_uploads
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
 from api.params import Id
@@ -330,6 +331,7 @@ def flag_green(
     response_model=SiteInspectionPublic,
     summary="承办人：登记视频踏勘（时间、参加人员、照片和视频）",
 )
+@accepts_uploads(MAX_FILES_PER_REQUEST)
 async def site_inspection(
     application_id: Id,
     user: CurrentUser,

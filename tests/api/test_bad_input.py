@@ -8,11 +8,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import MAX_FILES_PER_REQUEST, MULTIPART_OVERHEAD
+from api.body_limit import MULTIPART_OVERHEAD
 from flows.runtime import Runtime
 from models import Application, Material, SerialCounter, Status
 from tests.api.case_checks import case_state, expect_error, headers_for, row_count
-from tests.helpers import PROJECT, create_submitted, minimal_pdf, required_materials
+from tests.helpers import (
+    PROJECT,
+    create_submitted,
+    minimal_pdf,
+    page_login,
+    required_materials,
+)
 
 MB = 1024 * 1024
 
@@ -56,7 +62,7 @@ def test_a_non_pdf_with_a_pdf_name_is_refused_with_415(
 def test_an_upload_declared_over_the_limit_is_refused_from_its_content_length(
     client: TestClient, runtime: Runtime, applicant: dict[str, str], draft_id: int
 ) -> None:
-    request_limit = runtime.settings.max_upload_bytes * MAX_FILES_PER_REQUEST + MULTIPART_OVERHEAD
+    request_limit = runtime.settings.max_upload_bytes + MULTIPART_OVERHEAD  # one file
     big = b"%PDF-1.4\n" + b"0" * request_limit + b"\n%%EOF\n"
     response = client.put(
         f"/api/applications/{draft_id}/materials/report_full_text",
@@ -68,7 +74,7 @@ def test_an_upload_declared_over_the_limit_is_refused_from_its_content_length(
     assert body["message"] == "文件超过大小上限（2 MB）"
     # The middleware answered, from the header alone.
     assert body["message_en"] == f"the request body exceeds {request_limit} bytes"
-    assert body["details"] == {"limit": 2 * MB}
+    assert body["details"] == {"limit": 2 * MB, "request_limit": request_limit}
     _assert_nothing_uploaded(runtime, draft_id)
 
 
@@ -95,23 +101,26 @@ def test_a_streamed_upload_without_content_length_is_cut_off_at_the_limit(
     )
     assert "content-length" not in response.request.headers
     body = expect_error(response, 413, "payload_too_large")
-    assert body["message_en"] == f"the file exceeds the size limit of {2 * MB} bytes"
+    # Cut off by the body limit as the bytes arrived (api.body_limit), not after reading it all.
+    assert body["message_en"] == f"the request body exceeds {2 * MB + MULTIPART_OVERHEAD} bytes"
     _assert_nothing_uploaded(runtime, draft_id)
 
 
 def test_a_file_under_the_request_limit_but_over_the_file_cap_is_still_413(
-    client: TestClient, runtime: Runtime, applicant: dict[str, str], draft_id: int
+    client: TestClient, runtime: Runtime
 ) -> None:
-    # 2.5 MB passes the request's Content-Length check; the per-file reader stops it.
+    # The apply form may carry every material of the item (its request limit is their sum):
+    # one 2.5 MB file passes that limit, and the per-file reader stops it.
+    assert page_login(client, "qiye").status_code == 303
     data = b"%PDF-1.4\n" + b"0" * (MB * 5 // 2) + b"\n%%EOF\n"
-    response = client.put(
-        f"/api/applications/{draft_id}/materials/report_full_text",
-        files={"file": ("report.pdf", data, "application/pdf")},
-        headers=applicant,
+    response = client.post(
+        "/apply/EIA-01",
+        data={k: v for k, v in PROJECT.items() if k != "item_code"},
+        files={"file_report_full_text": ("report.pdf", data, "application/pdf")},
     )
-    body = expect_error(response, 413, "payload_too_large")
-    assert body["message_en"].startswith("the file exceeds the size limit")
-    _assert_nothing_uploaded(runtime, draft_id)
+    assert response.status_code == 413, response.text[:500]
+    assert "文件超过大小上限（2 MB）" in response.text
+    _assert_nothing_created(runtime)
 
 
 def test_a_file_name_with_forbidden_characters_is_refused_with_415(
