@@ -86,9 +86,8 @@ def _send_chunked(sock: socket.socket, total: int) -> tuple[int, tuple[int, dict
 
 def _healthy(host: str, port: int, token: str) -> None:
     with socket.create_connection((host, port), timeout=10) as sock:
-        sock.sendall(
-            f"GET /api/applications HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\r\n\r\n".encode()
-        )
+        request = f"GET /api/applications HTTP/1.1\r\nHost: {host}\r\nAuthorization: {token}\r\n"
+        sock.sendall(f"{request}\r\n".encode())
         status, _, body = _read_response(sock)
     assert status == 200, body
 
