@@ -22,6 +22,7 @@ from approvals.errors import (
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
+    PreconditionFailed,
     TooManyAttempts,
     UploadRejected,
 )
@@ -32,6 +33,7 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     NotFound: 404,
     InvalidTransition: 409,
     ConcurrentUpdate: 409,
+    PreconditionFailed: 412,
     PayloadTooLarge: 413,
     UploadRejected: 415,
     InvalidInput: 422,

@@ -35,6 +35,7 @@ def application_public(
             include={
                 "id",
                 "number",
+                "version",
                 "item_code",
                 "item_version",
                 "status",

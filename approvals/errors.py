@@ -49,6 +49,12 @@ class ConcurrentUpdate(DomainError):
     code = "concurrent_update"
 
 
+class PreconditionFailed(DomainError):
+    """The caller's precondition (``If-Match``: the case version it last read) is not met."""
+
+    code = "precondition_failed"
+
+
 class UploadRejected(DomainError):
     code = "upload_rejected"
 

@@ -208,6 +208,7 @@ class ClockPublic(BaseModel):
 class ApplicationPublic(BaseModel):
     id: int
     number: str
+    version: int = Field(description='办件版本号：GET 的 ETag 为 "version"，写操作用 If-Match 带回')
     item_code: str
     item_name: str
     item_version: int

@@ -11,6 +11,7 @@ from api.body_limit import accepts_uploads
 from api.contract import PDF_RESPONSE
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
+from api.etag import ETAG_HEADER, etag
 from api.params import Id
 from api.presenters import application_detail, application_public
 from api.uploads import read_checked
@@ -63,11 +64,21 @@ def my_applications(
     return [application_public(session, services, a, user) for a in applications_of(session, user)]
 
 
-@router.get("/{application_id}", response_model=ApplicationDetail)
+@router.get(
+    "/{application_id}",
+    response_model=ApplicationDetail,
+    responses={200: {"description": "办件详情", "headers": ETAG_HEADER}},
+    summary="办件详情（ETag 为版本号） / one case, its ETag is its version",
+)
 def read_application(
-    application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
+    application_id: Id,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    response: Response,
 ) -> ApplicationDetail:
     application = get_application_for(session, user, application_id)
+    response.headers["ETag"] = etag(application.version)
     return application_detail(session, services, application, user)
 
 

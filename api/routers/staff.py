@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, BackgroundTasks, Header
+from fastapi import APIRouter, BackgroundTasks
 
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
+from api.etag import IfMatch
 from api.params import Id
 from api.presenters import application_public
 from approvals.catalogue import DayUnit
@@ -27,21 +26,11 @@ from models.schemas import (
     PostalDispatchPublic,
     RefusalRequest,
 )
-from models.types import ID_MAX
 
 router = APIRouter(prefix="/api", tags=["工作人员 staff"])
 STAFF = require_roles(
     Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER, Role.ADMIN
 )
-IfMatch = Annotated[
-    int | None,
-    Header(
-        alias="If-Match",
-        ge=0,
-        le=ID_MAX,
-        description="办件版本号（version）；与当前版本不符时返回409",
-    ),
-]
 
 
 @router.get("/queue", response_model=list[ApplicationPublic], dependencies=[STAFF])
@@ -59,7 +48,7 @@ def accept(
     session: SessionDep,
     services: ServicesDep,
     background: BackgroundTasks,
-    version: IfMatch = None,
+    version: IfMatch,
 ) -> ApplicationPublic:
     """受理: issues a 受理通知书 (by the flow)."""
     app = cases.accept(session, services.clock, services.catalogue, user, application_id, version)
@@ -76,7 +65,7 @@ def request_correction(
     session: SessionDep,
     services: ServicesDep,
     background: BackgroundTasks,
-    version: IfMatch = None,
+    version: IfMatch,
 ) -> ApplicationPublic:
     """补正: the complete list of what is missing, once (补正通知书)."""
     app = cases.request_correction(session, services.clock, user, application_id, body, version)
@@ -93,7 +82,7 @@ def refuse(
     session: SessionDep,
     services: ServicesDep,
     background: BackgroundTasks,
-    version: IfMatch = None,
+    version: IfMatch,
 ) -> ApplicationPublic:
     """不予受理, with reasons (不予受理决定书)."""
     app = cases.refuse(session, services.clock, user, application_id, body, version)
@@ -109,7 +98,7 @@ def draft_decision(
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,
-    version: IfMatch = None,
+    version: IfMatch,
 ) -> ApplicationPublic:
     """承办人拟办: approve with conditions, or deny with reasons."""
     app = review.draft_decision(session, services.clock, user, application_id, body, version)
@@ -124,7 +113,7 @@ def approve_draft(
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,
-    version: IfMatch = None,
+    version: IfMatch,
 ) -> ApplicationPublic:
     app = review.approve_draft(session, services.clock, user, application_id, body.comment, version)
     session.commit()
@@ -138,7 +127,7 @@ def return_draft(
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,
-    version: IfMatch = None,
+    version: IfMatch,
 ) -> ApplicationPublic:
     app = review.return_draft(session, services.clock, user, application_id, body.comment, version)
     session.commit()
@@ -153,7 +142,7 @@ def sign(
     session: SessionDep,
     services: ServicesDep,
     background: BackgroundTasks,
-    version: IfMatch = None,
+    version: IfMatch,
 ) -> ApplicationPublic:
     """领导签发: the issuing flow numbers, renders, stores and mails the decision."""
     app = review.sign(
@@ -171,7 +160,7 @@ def return_from_signing(
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,
-    version: IfMatch = None,
+    version: IfMatch,
 ) -> ApplicationPublic:
     app = review.return_from_signing(
         session, services.clock, user, application_id, body.comment, version
@@ -260,7 +249,7 @@ def answer(
     session: SessionDep,
     services: ServicesDep,
     background: BackgroundTasks,
-    version: IfMatch = None,
+    version: IfMatch,
 ) -> ApplicationPublic:
     """承办人答复 (service items): the 答复书 is numbered, rendered and mailed by the flow."""
     app = answers.answer(

@@ -246,7 +246,7 @@ def test_the_same_idempotency_key_twice_creates_one_application(
     assert other.json()["number"].endswith("-0002")  # the retry consumed no serial number
 
 
-def test_a_stale_if_match_version_on_accept_is_409_and_the_case_stays_submitted(
+def test_a_stale_if_match_version_on_accept_is_412_and_the_case_stays_submitted(
     client: TestClient, runtime: Runtime, applicant: dict[str, str]
 ) -> None:
     case = create_submitted(client, applicant)
@@ -258,7 +258,7 @@ def test_a_stale_if_match_version_on_accept_is_409_and_the_case_stays_submitted(
         f"/api/applications/{case['id']}/accept", headers=intake | {"If-Match": "0"}
     )
 
-    expect_error(stale, 409, "concurrent_update")
+    expect_error(stale, 412, "precondition_failed")
     assert case_state(runtime.engine, case["id"]) == before
     assert before.status is Status.SUBMITTED and before.documents == 0
     current = client.post(
