@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 from api.applicant_view import timeline_for
 from api.services import AppServices
 from approvals.clock import as_local, local_date
+from approvals.lawbook import document_label
 from approvals.process.standard import HUMAN_STEP, actions_for
 from approvals.services import clock as clock_service
 from approvals.services.item_versions import item_of
@@ -72,7 +73,9 @@ def document_public(application: Application, document: Document) -> DocumentPub
     return DocumentPublic(
         id=document.id,  # type: ignore[arg-type]
         kind=document.kind,
-        kind_label=DOCUMENT_LABELS[document.kind],
+        kind_label=document_label(
+            application.item_code, document.kind, DOCUMENT_LABELS[document.kind]
+        ),
         state=document.state,
         number=document.number,
         sha256=document.sha256,

@@ -54,18 +54,18 @@ CATEGORIES: tuple[str, ...] = (
     "行政许可(省级决定, 市级转报)",
 )
 
-# Phases that do not count towards an item's limit (行政许可法第45条 and practice). The clock
-# code pauses on these names; the 受理通知书 lists them as the written §45 notice.
+# Phases after acceptance whose time does not count towards an item's limit, each with its
+# legal basis in approvals.lawbook.STOP_BASIS: 听证 and 专家评审 (行政许可法第45条, which lists
+# 听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审 only),
+# 技术评估 (建设项目环境保护管理条例第9条),
+# 征求第三方意见 (政府信息公开条例第33条); 报告修改 and 接受地省级复函 for non-许可 and provincial
+# items. 补正 is not one (it comes before acceptance, §32), nor are 公示, 征求部门意见 or 现场核查.
+# The clock code pauses on these names; the 受理通知书 lists them with their basis.
 CLOCK_STOPS: tuple[str, ...] = (
-    "补正",
     "技术评估",
     "专家评审",
     "听证",
-    "现场核查",
-    "现场踏勘",
     "报告修改",
-    "公示期",
-    "征求有关部门意见",
     "征求第三方意见",
     "接受地省级复函",
 )

@@ -23,10 +23,15 @@ def _environment() -> Environment:
 
 
 def document_mail(
-    document: Document, application: Application, addressee: str, issuer: str
+    document: Document,
+    application: Application,
+    addressee: str,
+    issuer: str,
+    label: str | None = None,
 ) -> tuple[str, str]:
-    """(subject, body) of the mail that carries an issued document."""
-    label = DOCUMENT_LABELS[document.kind]
+    """(subject, body) of the mail that carries an issued document (``label``: its 文书名称,
+    by default the kind's)."""
+    label = label or DOCUMENT_LABELS[document.kind]
     subject = f"【{issuer}】{label}（{document.number}）——{application.project_name}"
     body = (
         _environment()

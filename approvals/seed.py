@@ -52,6 +52,7 @@ def ensure_demo_accounts(session: Session, password: str = DEMO_PASSWORD) -> boo
         name="郑州绿源精密机械有限公司",
         email="qiye@lvyuan.example",
         address="郑州经济技术开发区第九大街88号",
+        legal_representative="王建国",
     )
     session.add(enterprise)
     session.flush()

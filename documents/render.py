@@ -20,6 +20,7 @@ WeasyPrint loads nothing but ``data:`` URLs and files under ``ASSETS_DIR`` (see
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
@@ -73,6 +74,7 @@ class DocumentTemplate(StrEnum):
     REVOCATION_DECISION = "revocation_decision"  # 撤销决定书
     CONVERSION_NOTICE = "conversion_notice"  # 转为一般程序审批告知书
     EXPERT_OPINION = "expert_opinion"  # 专家组评审意见（远程会审）
+    DECISION = "decision"  # 决定书/审查意见/审核意见/证明 of a decision form (approvals/law)
 
 
 class DocumentRenderError(RuntimeError):
@@ -112,7 +114,7 @@ def cn_datetime(value: dt.datetime) -> str:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"cn_datetime expects an aware datetime, got {value!r}")
     local = value.astimezone(_SHANGHAI)
-    return f"{cn_date(local)}{local.hour}时{local.minute}分"
+    return f"{cn_date(local)}{local.hour}时{local.minute:02d}分"
 
 
 _CENT = Decimal("0.01")
@@ -196,6 +198,107 @@ def paragraphs(value: str) -> list[str]:
     return [_LINE_BREAK.sub(_join_lines, p.strip()) for p in parts if p.strip()]
 
 
+_HALF_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def cjk_brackets(value: str) -> str:
+    """Half-width brackets in Chinese text made full-width: “申请表(盖章)” -> “申请表（盖章）”."""
+    text = str(value)
+    return text.translate(_HALF_BRACKETS) if _CJK.search(text) else text
+
+
+# ---------------------------------------------------------------------------- titles
+
+TITLE_CHARS = 20  # 2号 (22 pt) 小标宋 across the 156 mm 版心: 442 pt / 22 pt
+# Terms a title line never splits (besides digit runs and 《…》 shorter than a line).
+TITLE_TERMS: tuple[str, ...] = (
+    "环境影响报告书", "环境影响报告表", "环境影响评价文件", "环境影响登记表",
+    "准予行政许可决定书", "不予行政许可决定书", "不予批准的决定", "重新审核的意见",
+    "审查意见", "评审意见", "初审意见", "告知承诺制", "告知承诺书", "排污许可证",
+    "危险废物经营许可证", "辐射安全许可证", "废弃电器电子产品", "处理资格", "入河排污口",
+    "土壤污染状况调查报告", "夜间连续施工作业", "重污染天气", "应急减排", "绩效分级",
+    "生态环境", "有限责任公司", "股份有限公司", "有限公司", "建设项目", "技术改造",
+    "核发", "变更", "延续", "注销", "补领", "换证", "首次申请", "重新申请",
+    "受理通知书", "补正通知书", "不予受理决定书", "特别程序告知书", "一般程序",
+    "撤销决定书", "专家组评审意见", "答复书", "回执",
+)  # fmt: skip
+# Good places to end a line: after these (structure first, then word ends in names).
+_BREAK_AFTER_STRONG = ("关于", "》")
+_BREAK_BEFORE_STRONG = ("《", "的批复", "的决定", "的准予", "的不予", "的意见", "的审查意见",
+                        "的评审意见", "的初审意见", "的证明", "的告知书", "不予批准", "重新审核",
+                        "的答复书")  # fmt: skip
+_BREAK_AFTER_WORD = ("有限公司", "公司", "区", "市", "县", "镇", "乡", "园", "港", "路", "街",
+                     "吨", "套", "台", "件", "米", "项目", "工程", "基地", "中心")  # fmt: skip
+
+
+def _protected(title: str) -> list[bool]:
+    """``inside[i]``: a break between ``title[i-1]`` and ``title[i]`` splits a word."""
+    inside = [False] * (len(title) + 1)
+    for term in TITLE_TERMS:
+        start = title.find(term)
+        while start != -1:
+            for i in range(start + 1, start + len(term)):
+                inside[i] = True
+            start = title.find(term, start + 1)
+    for i in range(1, len(title)):
+        a, b = title[i - 1], title[i]
+        if (a.isascii() and a.isalnum() and b.isascii() and b.isalnum()) or b in "，。、；：）》”":
+            inside[i] = True  # digits/Latin words, and no line starts with closing punctuation
+        if a in "（《“":
+            inside[i] = True  # no line ends with opening punctuation
+    return inside
+
+
+def title_break_cost(title: str) -> list[float | None]:
+    """For each position 1..len-1 the cost of ending a title line there (None: forbidden)."""
+    inside = _protected(title)
+    costs: list[float | None] = [None] * (len(title) + 1)
+    for i in range(1, len(title)):
+        if inside[i]:
+            continue
+        head, tail = title[:i], title[i:]
+        if head.endswith(_BREAK_AFTER_STRONG) or tail.startswith(_BREAK_BEFORE_STRONG):
+            costs[i] = 0.0
+        elif head.endswith(_BREAK_AFTER_WORD) or any(head.endswith(t) for t in TITLE_TERMS):
+            costs[i] = 4.0
+        else:
+            costs[i] = 5000.0  # inside a name: worse than one more line, a last resort
+    return costs
+
+
+def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
+    """Split a long title into balanced lines of at most ``width`` characters, ending lines at
+    natural points (after 关于, around 《》, before 的批复/的决定…, after a word of a name), never
+    inside a term (环境影响报告书, 准予行政许可决定书…) or a number. GB/T 9704: 标题 may be split
+    over lines, keeping words whole, in a balanced (梯形或菱形) shape."""
+    text = str(title).strip()
+    n = len(text)
+    if n <= width:
+        return [text] if text else []
+    costs = title_break_cost(text)
+    lines_needed = -(-n // width)
+    target = n / lines_needed
+    best: list[tuple[float, int]] = [(0.0, -1)] + [(float("inf"), -1)] * n
+    for j in range(1, n + 1):
+        if j < n and costs[j] is None:
+            continue
+        for i in range(max(0, j - width), j):
+            if best[i][0] == float("inf") or (i > 0 and costs[i] is None):
+                continue
+            cost = best[i][0] + 1000 + (j - i - target) ** 2 + (costs[j] or 0.0 if j < n else 0.0)
+            if cost < best[j][0]:
+                best[j] = (cost, i)
+    if best[n][0] == float("inf"):  # no natural split fits: keep the words, allow overflow
+        return [text]
+    cuts, j = [], n
+    while j > 0:
+        cuts.append(j)
+        j = best[j][1]
+    bounds = [0, *reversed(cuts)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
+
+
 def report_kind(item_name: str) -> str:
     """“报告表” when the item concerns a 报告表, otherwise “报告书”."""
     return "报告表" if "报告表" in str(item_name) else "报告书"
@@ -223,6 +326,8 @@ def _environment() -> jinja2.Environment:
         cn_numeral=cn_numeral,
         sentence=sentence,
         report_kind=report_kind,
+        cjk_brackets=cjk_brackets,
+        title_lines=title_lines,
         spaceless=spaceless,
     )
     env.globals.update(

@@ -39,7 +39,7 @@ def render_and_store(rt: Runtime, document_id: int) -> dict[str, object]:
         )
         document = session.get(Document, document_id)
         assert document is not None
-        key, template = issuing.object_key(document), document.kind.value
+        key, template = issuing.object_key(document), str(context["template"])
     pdf = render_pdf(template, context)
     rt.store.put(key, pdf, "application/pdf")
     return {"key": key, "sha256": hashlib.sha256(pdf).hexdigest(), "size": len(pdf)}

@@ -27,7 +27,8 @@ class Enterprise(SQLModel, table=True):
     uscc: str = Field(max_length=18, unique=True, index=True)  # 统一社会信用代码
     name: str = Field(max_length=200)
     email: str = Field(max_length=254)
-    address: str = Field(default="", max_length=300)
+    address: str = Field(default="", max_length=300)  # 住所 (registered address)
+    legal_representative: str = Field(default="", max_length=50)  # 法定代表人 (or 主要负责人)
     bad_credit: bool = False  # serious bad-credit record (严重失信), set by an administrator
 
 

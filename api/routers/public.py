@@ -12,6 +12,7 @@ from api.auth import client_of, issue_token, sign_in_limits, wall_now
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.routers.guide import GuidePublic, guide_of
 from approvals.errors import NotAuthenticated, NotFound, TooManyAttempts
+from approvals.lawbook import document_label
 from approvals.sign_in import sign_in as password_sign_in
 from models import Application, Document, DocumentState
 from models.enums import DOCUMENT_LABELS
@@ -98,7 +99,11 @@ def verify(verify_code: str, session: SessionDep) -> dict[str, Any]:
     return {
         "valid": document.state is DocumentState.ISSUED,
         "state": document.state.value,
-        "kind": DOCUMENT_LABELS[document.kind],
+        "kind": document_label(
+            application.item_code if application else "",
+            document.kind,
+            DOCUMENT_LABELS[document.kind],
+        ),
         "number": document.number,
         "sha256": document.sha256,
         "issued_at": document.issued_at,

@@ -34,10 +34,10 @@ from models.schemas import CommitmentFacts
 STANDARD_ITEM = "EIA-02"  # an ineligible report table goes to the standard review
 POST_CHECK_DAYS = 20  # working days after the decision (configurable: EIA_COMMITMENT_*)
 BAR_DAYS = 365  # calendar days barred from the fast track after a revocation
+# The decision's own numbered requirements; the 三同时, acceptance and 排污许可 duties are a
+# paragraph of the decision template itself and are not repeated here.
 CONDITIONS = [
     "严格按照环境影响报告表及告知承诺书的内容建设，落实各项污染防治和生态保护措施。",
-    "项目建设必须执行环境保护设施与主体工程同时设计、同时施工、同时投产使用的“三同时”制度。",
-    "项目投入生产或者使用前，应当依法申领排污许可证或者进行排污登记，并自主开展竣工环境保护验收。",
 ]
 COMMITMENTS = [
     "本项目属于告知承诺制适用范围，位于{park}内，符合园区规划环境影响评价结论及审查意见。",

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from approvals import lawbook
 from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue, DayUnit, Item
 from approvals.clock import Clock, as_local, local_date, to_utc
@@ -34,22 +35,29 @@ from models import (
 )
 from models.enums import STATUS_LABELS, WARNING_LABELS
 
-INTAKE_DAYS = 5  # 行政许可法第32条
+INTAKE_DAYS = lawbook.DEFAULT_INTAKE_DAYS  # 行政许可法第32条, unless the item's law sets one
 ACCEPTANCE_SERIES = "郑环受"
 
 
-def intake_deadline(calendar: WorkingCalendar, received_on: date) -> date:
-    return calendar.due(received_on, INTAKE_DAYS, DayUnit.WORKING).day
+def intake_deadline(calendar: WorkingCalendar, received_on: date, item_code: str = "") -> date:
+    """The last day to tell the applicant what to correct: the item's own period (e.g.
+    排污许可管理条例第9条: 3日), else 5 working days (行政许可法第32条)."""
+    days, unit, _ = lawbook.intake_period(item_code)
+    return calendar.due(received_on, days, unit).day
 
 
 def deemed_acceptance_due(session: Session, calendar: WorkingCalendar, today: date) -> list[int]:
-    """Cases still awaiting intake after the fifth working day from receipt."""
+    """Cases still awaiting intake after their intake period from receipt."""
     rows = session.exec(
-        select(Application.id, Application.received_on).where(
+        select(Application.id, Application.received_on, Application.item_code).where(
             Application.status == Status.SUBMITTED, col(Application.received_on).is_not(None)
         )
     ).all()
-    return [i for i, received in rows if received and intake_deadline(calendar, received) < today]
+    return [
+        i
+        for i, received, code in rows
+        if received and intake_deadline(calendar, received, code) < today
+    ]
 
 
 def deem_accepted(
@@ -66,7 +74,7 @@ def deem_accepted(
         application is None
         or application.status is not Status.SUBMITTED
         or application.received_on is None
-        or intake_deadline(calendar, application.received_on) >= today
+        or intake_deadline(calendar, application.received_on, application.item_code) >= today
     ):
         return False
     now = clock.now()
@@ -79,7 +87,7 @@ def deem_accepted(
         application,
         Action.DEEMED_ACCEPT,
         None,
-        f"收到申请后{INTAKE_DAYS}个工作日内未告知补正，自{received.isoformat()}起视为受理",
+        _deemed_note(application.item_code, received),
     )
     item = item_of(session, application)
     queue_document(
@@ -92,6 +100,12 @@ def deem_accepted(
         {"materials": [], "clock_stops": list(item.clock_stops), "deemed": True},
     )
     return True
+
+
+def _deemed_note(item_code: str, received: date) -> str:
+    days, unit, _ = lawbook.intake_period(item_code)
+    period = f"{days}个工作日" if unit is DayUnit.WORKING else f"{days}日"
+    return f"收到申请后{period}内未告知补正，自{received.isoformat()}起视为受理"
 
 
 @dataclass(frozen=True)

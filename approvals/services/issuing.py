@@ -11,8 +11,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from approvals.catalogue import Catalogue, Item
+from approvals import lawbook
+from approvals.catalogue import Catalogue, Item, LicenceAction
 from approvals.clock import Clock, as_local, local_date, to_utc
+from approvals.districts import branch_of, review_bodies
 from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
 from approvals.process.standard import AUTOMATED, Action
@@ -27,17 +29,15 @@ from models import (
     DocumentKind,
     DocumentState,
     Enterprise,
+    Material,
     OutboxMail,
     Outcome,
     Status,
 )
 from models.enums import DOCUMENT_LABELS
 
-APPEAL = {
-    "review_body": "郑州市人民政府或河南省生态环境厅",
-    "court": "有管辖权的人民法院",
-}
 SUPERVISOR = "郑州市生态环境综合行政执法支队"
+COURT = "有管辖权的人民法院"
 
 
 def pending_documents(session: Session, application_id: int) -> list[Document]:
@@ -69,24 +69,117 @@ def object_key(document: Document) -> str:
     return f"documents/{document.year}/{document.series}/{document.serial}.pdf"
 
 
-def document_title(document: Document, application: Application, item: Item) -> str:
-    """EIA replies name the report; other decisions name the item (准予/不予行政许可决定书)."""
-    name = item.name_zh.split("（")[0]
-    if item.group == "环评审批":
-        report = "环境影响报告书" if "报告书" in item.name_zh else "环境影响报告表"
-        if document.kind is DocumentKind.APPROVAL:
-            return f"关于《{application.project_name}{report}》的批复"
-        if document.kind is DocumentKind.DENIAL:
-            return f"关于《{application.project_name}{report}》不予批准的决定"
-    if document.kind is DocumentKind.APPROVAL:
-        return f"关于{application.project_name}{name}的准予行政许可决定书"
-    if document.kind is DocumentKind.DENIAL:
-        return f"关于{application.project_name}{name}的不予行政许可决定书"
+def appeal_for(issuer: str, district: str) -> dict[str, str]:
+    """Where the applicant may contest a decision: the 复议机关 (行政复议法第24条) and the court."""
+    return {"review_body": review_bodies(issuer, district), "court": COURT}
+
+
+def report_of(session: Session, application: Application, item: Item) -> str:
+    """环境影响报告书 or 环境影响报告表, as the item names it. An item for either (EIA-05 “报告书
+    （表）”) takes the one the applicant filed: a 报告书 comes with its 公众参与说明 (环评法第21条),
+    a 报告表 without one (*inferred* from the materials, the form records no report kind)."""
+    name = item.name_zh
+    if "报告书（表）" in name or "报告书(表)" in name:
+        filed = session.exec(
+            select(Material.id).where(
+                Material.application_id == application.id,
+                Material.material_code == "public_participation",
+                col(Material.superseded).is_(False),
+            )
+        ).first()
+        return "环境影响报告书" if filed is not None else "环境影响报告表"
+    return "环境影响报告表" if "报告表" in name else "环境影响报告书"
+
+
+def _short_name(item: Item) -> str:
+    return item.name_zh.split("（")[0]
+
+
+def licence_clause(session: Session, application: Application, item: Item) -> str:
+    """What an approving decision does to the licence, in the decision's words."""
+    spec = item.licence
+    if spec is None:
+        return f"准予{_short_name(item)}"
+    title = licences.title_of(spec.kind.value)
+    licence = (
+        licences.find_licence(session, application.licence_number)
+        if application.licence_number
+        else None
+    )
+    if licence is None:  # EXTEND, or no licence on record
+        return f"准予{_short_name(item)}"
+    number = f"（证书编号：{licence.number}）"
+    period = f"有效期自{cn_day(licence.valid_from)}至{cn_day(licence.valid_to)}"
+    action = spec.action
+    if action is LicenceAction.ISSUE:
+        return f"向你单位核发{title}{number}，{period}"
+    if action is LicenceAction.CHANGE:
+        return f"对你单位{title}{number}载明的事项予以变更，证书编号和有效期限不变"
+    if action is LicenceAction.RENEW:
+        return f"延续你单位{title}{number}的有效期，延续后的{period}"
+    if action is LicenceAction.REPLACE:
+        return f"向你单位补发{title}{number}，原证书作废"
+    if action is LicenceAction.CANCEL:
+        return f"注销你单位{title}{number}"
+    return f"准予{_short_name(item)}"
+
+
+def cn_day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _facts(
+    session: Session, application: Application, item: Item, reasons: str = ""
+) -> dict[str, str]:
+    """The values of the lawbook's placeholders (approvals.lawbook.FACT_KEYS)."""
+    enterprise = session.get(Enterprise, application.enterprise_id)
+    assert enterprise is not None
+    received = f"于{cn_day(application.received_on)}" if application.received_on else ""
+    return {
+        "project": application.project_name,
+        "applicant": enterprise.name,
+        "item": f"“{item.name_zh}”",
+        "item_short": _short_name(item),
+        "report": report_of(session, application, item),
+        "submitted": f"你单位{received}提交的",
+        "case_ref": f"（办件编号：{application.number}）",
+        "licence_clause": licence_clause(session, application, item),
+        "reasons": reasons.strip(),
+    }
+
+
+def document_title(
+    session: Session, document: Document, application: Application, item: Item
+) -> str:
+    """Decisions take the title their item group's form gives; others name their kind."""
+    form = lawbook.form_of(item.code)
+    if form is not None and document.kind in (DocumentKind.APPROVAL, DocumentKind.DENIAL):
+        facts = _facts(session, application, item)
+        return form.side(document.kind).title.format_map(facts)
+    name = _short_name(item)
     if document.kind is DocumentKind.FILING_RECEIPT:
         return f"{name}回执"
     if document.kind is DocumentKind.REPLY_LETTER:
         return f"关于“{application.project_name}”的答复书"
     return f"{DOCUMENT_LABELS[document.kind]}"
+
+
+def template_of(document: Document, item: Item) -> str:
+    """The template file (``templates/documents/<name>.html``) a document is rendered from."""
+    form = lawbook.form_of(item.code)
+    if form is not None and document.kind in (DocumentKind.APPROVAL, DocumentKind.DENIAL):
+        return form.side(document.kind).template
+    return document.kind.value
+
+
+def copied_to(application: Application, item: Item, kind: DocumentKind) -> list[str]:
+    """抄送, decided per document kind (and per item group for decisions)."""
+    names = {
+        "branch": branch_of(application.district),
+        "supervisor": SUPERVISOR,
+        "consultant": application.consultant,
+    }
+    return [names[r] for r in lawbook.cc_roles(item.code, kind) if names[r]]
 
 
 def common_context(
@@ -100,10 +193,12 @@ def common_context(
     issued_on: date,
     issuer: str,
     base_url: str,
+    kind: DocumentKind | None = None,
 ) -> dict[str, Any]:
     """The keys every document template gets."""
     enterprise = session.get(Enterprise, application.enterprise_id)
     assert enterprise is not None
+    form = lawbook.form_of(item.code)
     return {
         "issuer": issuer,
         "number": number,
@@ -112,8 +207,9 @@ def common_context(
         "issued_on": issued_on,
         "verify_code": verify_code,
         "verify_url": f"{base_url.rstrip('/')}/verify/{verify_code}",
-        "cc": [f"{application.district}生态环境分局", SUPERVISOR, application.consultant],
+        "cc": copied_to(application, item, kind) if kind is not None else [],
         "printed_by": f"{issuer}办公室",
+        "licensing": form.licensing if form is not None else item.category.startswith("行政许可"),
         "application": {
             "number": application.number,
             "item_code": item.code,
@@ -133,6 +229,51 @@ def common_context(
     }
 
 
+def _stops_context(stops: list[str]) -> list[dict[str, Any]]:
+    return [{"basis": basis, "stops": names} for basis, names in lawbook.stops_by_basis(stops)]
+
+
+def _decision_context(
+    session: Session,
+    application: Application,
+    item: Item,
+    document: Document,
+    appeal: dict[str, str],
+) -> dict[str, Any]:
+    """An approval or a denial: the form's text for the item's group, with the officer's
+    conditions (approval) or reasons and further grounds (denial)."""
+    form = lawbook.form_of(item.code)
+    payload = document.payload
+    approving = document.kind is DocumentKind.APPROVAL
+    if form is None:  # an item without a decision form issues no decision
+        raise ValueError(f"{item.code}: no decision form in approvals/law")
+    side = form.side(document.kind)
+    reasons = "" if approving else str(payload.get("reasons", ""))
+    facts = _facts(session, application, item, reasons)
+    if not approving and facts["reasons"] and facts["reasons"][-1] not in "。；！？":
+        facts["reasons"] += "。"
+    grounds = str(payload.get("legal_grounds") or "").strip()
+    # the officer's further grounds are printed only when they cite the group's own statute
+    extra = grounds if grounds and form.statute.strip("《》") in grounds else ""
+    return {
+        "form": {
+            "key": form.key,
+            "statute": form.statute,
+            "basis": side.basis,
+            "label": side.label,
+        },
+        "paragraphs": [p.format_map(facts) for p in side.paragraphs],
+        "conditions_intro": side.conditions_intro,
+        "conditions": list(payload.get("conditions", [])) if approving else [],
+        "closing": side.closing,
+        "report": facts["report"],
+        "reasons": reasons,
+        "legal_grounds": f"{side.basis}{'、' + extra if extra else ''}",
+        "supervisor": SUPERVISOR,
+        "appeal": appeal if side.appeal else None,
+    }
+
+
 def document_context(
     session: Session,
     catalogue: Catalogue,
@@ -141,7 +282,7 @@ def document_context(
     issuer: str,
     base_url: str,
 ) -> dict[str, Any]:
-    """Everything the document template needs; the template file is ``document.kind``."""
+    """Everything the document template needs; ``template`` names the template file."""
     document = session.get(Document, document_id)
     assert document is not None and document.number is not None
     application = session.get(Application, document.application_id)
@@ -151,28 +292,37 @@ def document_context(
         session,
         application,
         item,
-        title=document_title(document, application, item),
+        title=document_title(session, document, application, item),
         number=document.number,
         verify_code=document.verify_code,
         issued_on=local_date(as_local(document.created_at)),
         issuer=issuer,
         base_url=base_url,
+        kind=document.kind,
     )
+    context["template"] = template_of(document, item)
+    appeal = appeal_for(issuer, application.district)
     payload = document.payload
     contact = f"{issuer}行政审批科"
+    days, unit, basis = lawbook.intake_period(item.code)
     if document.kind is DocumentKind.ACCEPTANCE_NOTICE:
         context |= {
             "materials": payload.get("materials", []),
             "statutory_days": item.statutory.days or 0,
             "limit_unit": item.statutory.unit.value,
             "promised_days": item.promised.days,
-            "clock_stops": payload.get("clock_stops", []),
+            "clock_stops": _stops_context(list(payload.get("clock_stops", []))),
+            "section_45": lawbook.SECTION_45_TEXT,
             "deemed": bool(payload.get("deemed", False)),
+            "intake": {"days": days, "unit": unit.value, "basis": basis},
             "contact": contact,
         }
     elif document.kind is DocumentKind.SPECIAL_PROCEDURE_NOTICE:
+        reason = payload["reason"]
         context |= {
-            "reason": payload["reason"],
+            "reason": reason,
+            "reason_basis": lawbook.STOP_BASIS.get(reason, ""),
+            "section_45": lawbook.SECTION_45_TEXT,
             "start_on": date.fromisoformat(payload["start_on"]),
             "max_days": payload["max_days"],
             "max_unit": payload["max_unit"],
@@ -189,13 +339,14 @@ def document_context(
             "missing": payload["missing"],
             "deadline_note": "请一次性补齐上述全部材料后通过网上办事大厅重新提交；"
             "补正材料提交前，审批期限不开始计算。",
+            "intake": {"days": days, "unit": unit.value, "basis": basis},
             "contact": contact,
         }
     elif document.kind is DocumentKind.REFUSAL_NOTICE:
         context |= {
             "reasons": payload["reasons"],
             "redirect_to": payload.get("redirect_to"),
-            "appeal": APPEAL,
+            "appeal": appeal,
         }
     elif document.kind is DocumentKind.EXPERT_OPINION:
         context |= joint_review.opinion_context(session, payload["panel_id"])
@@ -215,13 +366,14 @@ def document_context(
             "legal_basis": "《中华人民共和国行政许可法》第六十九条、《国务院办公厅关于全面推行"
             "证明事项和涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）",
             "bar_until": date.fromisoformat(payload["bar_until"]),
-            "appeal": APPEAL,
+            "appeal": appeal,
         }
     elif document.kind is DocumentKind.CONVERSION_NOTICE:
         context |= {
             "reasons": payload["reasons"],
             "statutory_days": item.statutory.days or 0,
             "limit_unit": item.statutory.unit.value,
+            "section_45": lawbook.SECTION_45_TEXT,
         }
     elif document.kind is DocumentKind.FILING_RECEIPT:
         context |= {
@@ -248,18 +400,12 @@ def document_context(
             "request_summary": application.description or application.project_name,
             "answer": payload["answer"],
             "legal_basis": payload.get("legal_basis") or None,
-            "appeal": APPEAL if item.category.startswith("公共服务(依申请)") else None,
+            "appeal": appeal if item.category.startswith("公共服务(依申请)") else None,
         }
-    elif document.kind is DocumentKind.APPROVAL:
-        context |= {"conditions": payload["conditions"], "supervisor": SUPERVISOR}
     elif document.kind is DocumentKind.LICENCE_CERTIFICATE:
         context |= licences.certificate_context(session, application, document, issuer=issuer)
-    else:
-        context |= {
-            "reasons": payload["reasons"],
-            "legal_grounds": payload.get("legal_grounds") or "《建设项目环境保护管理条例》第十一条",
-            "appeal": APPEAL,
-        }
+    else:  # APPROVAL, DENIAL
+        context |= _decision_context(session, application, item, document, appeal)
     return context
 
 
@@ -287,7 +433,10 @@ def record_issued(
     session.add(document)
     enterprise = session.get(Enterprise, application.enterprise_id)
     assert enterprise is not None
-    subject, body = document_mail(document, application, enterprise.name, issuer)
+    label = lawbook.document_label(
+        application.item_code, document.kind, DOCUMENT_LABELS[document.kind]
+    )
+    subject, body = document_mail(document, application, enterprise.name, issuer, label)
     session.add(
         OutboxMail(
             message_id=f"<document-{document.verify_code}@eia.local>",
@@ -298,7 +447,7 @@ def record_issued(
             attachments=[
                 {
                     "object_key": key,
-                    "filename": f"{DOCUMENT_LABELS[document.kind]}-{document.number}.pdf",
+                    "filename": f"{label}-{document.number}.pdf",
                     "content_type": "application/pdf",
                 }
             ],

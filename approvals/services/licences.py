@@ -43,6 +43,7 @@ Rules (the law in shared/domain/LAW_AND_PRACTICE.md §1.2; choices marked *infer
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -331,14 +332,31 @@ def _new_number(session: Session, kind: LicenceKind, uscc: str, area: str, year:
     return f"{prefix}-{area}-{year}-{serial:03d}"
 
 
+RADIATION_SCOPE = re.compile(
+    r"^(生产|销售|使用|贮存)(放射性同位素|[ⅠⅡⅢⅣⅤ、]+类(放射源|射线装置)|"
+    r"非密封放射性物质|[甲乙丙]级非密封放射性物质工作场所)"
+)
+
+
 def initial_scope(application: Application, kind: LicenceKind) -> list[str]:
-    """The certificate's scope lines: the licensed facility or activity (the application's
-    project name), the industry for a discharge permit, then each line of 申请内容."""
-    lines = [application.project_name]
-    if kind is LicenceKind.POLLUTANT_DISCHARGE and application.industry_code:
-        lines.append(f"行业类别代码：{application.industry_code}（GB/T 4754-2017）")
-    lines += [s.strip() for s in application.description.splitlines() if s.strip()]
-    return lines
+    """The certificate's scope lines (许可事项 / 核准经营范围 / 种类和范围), from 申请内容.
+
+    排污许可证: the industry, the lines of 申请内容 and where the permitted discharge details
+    stand (条例第13条: 排放口、排放方式和去向、污染物种类、许可排放浓度和排放量).
+    辐射安全许可证: the
+    活动种类和范围 only (“使用Ⅲ类射线装置”), never the project name. Others: the licensed
+    facility (the project name) and the lines of 申请内容 (经营方式、类别、规模…)."""
+    lines = [s.strip() for s in application.description.splitlines() if s.strip()]
+    if kind is LicenceKind.RADIATION:
+        ranged = [s for s in lines if RADIATION_SCOPE.match(s)]
+        return ranged or lines
+    if kind is LicenceKind.POLLUTANT_DISCHARGE:
+        head = [f"行业类别代码：{application.industry_code}（GB/T 4754-2017）"]
+        tail = [
+            "排放口位置和数量、排放方式和排放去向、污染物种类、许可排放浓度和许可排放量见本证副本"
+        ]
+        return [*(head if application.industry_code else []), *lines, *tail]
+    return [application.project_name, *lines]
 
 
 def renewal_years(session: Session, spec: LicenceSpec, licence: Licence) -> int:
@@ -494,8 +512,9 @@ def certificate_context(
         "licence_number": payload["licence_number"],
         "holder_name": payload["holder_name"],
         "holder_uscc": enterprise.uscc,
-        "legal_representative": "",  # not captured by the application form
-        "address": payload["address"],
+        "legal_representative": enterprise.legal_representative,
+        "address": enterprise.address or payload["address"],
+        "site_address": payload["address"] if enterprise.address else "",
         "scope": scope,
         "valid_from": date.fromisoformat(payload["valid_from"]),
         "valid_to": date.fromisoformat(payload["valid_to"]),

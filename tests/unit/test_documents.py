@@ -69,6 +69,7 @@ ITEMS = {  # the item a document of each new kind is issued for (the others: 报
     DocumentTemplate.COMMITMENT_DECISION: FAST_TRACK_ITEM,
     DocumentTemplate.REVOCATION_DECISION: FAST_TRACK_ITEM,
     DocumentTemplate.CONVERSION_NOTICE: FAST_TRACK_ITEM,
+    DocumentTemplate.DECISION: ("PW-01", "排污许可证核发（首次申请·重点管理）"),
 }
 # the fast-track (告知承诺制) documents concern a 报告表 project of the scope, in an eligible park
 FAST_TRACK_PROJECT = {
@@ -106,6 +107,7 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         ),
         DocumentTemplate.CONVERSION_NOTICE: "转为一般程序审批告知书",
         DocumentTemplate.EXPERT_OPINION: f"《{app['project_name']}环境影响报告书》专家组评审意见",
+        DocumentTemplate.DECISION: "关于郑州豫新复合材料有限公司排污许可证核发的准予行政许可决定书",
     }
     prefixes = {
         DocumentTemplate.ACCEPTANCE_NOTICE: "郑环受",
@@ -122,6 +124,7 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         DocumentTemplate.REVOCATION_DECISION: "郑环撤",
         DocumentTemplate.CONVERSION_NOTICE: "郑环转",
         DocumentTemplate.EXPERT_OPINION: "郑环评审",
+        DocumentTemplate.DECISION: "郑环许",
     }
     return {
         "issuer": "郑州市生态环境局",
@@ -133,11 +136,36 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         "verify_code": "K7Q2-M9XD",
         "cc": ["郑州航空港经济综合实验区生态环境分局", "郑州市生态环境综合行政执法支队"],
         "printed_by": "郑州市生态环境局办公室",
+        "licensing": True,
         "application": app,
     }
 
 
 APPEAL = {"review_body": "郑州市人民政府", "court": "郑州铁路运输法院"}
+SECTION_45 = "《中华人民共和国行政许可法》第四十五条"
+SECTION_45_TEXT = (
+    "行政机关作出行政许可决定，依法需要听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审的，"
+    "所需时间不计算在本节规定的期限内"
+)
+INTAKE = {
+    "days": 5,
+    "unit": "working",
+    "basis": "《中华人民共和国行政许可法》第三十二条第一款第（四）项",
+}
+EIA_FORM = {
+    "key": "eia_approval",
+    "statute": "《中华人民共和国环境影响评价法》",
+    "basis": "《中华人民共和国环境影响评价法》第二十二条和"
+    "《建设项目环境保护管理条例》第九条、第十条",
+    "label": "批复",
+}
+DECISION_PARAGRAPHS = [
+    "你单位于2026年9月3日提交的“排污许可证核发（首次申请·重点管理）”申请及相关材料收悉"
+    "（办件编号：ZZHB-2026-000731）。经审查，你单位的申请符合《排污许可管理条例》第十一条规定的条件。",
+    "根据《中华人民共和国行政许可法》第三十八条第一款和《排污许可管理条例》第十二条的规定，"
+    "我局决定准予行政许可，向你单位核发排污许可证（证书编号：91410100MA9XYZ1234001P），"
+    "有效期自2026年11月28日至2031年11月27日。",
+]
 MATERIALS = [
     "建设项目环境影响评价文件审批申请表",
     "环境影响报告书（报批版）全本及删除涉密信息的公开版本",
@@ -333,13 +361,20 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
             "statutory_days": 60,
             "limit_unit": "working",
             "promised_days": 20,
-            "clock_stops": ["技术评估", "专家评审", "受理公示", "拟批准公示"],
+            "clock_stops": [
+                {"basis": SECTION_45, "stops": ["专家评审", "听证"]},
+                {"basis": "《建设项目环境保护管理条例》第九条", "stops": ["技术评估"]},
+            ],
+            "section_45": SECTION_45_TEXT,
             "deemed": False,
+            "intake": INTAKE,
             "contact": "行政审批科 王某某 0371-67181234",
         }
     elif kind is DocumentTemplate.SPECIAL_PROCEDURE_NOTICE:
         ctx |= {
             "reason": "专家评审",
+            "reason_basis": SECTION_45,
+            "section_45": SECTION_45_TEXT,
             "start_on": dt.date(2026, 11, 24),
             "max_days": 20,
             "max_unit": "working",
@@ -354,6 +389,7 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
             "missing": MISSING,
             "deadline_note": "请你单位自收到本通知书之日起30日内一次性提交补正材料；"
             "逾期未补正的，视为撤回申请",
+            "intake": INTAKE,
             "contact": "行政审批科 王某某 0371-67181234",
         }
     elif kind is DocumentTemplate.REFUSAL_NOTICE:
@@ -363,12 +399,18 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
             "appeal": APPEAL,
         }
     elif kind is DocumentTemplate.APPROVAL:
-        ctx |= {"conditions": CONDITIONS, "supervisor": "郑州市生态环境综合行政执法支队"}
+        ctx |= {
+            "conditions": CONDITIONS,
+            "supervisor": "郑州市生态环境综合行政执法支队",
+            "report": "环境影响报告书",
+            "form": EIA_FORM,
+        }
     elif kind is DocumentTemplate.DENIAL:
         ctx |= {
             "reasons": "项目所在区域细颗粒物（PM2.5）年均浓度未达到国家环境质量标准，"
             "《报告书》未提出有效的区域削减措施；项目挥发性有机物排放量测算依据不足，预测结论不明确",
             "legal_grounds": "《建设项目环境保护管理条例》第十一条第（二）项、第（五）项",
+            "report": "环境影响报告书",
             "appeal": APPEAL,
         }
     elif kind is DocumentTemplate.FILING_RECEIPT:
@@ -395,6 +437,7 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
             "holder_uscc": ctx["application"]["applicant_uscc"],
             "legal_representative": "李建华",
             "address": "河南省郑州市中牟县官渡镇绿博大道与人文路交叉口向东800米",
+            "site_address": "",
             "scope": SCOPE,
             "valid_from": dt.date(2026, 11, 28),
             "valid_to": dt.date(2031, 11, 27),
@@ -423,7 +466,31 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
             "appeal": APPEAL,
         }
     elif kind is DocumentTemplate.CONVERSION_NOTICE:
-        ctx |= {"reasons": CONVERSION_REASONS, "statutory_days": 30, "limit_unit": "working"}
+        ctx |= {
+            "reasons": CONVERSION_REASONS,
+            "statutory_days": 30,
+            "limit_unit": "working",
+            "section_45": SECTION_45_TEXT,
+        }
+    elif kind is DocumentTemplate.DECISION:
+        ctx |= {
+            "form": {
+                "key": "pollutant_discharge",
+                "statute": "《排污许可管理条例》",
+                "basis": "《中华人民共和国行政许可法》第三十八条第一款和"
+                "《排污许可管理条例》第十二条",
+                "label": "准予行政许可决定书",
+            },
+            "paragraphs": DECISION_PARAGRAPHS,
+            "conditions_intro": "你单位还应当做好以下工作：",
+            "conditions": CONDITIONS[:2],
+            "closing": "特此决定。",
+            "report": "环境影响报告书",
+            "reasons": "",
+            "legal_grounds": "",
+            "supervisor": "郑州市生态环境综合行政执法支队",
+            "appeal": None,
+        }
     elif kind is DocumentTemplate.EXPERT_OPINION:
         ctx |= {
             "meeting": dict(MEETING),
@@ -448,7 +515,8 @@ KIND_TEXT: dict[DocumentTemplate, list[str]] = {
         "备案不属于行政许可",
         "真实性、准确性和完整性负责",
         "落实所填报的生态环境保护措施",
-        "备注本项目属于《建设项目环境影响评价分类管理名录》规定应当填报环境影响登记表的项目。",
+        "备注",
+        "应当填报环境影响登记表的项目。",
     ],
     DocumentTemplate.REPLY_LETTER: [
         "“政府信息公开申请（依申请公开）”申请（办件编号：ZZHB-2026-000731）收悉",
@@ -466,7 +534,8 @@ KIND_TEXT: dict[DocumentTemplate, list[str]] = {
         "单位名称：郑州豫新复合材料有限公司",
         "统一社会信用代码：91410100MA9XYZ1234",
         "法定代表人：李建华",
-        "地址：河南省郑州市中牟县官渡镇绿博大道与人文路交叉口向东800米",
+        "住所：河南省郑州市中牟县官渡镇绿博大道与人文路交叉口向东800米",
+        "法定代表人：李建华",
         "核准经营范围：",
         *SCOPE,
         "有效期限：自2026年11月28日至2031年11月27日",
@@ -486,7 +555,10 @@ KIND_TEXT: dict[DocumentTemplate, list[str]] = {
         "60个工作日",
         "20个工作日",
         "第四十五条",
-        "技术评估、专家评审、受理公示、拟批准公示",
+        "根据《中华人民共和国行政许可法》第四十五条“行政机关作出行政许可决定，依法需要听证、招标、"
+        "拍卖、检验、检测、检疫、鉴定和专家评审的，所需时间不计算在本节规定的期限内”的规定，"
+        "本事项依法需要专家评审、听证的，所需时间不计算在上述办理时限内。",
+        "根据《建设项目环境保护管理条例》第九条的规定，本事项依法进行技术评估所需时间",
         "书面告知",
         "2026年9月8日",
     ],
@@ -582,16 +654,16 @@ KIND_TEXT: dict[DocumentTemplate, list[str]] = {
         "特此告知。",
     ],
     DocumentTemplate.EXPERT_OPINION: [
-        "你单位报送的《郑州航空港区年产5万吨高性能复合材料建设项目环境影响报告书》"
-        "（以下简称《报告书》）及相关申请材料收悉（办件编号：ZZHB-2026-000731）",
+        "2026年11月28日9时30分，郑州市生态环境局以视频会议方式组织召开"
+        "《郑州航空港区年产5万吨高性能复合材料建设项目环境影响报告书》"
+        "（以下简称《报告书》）技术评审会（办件编号：ZZHB-2026-000731）",
         "一、评审会议",
-        "2026年11月28日9时30分，我局以视频会议方式组织召开《报告书》技术评审会",
         "会议平台：腾讯会议",
         "建设单位郑州豫新复合材料有限公司、环评单位河南中环环境科技有限公司的代表",
         "专家组由5名专家组成，张建国任组长。",
         f"{DRAW_NOTE}。",
         "二、视频踏勘",
-        "2026年11月27日14时0分，专家组全体成员、建设单位代表、环评单位代表、"
+        "2026年11月27日14时00分，专家组全体成员、建设单位代表、环评单位代表、"
         "航空港区生态环境分局工作人员以视频连线方式对项目现场进行了踏勘。",
         "踏勘期间拍摄的照片和视频已上传存档备查。",
         "三、专家组成员",
@@ -603,12 +675,18 @@ KIND_TEXT: dict[DocumentTemplate, list[str]] = {
         f"{GROUP_CONCLUSION.split('。')[-1]}。",
         "五、修改完善要求",
         *(f"{i}.{item}。" for i, item in enumerate(REVISION_ITEMS, start=1)),
-        "经专家组组长复核确认后报送我局",
+        "经专家组组长复核确认后报送",
         "六、专家个人评审意见",
         "（一）张建国（组长）个人评审结论：修改后通过。",
         "（五）陈卫东个人评审结论：不通过。",
         *(p for member in MEMBERS for p in paragraphs(member["opinion"])),
         "专家组组长（签字）：张建国",
+    ],
+    DocumentTemplate.DECISION: [
+        *(p[:40] for p in DECISION_PARAGRAPHS),
+        "你单位还应当做好以下工作：",
+        "（一）",
+        "特此决定。",
     ],
 }
 
@@ -656,13 +734,14 @@ def test_template_values_are_the_contract() -> None:
         "revocation_decision",
         "conversion_notice",
         "expert_opinion",
+        "decision",
     ]
 
 
 def test_filters() -> None:
     assert cn_date(dt.date(2026, 1, 8)) == "2026年1月8日"
     assert cn_datetime(FILED_AT) == "2026年11月28日9时30分"
-    assert cn_datetime(dt.datetime(2026, 11, 28, 16, 5, tzinfo=dt.UTC)) == "2026年11月29日0时5分"
+    assert cn_datetime(dt.datetime(2026, 11, 28, 16, 5, tzinfo=dt.UTC)) == "2026年11月29日0时05分"
     with pytest.raises(ValueError):
         cn_datetime(dt.datetime(2026, 11, 28, 9, 30))  # naive: UTC or local?
     assert paragraphs("甲\n乙\r\n\r\n  \n丙 one\ntwo\n\n") == ["甲乙", "丙 one two"]
@@ -679,14 +758,16 @@ def test_filters() -> None:
 
 CERTIFICATE = DocumentTemplate.LICENCE_CERTIFICATE
 LETTER = DocumentTemplate.COMMITMENT_LETTER  # the applicant's letter to the bureau, not a 公文
-NO_PROJECT = {DocumentTemplate.REPLY_LETTER, CERTIFICATE}  # these do not name the project
+# these do not name the project
+NO_PROJECT = {DocumentTemplate.REPLY_LETTER, CERTIFICATE, DocumentTemplate.DECISION}
+OPINION_KIND = DocumentTemplate.EXPERT_OPINION  # the experts' signed opinion: no 文号, no 版记
 
 
 def essentials(kind: DocumentTemplate, ctx: dict[str, Any]) -> list[str]:
     """What every document of ``kind`` prints besides its own text (KIND_TEXT)."""
     found = [
         ctx["issuer"],
-        ctx["number"],
+        *([] if kind is OPINION_KIND else [ctx["number"]]),
         ctx["application"]["number"],
         "2026年11月28日",
         ctx["verify_code"],
@@ -696,6 +777,8 @@ def essentials(kind: DocumentTemplate, ctx: dict[str, Any]) -> list[str]:
         found.append(ctx["application"]["project_name"])
     if kind is LETTER:  # addressed to the bureau, numbered pages, no 版记
         found += [f"{ctx['issuer']}：", "—1—"]
+    elif kind is OPINION_KIND:
+        found += ["—1—"]
     elif kind is not CERTIFICATE:  # a 公文: 主送, page number, 版记
         found += [
             f"{ctx['addressee']}：",
@@ -815,13 +898,15 @@ def test_certificate_keeps_a_long_scope_on_one_page() -> None:
     ctx = context(CERTIFICATE) | {
         "certificate_title": "废弃电器电子产品处理资格证书",
         "legal_representative": "",
+        "site_address": "郑州市中牟县官渡镇处理厂区",
         "scope": [
             f"第{n}条处理线：电视机、电冰箱、洗衣机、房间空调器、微型计算机，{n}0万台/年"
             for n in range(1, 15)
         ],
     }
     body = render_html(CERTIFICATE, ctx).split("<body>")[1]
-    assert "法定代表人" not in body  # an empty legal representative leaves its row out
+    assert "法定代表人" in body  # the row the law requires is always printed
+    assert "场所地址：</th><td>郑州市中牟县官渡镇处理厂区" in body
     assert "处理类别和规模：" in body
     pdf = render_pdf(CERTIFICATE, ctx)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
@@ -922,8 +1007,7 @@ def test_expert_opinion_puts_the_parts_in_order(rendered: dict) -> None:
         "五、修改完善要求",
         "六、专家个人评审意见",
         "专家组组长（签字）：张建国",
-        "核验码：K7Q2-M9XD",  # the bureau's sign-off (QR code, 署名, seal) follows
-        "2026年11月28日印发",
+        "核验码：K7Q2-M9XD",  # the QR code follows the experts' signatures
     ]
     positions = [text.index(squash(part)) for part in order]
     assert positions == sorted(positions)
@@ -931,7 +1015,9 @@ def test_expert_opinion_puts_the_parts_in_order(rendered: dict) -> None:
     heads = [text.index(f"（{cn_numeral(i)}）{m['name']}") for i, m in enumerate(MEMBERS, 1)]
     assert heads == sorted(heads) and heads[0] > positions[5]
     body = render_html(OPINION, context(OPINION)).split("<body>")[1]
-    assert body.count('class="seal"') == 1
+    # the experts' signed opinion: no bureau 版头, 文号, seal or 版记
+    assert 'class="seal"' not in body and 'class="banner"' not in body
+    assert "郑环评审" not in body and "印发" not in body
     # the panel table: a header row and one row per member, in order, the chair marked
     panel = body.split('<table class="panel">')[1].split("</table>")[0]
     rows = re.findall(r"<tr>(.*?)</tr>", panel, flags=re.S)
@@ -960,7 +1046,7 @@ def test_expert_opinion_names_the_chair_and_reads_the_meeting_in_shanghai() -> N
     assert "李秀英任组长" in body and "专家组组长（签字）：李秀英" in body
     assert "（二）李秀英（组长）" in body and "张建国（组长）" not in body
     # 16:05 UTC is already the next day in Zhengzhou, the chair's date follows it
-    assert "2026年11月29日0时5分，我局以视频会议方式" in body
+    assert "2026年11月29日0时05分，郑州市生态环境局以视频会议方式" in body
     assert "<div>2026年11月29日</div>" in body
     ctx["meeting"] = MEETING | {"at": dt.datetime(2026, 11, 28, 9, 30)}
     with pytest.raises(ValueError):
@@ -976,10 +1062,10 @@ def test_expert_opinion_on_a_licence_reviews_the_application_materials() -> None
     }
     ctx["site_inspection"] = None
     body = render_html(OPINION, ctx).split("<body>")[1]
-    assert "“危险废物经营许可证核发”申请材料收悉（项目名称：" in body
-    assert "组织召开申请材料技术评审会" in body and "对申请材料进行修改完善" in body
+    assert "郑州豫新复合材料有限公司“危险废物经营许可证核发”申请材料技术评审会（项目名称：" in body
+    assert "对申请材料进行修改完善" in body
     assert "以下简称" not in body and "《报告书》技术评审会" not in body
-    assert "申请单位郑州豫新复合材料有限公司的代表及我局有关人员" in body  # no consultant
+    assert "申请单位郑州豫新复合材料有限公司的代表及郑州市生态环境局有关人员" in body
     assert "环评单位" not in body and "建设单位" not in body
 
 
