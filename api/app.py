@@ -24,6 +24,7 @@ from api.routers import (
     guide,
     joint_review,
     public,
+    reference,
     staff,
 )
 from api.services import AppServices
@@ -107,6 +108,7 @@ def create_app(
     app.include_router(public.router)
     app.include_router(account.router)
     app.include_router(guide.router)
+    app.include_router(reference.router)
     app.include_router(applications.router)
     app.include_router(staff.router)
     app.include_router(admin.router)
