@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -82,6 +84,20 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers or None)
 
 
+logger = logging.getLogger(__name__)
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """The database cannot be reached or dropped the connection (restart, failover, network):
+    the request's transaction was rolled back, or (connection lost during the commit) it is
+    unknown whether it committed; the client repeats it (with its Idempotency-Key where the
+    operation takes one). Errors of the statement itself (constraints, data) are not this."""
+    return isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+
+
 PROBED_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
@@ -118,6 +134,20 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _domain(request: Request, exc: DomainError) -> Response:
         return error_response(
             request, status_for(exc), exc.code, exc.message_zh, exc.message_en, exc.details
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        if not is_database_unavailable(exc):
+            raise exc  # a bug, not an outage: the server error it is
+        logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return error_response(
+            request,
+            503,
+            "service_unavailable",
+            "系统暂时无法访问数据库，请稍后重试",
+            "the database is unavailable; try again shortly",
+            {"retry_after_seconds": DATABASE_RETRY_AFTER_SECONDS},
         )
 
     @app.exception_handler(RequestValidationError)

@@ -305,3 +305,45 @@ def wait_until(predicate: object, timeout: float, step: float = 0.2) -> bool:
             return True
         time.sleep(step)
     return False
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own (initdb/pg_ctl from the Debian packages, trust
+    auth, fsync off), so that it can be stopped and started under load; the shared server on
+    :5432 is never touched. Run as the ``postgres`` user when the tests run as root."""
+
+    def __init__(self, base_dir: Path) -> None:
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        assert bins, "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin"
+        self.bin = bins[-1].parent
+        self.base_dir = base_dir
+        self.data_dir = base_dir / "data"
+        self.port = free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *args: str, timeout: float = 60) -> None:
+        command = [str(self.bin / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=timeout)
+
+    def init(self) -> None:
+        self.base_dir.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            import pwd
+
+            owner = pwd.getpwnam("postgres")
+            os.chown(self.base_dir, owner.pw_uid, owner.pw_gid)
+        self._run("initdb", "-D", str(self.data_dir), "-A", "trust", "-U", "postgres",
+                  "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.base_dir} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run("pg_ctl", "-D", str(self.data_dir), "-o", options,
+                  "-l", str(self.base_dir / "pg.log"), "-w", "-t", "60", "start")  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", mode, "-w", "-t", "60", "stop")
