@@ -22,6 +22,7 @@ from api.routers import (
     audit_commitment,
     commitment,
     guide,
+    item_facts,
     joint_review,
     public,
     reference,
@@ -112,6 +113,7 @@ def create_app(
     app.include_router(applications.router)
     app.include_router(staff.router)
     app.include_router(admin.router)
+    app.include_router(item_facts.router)
     app.include_router(commitment.router)
     app.include_router(joint_review.router)
     app.include_router(audit.router)

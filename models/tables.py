@@ -310,6 +310,26 @@ class ItemVersion(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     first_used_at: datetime
+    # Published by staff once every fact group is verified (approvals.services.fact_checks).
+    published_at: datetime | None = None
+    published_by: int | None = Field(default=None, foreign_key="app_user.id")
+
+
+class ItemFactCheck(SQLModel, table=True):
+    """A staff verdict on one fact group (catalogue_schema.EVIDENCE_FACTS) of one item version.
+    Append-only: the latest row per fact is its state, earlier rows its history; a fact with
+    no row has the seed's state (approvals.public_facts.seed_verified)."""
+
+    __table_args__ = (Index("ix_itemfactcheck_code_version", "code", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20)
+    version: int
+    fact: str = Field(max_length=40)
+    verified: bool
+    checked_by: int = Field(foreign_key="app_user.id")
+    checked_at: datetime
+    note: str = Field(default="", max_length=500)
 
 
 class CommitmentCase(SQLModel, table=True):

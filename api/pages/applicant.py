@@ -36,7 +36,7 @@ from api.pages.forms import (
 from api.pages.security import ApplicantUser
 from api.params import Id
 from api.presenters import application_public
-from api.routers.guide import guide_of
+from api.routers.guide import public_guides
 from api.services import AppServices
 from api.templating import render_page
 from api.uploads import read_checked
@@ -60,16 +60,19 @@ SUBMITTED_MESSAGES: dict[ProcessKind, str] = {
 
 
 @router.get("/apply")
-def item_list(request: Request, user: ApplicantUser, services: ServicesDep) -> HTMLResponse:
+def item_list(
+    request: Request, user: ApplicantUser, session: SessionDep, services: ServicesDep
+) -> HTMLResponse:
+    items = list(services.catalogue.items)
     rows = [
         {
             "item": item,
-            "statutory": (guide := guide_of(item)).statutory.text,
+            "statutory": guide.statutory.text,
             "promised": guide.promised.text,
             "reason": unavailable_reason(item),
             "kind": KIND_SHORT_LABELS[item.process_kind],
         }
-        for item in services.catalogue.items
+        for item, guide in zip(items, public_guides(session, items), strict=True)
     ]
     return render_page(
         request,
@@ -84,6 +87,7 @@ def item_list(request: Request, user: ApplicantUser, services: ServicesDep) -> H
 
 def _render_form(
     request: Request,
+    session: Session,
     services: AppServices,
     item: Item,
     values: Mapping[str, str],
@@ -100,7 +104,7 @@ def _render_form(
             "form": form,
             "fields": form.fields,
             "labels": form.labels,
-            "statutory": (guide := guide_of(item)).statutory.text,
+            "statutory": (guide := public_guides(session, [item])[0]).statutory.text,
             "promised": guide.promised.text,
             "fee": guide.fee,
             "values": {f: values.get(f, "") for f in APPLY_FIELDS},
@@ -116,10 +120,14 @@ def _render_form(
 
 @router.get("/apply/{item_code}")
 def apply_form(
-    item_code: str, request: Request, user: ApplicantUser, services: ServicesDep
+    item_code: str,
+    request: Request,
+    user: ApplicantUser,
+    session: SessionDep,
+    services: ServicesDep,
 ) -> HTMLResponse:
     item = cases.appliable_item(services.catalogue, item_code)
-    return _render_form(request, services, item, {}, str(uuid.uuid4()))
+    return _render_form(request, session, services, item, {}, str(uuid.uuid4()))
 
 
 async def _read_all(files: Mapping[str, UploadFile], limit: int) -> Checked:
@@ -208,7 +216,7 @@ async def apply(
         except DomainError as exc:
             session.rollback()
             return _render_form(
-                request, services, item, values, key, exc.message_zh, status_for(exc)
+                request, session, services, item, values, key, exc.message_zh, status_for(exc)
             )
     if created:
         after_commit(background, services, application.id)  # type: ignore[arg-type]

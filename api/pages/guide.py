@@ -7,11 +7,11 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import ServicesDep
+from api.deps import ServicesDep, SessionDep
 from api.pages import router
 from api.pages.display import KIND_SHORT_LABELS
 from api.pages.security import OptionalUser
-from api.routers.guide import GuidePublic, guide_of
+from api.routers.guide import GuidePublic, public_guides
 from api.templating import render_page
 from approvals.catalogue import ProcessKind
 from approvals.public_facts import AT_THE_WINDOW
@@ -44,8 +44,10 @@ def _grouped(guides: list[GuidePublic]) -> list[tuple[str, list[GuidePublic]]]:
 
 
 @router.get("/guide")
-def guide_index(request: Request, user: OptionalUser, services: ServicesDep) -> HTMLResponse:
-    guides = [guide_of(item) for item in services.catalogue.items]
+def guide_index(
+    request: Request, user: OptionalUser, session: SessionDep, services: ServicesDep
+) -> HTMLResponse:
+    guides = public_guides(session, list(services.catalogue.items))
     kinds = {kind: sum(g.process_kind is kind for g in guides) for kind in ProcessKind}
     return render_page(
         request,
@@ -63,10 +65,10 @@ def guide_index(request: Request, user: OptionalUser, services: ServicesDep) -> 
 
 @router.get("/guide/{code}")
 def guide_page(
-    code: str, request: Request, user: OptionalUser, services: ServicesDep
+    code: str, request: Request, user: OptionalUser, session: SessionDep, services: ServicesDep
 ) -> HTMLResponse:
     """An unknown code shows the 404 page (``Catalogue.get`` raises ``NotFound``)."""
-    guide = guide_of(services.catalogue.get(code))
+    guide = public_guides(session, [services.catalogue.get(code)])[0]
     return render_page(
         request,
         "guide.html",

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from pydantic import BaseModel
+from sqlmodel import Session
 
-from api.deps import ServicesDep
+from api.deps import ServicesDep, SessionDep
 from approvals.catalogue import (
     DayUnit,
     Item,
@@ -24,6 +25,7 @@ from approvals.catalogue import (
 )
 from approvals.public_facts import AT_THE_WINDOW, has_marker, public_clauses, seed_verified
 from approvals.services.cases import RUNNABLE_KINDS
+from approvals.services.fact_checks import verified_facts
 from models.enums import DOCUMENT_LABELS, DocumentKind
 
 router = APIRouter(prefix="/api", tags=["公共 public"])
@@ -399,9 +401,15 @@ def guide_of(item: Item, verified: frozenset[str] | None = None) -> GuidePublic:
     )
 
 
+def public_guides(session: Session, items: list[Item]) -> list[GuidePublic]:
+    """The guides of ``items`` with each fact's verification state as staff left it."""
+    verified = verified_facts(session, items)
+    return [guide_of(item, verified[item.code]) for item in items]
+
+
 @router.get(
     "/items/{code}/guide", response_model=GuidePublic, summary="办事指南 / the item's public guide"
 )
-def item_guide(code: str, services: ServicesDep) -> GuidePublic:
+def item_guide(code: str, session: SessionDep, services: ServicesDep) -> GuidePublic:
     """Public, no sign-in. An unknown code answers 404."""
-    return guide_of(services.catalogue.get(code))
+    return public_guides(session, [services.catalogue.get(code)])[0]

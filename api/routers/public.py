@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from api.auth import client_of, issue_token, sign_in_limits, wall_now
 from api.deps import CurrentUser, ServicesDep, SessionDep
-from api.routers.guide import GuidePublic, guide_of
+from api.routers.guide import GuidePublic, public_guides
 from approvals.errors import NotAuthenticated, NotFound, TooManyAttempts
 from approvals.lawbook import document_label
 from approvals.sign_in import sign_in as password_sign_in
@@ -58,15 +58,15 @@ def me(user: CurrentUser) -> UserPublic:
 
 
 @router.get("/items", response_model=list[ItemSummary], summary="事项目录 / the item catalogue")
-def items(services: ServicesDep) -> list[dict[str, Any]]:
+def items(session: SessionDep, services: ServicesDep) -> list[dict[str, Any]]:
     """The catalogue as the public may read it: verified facts only (see the guide)."""
-    return [item_summary(guide_of(i)) for i in services.catalogue.items]
+    return [item_summary(g) for g in public_guides(session, list(services.catalogue.items))]
 
 
 @router.get("/items/{code}", response_model=GuidePublic, summary="事项 / one item (its guide)")
-def item(code: str, services: ServicesDep) -> GuidePublic:
+def item(code: str, session: SessionDep, services: ServicesDep) -> GuidePublic:
     """The same as ``GET /api/items/{code}/guide``: no research notes, markers or sources."""
-    return guide_of(services.catalogue.get(code))
+    return public_guides(session, [services.catalogue.get(code)])[0]
 
 
 def item_summary(guide: GuidePublic) -> dict[str, Any]:
