@@ -26,7 +26,7 @@ def _audit(runtime: Runtime) -> list[tuple[str, str]]:
 
 
 def test_publishing_a_version_with_an_unverified_fact_is_refused(
-    client: TestClient, runtime: Runtime
+    client: TestClient, runtime: Runtime, catalogue: Catalogue
 ) -> None:
     chief = sign_in(client, "kezhang")
     refused = client.post(PUBLISH, headers=chief)
@@ -35,7 +35,7 @@ def test_publishing_a_version_with_an_unverified_fact_is_refused(
     assert "尚有未核实的内容" in body["message"] and "承诺办结时限" in body["message"]
     assert "promised" in body["details"]["unverified"]
     with session_scope(runtime.engine) as session:
-        assert session.get(ItemVersion, ("EIA-01", 1)) is None  # nothing recorded
+        assert session.get(ItemVersion, ("EIA-01", catalogue.get("EIA-01").version)) is None
     assert _audit(runtime) == []
 
 
@@ -68,9 +68,10 @@ def test_staff_verify_every_fact_then_publish_and_the_guide_states_them(
     assert guide["public_notices"] == catalogue.get("EIA-01").public_notices
     events = _audit(runtime)
     assert [a for a, _ in events] == ["fact_verified"] * len(unverified) + ["item_published"]
-    assert events[0][1].startswith("EIA-01第1版 ")
+    version = catalogue.get("EIA-01").version
+    assert events[0][1].startswith(f"EIA-01第{version}版 ")
     with session_scope(runtime.engine) as session:
-        row = session.get(ItemVersion, ("EIA-01", 1))
+        row = session.get(ItemVersion, ("EIA-01", version))
         assert row is not None and row.published_at is not None
         assert len(session.exec(select(ItemFactCheck)).all()) == len(unverified)
     again = client.put(f"{FACTS}/promised", json={"verified": False}, headers=chief)
