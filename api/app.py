@@ -26,6 +26,7 @@ from api.routers import (
     joint_review,
     public,
     reference,
+    registration,
     staff,
 )
 from api.services import AppServices
@@ -108,6 +109,7 @@ def create_app(
 
     app.include_router(public.router)
     app.include_router(account.router)
+    app.include_router(registration.router)
     app.include_router(guide.router)
     app.include_router(reference.router)
     app.include_router(applications.router)

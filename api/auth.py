@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session
 
 from approvals import sessions
+from approvals.enterprise.unlock import LinkMail
 from approvals.errors import NotAuthenticated
 from approvals.sessions import ClientInfo
 from approvals.sign_in import SignInLimits
@@ -44,6 +45,11 @@ def sign_in_limits(settings: Settings) -> SignInLimits:
         window=timedelta(minutes=settings.sign_in_lock_minutes),
         address_failures=settings.sign_in_address_max_failures,
     )
+
+
+def link_mail(settings: Settings) -> LinkMail:
+    """Where mailed one-time links point (the public URL) and who signs the mail."""
+    return LinkMail(base_url=settings.public_base_url, bureau=settings.bureau_name)
 
 
 def client_of(request: Request) -> ClientInfo:

@@ -22,6 +22,11 @@ def _environment() -> Environment:
     )
 
 
+def render_text(template: str, **context: object) -> str:
+    """A plain-text mail body from ``templates/email/{template}`` (StrictUndefined)."""
+    return _environment().get_template(template).render(**context)
+
+
 def document_mail(
     document: Document,
     application: Application,

@@ -10,8 +10,9 @@
 
 Every attempt is a ``LoginAttempt`` row: the counts are read from the database, so the limits
 hold across API processes, and the rows are the evidence. A lock is also an event in the audit
-chain. ``lift_lock`` is the hook for unlocking before the period ends (an administrator, or the
-mailed unlock link the accounts work will add).
+chain. When the locked username is an account, it is mailed a one-time unlock link
+(``approvals.enterprise.unlock``; the answer is the same whether or not the username exists);
+``lift_lock`` ends the lock before its time (that link, a password reset, an administrator).
 
 ``sign_in`` flushes its attempt row and then raises on refusal: the caller commits in both
 cases (a failed attempt that is rolled back would not count).
@@ -28,6 +29,7 @@ from sqlmodel import Session, col, select
 from approvals import audit
 from approvals.accounts import authenticate
 from approvals.clock import as_local
+from approvals.enterprise.unlock import LinkMail, queue_unlock_mail
 from approvals.errors import NotAuthenticated, SignInLocked, SignInThrottled
 from models import LoginAttempt, SignInOutcome, User
 from models.enums import ROLE_LABELS
@@ -59,9 +61,11 @@ def sign_in(
     address: str,
     now: datetime,
     limits: SignInLimits = DEFAULT_LIMITS,
+    unlock_mail: LinkMail | None = None,
 ) -> User:
     """The user whose password this is, or ``SignInThrottled`` / ``SignInLocked`` /
-    ``NotAuthenticated``; the attempt is recorded either way (flushed; the caller commits)."""
+    ``NotAuthenticated``; the attempt is recorded either way (flushed; the caller commits).
+    With ``unlock_mail``, a lock mails the account an unlock link."""
     name = username.strip()[:64]
     address = address[:64]
     throttled_for = _address_throttle(session, address, now, limits)
@@ -86,7 +90,7 @@ def sign_in(
         if _failures_since(session, name, since) + 1 < limits.failures:
             _record(session, name, None, address, SignInOutcome.FAILURE, now)
             raise
-        _lock(session, name, address, now, limits)
+        _lock(session, name, address, now, limits, unlock_mail)
         raise _locked(limits.window, limits) from None
     _record(session, name, user.id, address, SignInOutcome.SUCCESS, now)
     return user
@@ -110,7 +114,8 @@ def locked_until(
 def _locked(remaining: timedelta, limits: SignInLimits) -> SignInLocked:
     minutes = int(limits.window.total_seconds() // 60)
     return SignInLocked(
-        f"登录失败次数过多，账号已锁定{minutes}分钟，请稍后再试（如需提前解锁请联系系统管理员）",
+        f"登录失败次数过多，账号已锁定{minutes}分钟，请稍后再试。如是本人操作，"
+        "可使用发送到账号邮箱的解锁链接提前解锁，或通过“忘记密码”重置密码",
         f"too many wrong passwords: the account is locked for {minutes} minutes",
         retry_after_seconds=_seconds(remaining),
     )
@@ -172,9 +177,16 @@ def _address_throttle(
 
 
 def _lock(
-    session: Session, username: str, address: str, now: datetime, limits: SignInLimits
+    session: Session,
+    username: str,
+    address: str,
+    now: datetime,
+    limits: SignInLimits,
+    unlock_mail: LinkMail | None,
 ) -> None:
     user = session.exec(select(User).where(User.username == username)).first()
+    if user is not None and unlock_mail is not None:
+        queue_unlock_mail(session, user, now, unlock_mail)
     _record(session, username, user.id if user else None, address, SignInOutcome.LOCKED_OUT, now)
     until = as_local(now + limits.window).strftime("%Y-%m-%d %H:%M")
     audit.append_event(

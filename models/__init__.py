@@ -1,5 +1,14 @@
 """Tables and enums; importing this package registers every table on ``SQLModel.metadata``."""
 
+from models.accounts import (
+    MEMBER_KIND_LABELS,
+    AccountRequest,
+    AccountToken,
+    AgentAuthorisation,
+    MemberKind,
+    RequestKind,
+    TokenPurpose,
+)
 from models.enums import (
     DispatchState,
     DocumentKind,
@@ -40,6 +49,10 @@ from models.tables import (
 )
 
 __all__ = [
+    "MEMBER_KIND_LABELS",
+    "AccountRequest",
+    "AccountToken",
+    "AgentAuthorisation",
     "Application",
     "AuditEvent",
     "ClockPause",
@@ -60,18 +73,21 @@ __all__ = [
     "Licence",
     "LoginAttempt",
     "Material",
+    "MemberKind",
     "OutboxMail",
     "Outcome",
     "Panel",
     "PanelMember",
     "PostalDispatch",
     "Reminder",
+    "RequestKind",
     "Role",
     "SerialCounter",
     "SignInOutcome",
     "SiteInspection",
     "Status",
     "StepRecord",
+    "TokenPurpose",
     "Track",
     "User",
     "UserSession",

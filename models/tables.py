@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Numeric, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from models.accounts import MemberKind
 from models.enums import (
     DispatchState,
     DocumentKind,
@@ -30,6 +31,8 @@ class Enterprise(SQLModel, table=True):
     address: str = Field(default="", max_length=300)  # 住所 (registered address)
     legal_representative: str = Field(default="", max_length=50)  # 法定代表人 (or 主要负责人)
     bad_credit: bool = False  # serious bad-credit record (严重失信), set by an administrator
+    legal_representative: str = Field(default="", max_length=100)  # 法定代表人
+    registered_at: datetime | None = None  # self-registered (None: created by the bureau)
 
 
 class User(SQLModel, table=True):
@@ -44,6 +47,10 @@ class User(SQLModel, table=True):
     enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
     is_active: bool = True
     token_generation: int = 0  # bumped on each password change (tokens end via UserSession)
+    phone: str = Field(default="", max_length=20)
+    email_verified: bool = True  # False from self-registration until the mailed link is opened
+    member_kind: MemberKind | None = Field(default=None, sa_type=StrEnumType(MemberKind))
+    is_enterprise_admin: bool = False  # manages the enterprise's users and agents
 
 
 class Application(SQLModel, table=True):
@@ -73,6 +80,8 @@ class Application(SQLModel, table=True):
     process_kind: str = Field(default="standard", max_length=20, index=True)
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     created_by: int = Field(foreign_key="app_user.id")
+    # the agent (代理机构) that applied on the enterprise's behalf, under an AgentAuthorisation
+    agent_enterprise_id: int | None = Field(default=None, foreign_key="enterprise.id")
     idempotency_key: str | None = Field(default=None, max_length=100)
     status: Status = Field(sa_type=StrEnumType(Status), index=True)
     version: int = 0  # optimistic lock: every transition bumps it

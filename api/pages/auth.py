@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from api.auth import sign_in_limits, wall_now
+from api.auth import link_mail, sign_in_limits, wall_now
 from api.deps import ServicesDep, SessionDep
+from api.mail_relay import send_after_commit
 from api.pages.display import flash_of
 from api.pages.security import (
     OptionalUser,
@@ -30,14 +31,16 @@ def front_door(user: OptionalUser) -> RedirectResponse:
 
 
 @router.get("/login")
-def login_form(request: Request, user: OptionalUser, next: str = "") -> Response:
+def login_form(
+    request: Request, user: OptionalUser, next: str = "", username: str = ""
+) -> Response:
     target = safe_next(next)
     if user is not None:
         return RedirectResponse(target or home_for(user), status_code=303)
     return render_page(
         request,
         "login.html",
-        {"next": target or "", "username": "", "error": "", "flash": flash_of(request)},
+        {"next": target or "", "username": username[:64], "error": "", "flash": flash_of(request)},
     )
 
 
@@ -46,6 +49,7 @@ def login(
     request: Request,
     session: SessionDep,
     services: ServicesDep,
+    background: BackgroundTasks,
     username: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=256)] = "",
     next: Annotated[str, Form(max_length=500)] = "",
@@ -54,9 +58,13 @@ def login(
     address = request.client.host if request.client else ""
     try:
         limits = sign_in_limits(services.settings)
-        user = sign_in(session, username, password, address=address, now=wall_now(), limits=limits)
+        user = sign_in(
+            session, username, password, address=address, now=wall_now(), limits=limits,
+            unlock_mail=link_mail(services.settings),
+        )  # fmt: skip
     except (NotAuthenticated, TooManyAttempts) as exc:
         session.commit()  # the failed attempt is what the throttle counts
+        send_after_commit(background, services, session)  # the unlock link, on a lock
         locked = isinstance(exc, TooManyAttempts)
         page = render_page(
             request,

@@ -37,6 +37,9 @@ FLASH_MESSAGES: dict[str, str] = {
     "service_submitted": "已提交，受理窗口登记分办后由承办人书面答复。",
     "accept_service": "已受理并分办，转承办人答复。",
     "answer": "已答复，系统正在制发答复书并送达申请人。",
+    "password_reset": "密码已重置，原有登录已全部退出，请用新密码登录。",
+    "unlocked": "账号已解锁，请重新登录。",
+    "invitation_accepted": "密码已设置，请用新密码登录。",
 }
 
 # Every status has a tone: one added later shows as "info" until it is given its own.

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlmodel import select
 
-from api.auth import client_of, issue_token, sign_in_limits, wall_now
+from api.auth import client_of, issue_token, link_mail, sign_in_limits, wall_now
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.routers.guide import GuidePublic, public_guides
 from approvals.errors import NotAuthenticated, NotFound, TooManyAttempts
@@ -42,10 +42,11 @@ def sign_in(
             address=client.address,
             now=now,
             limits=sign_in_limits(services.settings),
+            unlock_mail=link_mail(services.settings),
         )
     except (NotAuthenticated, TooManyAttempts):
-        session.commit()  # the failed attempt is what the throttle counts
-        raise
+        session.commit()  # the failed attempt is what the throttle counts (a lock's unlock
+        raise  # mail goes with the outbox sweep: an error answer runs no background task)
     ttl = services.settings.token_ttl_seconds
     token = issue_token(session, services.tokens, user, ttl_seconds=ttl, client=client, now=now)
     session.commit()

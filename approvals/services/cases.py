@@ -89,6 +89,11 @@ def create_application(
     also when the two requests race (then this must be the first write of the transaction).
     """
     _require_role(actor, Role.APPLICANT)
+    if not actor.email_verified:
+        raise PermissionDenied(
+            "请先打开注册验证邮件中的链接完成邮箱验证，再提交申请（可在“我的办件”页重发验证邮件）",
+            "verify the email address before applying",
+        )
     found = _by_idempotency_key(session, actor, idempotency_key)
     if found is not None:
         return found, False

@@ -26,6 +26,15 @@ def next_due(
     return session.exec(query).first()
 
 
+def due_by_id(session: Session, mail_id: int) -> OutboxMail | None:
+    """The message if it is still unsent, locked like ``next_due`` (a relay sending it now and
+    the sweep never both take it)."""
+    query = select(OutboxMail).where(OutboxMail.id == mail_id, col(OutboxMail.sent_at).is_(None))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return session.exec(query).first()
+
+
 def mark_sent(session: Session, mail: OutboxMail, at: datetime) -> None:
     mail.sent_at = at
     mail.attempts += 1

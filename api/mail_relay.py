@@ -1,0 +1,59 @@
+"""Send the account mails a request queued, right after its commit (a background task).
+
+The mail is already safe in the outbox when this runs: if sending fails here, the outbox
+sweep (``sweep-outbox``) sends it later. A person waiting for a verification or reset link
+should not wait for the sweep's interval, hence this shortcut for account mail (it has no
+attachments and no case).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import BackgroundTasks
+from sqlmodel import Session
+
+from api.auth import wall_now
+from api.services import AppServices
+from approvals.enterprise.mails import queued_in
+from approvals.services import outbox
+from core.db import session_scope
+from mail import MailError, build_message, build_sender
+
+log = logging.getLogger(__name__)
+
+
+def send_after_commit(background: BackgroundTasks, services: AppServices, session: Session) -> None:
+    """Schedule sending the account mails ``session`` queued (call after its commit)."""
+    ids = queued_in(session)
+    if ids:
+        background.add_task(send_now, services, ids)
+
+
+def send_now(services: AppServices, mail_ids: list[int]) -> int:
+    """Send these outbox messages unless sent already; how many went out."""
+    sender = build_sender(services.settings)
+    sent = 0
+    for mail_id in mail_ids:
+        with session_scope(services.engine) as session:
+            mail = outbox.due_by_id(session, mail_id)
+            if mail is None:
+                continue
+            try:
+                sender.send(
+                    build_message(
+                        message_id=mail.message_id,
+                        sender=services.settings.mail_from,
+                        to=mail.to_addr,
+                        subject=mail.subject,
+                        body=mail.body,
+                    )
+                )
+            except (MailError, OSError, ValueError) as exc:  # kept for the sweep, recorded
+                outbox.mark_failed(session, mail, f"{type(exc).__name__}: {exc}")
+                log.warning("account mail %s not sent now; the sweep retries: %s", mail_id, exc)
+            else:
+                outbox.mark_sent(session, mail, wall_now())
+                sent += 1
+            session.commit()
+    return sent
