@@ -54,7 +54,8 @@ def test_a_reset_answers_alike_for_unknown_addresses_and_mails_a_single_use_link
               "new_password_again": NEW_PASSWORD, "csrf_token": csrf},
         follow_redirects=False,
     )  # fmt: skip
-    assert done.status_code == 303 and done.headers["location"].startswith("/login?msg=password_reset")
+    assert done.status_code == 303
+    assert done.headers["location"].startswith("/login?msg=password_reset")
     assert client.get("/api/me", headers=before).status_code == 401  # every session ended
 
     reused = client.get(link)
