@@ -31,7 +31,6 @@ class Enterprise(SQLModel, table=True):
     address: str = Field(default="", max_length=300)  # 住所 (registered address)
     legal_representative: str = Field(default="", max_length=50)  # 法定代表人 (or 主要负责人)
     bad_credit: bool = False  # serious bad-credit record (严重失信), set by an administrator
-    legal_representative: str = Field(default="", max_length=100)  # 法定代表人
     registered_at: datetime | None = None  # self-registered (None: created by the bureau)
 
 

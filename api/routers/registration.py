@@ -30,7 +30,7 @@ class RegistrationCreate(BaseModel):
 
     uscc: Annotated[str, Field(max_length=30, description="统一社会信用代码（18位，GB 32100）")]
     enterprise_name: Annotated[str, Field(max_length=200, description="企业名称")]
-    legal_representative: Annotated[str, Field(max_length=100, description="法定代表人")]
+    legal_representative: Annotated[str, Field(max_length=50, description="法定代表人")]
     username: Annotated[str, Field(max_length=64, description="登录用户名，4-32位")]
     display_name: Annotated[str, Field(max_length=100, description="使用人姓名")]
     email: Annotated[str, Field(max_length=254, description="电子邮箱（接收验证邮件）")]

@@ -1,7 +1,7 @@
 """enterprise accounts: self-registration, one-time mailed links, members, agent authorisations
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
@@ -62,7 +62,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_agent_authorisation_pair', ['enterprise_id', 'agent_enterprise_id'], unique=False)
 
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('legal_representative', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('registered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
 
     with op.batch_alter_table('app_user', schema=None) as batch_op:
@@ -89,7 +88,6 @@ def downgrade() -> None:
 
     with op.batch_alter_table('enterprise', schema=None) as batch_op:
         batch_op.drop_column('registered_at')
-        batch_op.drop_column('legal_representative')
 
     with op.batch_alter_table('agent_authorisation', schema=None) as batch_op:
         batch_op.drop_index('ix_agent_authorisation_pair')
