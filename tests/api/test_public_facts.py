@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from approvals.catalogue import DEFAULT_DIRECTORY, Catalogue, CatalogueError, load_item
 from approvals.public_facts import AT_THE_WINDOW, has_marker, public_clauses
 
-RESEARCH_KEYS = {"evidence", "sources", "name_en", "inferred_note"}
+RESEARCH_KEYS = {"evidence", "sources", "name_en", "inferred_note", "note_en", "boundary"}
 
 
 def _keys(value: Any) -> set[str]:
@@ -28,7 +28,8 @@ def _keys(value: Any) -> set[str]:
 def test_no_public_item_json_carries_a_research_marker_a_source_or_an_english_name(
     client: TestClient, catalogue: Catalogue
 ) -> None:
-    paths = ["/api/items"]
+    paths = ["/api/items", "/api/reference/parks"]
+    paths += [f"/api/reference/items/{i.code}/materials" for i in catalogue.items]
     paths += [f"/api/items/{i.code}" for i in catalogue.items]
     paths += [f"/api/items/{i.code}/guide" for i in catalogue.items]
     for path in paths:
@@ -36,7 +37,8 @@ def test_no_public_item_json_carries_a_research_marker_a_source_or_an_english_na
         assert response.status_code == 200, path
         body = response.json()
         text = json.dumps(body, ensure_ascii=False)
-        assert not has_marker(text), (path, text)
+        # The one statement about verification the public may read: what could not be checked.
+        assert not has_marker(text.replace("规划环评审查情况未能核实", "")), (path, text)
         assert not RESEARCH_KEYS & _keys(body), path
         for item in catalogue.items:
             assert item.name_en not in text, (path, item.code)

@@ -13,7 +13,13 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from approvals.catalogue import Catalogue
-from tests.e2e.test_browser import SCREENS, browser, engine, live_server  # noqa: F401 (fixtures)
+from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
+    SCREENS,
+    Desk,
+    browser,
+    engine,
+    live_server,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -63,3 +69,24 @@ def test_no_guide_page_shows_a_research_marker_a_path_or_an_english_subtitle(
             page.screenshot(path=str(SCREENS / f"guide-{item.code}.png"), full_page=True)
     assert {where: p for where, p in found.items() if p} == {}
     context.close()
+
+
+def test_the_research_is_behind_staff_sign_in_in_the_admin_view(
+    live_server: str,  # noqa: F811
+    browser: Browser,  # noqa: F811
+    catalogue: Catalogue,
+) -> None:
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server}/admin/facts/EIA-01")
+    assert page.url.startswith(f"{live_server}/login")  # a visitor is sent to sign in
+    context.close()
+    chief = Desk(browser, live_server, "kezhang")
+    page = chief.open("/admin/facts/EIA-01")
+    assert page.inner_text("h1") == catalogue.get("EIA-01").name_zh
+    assert "数据来源" in page.inner_text("#research") and "http" in page.inner_text("#research")
+    assert page.locator('.fact-row[data-verified="no"]').count() > 0
+    page.click("#publish-form button")
+    assert "尚有未核实的内容" in page.inner_text("#facts-error")
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "facts-EIA-01.png"), full_page=True)
