@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,9 +75,18 @@ def _port_free(port: int) -> bool:
 
 
 def _get_json(url: str, data: bytes | None = None) -> object:
+    """POST/GET JSON; a Prefect server on SQLite answers 503 while its database is busy (seen
+    with the whole suite on two cores), which is retried for up to 30 s."""
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=3) as response:
-        return json.load(response)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def _wait_serving(
