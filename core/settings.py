@@ -77,6 +77,18 @@ class Settings(BaseSettings):
     sign_in_lock_minutes: int = 15
     sign_in_address_max_failures: int = 30
 
+    # Single sign-on (OpenID Connect, api.oidc): off unless the issuer is set. The account
+    # claim names the local username; the role claim, when set, must map (role map: claim
+    # value -> role) to the account's role; a mapped staff role creates a missing account.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid profile email"
+    oidc_account_claim: str = "preferred_username"
+    oidc_role_claim: str = ""
+    oidc_role_map: dict[str, str] = {}
+    oidc_label: str = "统一身份认证平台"
+
     bureau_name: str = "郑州市生态环境局"
     bureau_area_code: str = "410100"
 

@@ -86,10 +86,17 @@ def optional_user(request: Request, services: ServicesDep, session: SessionDep) 
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
+# Where each role's work is; a role not listed starts at its queue. (The administrator keeps
+# the queue until there is an /admin page.)
+ROLE_HOMES: dict[Role, str] = {
+    Role.APPLICANT: "/my",  # 我的办件
+    Role.EXPERT: "/expert",  # 专家工作台
+    Role.AUDITOR: "/audit",  # 电子监察
+}
+
+
 def home_for(user: User) -> str:
-    if user.role is Role.EXPERT:
-        return "/expert"  # 专家工作台
-    return "/my" if user.role is Role.APPLICANT else "/queue"
+    return ROLE_HOMES.get(user.role, "/queue")
 
 
 def safe_next(target: str) -> str | None:
