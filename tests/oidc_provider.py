@@ -69,9 +69,14 @@ def running_provider(
         "NODE_ENV": "development",
         "OIDC_PORT": str(port),
         "OIDC_CLIENTS": json.dumps(
-            [{"client_id": provider.client_id, "client_secret": provider.client_secret,
-              "redirect_uris": redirect_uris}]
-        ),  # fmt: skip
+            [
+                {
+                    "client_id": provider.client_id,
+                    "client_secret": provider.client_secret,
+                    "redirect_uris": redirect_uris,
+                }
+            ]
+        ),
         "OIDC_ACCOUNTS": json.dumps(accounts),
     }
     log = HERE / f"provider-{port}.log"

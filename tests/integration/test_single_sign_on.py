@@ -23,6 +23,7 @@ from core.settings import Settings
 from flows.inline import InlineLauncher
 from flows.runtime import Runtime
 from models import AuditEvent, Role, User
+from tests.fixtures_db import wipe
 from tests.fixtures_servers import free_port
 from tests.oidc_provider import running_provider
 
@@ -47,8 +48,6 @@ class App:
 
 @pytest.fixture
 def engine(sqlite_engine: Engine) -> Engine:
-    from tests.fixtures_db import wipe  # noqa: PLC0415 - the same wipe the browser tests use
-
     wipe(sqlite_engine)
     return sqlite_engine
 
