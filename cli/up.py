@@ -19,6 +19,7 @@ from core.db import make_engine, session_scope
 from core.processes import (
     Stopping,
     become_subreaper,
+    signals_ignored,
     spawn_guarded,
     stop_on_signals,
     stop_processes,
@@ -135,7 +136,7 @@ def _run_up(console: Console, *, host: str, port: int, prefect_port: int) -> Non
         _print_accounts(console, created, host, port)
         uvicorn.run(create_app(settings), **api_server_options(settings, host, port))
     finally:
-        with console.status("停止 / stopping…"):
+        with signals_ignored(), console.status("停止 / stopping…"):
             stop_processes(processes[::-1])  # the worker first: it reports to the server
 
 
