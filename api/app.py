@@ -21,6 +21,7 @@ from api.routers import (
     audit,
     audit_commitment,
     commitment,
+    events,
     guide,
     item_facts,
     joint_review,
@@ -112,6 +113,7 @@ def create_app(
     app.include_router(registration.router)
     app.include_router(guide.router)
     app.include_router(reference.router)
+    app.include_router(events.router)
     app.include_router(applications.router)
     app.include_router(staff.router)
     app.include_router(admin.router)

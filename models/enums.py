@@ -114,6 +114,11 @@ DOCUMENT_LABELS: dict[DocumentKind, str] = {
 }
 
 
+# The audit action recorded when a document is issued (its comment is the document number);
+# not a transition: case timelines leave it out, the event feed lists it.
+DOCUMENT_ISSUED = "document_issued"
+
+
 class DocumentState(StrEnum):
     PENDING = "pending"  # decided; waiting for the issuing flow
     ISSUED = "issued"  # rendered, stored, mail queued

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from approvals import lawbook
+from approvals import audit, lawbook
 from approvals.catalogue import Catalogue, Item, LicenceAction
 from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.districts import branch_of, review_bodies
@@ -21,7 +21,7 @@ from approvals.process.standard import AUTOMATED, Action
 from approvals.schedule import shared_calendar
 from approvals.services import commitment_steps, joint_review, licences
 from approvals.services.item_versions import item_of
-from approvals.services.transitions import move
+from approvals.services.transitions import SYSTEM_NAME, SYSTEM_ROLE, move
 from models import (
     Application,
     Decision,
@@ -34,7 +34,7 @@ from models import (
     Outcome,
     Status,
 )
-from models.enums import DOCUMENT_LABELS
+from models.enums import DOCUMENT_ISSUED, DOCUMENT_LABELS
 
 SUPERVISOR = "郑州市生态环境综合行政执法支队"
 COURT = "有管辖权的人民法院"
@@ -431,6 +431,16 @@ def record_issued(
     document.object_key, document.sha256, document.size = key, sha256, size
     document.issued_at = now
     session.add(document)
+    audit.append_event(  # the event feed's "document issued" (api: GET /api/events)
+        session,
+        at=now,
+        application_id=application.id,
+        actor_id=None,
+        actor_name=SYSTEM_NAME,
+        actor_role=SYSTEM_ROLE,
+        action=DOCUMENT_ISSUED,
+        comment=document.number or "",
+    )
     enterprise = session.get(Enterprise, application.enterprise_id)
     assert enterprise is not None
     label = lawbook.document_label(

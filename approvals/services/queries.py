@@ -12,6 +12,7 @@ from approvals.clock import local_date
 from approvals.errors import NotFound
 from approvals.process.standard import ACTION_LABELS, HUMAN_STEP, Action
 from models import Application, AuditEvent, Expert, Panel, PanelMember, Role, User
+from models.enums import DOCUMENT_ISSUED
 
 STAFF_ROLES = frozenset(
     {
@@ -113,7 +114,10 @@ def timeline(
 ) -> list[TimelineStep]:
     events = session.exec(
         select(AuditEvent)
-        .where(AuditEvent.application_id == application.id)
+        .where(
+            AuditEvent.application_id == application.id,
+            AuditEvent.action != DOCUMENT_ISSUED,  # the documents list shows those
+        )
         .order_by(col(AuditEvent.id))
     ).all()
     steps: list[TimelineStep] = []
