@@ -50,6 +50,10 @@ HEADERS: dict[int, dict[str, Any]] = {
 EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/api/auth/token"): (401, 429),
     ("post", "/api/applications"): (404,),  # an unknown item code
+    ("post", "/api/register"): (429,),  # registrations per client address
+    ("post", "/api/register/resend"): (422,),  # the email is verified already
+    ("post", "/api/auth/password-reset"): (429,),
+    ("post", "/api/admin/items/{code}/publish"): (409,),  # facts left to verify
 }
 
 BINARY = {"schema": {"type": "string", "format": "binary"}}
