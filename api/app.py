@@ -50,7 +50,12 @@ DESCRIPTION = """
   网页会话 Cookie 不能用于接口的写操作（须 Bearer 令牌）。
 * 申请人：创建申请 → 上传材料（PDF）→ 提交；查看办件进度、下载文书。
 * 工作人员：按角色查看待办队列，受理/补正/不予受理、拟办、审核、签发，登记邮寄结果。
-* 错误统一为 `{"error", "message"(中文), "message_en", "details"}`。
+* 错误统一为 `{"error", "message"(中文), "message_en", "details"}`（ErrorBody），
+  各接口列明可能的状态码。
+* 办件版本：办件详情的 `ETag` 即 `version`；工作人员操作可带 `If-Match`，不符返回412。
+* 跟踪办件：`GET /api/events?after=…` 按顺序列出可见办件的状态变化和文书制发（自动推进的状态见
+  `GET /api/reference/statuses`）；辖区、行业、告知承诺制类型和园区、事项材料、动作及其接口见
+  `/api/reference/…`。
 """
 
 
