@@ -3,7 +3,9 @@
 The first application under an item version stores that version's content (ItemVersion);
 every rule applied to a case afterwards (materials, limits, clock stops, documents) is read
 from that snapshot, so a changed item file never changes a case in flight. Changing an item
-means raising its ``version``; editing a version already in use is refused.
+means raising its ``version``; editing a version already in use is refused. Staff publish a
+version once all its facts are verified (``approvals.services.fact_checks.publish``, which
+records the snapshot here too); the public guide states only verified facts either way.
 """
 
 from __future__ import annotations
