@@ -277,8 +277,9 @@ def accept(
         return application
     move(session, to_utc(now), application, Action.ACCEPT, actor, "", expected_version)
     item = item_of(session, application)
+    names = {spec.code: spec.name for spec in item.materials}
     received = [
-        m.filename
+        f"{names.get(m.material_code, m.material_code)}（{m.filename}）"
         for m in session.exec(
             select(Material).where(
                 Material.application_id == application.id,

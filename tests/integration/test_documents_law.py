@@ -32,6 +32,7 @@ from approvals.seed import ensure_demo_accounts
 from core.db import session_scope
 from core.settings import DispatchMode, MailBackend, Settings, StorageBackend
 from documents.render import title_break_cost, title_lines
+from flows import deadlines
 from flows.inline import InlineLauncher
 from flows.runtime import Runtime
 from mail import SmtpSender
@@ -44,6 +45,7 @@ pytestmark = pytest.mark.integration
 CATALOGUE = load_catalogue()
 MM = 72 / 25.4  # PDF points per millimetre
 CITY = "郑州市人民政府"
+INSIDE_PARK = {"park_name": "郑州经济技术开发区", "longitude": 113.80, "latitude": 34.68}
 SECTION_45 = lawbook.SECTION_45_TEXT
 # One item per group, approved and denied (EIA-05 filed as a 报告表: no 公众参与说明).
 GROUP_ITEMS = {
@@ -122,7 +124,7 @@ def stack(
         launcher=InlineLauncher(runtime),
     )
     with TestClient(app) as client:
-        yield {"client": client, "store": store, "headers": {}, "pdfs": {}}
+        yield {"client": client, "store": store, "headers": {}, "runtime": runtime}
 
 
 def _h(stack: dict[str, Any], user: str) -> dict[str, str]:
@@ -170,7 +172,7 @@ def _documents(stack: dict[str, Any], case_id: int) -> dict[str, bytes]:
     detail = stack["client"].get(f"/api/applications/{case_id}", headers=_h(stack, "qiye"))
     pdfs = {}
     for document in detail.json()["documents"]:
-        assert document["state"] == "issued", document
+        assert document["state"] in ("issued", "revoked"), document  # revoked: still served
         pdfs[document["kind"]] = stack["store"].get(document["object_key"])
         pdfs[f"{document['kind']}:number"] = document["number"].encode()
     return pdfs
@@ -223,12 +225,51 @@ def produced(stack: dict[str, Any]) -> dict[str, dict[str, bytes]]:
     _post(stack, f"/api/applications/{asked}/answer", "chengban", {"answer": "已公开。"})
     out["reply"] = _documents(stack, asked)
     out["expert"] = _documents(stack, _joint_review(stack))
+    out["commitment"], out["converted"] = _fast_track(stack)  # last: it moves the clock on
     if folder := os.environ.get("EIA_TEST_PDF_DIR"):  # to look at them: pdftoppm -png …
         for case, pdfs in out.items():
             for kind, pdf in pdfs.items():
                 if pdf.startswith(b"%PDF"):
                     Path(folder, f"{case.replace(':', '-')}-{kind}.pdf").write_bytes(pdf)
     return out
+
+
+def _fast_track(stack: dict[str, Any]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """EIA-07: a decision on the commitment, revoked after the post-check; and a project outside
+    the parks converted to the standard review."""
+    client: TestClient = stack["client"]
+    cases = []
+    for facts in (INSIDE_PARK, {"document_type": "report_book", "park_name": None}):
+        body = PROJECT | {"item_code": "EIA-07", "industry_code": "3670"}
+        case_id = _post(stack, "/api/applications", "qiye", body, 201)["id"]
+        for code in required_materials(client, "EIA-07"):
+            client.put(
+                f"/api/applications/{case_id}/materials/{code}",
+                headers=_h(stack, "qiye"),
+                files={"file": (f"{code}.pdf", minimal_pdf(code), "application/pdf")},
+            )
+        put = client.put(
+            f"/api/applications/{case_id}/commitment/facts", json=facts, headers=_h(stack, "qiye")
+        )
+        assert put.status_code == 200, put.text
+        cases.append(case_id)
+    fast, converted = cases
+    sha = _post(stack, f"/api/applications/{fast}/commitment/letter", "qiye")["sha256"]
+    _post(stack, f"/api/applications/{fast}/commitment/accept", "qiye", {"sha256": sha})
+    _post(stack, f"/api/applications/{fast}/submit", "qiye")
+    _post(stack, f"/api/applications/{fast}/accept", "shouli")
+    _post(stack, f"/api/applications/{fast}/sign", "lingdao")
+    runtime: Runtime = stack["runtime"]
+    runtime.clock.set(datetime(2026, 12, 14, 9, 0, tzinfo=SHANGHAI))  # type: ignore[attr-defined]
+    deadlines.assign_post_checks(runtime)
+    _post(
+        stack,
+        f"/api/applications/{fast}/post-check",
+        "chengban",
+        {"outcome": "not_conforming", "findings": ["实际建有电镀生产线，与承诺不符"]},
+    )
+    _post(stack, f"/api/applications/{converted}/submit", "qiye")
+    return _documents(stack, fast), _documents(stack, converted)
 
 
 def _joint_review(stack: dict[str, Any]) -> int:
@@ -484,3 +525,32 @@ def test_the_experts_opinion_is_theirs_not_a_bureau_document(
     first = boxes(pdf)[0]["lines"]
     assert not first[0][0].startswith("郑州市生态环境局")  # no red 版头 on top
     check_title(pdf, "expert_opinion")
+
+
+def test_the_fast_track_documents_state_each_duty_once_and_copy_only_where_due(
+    produced: dict[str, dict[str, bytes]],
+) -> None:
+    decision = text_of(produced["commitment"]["commitment_decision"])
+    assert decision.count("三同时") == 1 and decision.count("排污许可证") == 1
+    assert PROJECT["consultant"] in decision[decision.index("抄送：") :]
+    revocation = text_of(produced["commitment"]["revocation_decision"])
+    assert f"向{CITY}申请行政复议" in revocation and "河南省生态环境厅" not in revocation
+    assert PROJECT["consultant"] not in revocation[revocation.index("抄送：") :]
+    conversion = text_of(produced["converted"]["conversion_notice"])
+    assert "".join(SECTION_45.split()) in conversion and "公示" not in conversion
+    assert "抄送" not in conversion
+    for key, kind in (
+        ("commitment", "commitment_decision"),
+        ("commitment", "revocation_decision"),
+        ("converted", "conversion_notice"),
+    ):
+        check_title(produced[key][kind], kind)
+        check_sign_off(produced[key][kind], "郑州市生态环境局", kind)
+
+
+def test_acceptance_lists_the_materials_by_name_with_full_width_brackets(
+    produced: dict[str, dict[str, bytes]],
+) -> None:
+    notice = text_of(produced["pollutant_discharge:approve"]["acceptance_notice"])
+    assert "排污许可证申请表（全国排污许可证管理信息平台填报）（application_form.pdf）" in notice
+    assert "(" not in notice.split("已接收的申请材料")[1].split("办理时限")[0]
