@@ -107,7 +107,7 @@ def register(
                 f"验证邮件已发送到 {user.email}，请在48小时内打开邮件中的链接完成验证。"
                 f"验证后用用户名“{user.username}”登录即可提交审批申请。"
             ),
-            "links": [("/login", "前往登录")],
+            "next_steps": [("/login", "前往登录")],
         },
     )
 
@@ -262,6 +262,6 @@ def _message(
     return render_page(
         request,
         "account_message.html",
-        {"heading": heading, "message": message, "links": links},
+        {"heading": heading, "message": message, "next_steps": links},
         status_code=status,
     )
