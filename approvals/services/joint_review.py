@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from approvals import audit, expert_draw, expert_pool
 from approvals.catalogue import Catalogue, DayUnit
 from approvals.clock import Clock, as_local, local_date, to_utc
+from approvals.date_bounds import PLANNING_HORIZON, check_moment
 from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from approvals.process.standard import Action
 from approvals.schedule import shared_calendar
@@ -74,6 +75,16 @@ def start(
 ) -> Panel:
     """Draw the panel, pause the clock with the §45 notice, invite the experts."""
     application = get_application_for(session, actor, application_id)
+    today = local_date(clock.now())
+    meeting_at = check_moment(
+        meeting_at,
+        field="meeting_at",
+        label="会议时间",
+        earliest=application.accepted_on or today,
+        earliest_is="受理日期",
+        latest=today + PLANNING_HORIZON,
+        latest_is="一年之内",
+    )
     item = item_of(session, application)
     if not item.needs_expert_review and application.track != "green":
         raise InvalidInput(
@@ -382,6 +393,15 @@ def record_site_inspection(
         raise PermissionDenied("只有承办人可以登记视频踏勘", "only the case officer records it")
     get_application_for(session, actor, application_id)
     panel = open_panel(session, application_id)
+    at = check_moment(
+        at,
+        field="at",
+        label="踏勘时间",
+        earliest=local_date(panel.drawn_at),
+        earliest_is="专家抽取日期",
+        latest=local_date(clock.now()),
+        latest_is="今天",
+    )
     row = SiteInspection(
         panel_id=panel.id,
         at=to_utc(at),

@@ -16,10 +16,13 @@ from sqlmodel import col
 
 from approvals.calendar import parse_day
 from approvals.catalogue import Catalogue, ProcessKind
+from approvals.date_bounds import check_day
 from approvals.districts import validate_district
 from approvals.errors import InvalidInput
 from models import Application, Track
 from models.types import ID_MAX
+
+PERIOD_LABELS = {"decided_from": "办结日期起", "decided_to": "办结日期止"}
 
 
 @dataclass(frozen=True)
@@ -94,10 +97,11 @@ def parse_filter(
     a day that does not exist, or a period that ends before it starts.
     """
 
-    def day(value: str | date | None) -> date | None:
+    def day(value: str | date | None, field: str) -> date | None:
         if _blank(value):
             return None
-        return value if isinstance(value, date) else parse_day(str(value))
+        parsed = value if isinstance(value, date) else parse_day(str(value))
+        return check_day(parsed, field=field, label=PERIOD_LABELS[field])
 
     report_filter = ReportFilter(
         item_code=None if _blank(item_code) else str(item_code).strip(),
@@ -106,8 +110,8 @@ def parse_filter(
         else _choice(process_kind, ProcessKind, "办理类型"),
         track=None if _blank(track) else _choice(track, Track, "办理通道"),
         district=None if _blank(district) else validate_district(str(district).strip()),
-        decided_from=day(decided_from),
-        decided_to=day(decided_to),
+        decided_from=day(decided_from, "decided_from"),
+        decided_to=day(decided_to, "decided_to"),
         officer_id=None if _blank(officer_id) else _officer(officer_id),
     )
     check_filter(catalogue, report_filter)

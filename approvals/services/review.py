@@ -6,7 +6,8 @@ from sqlmodel import Session, select
 
 from approvals import audit
 from approvals.catalogue import Catalogue
-from approvals.clock import Clock, to_utc
+from approvals.clock import Clock, local_date, to_utc
+from approvals.date_bounds import check_day
 from approvals.errors import InvalidInput, PermissionDenied
 from approvals.process.standard import FINAL, Action
 from approvals.services import commitment_steps, licences
@@ -174,6 +175,16 @@ def record_postal_dispatch(
         raise InvalidInput(
             "办件尚未办结，不能登记邮寄结果", "the case has no final result to post yet"
         )
+    decided = application.decided_on or local_date(application.created_at)
+    check_day(
+        data.sent_on,
+        field="sent_on",
+        label="寄出日期",
+        earliest=decided,
+        earliest_is="办结日期",
+        latest=local_date(clock.now()),
+        latest_is="今天",
+    )
     row = PostalDispatch(
         application_id=application_id,
         courier=data.courier,

@@ -135,7 +135,7 @@ def test_a_refusal_issues_its_decision_and_the_original_can_then_be_posted(
 ) -> None:
     applicant, intake = headers_for(client, "qiye"), headers_for(client, "shouli")
     case_id = create_submitted(client, applicant)["id"]
-    postal = {"courier": "中国邮政EMS", "waybill": "1180123456789", "sent_on": "2026-11-23"}
+    postal = {"courier": "中国邮政EMS", "waybill": "1180123456789", "sent_on": "2026-11-20"}
     early = client.post(f"/api/applications/{case_id}/postal", json=postal, headers=intake)
     assert "no final result" in expect_error(early, 422, "invalid_input")["message_en"]
 

@@ -315,7 +315,7 @@ def test_the_case_officer_records_a_video_site_inspection_with_a_photo(
     page_login(client, "chengban")
     assert 'id="site-inspection-form"' in client.get(f"/cases/{case_id}").text
     data = {
-        "inspection_at": "2026-11-24T14:00",
+        "inspection_at": "2026-11-20T09:00",
         "participants": "承办人，建设单位代表、环评单位代表",
         "inspection_notes": "厂区雨污分流已完成",
     }
@@ -334,7 +334,7 @@ def test_the_case_officer_records_a_video_site_inspection_with_a_photo(
     assert recorded.status_code == 303, recorded.text
     page = client.get(recorded.headers["location"]).text
     assert "视频踏勘记录已登记" in page and "厂区雨污分流已完成" in page
-    assert "承办人、建设单位代表、环评单位代表" in page and "2026-11-24 14:00" in page
+    assert "承办人、建设单位代表、环评单位代表" in page and "2026-11-20 09:00" in page
     link = re.search(r'href="(/cases/\d+/joint-review/inspections/\d+/media/0)"', page)
     assert link is not None
     photo = client.get(link.group(1))
