@@ -1,7 +1,8 @@
 """The OpenAPI is a contract: schemathesis (its CLI, checks as with ``--checks all`` minus the
 stateful and security ones below) generates requests from ``/openapi.json`` against the app
-served by a real uvicorn, as the administrator (every staff and auditor operation) and as an
-anonymous caller. No 5xx, no status, content type, header or body the schema does not declare.
+served by a real uvicorn, as the administrator (every staff and auditor operation), as an
+applicant (its own cases) and as an anonymous caller. No 5xx, no status, content type, header
+or body the schema does not declare.
 
 Bounded: a few examples per operation, a time budget per run, one worker. The checks left out:
 ``negative_data_rejection`` / ``positive_data_acceptance`` / ``missing_required_header`` and the
@@ -39,7 +40,7 @@ CHECKS = ",".join(
     ]
 )
 MAX_EXAMPLES = 12
-MAX_SECONDS = 35
+MAX_SECONDS = 20  # per run; three runs stay under ~90 s on 2 cores
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def run_schemathesis(url: str, report_dir: Path, headers: dict[str, str]) -> dic
 
 
 @pytest.mark.parametrize("engine", ["postgres"], indirect=True)
-@pytest.mark.parametrize("who", ["admin", "anonymous"])
+@pytest.mark.parametrize("who", ["admin", "qiye", "anonymous"])
 def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     client: TestClient, live_url: str, tmp_path: Path, who: str
 ) -> None:
@@ -121,4 +122,4 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     result = run_schemathesis(live_url, tmp_path, headers)
     print(f"schemathesis as {who}: {result['tested']} operations, {result['cases']} cases")
     assert result["exit"] == 0, result["output"]
-    assert result["tested"] >= 50 and result["cases"] >= 500, result["output"]
+    assert result["tested"] >= 40 and result["cases"] >= 200, result["output"]
