@@ -120,6 +120,7 @@ class Form(BaseModel):
     deny: Side
     denial_grounds: list[Text] = Field(min_length=1)
     intake: Intake | None = None
+    extend_clause: str = ""  # what approving an `extend` item grants (licence items only)
     unconfirmed: list[Text] = []
 
     def side(self, kind: DocumentKind) -> Side:

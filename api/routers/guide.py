@@ -34,6 +34,7 @@ from approvals.catalogue import (
     Limit,
     ProcessKind,
 )
+from approvals.lawbook import document_label
 from approvals.public_facts import AT_THE_WINDOW, has_marker, public_clauses, seed_verified
 from approvals.services.cases import RUNNABLE_KINDS
 from approvals.services.fact_checks import verified_facts
@@ -255,7 +256,11 @@ def _steps(item: Item, review: str, limits: str) -> list[GuideStep]:
             who=who,
             what=what.format(**facts),
             limit=limit.format(**facts),
-            documents=[DOCUMENT_LABELS[k] for k in documents if k in item.documents],
+            documents=[
+                document_label(item.code, k, DOCUMENT_LABELS[k])
+                for k in documents
+                if k in item.documents
+            ],
         )
         for name, who, what, limit, documents in STEPS[item.process_kind]
     ]
@@ -305,7 +310,10 @@ def guide_of(item: Item, verified: frozenset[str] | None = None) -> GuidePublic:
         public_notices=notices,
         fee=facts.text("fee", item.fee),
         steps=_steps(item, _review_text(stops, notices), _limits_text(statutory, promised)),
-        documents=[GuideDocument(kind=d.value, label=DOCUMENT_LABELS[d]) for d in item.documents],
+        documents=[
+            GuideDocument(kind=d.value, label=document_label(item.code, d, DOCUMENT_LABELS[d]))
+            for d in item.documents
+        ],
         delivery=GuideDelivery(methods=["网上下载", "邮寄纸质件"], slogan=DELIVERY_SLOGAN),
         online_depth="全程网办",
         visits=0,

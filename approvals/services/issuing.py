@@ -98,6 +98,9 @@ def _short_name(item: Item) -> str:
 def licence_clause(session: Session, application: Application, item: Item) -> str:
     """What an approving decision does to the licence, in the decision's words."""
     spec = item.licence
+    form = lawbook.form_of(item.code)
+    if spec is not None and spec.action is LicenceAction.EXTEND and form and form.extend_clause:
+        return form.extend_clause
     if spec is None:
         return f"准予{_short_name(item)}"
     title = licences.title_of(spec.kind.value)

@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from core.settings import ASSETS_DIR
+from core.settings import ASSETS_DIR, TEMPLATES_DIR
 from documents.fetcher import (
     AssetsOnlyURLFetcher,
     ForbiddenURLError,
@@ -1287,3 +1287,63 @@ def test_missing_application_field_raises() -> None:
 def test_unknown_template_raises() -> None:
     with pytest.raises(ValueError):
         render_html("memo", context(DocumentTemplate.APPROVAL))
+
+
+# ------------------------------------------------------------------ GB/T 9704 typography
+
+
+def _stack(css: str, selector: str) -> list[str]:
+    block = css.split(selector + " {", 1)[1].split("}", 1)[0]
+    families = block.split("font-family:", 1)[1].split(";", 1)[0]
+    return [f.strip().strip('"') for f in families.split(",")]
+
+
+def test_font_stacks_name_the_standard_faces_first_and_noto_as_the_fallback() -> None:
+    css = (TEMPLATES_DIR / "documents" / "gbt9704.css").read_text()
+    expected = {
+        "html": ("FangSong", "Noto Serif CJK SC"),  # 正文 3号仿宋
+        "h1.title": ("FZXiaoBiaoSong-B05S", "Noto Serif CJK SC"),  # 标题 2号小标宋
+        ".issuer-mark": ("FZXiaoBiaoSong-B05S", "Noto Serif CJK SC"),
+        ".h1": ("SimHei", "Noto Sans CJK SC"),  # 一级标题 黑体
+        ".h2": ("KaiTi", "Noto Serif CJK SC"),  # 二级标题 楷体
+    }
+    for selector, (first, fallback) in expected.items():
+        stack = _stack(css, selector)
+        assert stack[0] == first, (selector, stack)
+        assert fallback in stack and stack.index(fallback) >= len(stack) - 2, (selector, stack)
+    assert "方正小标宋简体" in _stack(css, "h1.title") and "仿宋" in _stack(css, "html")
+
+
+TITLES = [
+    "关于《郑州航空港区年产5万吨高性能复合材料建设项目环境影响报告书》的批复",
+    "关于《郑州经开区年产30万套汽车精密零部件建设项目环境影响报告表》不予批准的决定",
+    "关于郑州绿源精密机械有限公司危险废物经营许可证核发的不予行政许可决定书",
+    "关于《郑州市中原区某某产业园区总体规划环境影响报告书》的审查意见",
+    "关于《郑州绿源精密机械年产5000台数控机床建设项目环境影响评价文件》重新审核的意见",
+    "受理通知书",
+]
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_title_lines_end_at_natural_points_and_fit_the_line(title: str) -> None:
+    from documents.render import TITLE_CHARS, TITLE_TERMS, title_lines
+
+    lines = title_lines(title)
+    assert "".join(lines) == title
+    assert all(len(line) <= TITLE_CHARS for line in lines)
+    assert len(lines) <= -(-len(title) // TITLE_CHARS) + 1  # at most one line more than needed
+    cuts = [sum(len(x) for x in lines[: i + 1]) for i in range(len(lines) - 1)]
+    for term in TITLE_TERMS:
+        start = title.find(term)
+        while start != -1:
+            assert not any(start < c < start + len(term) for c in cuts), (term, lines)
+            start = title.find(term, start + 1)
+    assert not any(title[c - 1] in "《（“" or title[c] in "》）”，。" for c in cuts), lines
+
+
+def test_times_print_minutes_with_two_digits_and_material_brackets_full_width() -> None:
+    from documents.render import cjk_brackets
+
+    assert cn_datetime(dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)) == "2026年11月28日10时00分"
+    assert cjk_brackets("排污许可证申请表(盖章)") == "排污许可证申请表（盖章）"
+    assert cjk_brackets("GB 3095-2012 (2018)") == "GB 3095-2012 (2018)"
