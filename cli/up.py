@@ -14,6 +14,7 @@ import uvicorn
 from rich.console import Console
 
 from api.app import create_app
+from approvals.expert_pool import ensure_expert_pool
 from approvals.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from core.db import make_engine, session_scope
 from core.processes import (
@@ -27,14 +28,15 @@ from core.processes import (
 from core.serving import serving_settings
 from core.settings import PROJECT_ROOT, Settings, get_settings
 from migrations.runner import upgrade
-from models.enums import ROLE_LABELS
+from models.enums import ROLE_LABELS, Role
 from storage import build_store
 
 
 def prepare_database(
     console: Console, settings: Settings | None = None, *, seed_demo: bool = True
 ) -> bool:
-    """Migrate (and seed the demo accounts); True when they were created just now."""
+    """Migrate (and seed the demo accounts and the demo expert pool, so a 远程会审 can draw its
+    panel on a fresh start); True when the demo accounts were created just now."""
     settings = settings or get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
@@ -44,6 +46,7 @@ def prepare_database(
     if seed_demo:
         with session_scope(engine) as session:
             created = ensure_demo_accounts(session)
+            ensure_expert_pool(session)  # idempotent: experts changed by staff are left alone
             session.commit()
     engine.dispose()
     console.print(f"[green]✓[/] 数据库就绪 {settings.resolved_database_url}")
@@ -149,4 +152,7 @@ def _print_accounts(console: Console, created: bool, host: str, port: int) -> No
     )
     for account in DEMO_ACCOUNTS:
         console.print(f"  {account.username:<10} {ROLE_LABELS[account.role]}")
+    console.print(
+        f"  {'zj01…zj48':<10} {ROLE_LABELS[Role.EXPERT]}（演示专家库，可用于远程会审抽取）"
+    )
     console.print("演示全流程：另开终端运行 [bold].venv/bin/eia demo[/]\n")
