@@ -52,7 +52,10 @@ def main() -> None:
     watch_parent()
     os.environ[PARENT_PID_ENV] = str(os.getpid())  # the flow-run processes watch this worker
     try:
-        serve(*deployments(settings.prefect_deployment_prefix), limit=4)
+        # Not pausing the schedules on shutdown: with several workers, one stopping must not
+        # pause the sweeps of all; and pausing needs the server, so a stop while the server is
+        # down would wait on its retries.
+        serve(*deployments(settings.prefect_deployment_prefix), limit=4, pause_on_shutdown=False)
     finally:
         stop_processes([])  # flow runs left behind, adopted ones included
 

@@ -89,8 +89,15 @@ def _get_json(url: str, data: bytes | None = None) -> object:
             time.sleep(0.5)
 
 
+DEPLOYMENTS = ("advance-standard-review", "sweep-outbox", "sweep-deadlines")
+
+
 def _wait_serving(
-    process: subprocess.Popen[bytes], api_url: str, log: Path, health_url: str = ""
+    process: subprocess.Popen[bytes],
+    api_url: str,
+    log: Path,
+    health_url: str = "",
+    prefix: str = "",
 ) -> None:
     """Until the worker has registered its deployments on the Prefect server at ``api_url``
     (and ``health_url``, if given, answers ``{"status": "ok"}``)."""
@@ -103,7 +110,8 @@ def _wait_serving(
             healthy = not health_url or _get_json(health_url) == {"status": "ok"}
         except OSError:
             deployments, healthy = [], False
-        if healthy and isinstance(deployments, list) and len(deployments) >= 3:
+        names = {d["name"] for d in deployments} if isinstance(deployments, list) else set()
+        if healthy and {prefix + name for name in DEPLOYMENTS} <= names:
             return
         time.sleep(0.5)
     pytest.fail(f"not serving after {START_TIMEOUT:.0f} s:\n{log.read_text()[-3000:]}")
@@ -166,18 +174,26 @@ def test_eia_up_stops_everything_on_sigterm_and_then_on_sigint_on_the_same_ports
 def test_eia_worker_stops_its_flow_runs_on_sigterm(
     var_dir: Path, tmp_path: Path, prefect_server: PrefectServer
 ) -> None:
-    env = _clean_env(var_dir) | prefect_server.env() | {"PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+    env = (
+        _clean_env(var_dir)
+        | prefect_server.env()
+        | {
+            "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+            # its own deployments on the shared server: no other test's worker takes its runs
+            "EIA_PREFECT_DEPLOYMENT_PREFIX": "lifecycle-",
+        }
+    )
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [EIA, "worker"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     try:
-        _wait_serving(process, prefect_server.api_url, log)
+        _wait_serving(process, prefect_server.api_url, log, prefix="lifecycle-")
         # A run in flight: its process (own session) must be stopped with the worker.
         deployments = _get_json(f"{prefect_server.api_url}/deployments/filter", b"{}")
         assert isinstance(deployments, list)
-        advance = next(d for d in deployments if d["name"] == "advance-standard-review")
+        advance = next(d for d in deployments if d["name"] == "lifecycle-advance-standard-review")
         _get_json(
             f"{prefect_server.api_url}/deployments/{advance['id']}/create_flow_run",
             json.dumps({"parameters": {"application_id": 1}}).encode(),
@@ -190,6 +206,13 @@ def test_eia_worker_stops_its_flow_runs_on_sigterm(
         if process.poll() is None:
             process.kill()
             process.wait()
+    # One worker stopping (of several, scaled out) leaves the sweeps scheduled for the others.
+    after = _get_json(f"{prefect_server.api_url}/deployments/filter", b"{}")
+    assert isinstance(after, list)
+    assert {d["name"]: d["paused"] for d in after if "lifecycle-sweep" in d["name"]} == {
+        "lifecycle-sweep-outbox": False,
+        "lifecycle-sweep-deadlines": False,
+    }
     print(f"\neia worker stopped in {elapsed:.1f} s")
 
 
