@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from approvals.errors import PayloadTooLarge, UploadRejected
+from models.text_input import clean_line
 
 SIGNATURES = {
     b"%PDF-": "application/pdf",
@@ -26,7 +26,7 @@ class CheckedEvidence:
 
 
 def check_evidence(filename: str, data: bytes, max_bytes: int) -> CheckedEvidence:
-    name = unicodedata.normalize("NFC", filename).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = clean_line(filename).replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not name or _FORBIDDEN.search(name) or len(name) > 120:
         raise UploadRejected("文件名不合法", "the file name is not acceptable")
     if len(data) > max_bytes:

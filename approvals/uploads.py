@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from approvals.errors import PayloadTooLarge, UploadRejected
+from models.text_input import clean_line
 
 PDF_MAGIC = b"%PDF-"
 _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
@@ -23,8 +23,9 @@ class CheckedUpload:
 
 
 def clean_filename(raw: str) -> str:
-    """A display-safe file name: NFC, no path parts or control characters, ends in .pdf."""
-    name = unicodedata.normalize("NFC", raw).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    """A display-safe file name: NFC, no path parts, no invisible characters (bidi overrides,
+    zero-width, controls: removed, so "x\u202efdp.exe" is refused as not .pdf), ends in .pdf."""
+    name = clean_line(raw).replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not name or name in {".", ".."}:
         raise UploadRejected("文件名为空", "the file name is empty")
     if _FORBIDDEN.search(name):

@@ -9,9 +9,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from models.enums import DocumentKind, DocumentState, Outcome, Role, Status, Track, WarningLevel
+from models.text_input import Line, Multiline
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Text = Annotated[str, Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[
+    str, Multiline, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
 
 
@@ -26,17 +29,21 @@ class ApplicationCreate(Strict):
 
     item_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[0-9]{2}$")]
     project_name: Text = Field(description="项目/单位/事项名称")
-    site: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-    district: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    industry_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=8)] = ""
+    site: Annotated[
+        str, Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+    ]
+    district: Annotated[
+        str, Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+    ]
+    industry_code: Annotated[str, Line, StringConstraints(strip_whitespace=True, max_length=8)] = ""
     total_investment: Money = Field(default=Decimal(0), description="总投资（万元）")
     env_investment: Money = Field(default=Decimal(0), description="环保投资（万元）")
-    consultant: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = Field(
-        default="", description="环评单位"
+    consultant: Annotated[str, Line, StringConstraints(strip_whitespace=True, max_length=200)] = (
+        Field(default="", description="环评单位")
     )
-    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] = Field(
-        default="", description="申请内容、诉求或说明"
-    )
+    description: Annotated[
+        str, Multiline, StringConstraints(strip_whitespace=True, max_length=4000)
+    ] = Field(default="", description="申请内容、诉求或说明")
     licence_number: (
         Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z-]{4,40}$")]
         | None
@@ -51,26 +58,32 @@ class ApplicationCreate(Strict):
 
 class MissingMaterial(Strict):
     name: Text
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    reason: Annotated[str, Multiline, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
 
 class CorrectionRequest(Strict):
     missing: list[MissingMaterial] = Field(min_length=1, max_length=50)
-    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    comment: Annotated[
+        str, Multiline, StringConstraints(strip_whitespace=True, max_length=2000)
+    ] = ""
 
 
 class RefusalRequest(Strict):
     reasons: LongText
-    redirect_to: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = (
-        None
-    )
+    redirect_to: (
+        Annotated[str, Line, StringConstraints(strip_whitespace=True, max_length=200)] | None
+    ) = None
 
 
 class DecisionDraft(Strict):
     outcome: Outcome
     conditions: list[LongText] = Field(default_factory=list, max_length=40)
-    reasons: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] = ""
-    legal_grounds: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] = ""
+    reasons: Annotated[
+        str, Multiline, StringConstraints(strip_whitespace=True, max_length=4000)
+    ] = ""
+    legal_grounds: Annotated[
+        str, Multiline, StringConstraints(strip_whitespace=True, max_length=1000)
+    ] = ""
 
     @model_validator(mode="after")
     def _complete(self) -> DecisionDraft:
@@ -82,12 +95,18 @@ class DecisionDraft(Strict):
 
 
 class Comment(Strict):
-    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    comment: Annotated[
+        str, Multiline, StringConstraints(strip_whitespace=True, max_length=2000)
+    ] = ""
 
 
 class AnswerCreate(Strict):
-    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)]
-    legal_basis: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    answer: Annotated[
+        str, Multiline, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)
+    ]
+    legal_basis: Annotated[
+        str, Multiline, StringConstraints(strip_whitespace=True, max_length=500)
+    ] = ""
 
 
 class CommitmentFacts(Strict):
@@ -95,9 +114,9 @@ class CommitmentFacts(Strict):
 
     document_type: Literal["report_table", "report_book", "registration_form"] = "report_table"
     minglu_item: int | None = Field(default=None, ge=1, le=173, description="名录二级类别序号")
-    park_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = (
-        None
-    )
+    park_name: (
+        Annotated[str, Line, StringConstraints(strip_whitespace=True, max_length=100)] | None
+    ) = None
     longitude: float | None = Field(default=None, ge=73, le=136)
     latitude: float | None = Field(default=None, ge=3, le=54)
     in_sensitive_area: bool = False
@@ -113,19 +132,27 @@ class CommitmentAccept(Strict):
 class PostCheckCreate(Strict):
     outcome: Literal["conforms", "not_conforming"]
     findings: list[
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+        Annotated[
+            str, Multiline, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
+        ]
     ] = Field(default_factory=list, max_length=30)
 
 
 class ClockPauseCreate(Strict):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    reason: Annotated[
+        str, Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+    ]
     max_days: int = Field(ge=1, le=250, description="最长所需时间（告知申请人）")
     unit: Literal["working", "calendar"] = "working"
-    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    comment: Annotated[
+        str, Multiline, StringConstraints(strip_whitespace=True, max_length=2000)
+    ] = ""
 
 
 class PostalDispatchCreate(Strict):
-    courier: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    courier: Annotated[
+        str, Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+    ]
     waybill: Annotated[
         str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{6,40}$")
     ]

@@ -13,7 +13,7 @@ from api.params import Year
 from approvals import holidays
 from approvals.clock import to_utc
 from approvals.schedule import install_overrides
-from models import Role
+from models import Role, text_input
 
 router = APIRouter(prefix="/api/admin", tags=["管理 admin"])
 ADMIN = require_roles(Role.ADMIN)
@@ -21,7 +21,9 @@ ADMIN = require_roles(Role.ADMIN)
 
 class ScheduleLoad(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    source: Annotated[
+        str, text_input.Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
     holidays: list[date] = Field(min_length=1, max_length=60, description="放假日期")
     workdays: list[date] = Field(default_factory=list, max_length=20, description="调休上班日期")
 

@@ -19,7 +19,7 @@ from approvals.errors import NotFound
 from approvals.evidence import check_evidence
 from approvals.services import green_channel, joint_review
 from approvals.services.queries import get_application_for
-from models import Expert, Panel, PanelMember, Role
+from models import Expert, Panel, PanelMember, Role, text_input
 from models.responses import (
     Assignment,
     CloseResult,
@@ -33,7 +33,9 @@ from models.responses import (
 )
 
 router = APIRouter(prefix="/api", tags=["远程会审 joint review"])
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Line = Annotated[
+    str, text_input.Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+]
 
 
 class Strict(BaseModel):
@@ -64,16 +66,24 @@ class JointReviewStart(Strict):
 
 class Opinion(Strict):
     conclusion: Literal["pass", "revise", "fail"]
-    opinion: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)]
+    opinion: Annotated[
+        str,
+        text_input.Multiline,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=8000),
+    ]
 
 
 class RevisionReview(Strict):
     confirmed: bool
-    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    comment: Annotated[
+        str, text_input.Multiline, StringConstraints(strip_whitespace=True, max_length=2000)
+    ] = ""
 
 
 class GreenChannelFlag(Strict):
-    justification: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+    justification: Annotated[
+        str, text_input.Multiline, StringConstraints(strip_whitespace=True, max_length=2000)
+    ]
 
 
 def panel_view(session: Any, panel: Panel, *, show_votes: bool) -> dict[str, Any]:

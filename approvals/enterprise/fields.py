@@ -7,6 +7,7 @@ import re
 
 from approvals.errors import InvalidInput
 from approvals.uscc import normalise_uscc
+from models.text_input import clean_line
 
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{3,31}")
 _EMAIL = re.compile(
@@ -52,7 +53,7 @@ def phone(raw: str) -> str:
 
 
 def name(raw: str, field: str, label: str, max_length: int = 100) -> str:
-    value = " ".join(raw.split())
+    value = " ".join(clean_line(raw).split())  # no bidi, zero-width or control characters
     if len(value) < 2 or len(value) > max_length:
         raise InvalidInput(
             f"{label}应为2-{max_length}个字符",

@@ -37,6 +37,7 @@ from models import (
     Status,
     User,
 )
+from models.text_input import clean_line, clean_text
 
 REVIEW_PAUSE_DAYS = 20  # working days told to the applicant (§45) for the review
 REVISION_PAUSE_DAYS = 20
@@ -405,8 +406,8 @@ def record_site_inspection(
     row = SiteInspection(
         panel_id=panel.id,
         at=to_utc(at),
-        participants=participants,  # type: ignore[arg-type]
-        notes=notes.strip(),
+        participants=[n for n in (clean_line(p).strip() for p in participants) if n],  # type: ignore[arg-type]
+        notes=clean_text(notes).strip(),
         media=media,
         recorded_by=actor.id,
     )  # type: ignore[arg-type]
