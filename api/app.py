@@ -21,6 +21,7 @@ from api.routers import (
     audit,
     audit_commitment,
     commitment,
+    enterprise,
     events,
     guide,
     item_facts,
@@ -116,6 +117,7 @@ def create_app(
     app.include_router(public.router)
     app.include_router(account.router)
     app.include_router(registration.router)
+    app.include_router(enterprise.router)
     app.include_router(guide.router)
     app.include_router(reference.router)
     app.include_router(events.router)

@@ -66,6 +66,8 @@ def ensure_demo_accounts(session: Session, password: str = DEMO_PASSWORD) -> boo
                 role=account.role,
                 email=f"{account.username}@{_domain(account.role)}",
                 enterprise_id=enterprise.id if account.role is Role.APPLICANT else None,
+                # the demo enterprise's user administers its accounts (as a registrant would)
+                is_enterprise_admin=account.role is Role.APPLICANT,
             )
         )
     session.flush()

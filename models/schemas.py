@@ -48,6 +48,10 @@ class ApplicationCreate(Strict):
         Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z-]{4,40}$")]
         | None
     ) = Field(default=None, description="变更、延续、注销、补领所涉许可证编号")
+    on_behalf_of: int | None = Field(
+        default=None,
+        description="代理机构代为申请：委托企业的编号（须已由该企业授权；不填为本企业申请）",
+    )
 
     @model_validator(mode="after")
     def _env_within_total(self) -> ApplicationCreate:

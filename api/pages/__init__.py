@@ -16,6 +16,7 @@ import api.pages.guide  # noqa: E402, F401 - registers the /guide pages on route
 from api.pages import (  # noqa: E402 - each registers its pages on router
     audit,  # noqa: F401 - /audit
     commitment,  # noqa: F401 - 告知承诺制
+    enterprise,  # noqa: F401 - 企业账号管理
     expert,  # noqa: F401 - 专家工作台
     fact_checks,  # noqa: F401 - 数据来源与核实 (staff)
     joint_review,  # noqa: F401 - 远程会审

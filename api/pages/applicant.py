@@ -42,11 +42,12 @@ from api.templating import render_page
 from api.uploads import read_checked
 from approvals.catalogue import Item, ProcessKind
 from approvals.districts import ZHENGZHOU_DISTRICTS
+from approvals.enterprise import agents
 from approvals.errors import DomainError
 from approvals.services import cases
 from approvals.services.queries import applications_of, get_application_for
 from approvals.uploads import CheckedUpload, material_key
-from models import Application, User
+from models import Application, Enterprise, User
 from models.schemas import ApplicationCreate
 
 router = APIRouter()
@@ -85,6 +86,12 @@ def item_list(
     )
 
 
+def _principals(session: Session, request: Request) -> list[Enterprise]:
+    viewer = getattr(request.state, "user", None)
+    user = session.get(User, viewer.id) if viewer is not None else None
+    return agents.principals_of(session, user) if user is not None else []
+
+
 def _render_form(
     request: Request,
     session: Session,
@@ -108,6 +115,8 @@ def _render_form(
             "promised": guide.promised.text,
             "fee": guide.fee,
             "values": {f: values.get(f, "") for f in APPLY_FIELDS},
+            "principals": _principals(session, request),  # an agent may apply for these
+            "on_behalf_of": values.get("on_behalf_of", ""),
             "districts": ZHENGZHOU_DISTRICTS,
             "idempotency_key": key,
             "error": error,
@@ -207,6 +216,9 @@ async def apply(
                 application_values(shape, values) | {"item_code": item.code},
                 labels=shape.labels,
             )
+            values["on_behalf_of"] = text(form, "on_behalf_of")
+            if values["on_behalf_of"].isdigit():  # an agent applying for an enterprise
+                data = data.model_copy(update={"on_behalf_of": int(values["on_behalf_of"])})
             files = await _read_all(
                 chosen_files(form, MATERIAL_FIELD), services.settings.max_upload_bytes
             )

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from approvals.catalogue import Catalogue, Item, ProcessKind
 from approvals.clock import Clock, local_date, to_utc
+from approvals.enterprise import agents
 from approvals.errors import InvalidInput, ItemNotAvailable, PermissionDenied
 from approvals.numbering import next_serial
 from approvals.process.standard import Action
@@ -18,7 +19,7 @@ from approvals.services.item_versions import item_of, record_version
 from approvals.services.queries import get_application_for
 from approvals.services.transitions import move, queue_document
 from approvals.uploads import CheckedUpload
-from models import Application, DocumentKind, Enterprise, Material, Role, Status, Track, User
+from models import Application, DocumentKind, Material, Role, Status, Track, User
 from models.schemas import ApplicationCreate, CorrectionRequest, RefusalRequest
 
 # 机关代字 of the intake notices (inferred; the bureau's own are not public).
@@ -99,9 +100,7 @@ def create_application(
         return found, False
     item = appliable_item(catalogue, data.item_code)
     industry_code = check_form(item, data)
-    enterprise = session.get(Enterprise, actor.enterprise_id)
-    if enterprise is None:
-        raise PermissionDenied("申请人账号未关联企业", "the applicant account has no enterprise")
+    enterprise, agent_enterprise_id = agents.applying_for(session, actor, data.on_behalf_of)
     licence = licences.check_new_application(session, clock, item, enterprise, data.licence_number)
     now = clock.now()
     application = Application(
@@ -111,6 +110,7 @@ def create_application(
         process_kind=item.process_kind.value,
         track=Track.COMMITMENT if item.process_kind is ProcessKind.COMMITMENT else Track.STANDARD,
         enterprise_id=enterprise.id,  # type: ignore[arg-type]
+        agent_enterprise_id=agent_enterprise_id,
         created_by=actor.id,  # type: ignore[arg-type]
         idempotency_key=idempotency_key,
         status=Status.DRAFT,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from approvals.calendar import WorkingCalendar, calendar_days_between
 from approvals.clock import local_date
+from approvals.enterprise import agents
 from approvals.errors import NotFound
 from approvals.process.standard import ACTION_LABELS, HUMAN_STEP, Action
 from models import Application, AuditEvent, Expert, Panel, PanelMember, Role, User
@@ -33,6 +35,12 @@ def get_application_for(session: Session, actor: User, application_id: int) -> A
     visible = application is not None and (
         actor.role in STAFF_ROLES
         or (actor.role is Role.APPLICANT and application.enterprise_id == actor.enterprise_id)
+        or (
+            actor.role is Role.APPLICANT
+            and application.agent_enterprise_id is not None
+            and application.agent_enterprise_id == actor.enterprise_id
+            and agents.acts_for(session, actor.enterprise_id, application.enterprise_id)
+        )
         or (actor.role is Role.EXPERT and is_panel_member(session, actor, application_id))
     )
     if not visible or application is None:
@@ -63,10 +71,16 @@ def get_application_by_number(session: Session, actor: User, number: str) -> App
 
 
 def applications_of(session: Session, actor: User, limit: int = 200) -> list[Application]:
-    """An applicant's own enterprise's cases, newest first."""
+    """An applicant's own enterprise's cases and those it filed as an authorised agent,
+    newest first."""
     query = (
         select(Application)
-        .where(Application.enterprise_id == actor.enterprise_id)
+        .where(
+            or_(
+                col(Application.enterprise_id) == actor.enterprise_id,
+                agents.visible_as_agent(actor),
+            )
+        )
         .order_by(col(Application.id).desc())
         .limit(limit)
     )
