@@ -40,6 +40,7 @@ from approvals.catalogue import Catalogue, DayUnit, ProcessKind
 from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.services.item_versions import record_version
 from approvals.simulation import ITEM_WEIGHTS
+from models import DocumentKind
 
 SERVER_URL = os.environ.get("EIA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 FIRST_DECIDED = date(2021, 1, 1)
@@ -103,9 +104,7 @@ def item_rows(catalogue: Catalogue) -> list[ItemRow]:
         ]
         promised = max(1, working[0] if working else 20)
         statutory = item.statutory.days if item.statutory.days else max(2 * promised, promised + 10)
-        stops = [s for s in item.clock_stops if s in EXPERT_STOPS] or [
-            s for s in item.clock_stops if s != "补正"
-        ]
+        stops = [s for s in item.clock_stops if s in EXPERT_STOPS] or list(item.clock_stops)
         rows.append(
             ItemRow(
                 code=item.code,
@@ -115,7 +114,7 @@ def item_rows(catalogue: Catalogue) -> list[ItemRow]:
                 promised=promised,
                 statutory=max(statutory, promised),
                 stop=stops[0] if stops else None,
-                correction="补正" in item.clock_stops,
+                correction=DocumentKind.CORRECTION_NOTICE in item.documents,
             )
         )
     return rows

@@ -59,3 +59,14 @@ def test_branches_have_the_real_form_and_the_review_body_is_the_city_government(
 def test_immediate_filings_promise_no_multi_day_period() -> None:
     for code in ("EIA-09", "HW-09", "OT-05"):
         assert CATALOGUE.get(code).promised.days == 0, code
+
+
+def test_a_discharge_permit_application_is_deemed_accepted_after_three_days() -> None:
+    from datetime import date
+
+    from approvals.schedule import shared_calendar
+    from approvals.services.deadlines import intake_deadline
+
+    friday = date(2026, 11, 20)
+    assert intake_deadline(shared_calendar(), friday, "PW-01") == date(2026, 11, 23)
+    assert intake_deadline(shared_calendar(), friday, "EIA-01") == date(2026, 11, 27)
