@@ -6,8 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import select
 
+from approvals.expert_pool import ensure_expert_pool
+from core.db import session_scope
 from flows.runtime import Runtime
+from models import Expert, User
 from tests.api.case_checks import add_other_applicant, expect_error, headers_for
 from tests.helpers import create_submitted, sign_in
 
@@ -74,3 +79,30 @@ def test_the_contract_says_which_statuses_run_by_themselves(client: TestClient) 
     operation = client.get("/openapi.json").json()["paths"]["/api/events"]["get"]
     assert "`issuing`" in operation["description"] and "`accepted`" in operation["description"]
     assert "/api/reference/statuses" in operation["description"]
+
+
+def test_an_expert_follows_the_cases_of_its_panels_only(client: TestClient, seeded: Engine) -> None:
+    with session_scope(seeded) as session:
+        ensure_expert_pool(session)
+        session.commit()
+        experts = dict(session.exec(select(Expert.id, User.username).join(User)).all())
+    case = create_submitted(client, headers_for(client, "qiye"))
+    client.post(f"/api/applications/{case['id']}/accept", headers=headers_for(client, "shouli"))
+    started = client.post(
+        f"/api/applications/{case['id']}/joint-review",
+        json={
+            "needed": ["air", "water"],
+            "seed": 12345,
+            "meeting_at": "2026-11-25T09:30:00+08:00",
+            "video_link": "https://meeting.example/j/123",
+        },
+        headers=headers_for(client, "chengban"),
+    )
+    assert started.status_code == 201, started.text
+    members = {m["expert_id"] for m in started.json()["members"] if m["state"] == "invited"}
+    member = headers_for(client, experts[next(iter(members))])
+    outsider = headers_for(client, next(u for i, u in experts.items() if i not in members))
+    seen, _ = follow(client, member, limit=50)
+    assert {e["application_id"] for e in seen} == {case["id"]}
+    assert "joint_review" in [e["to_status"] for e in seen]
+    assert follow(client, outsider) == ([], 0)
