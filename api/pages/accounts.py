@@ -12,12 +12,13 @@ from fastapi.responses import RedirectResponse
 from api.auth import client_of, link_mail, wall_now
 from api.deps import ServicesDep, SessionDep
 from api.mail_relay import send_after_commit
-from api.pages.security import OptionalUser
+from api.pages.display import redirect_with
+from api.pages.security import ApplicantUser, OptionalUser
 from api.routers.registration import RESET_ANSWER, commit_refused
 from api.templating import render_page
 from approvals.enterprise import links, recovery, registration
 from approvals.errors import DomainError, InvalidInput, TooManyAttempts
-from models import MEMBER_KIND_LABELS, MemberKind, TokenPurpose
+from models import MEMBER_KIND_LABELS, Enterprise, MemberKind, TokenPurpose, User
 
 router = APIRouter()
 
@@ -124,6 +125,23 @@ def verify_email(request: Request, session: SessionDep, token: str = "") -> Resp
         request, "邮箱验证成功", "现在可以登录并提交审批申请。", 200,
         [("/login?next=/apply", "登录并网上申请")],
     )  # fmt: skip
+
+
+@router.post("/register/resend")
+def resend_verification(
+    session: SessionDep, services: ServicesDep, user: ApplicantUser, background: BackgroundTasks
+) -> Response:
+    account = session.get(User, user.id)
+    assert account is not None
+    if not account.email_verified:
+        enterprise = session.get(Enterprise, account.enterprise_id)
+        registration.send_verification(
+            session, account, wall_now(), link_mail(services.settings),
+            enterprise_name=enterprise.name if enterprise else "",
+        )  # fmt: skip
+        session.commit()
+        send_after_commit(background, services, session)
+    return redirect_with("/my", "verification_sent")
 
 
 @router.get("/password/forgot")

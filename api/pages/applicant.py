@@ -256,6 +256,7 @@ def my_cases(
             "tones": STATUS_TONES,
             "provisional_note": PROVISIONAL_NOTE,
             "flash": flash_of(request),
+            "unverified_email": "" if user.email_verified else user.email,
         },
     )
 

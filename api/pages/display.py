@@ -40,6 +40,7 @@ FLASH_MESSAGES: dict[str, str] = {
     "password_reset": "密码已重置，原有登录已全部退出，请用新密码登录。",
     "unlocked": "账号已解锁，请重新登录。",
     "invitation_accepted": "密码已设置，请用新密码登录。",
+    "verification_sent": "验证邮件已重新发送，请查收（以最新一封为准）。",
     "member_invited": "邀请邮件已发送，对方打开邮件中的链接设置密码后即可登录。",
     "member_disabled": "已停用该用户，其登录已全部退出。",
     "member_enabled": "已启用该用户。",

@@ -14,6 +14,7 @@ from approvals.accounts import hash_password
 from approvals.enterprise import links, mails, throttle
 from approvals.enterprise.passwords import check_password
 from approvals.enterprise.unlock import LinkMail
+from approvals.errors import InvalidInput
 from models import RequestKind, TokenPurpose, User
 from models.enums import ROLE_LABELS
 
@@ -55,6 +56,10 @@ def set_invited_password(session: Session, token: str, password: str, now: datet
     """An invited member sets the first password through the invitation link (the link
     proves the mailbox). Audited; flushes."""
     user = links.peek(session, token, TokenPurpose.INVITATION, now)
+    if not user.is_active:
+        raise InvalidInput(
+            "该账号已被本企业停用，邀请失效", "the account is disabled", field="token"
+        )
     check_password(password, username=user.username, email=user.email, field="new_password")
     user = links.consume(session, token, TokenPurpose.INVITATION, now)
     return _set_password(session, user, password, now, "invitation_accepted", "接受邀请并设置密码")

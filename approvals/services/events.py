@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from approvals.enterprise import agents
 from approvals.services.queries import STAFF_ROLES
 from models import Application, AuditEvent, Document, Expert, Panel, PanelMember, Role, User
 from models.enums import DOCUMENT_ISSUED
@@ -29,8 +30,10 @@ def _visible_cases(user: User):  # type: ignore[no-untyped-def]
     """A condition on Application for the cases ``user`` may follow (None: every case)."""
     if user.role in STAFF_ROLES:
         return None
-    if user.role is Role.APPLICANT:
-        return col(Application.enterprise_id) == user.enterprise_id
+    if user.role is Role.APPLICANT:  # its own cases, and those it files as an authorised agent
+        return or_(
+            col(Application.enterprise_id) == user.enterprise_id, agents.visible_as_agent(user)
+        )
     panels = (
         select(Panel.application_id)
         .join(PanelMember, col(PanelMember.panel_id) == col(Panel.id))

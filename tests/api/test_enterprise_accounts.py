@@ -12,7 +12,7 @@ from core.settings import Settings
 from models import Application, AuditEvent, Enterprise, User
 from tests.api.account_mail import link_in, mails_to, token_of
 from tests.api.test_registration import PASSWORD, registration
-from tests.helpers import PROJECT, page_form_token, page_login, sign_in
+from tests.helpers import PROJECT, create_submitted, page_form_token, page_login, sign_in
 
 MEMBER = {
     "username": "wangjing",
@@ -89,9 +89,7 @@ def test_an_agent_applies_for_an_enterprise_only_while_authorised(
     assert client.get("/api/enterprise/principals", headers=agent).json() == [
         {"id": principal.id, "name": principal.name, "uscc": principal.uscc}
     ]
-    case = client.post("/api/applications", json=on_behalf, headers=agent)
-    assert case.status_code == 201, case.text
-    case_id = case.json()["id"]
+    case_id = create_submitted(client, agent, on_behalf_of=principal.id)["id"]
     with Session(engine) as session:
         stored = session.get(Application, case_id)
         daili = session.exec(select(User).where(User.username == "daili")).one()
@@ -102,12 +100,15 @@ def test_an_agent_applies_for_an_enterprise_only_while_authorised(
     assert case_id in [a["id"] for a in client.get("/api/applications", headers=admin).json()]
     assert case_id in [a["id"] for a in client.get("/api/applications", headers=agent).json()]
     assert client.get(f"/api/applications/{case_id}", headers=agent).status_code == 200
+    feed = client.get("/api/events", headers=agent).json()["events"]
+    assert case_id in {event["application_id"] for event in feed}
 
     authorisation = granted.json()["id"]
     revoked = client.post(f"/api/enterprise/agents/{authorisation}/revoke", headers=admin)
     assert revoked.status_code == 204
     assert client.get(f"/api/applications/{case_id}", headers=agent).status_code == 404
     assert client.get("/api/applications", headers=agent).json() == []
+    assert client.get("/api/events", headers=agent).json()["events"] == []
     assert client.post("/api/applications", json=on_behalf, headers=agent).status_code == 403
     with Session(engine) as session:
         actions = set(session.exec(select(AuditEvent.action)).all())

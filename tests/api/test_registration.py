@@ -4,6 +4,7 @@ cannot apply. Mail is read from the .eml outbox the app writes (the embedded sen
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from approvals.uscc import check_character
 from core.settings import Settings
 from models import AccountRequest, AccountToken, AuditEvent, User
 from tests.api.account_mail import body_of, link_in, mails_to, token_of
-from tests.helpers import PROJECT, page_form_token, sign_in
+from tests.helpers import PROJECT, page_form_token, page_login, sign_in
 
 PASSWORD = "Lvshui-2026-qingshan"
 
@@ -57,9 +58,18 @@ def test_a_registered_enterprise_applies_only_after_opening_the_mailed_link(
     with Session(engine) as session:
         stored = session.exec(select(AccountToken)).one()
         assert token_of(link) not in stored.token_hash  # only the hash is kept
+        assert stored.token_hash == hashlib.sha256(token_of(link).encode()).hexdigest()
         user = session.exec(select(User).where(User.username == "qingshan1")).one()
         assert (user.email_verified, user.is_enterprise_admin) == (False, True)
 
+    assert page_login(client, "qingshan1", PASSWORD).status_code == 303
+    notice = client.get("/my")
+    assert "尚未验证" in notice.text and "liming1@qingshan.example" in notice.text
+    resent = client.post("/register/resend", follow_redirects=True)
+    assert "验证邮件已重新发送" in resent.text
+    first, mail = mails_to(settings.resolved_outbox_dir, "liming1@qingshan.example")
+    assert link_in(first, "/verify-email") != link_in(mail, "/verify-email")
+    link = link_in(mail, "/verify-email")
     headers = sign_in(client, "qingshan1", PASSWORD)
     refused = client.post("/api/applications", json=PROJECT, headers=headers)
     assert refused.status_code == 403 and "邮箱验证" in refused.json()["message"]
