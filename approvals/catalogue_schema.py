@@ -145,6 +145,29 @@ class MaterialSpec(BaseModel):
     note: str = ""
 
 
+class PublicationRule(StrEnum):
+    """When the item's 受理公示 runs relative to the decision."""
+
+    BEFORE_DECISION = "before_decision"  # published at acceptance; the decision waits for its end
+    AFTER_DECISION = "after_decision"  # 告知承诺制: decide first, publish after
+
+
+class AcceptanceNoticeSpec(BaseModel):
+    """The item's 受理公示: how long it runs (from the day after acceptance, on the working-day
+    calendar), which uploaded material is the public version of the report and which one is the
+    公众参与说明. ``evidence`` and ``note`` are research: never shown to the public."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    days: int = Field(ge=1, le=60)
+    unit: DayUnit = DayUnit.WORKING
+    rule: PublicationRule
+    public_material: Slug  # the 公开版本 the public downloads: nothing else of the case
+    participation_material: Slug | None = None  # 公众参与说明, shown when the item has one
+    evidence: Evidence
+    note: str = ""
+
+
 class LicenceKind(StrEnum):
     POLLUTANT_DISCHARGE = "pollutant_discharge"  # 排污许可证
     HAZARDOUS_WASTE = "hazardous_waste"  # 危险废物经营许可证
@@ -201,6 +224,7 @@ class Item(BaseModel):
     evidence: dict[str, Evidence]
     sources: list[Text] = Field(min_length=1)
     licence: LicenceSpec | None = None
+    acceptance_notice: AcceptanceNoticeSpec | None = None
 
     @property
     def appliable(self) -> bool:
@@ -253,6 +277,14 @@ class Item(BaseModel):
         ):
             problems += [
                 f"duplicate {name} {v!r}" for v in sorted(set(values)) if values.count(v) > 1
+            ]
+        notice = self.acceptance_notice
+        if notice is not None:
+            codes = {m.code for m in self.materials}
+            problems += [
+                f"acceptance_notice names {code!r}, not a material of the item"
+                for code in (notice.public_material, notice.participation_material)
+                if code is not None and code not in codes
             ]
         if self.status is not ItemStatus.ACTIVE and not self.status_note.strip():
             problems.append(f"status {self.status.value} needs a status_note (why, where to go)")

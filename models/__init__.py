@@ -19,6 +19,12 @@ from models.enums import (
     Track,
     WarningLevel,
 )
+from models.participation import (
+    NOTICE_KIND_LABELS,
+    NoticeKind,
+    PublicComment,
+    PublicNotice,
+)
 from models.security import LoginAttempt, SignInOutcome, UserSession
 from models.tables import (
     Application,
@@ -50,6 +56,7 @@ from models.tables import (
 
 __all__ = [
     "MEMBER_KIND_LABELS",
+    "NOTICE_KIND_LABELS",
     "AccountRequest",
     "AccountToken",
     "AgentAuthorisation",
@@ -74,11 +81,14 @@ __all__ = [
     "LoginAttempt",
     "Material",
     "MemberKind",
+    "NoticeKind",
     "OutboxMail",
     "Outcome",
     "Panel",
     "PanelMember",
     "PostalDispatch",
+    "PublicComment",
+    "PublicNotice",
     "Reminder",
     "RequestKind",
     "Role",

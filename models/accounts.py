@@ -51,6 +51,7 @@ class AccountToken(SQLModel, table=True):
 class RequestKind(StrEnum):
     REGISTRATION = "registration"
     PASSWORD_RESET = "password_reset"
+    PUBLIC_COMMENT = "public_comment"  # a comment on a public notice (no account)
 
 
 class AccountRequest(SQLModel, table=True):

@@ -12,7 +12,9 @@ from approvals.clock import Clock, local_date, to_utc
 from approvals.enterprise import agents
 from approvals.errors import InvalidInput, ItemNotAvailable, PermissionDenied
 from approvals.numbering import next_serial
+from approvals.participation.notices import publish_on_acceptance
 from approvals.process.standard import Action
+from approvals.schedule import shared_calendar
 from approvals.services import commitment_steps, licences
 from approvals.services.forms import check_form
 from approvals.services.item_versions import item_of, record_version
@@ -295,6 +297,10 @@ def accept(
         NOTICE_SERIES[DocumentKind.ACCEPTANCE_NOTICE],
         now.year,
         {"materials": received, "clock_stops": list(item.clock_stops)},
+    )
+    # 受理公示 in the same transaction as the acceptance: no separate step to lose
+    publish_on_acceptance(
+        session, shared_calendar(), application, item, local_date(now), to_utc(now)
     )
     if application.process_kind == ProcessKind.COMMITMENT.value:
         commitment_steps.on_accepted(session, actor, application, to_utc(now))

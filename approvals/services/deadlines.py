@@ -17,6 +17,7 @@ from approvals import lawbook
 from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue, DayUnit, Item
 from approvals.clock import Clock, as_local, local_date, to_utc
+from approvals.participation.notices import publish_on_acceptance
 from approvals.process.standard import FINAL, HUMAN_STEP, Action
 from approvals.services.clock import compute_state
 from approvals.services.item_versions import item_of
@@ -99,6 +100,7 @@ def deem_accepted(
         now.year,
         {"materials": [], "clock_stops": list(item.clock_stops), "deemed": True},
     )
+    publish_on_acceptance(session, calendar, application, item, received, to_utc(now))
     return True
 
 

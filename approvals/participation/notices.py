@@ -1,0 +1,131 @@
+"""The 受理公示: written in the acceptance's own transaction, so it cannot be lost.
+
+An item with ``acceptance_notice`` and rule ``before_decision`` publishes it on the day of
+acceptance (also a deemed one); it runs ``days`` working days counted from the day after, on
+the working-day calendar, and the decision may not be drafted before it ends
+(``approvals.participation.comments.check_may_draft``). Rule ``after_decision`` (告知承诺制)
+decides first and publishes after: no notice at acceptance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from approvals.calendar import WorkingCalendar
+from approvals.catalogue_schema import Item, PublicationRule
+from approvals.errors import NotFound
+from models import Application, Enterprise, Material, NoticeKind, PublicNotice
+
+
+def _current_material(session: Session, application_id: int, code: str) -> Material | None:
+    return session.exec(
+        select(Material).where(
+            Material.application_id == application_id,
+            Material.material_code == code,
+            Material.superseded == False,  # noqa: E712
+        )
+    ).first()
+
+
+def publish_on_acceptance(
+    session: Session,
+    calendar: WorkingCalendar,
+    application: Application,
+    item: Item,
+    accepted_on: date,
+    at: datetime,
+) -> PublicNotice | None:
+    """Write the case's 受理公示 if its item publishes one at acceptance (idempotent)."""
+    spec = item.acceptance_notice
+    if spec is None or spec.rule is not PublicationRule.BEFORE_DECISION:
+        return None
+    assert application.id is not None
+    existing = find_notice(session, application.id, NoticeKind.ACCEPTANCE)
+    if existing is not None:
+        return existing
+    public = _current_material(session, application.id, spec.public_material)
+    if public is None:  # a required material: submission refuses a case without it
+        return None
+    participation = (
+        _current_material(session, application.id, spec.participation_material)
+        if spec.participation_material
+        else None
+    )
+    enterprise = session.get(Enterprise, application.enterprise_id)
+    notice = PublicNotice(
+        application_id=application.id,
+        kind=NoticeKind.ACCEPTANCE,
+        item_code=item.code,
+        item_name=item.name_zh,
+        project_name=application.project_name,
+        builder=enterprise.name if enterprise else "",
+        site=application.site,
+        district=application.district,
+        consultant=application.consultant,
+        public_material_id=public.id,  # type: ignore[arg-type]
+        participation_material_id=participation.id if participation else None,
+        starts_on=accepted_on,
+        ends_on=calendar.due(accepted_on, spec.days, spec.unit).day,
+        days=spec.days,
+        published_at=at,
+    )
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def find_notice(session: Session, application_id: int, kind: NoticeKind) -> PublicNotice | None:
+    return session.exec(
+        select(PublicNotice).where(
+            PublicNotice.application_id == application_id, PublicNotice.kind == kind
+        )
+    ).first()
+
+
+def get_notice(session: Session, notice_id: int) -> PublicNotice:
+    notice = session.get(PublicNotice, notice_id)
+    if notice is None:
+        raise NotFound("公示不存在", "no such public notice")
+    return notice
+
+
+def is_open(notice: PublicNotice, today: date) -> bool:
+    return notice.starts_on <= today <= notice.ends_on
+
+
+@dataclass(frozen=True)
+class NoticeFilter:
+    kind: NoticeKind | None = None
+    open: bool | None = None  # True: running today; False: ended; None: both
+
+
+def list_notices(
+    session: Session, today: date, flt: NoticeFilter, limit: int = 200
+) -> list[PublicNotice]:
+    """Notices, newest first: open ones end soonest first, then ended ones."""
+    query = select(PublicNotice)
+    if flt.kind is not None:
+        query = query.where(PublicNotice.kind == flt.kind)
+    if flt.open is True:
+        query = query.where(col(PublicNotice.ends_on) >= today).order_by(
+            col(PublicNotice.ends_on), col(PublicNotice.id)
+        )
+    elif flt.open is False:
+        query = query.where(col(PublicNotice.ends_on) < today).order_by(
+            col(PublicNotice.ends_on).desc(), col(PublicNotice.id).desc()
+        )
+    else:
+        query = query.order_by(col(PublicNotice.published_at).desc(), col(PublicNotice.id).desc())
+    return list(session.exec(query.limit(limit)))
+
+
+def days_left(calendar: WorkingCalendar, notice: PublicNotice, today: date) -> int:
+    """Working days left, today included while open; 0 once ended."""
+    if today > notice.ends_on:
+        return 0
+    start = max(today, notice.starts_on)
+    count, _ = calendar.working_days_between(start, notice.ends_on)
+    return count + (1 if calendar.is_workday(start) else 0)

@@ -1,0 +1,76 @@
+"""Public participation: the notices the bureau publishes about a case and the public's
+comments on them (no account needed). Everything here may be read by the public except the
+columns marked internal (the commenter's address and contact, moderation)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.types import StrEnumType
+
+
+class NoticeKind(StrEnum):
+    ACCEPTANCE = "acceptance"  # 受理公示（含环评文件公开版本）
+
+
+NOTICE_KIND_LABELS: dict[NoticeKind, str] = {NoticeKind.ACCEPTANCE: "受理公示"}
+
+
+class PublicNotice(SQLModel, table=True):
+    """One notice, written in the transaction of the event that publishes it. The particulars
+    are copied at publication: what the public saw does not change with the case."""
+
+    __tablename__ = "public_notice"
+    __table_args__ = (
+        UniqueConstraint("application_id", "kind", name="uq_public_notice_case_kind"),
+        Index("ix_public_notice_kind_ends", "kind", "ends_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    kind: NoticeKind = Field(sa_type=StrEnumType(NoticeKind))
+    item_code: str = Field(max_length=20)
+    item_name: str = Field(max_length=200)
+    project_name: str = Field(max_length=200)
+    builder: str = Field(max_length=200)
+    site: str = Field(max_length=300)
+    district: str = Field(max_length=40)
+    consultant: str = Field(max_length=200)
+    public_material_id: int = Field(foreign_key="material.id")
+    participation_material_id: int | None = Field(default=None, foreign_key="material.id")
+    starts_on: date
+    ends_on: date  # the last day comments are on time
+    days: int
+    published_at: datetime
+
+
+class PublicComment(SQLModel, table=True):
+    """A comment from the public. ``client_address`` and ``contact`` are internal (the throttle
+    and the officer's reply), never published; a hidden comment stays in the case file."""
+
+    __tablename__ = "public_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="public_notice.id", index=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    name: str = Field(max_length=50)
+    contact: str = Field(max_length=100)
+    text: str = Field(max_length=2000)
+    attachment_filename: str | None = Field(default=None, max_length=200)
+    attachment_sha256: str | None = Field(default=None, max_length=64)
+    attachment_size: int | None = None
+    attachment_key: str | None = Field(default=None, max_length=300)
+    submitted_at: datetime
+    late: bool = False  # after the notice's end date: kept, and marked
+    client_address: str = Field(default="", max_length=64)
+    hidden: bool = False
+    hidden_by: int | None = Field(default=None, foreign_key="app_user.id")
+    hidden_at: datetime | None = None
+    hidden_reason: str = Field(default="", max_length=500)
+    response: str = Field(default="", max_length=2000)
+    responded_by: int | None = Field(default=None, foreign_key="app_user.id")
+    responded_at: datetime | None = None
