@@ -39,6 +39,7 @@ FACT_KEYS: frozenset[str] = frozenset(
         "report",  # 环境影响报告书 / 环境影响报告表 (EIA items)
         "submitted",  # 你单位于…提交的
         "case_ref",  # （办件编号：…）
+        "item_ref",  # （项目名称：…；办件编号：…）
         "licence_clause",  # what the decision does to the licence (licence items)
         "reasons",  # the officer's reasons (denials)
     }

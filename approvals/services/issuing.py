@@ -146,6 +146,7 @@ def _facts(
         "report": report_of(session, application, item),
         "submitted": f"你单位{received}提交的",
         "case_ref": f"（办件编号：{application.number}）",
+        "item_ref": f"（项目名称：{application.project_name}；办件编号：{application.number}）",
         "licence_clause": licence_clause(session, application, item),
         "reasons": reasons.strip(),
     }
