@@ -15,6 +15,8 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
+from approvals.process.standard import Action
+
 UNSAFE = frozenset({"post", "put", "patch", "delete"})
 ERROR_REF = "#/components/schemas/ErrorBody"
 
@@ -108,6 +110,10 @@ def _declare(schema: dict[str, Any]) -> None:
                 if status in HEADERS:
                     response["headers"] = HEADERS[status]
                 responses[str(status)] = response
+    for name in ("ApplicationPublic", "ApplicationDetail"):
+        actions = components.get(name, {}).get("properties", {}).get("actions")
+        if actions is not None:  # what the caller may do now: see GET /api/reference/actions
+            actions["items"]["enum"] = [action.value for action in Action]
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
 

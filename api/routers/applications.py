@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, BackgroundTasks, File, Header, Response, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, File, Header, Path, Response, UploadFile, status
 
 from api.body_limit import accepts_uploads
 from api.contract import PDF_RESPONSE
@@ -91,7 +91,13 @@ def read_application(
 @accepts_uploads(1)
 async def upload_material(
     application_id: Id,
-    material_code: str,
+    material_code: Annotated[
+        str,
+        Path(
+            max_length=60,
+            description="材料编码：见 GET /api/reference/items/{item_code}/materials",
+        ),
+    ],
     file: Annotated[UploadFile, File(description="PDF，不超过上传上限")],
     user: CurrentUser,
     session: SessionDep,

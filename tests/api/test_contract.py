@@ -113,3 +113,15 @@ def test_commitment_and_joint_review_are_typed(openapi: dict[str, Any]) -> None:
     panel = openapi["components"]["schemas"]["PanelView"]
     assert "seed" not in panel["required"] and "seed" in panel["properties"]
     assert "仅工作人员" in panel["properties"]["seed"]["description"]
+
+
+def test_a_cases_actions_are_an_enumeration_and_material_codes_say_where_to_find_them(
+    openapi: dict[str, Any],
+) -> None:
+    schemas = openapi["components"]["schemas"]
+    for name in ("ApplicationPublic", "ApplicationDetail"):
+        enum = schemas[name]["properties"]["actions"]["items"]["enum"]
+        assert {"accept", "sign", "submit", "start_joint_review"} <= set(enum)
+    upload = openapi["paths"]["/api/applications/{application_id}/materials/{material_code}"]
+    code = next(p for p in upload["put"]["parameters"] if p["name"] == "material_code")
+    assert "/api/reference/items/" in code["description"]
