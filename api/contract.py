@@ -53,7 +53,6 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/api/auth/token"): (401, 429),
     ("post", "/api/applications"): (404,),  # an unknown item code
     ("post", "/api/register"): (429,),  # registrations per client address
-    ("post", "/api/register/resend"): (422,),  # the email is verified already
     ("post", "/api/auth/password-reset"): (429,),
     ("post", "/api/admin/items/{code}/publish"): (409,),  # facts left to verify
 }
@@ -80,8 +79,8 @@ def error_statuses(method: str, path: str, operation: dict[str, Any]) -> set[int
         statuses |= {401, 403}
     if any(p["in"] == "path" for p in parameters):
         statuses.add(404)
-    if body or any(p["in"] != "path" for p in parameters):
-        statuses.add(422)  # a path that does not validate is a 404 (api.params)
+    if method in UNSAFE or body or any(p["in"] != "path" for p in parameters):
+        statuses.add(422)  # every write is checked by the domain; a bad path id is a 404
     if body:
         statuses |= {400, 413}
         if "multipart/form-data" in body.get("content", {}):
