@@ -9,11 +9,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from approvals import audit, sessions
+from approvals.enterprise.passwords import check_password
 from approvals.errors import InvalidInput, NotAuthenticated
 from models import User
 from models.enums import ROLE_LABELS
-
-MIN_PASSWORD_LENGTH = 10
 
 _HASHER = PasswordHasher()
 # Verified against when the user does not exist, so timing does not reveal which usernames exist.
@@ -52,12 +51,7 @@ def change_password(
         raise InvalidInput(
             "当前密码不正确", "the current password is wrong", field="current_password"
         )
-    if len(new_password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"新密码至少需要{MIN_PASSWORD_LENGTH}个字符",
-            f"the new password needs at least {MIN_PASSWORD_LENGTH} characters",
-            field="new_password",
-        )
+    check_password(new_password, username=user.username, email=user.email, field="new_password")
     if new_password == current_password:
         raise InvalidInput("新密码不能与当前密码相同", "the new password equals the current one")
     assert user.id is not None

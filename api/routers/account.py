@@ -22,7 +22,14 @@ class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     current_password: Annotated[str, Field(min_length=1, max_length=256)]
-    new_password: Annotated[str, Field(min_length=1, max_length=256, description="至少10个字符")]
+    new_password: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=256,
+            description="至少10位，含字母、数字、符号中两类，不含用户名",
+        ),
+    ]
 
 
 @router.post(
