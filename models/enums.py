@@ -51,6 +51,7 @@ class Status(StrEnum):
     JOINT_REVIEW = "joint_review"  # standard kind: the drawn expert panel reviews (clock paused)
     REVISION = "revision"  # the applicant revises the report after "pass after revision"
     REVISION_REVIEW = "revision_review"  # the panel chair confirms the revision
+    WITHDRAWN = "withdrawn"  # the applicant withdrew the draft before submitting it (no result)
 
 
 STATUS_LABELS: dict[Status, str] = {
@@ -76,6 +77,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.JOINT_REVIEW: "专家远程会审（计时暂停）",
     Status.REVISION: "待申请人修改报告（计时暂停）",
     Status.REVISION_REVIEW: "专家复核修改稿（计时暂停）",
+    Status.WITHDRAWN: "已撤回（草稿）",
 }
 
 

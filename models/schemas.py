@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from models.enums import DocumentKind, DocumentState, Outcome, Role, Status, Track, WarningLevel
 from models.text_input import Line, Multiline
 
-Text = Annotated[str, Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Line]
 LongText = Annotated[
-    str, Multiline, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), Multiline
 ]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
 
@@ -30,19 +30,19 @@ class ApplicationCreate(Strict):
     item_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[0-9]{2}$")]
     project_name: Text = Field(description="项目/单位/事项名称")
     site: Annotated[
-        str, Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Line
     ]
     district: Annotated[
-        str, Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Line
     ]
-    industry_code: Annotated[str, Line, StringConstraints(strip_whitespace=True, max_length=8)] = ""
+    industry_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=8), Line] = ""
     total_investment: Money = Field(default=Decimal(0), description="总投资（万元）")
     env_investment: Money = Field(default=Decimal(0), description="环保投资（万元）")
-    consultant: Annotated[str, Line, StringConstraints(strip_whitespace=True, max_length=200)] = (
+    consultant: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Line] = (
         Field(default="", description="环评单位")
     )
     description: Annotated[
-        str, Multiline, StringConstraints(strip_whitespace=True, max_length=4000)
+        str, StringConstraints(strip_whitespace=True, max_length=4000), Multiline
     ] = Field(default="", description="申请内容、诉求或说明")
     licence_number: (
         Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z-]{4,40}$")]
@@ -60,22 +60,49 @@ class ApplicationCreate(Strict):
         return self
 
 
+class ApplicationUpdate(Strict):
+    """A draft's fields the applicant may change (``PATCH``): the fields sent replace the
+    draft's and the whole is checked again as at creation. The item and the licence number stay
+    (another item or licence is another application)."""
+
+    project_name: Text | None = None
+    site: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), Line]
+        | None
+    ) = None
+    district: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Line]
+        | None
+    ) = None
+    industry_code: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=8), Line] | None
+    ) = None
+    total_investment: Money | None = None
+    env_investment: Money | None = None
+    consultant: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Line] | None
+    ) = None
+    description: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000), Multiline] | None
+    ) = None
+
+
 class MissingMaterial(Strict):
     name: Text
-    reason: Annotated[str, Multiline, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), Multiline] = ""
 
 
 class CorrectionRequest(Strict):
     missing: list[MissingMaterial] = Field(min_length=1, max_length=50)
     comment: Annotated[
-        str, Multiline, StringConstraints(strip_whitespace=True, max_length=2000)
+        str, StringConstraints(strip_whitespace=True, max_length=2000), Multiline
     ] = ""
 
 
 class RefusalRequest(Strict):
     reasons: LongText
     redirect_to: (
-        Annotated[str, Line, StringConstraints(strip_whitespace=True, max_length=200)] | None
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Line] | None
     ) = None
 
 
@@ -83,10 +110,10 @@ class DecisionDraft(Strict):
     outcome: Outcome
     conditions: list[LongText] = Field(default_factory=list, max_length=40)
     reasons: Annotated[
-        str, Multiline, StringConstraints(strip_whitespace=True, max_length=4000)
+        str, StringConstraints(strip_whitespace=True, max_length=4000), Multiline
     ] = ""
     legal_grounds: Annotated[
-        str, Multiline, StringConstraints(strip_whitespace=True, max_length=1000)
+        str, StringConstraints(strip_whitespace=True, max_length=1000), Multiline
     ] = ""
 
     @model_validator(mode="after")
@@ -100,16 +127,16 @@ class DecisionDraft(Strict):
 
 class Comment(Strict):
     comment: Annotated[
-        str, Multiline, StringConstraints(strip_whitespace=True, max_length=2000)
+        str, StringConstraints(strip_whitespace=True, max_length=2000), Multiline
     ] = ""
 
 
 class AnswerCreate(Strict):
     answer: Annotated[
-        str, Multiline, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000), Multiline
     ]
     legal_basis: Annotated[
-        str, Multiline, StringConstraints(strip_whitespace=True, max_length=500)
+        str, StringConstraints(strip_whitespace=True, max_length=500), Multiline
     ] = ""
 
 
@@ -119,7 +146,7 @@ class CommitmentFacts(Strict):
     document_type: Literal["report_table", "report_book", "registration_form"] = "report_table"
     minglu_item: int | None = Field(default=None, ge=1, le=173, description="名录二级类别序号")
     park_name: (
-        Annotated[str, Line, StringConstraints(strip_whitespace=True, max_length=100)] | None
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), Line] | None
     ) = None
     longitude: float | None = Field(default=None, ge=73, le=136)
     latitude: float | None = Field(default=None, ge=3, le=54)
@@ -137,25 +164,25 @@ class PostCheckCreate(Strict):
     outcome: Literal["conforms", "not_conforming"]
     findings: list[
         Annotated[
-            str, Multiline, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
+            str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), Multiline
         ]
     ] = Field(default_factory=list, max_length=30)
 
 
 class ClockPauseCreate(Strict):
     reason: Annotated[
-        str, Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Line
     ]
     max_days: int = Field(ge=1, le=250, description="最长所需时间（告知申请人）")
     unit: Literal["working", "calendar"] = "working"
     comment: Annotated[
-        str, Multiline, StringConstraints(strip_whitespace=True, max_length=2000)
+        str, StringConstraints(strip_whitespace=True, max_length=2000), Multiline
     ] = ""
 
 
 class PostalDispatchCreate(Strict):
     courier: Annotated[
-        str, Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), Line
     ]
     waybill: Annotated[
         str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{6,40}$")

@@ -43,6 +43,7 @@ def _if_str(clean: object) -> BeforeValidator:
 
 
 Line = _if_str(clean_line)
-"""``Annotated[str, Line, StringConstraints(...)]``: a name or title, cleaned then checked."""
+"""``Annotated[str, StringConstraints(...), Line]``: a name or title, cleaned then checked
+(the validator goes last so that it runs first: constraints before it would see the raw text)."""
 Multiline = _if_str(clean_text)
-"""``Annotated[str, Multiline, StringConstraints(...)]``: free text, cleaned then checked."""
+"""``Annotated[str, StringConstraints(...), Multiline]``: free text, cleaned then checked."""

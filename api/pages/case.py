@@ -31,7 +31,7 @@ from api.templating import render_page
 from approvals.catalogue import DayUnit, ProcessKind
 from approvals.clock import local_date
 from approvals.errors import DomainError
-from approvals.process.standard import FINAL
+from approvals.process.standard import FINAL, WITH_RESULT
 from approvals.services.forms import is_eia_approval
 from approvals.services.item_versions import item_of
 from approvals.services.pauses import MAX_PAUSE_DAYS
@@ -146,7 +146,7 @@ def case_context(
         "decision": decision,
         "decision_approves": decision is not None and decision.outcome is Outcome.APPROVE,
         "actions": set(detail.actions),
-        "can_post": user.role in POSTAL_ROLES and detail.status in FINAL,
+        "can_post": user.role in POSTAL_ROLES and detail.status in WITH_RESULT,
         "couriers": COURIERS,
         "today": local_date(services.clock.now()).isoformat(),
         "material_field": MATERIAL_FIELD,

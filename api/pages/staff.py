@@ -34,7 +34,7 @@ from api.templating import render_page
 from approvals.catalogue import DayUnit, ProcessKind
 from approvals.clock import local_date
 from approvals.errors import DomainError
-from approvals.process.standard import FINAL
+from approvals.process.standard import WITH_RESULT
 from approvals.services import answers, cases, pauses, review
 from approvals.services.queries import (
     get_application_by_number,
@@ -74,7 +74,9 @@ def _awaiting_postal(session: Session) -> list[Application]:
     return list(
         session.exec(
             select(Application)
-            .where(col(Application.status).in_(list(FINAL)), col(Application.id).not_in(posted))
+            .where(
+                col(Application.status).in_(list(WITH_RESULT)), col(Application.id).not_in(posted)
+            )
             .order_by(col(Application.decided_on), col(Application.id))
             .limit(100)
         )

@@ -22,7 +22,7 @@ ADMIN = require_roles(Role.ADMIN)
 class ScheduleLoad(BaseModel):
     model_config = ConfigDict(extra="forbid")
     source: Annotated[
-        str, text_input.Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), text_input.Line
     ]
     holidays: list[date] = Field(min_length=1, max_length=60, description="放假日期")
     workdays: list[date] = Field(default_factory=list, max_length=20, description="调休上班日期")

@@ -16,11 +16,17 @@ from api.params import Id
 from api.presenters import application_detail, application_public
 from api.uploads import read_checked
 from approvals.errors import NotFound
-from approvals.services import cases
+from approvals.services import cases, drafts
 from approvals.services.queries import applications_of, get_application_for
 from approvals.uploads import material_key
 from models import Document, DocumentState, Material, Role
-from models.schemas import ApplicationCreate, ApplicationDetail, ApplicationPublic, MaterialPublic
+from models.schemas import (
+    ApplicationCreate,
+    ApplicationDetail,
+    ApplicationPublic,
+    ApplicationUpdate,
+    MaterialPublic,
+)
 
 router = APIRouter(prefix="/api/applications", tags=["申请人 applicant"])
 APPLICANT = require_roles(Role.APPLICANT)
@@ -80,6 +86,42 @@ def read_application(
     application = get_application_for(session, user, application_id)
     response.headers["ETag"] = etag(application.version)
     return application_detail(session, services, application, user)
+
+
+@router.patch(
+    "/{application_id}",
+    response_model=ApplicationPublic,
+    dependencies=[APPLICANT],
+    summary="修改草稿 / edit a draft",
+)
+def edit_draft(
+    application_id: Id,
+    data: ApplicationUpdate,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+) -> ApplicationPublic:
+    """The fields sent replace the draft's; the draft is checked again as at creation (422).
+    Only a draft (409 once submitted), only by its enterprise; audited as ``edit_draft``."""
+    application = drafts.edit_draft(session, services.clock, user, application_id, data)
+    session.commit()
+    return application_public(session, services, application, user)
+
+
+@router.post(
+    "/{application_id}/withdraw",
+    response_model=ApplicationPublic,
+    dependencies=[APPLICANT],
+    summary="撤回草稿 / withdraw a draft",
+)
+def withdraw_draft(
+    application_id: Id, user: CurrentUser, session: SessionDep, services: ServicesDep
+) -> ApplicationPublic:
+    """The draft becomes ``withdrawn`` (final, no result; its number and record are kept).
+    Only a draft (409 once submitted); audited as ``withdraw``."""
+    application = drafts.withdraw_draft(session, services.clock, user, application_id)
+    session.commit()
+    return application_public(session, services, application, user)
 
 
 @router.put(

@@ -34,7 +34,7 @@ from models.responses import (
 
 router = APIRouter(prefix="/api", tags=["远程会审 joint review"])
 Line = Annotated[
-    str, text_input.Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), text_input.Line
 ]
 
 
@@ -68,21 +68,21 @@ class Opinion(Strict):
     conclusion: Literal["pass", "revise", "fail"]
     opinion: Annotated[
         str,
-        text_input.Multiline,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=8000),
+        text_input.Multiline,
     ]
 
 
 class RevisionReview(Strict):
     confirmed: bool
     comment: Annotated[
-        str, text_input.Multiline, StringConstraints(strip_whitespace=True, max_length=2000)
+        str, StringConstraints(strip_whitespace=True, max_length=2000), text_input.Multiline
     ] = ""
 
 
 class GreenChannelFlag(Strict):
     justification: Annotated[
-        str, text_input.Multiline, StringConstraints(strip_whitespace=True, max_length=2000)
+        str, StringConstraints(strip_whitespace=True, max_length=2000), text_input.Multiline
     ]
 
 

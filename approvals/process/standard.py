@@ -19,6 +19,7 @@ from models.enums import STATUS_LABELS, DocumentKind, Role, Status
 
 class Action(StrEnum):
     SUBMIT = "submit"
+    WITHDRAW = "withdraw"
     RESUBMIT = "resubmit"
     ACCEPT = "accept"
     REQUEST_CORRECTION = "request_correction"
@@ -57,6 +58,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ACCEPT: "受理",
     Action.REQUEST_CORRECTION: "一次性告知补正",
     Action.REFUSE: "不予受理",
+    Action.WITHDRAW: "申请人撤回草稿",
     Action.DEEMED_ACCEPT: "逾期未告知补正，依法视为受理",
     Action.START_DRAFTING: "受理通知书已送达，转承办",
     Action.DRAFT: "承办人拟办",
@@ -102,6 +104,8 @@ SERVICE = frozenset({"service"})
 COMMITMENT = frozenset({"commitment"})
 REVIEWED = frozenset({"standard", "service", "commitment"})  # the kinds with an intake step
 DECIDED = frozenset({"standard", "commitment"})  # the kinds a leader signs
+
+ALL_KINDS = frozenset({"standard", "service", "commitment", "filing"})
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, Role.APPLICANT, kinds=REVIEWED),
@@ -228,6 +232,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.FINISH_REVOCATION, Status.REVOKING, Status.REVOKED, None, kinds=COMMITMENT),
     Transition(Action.CONVERT, Status.DRAFT, Status.SUBMITTED, None, kinds=COMMITMENT),
     Transition(Action.CONVERT, Status.CORRECTION, Status.SUBMITTED, None, kinds=COMMITMENT),
+    # the applicant gives up a draft it will not submit (approvals.services.drafts)
+    Transition(Action.WITHDRAW, Status.DRAFT, Status.WITHDRAWN, Role.APPLICANT, kinds=ALL_KINDS),
 )
 
 _BY_KEY = {(kind, t.source, t.action): t for t in TRANSITIONS for kind in t.kinds}
@@ -252,9 +258,11 @@ AUTOMATED: frozenset[Status] = frozenset(
 FINAL: frozenset[Status] = frozenset(
     {
         Status.NOT_ACCEPTED, Status.APPROVED, Status.DENIED, Status.FILED, Status.ANSWERED,
-        Status.CLOSED, Status.REVOKED,
+        Status.CLOSED, Status.REVOKED, Status.WITHDRAWN,
     }
 )  # fmt: skip
+# The final states with a result to post (a withdrawn draft has none).
+WITH_RESULT: frozenset[Status] = FINAL - {Status.WITHDRAWN}
 
 
 def find_transition(

@@ -27,6 +27,8 @@ def required_fields(item: Item) -> list[str]:
         return ["industry_code"]
     if item.process_kind is ProcessKind.SERVICE:
         return ["description"]
+    if item.process_kind is ProcessKind.COMMITMENT:  # eligibility is judged on the industry
+        return ["industry_code"]
     return []
 
 

@@ -9,7 +9,7 @@ from approvals.catalogue import Catalogue
 from approvals.clock import Clock, local_date, to_utc
 from approvals.date_bounds import check_day
 from approvals.errors import InvalidInput, PermissionDenied
-from approvals.process.standard import FINAL, Action
+from approvals.process.standard import WITH_RESULT, Action
 from approvals.services import commitment_steps, licences
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
@@ -171,7 +171,7 @@ def record_postal_dispatch(
     if actor.role not in POSTAL_ROLES:
         raise PermissionDenied("当前角色无权登记邮寄", "this role cannot record a postal dispatch")
     application = get_application_for(session, actor, application_id)
-    if application.status not in FINAL:
+    if application.status not in WITH_RESULT:
         raise InvalidInput(
             "办件尚未办结，不能登记邮寄结果", "the case has no final result to post yet"
         )

@@ -75,6 +75,7 @@ EXPECTED = [
     # ineligible for the fast track: converted to the standard review by the system
     (A.CONVERT, S.DRAFT, S.SUBMITTED, None, None, False, {COM}),
     (A.CONVERT, S.CORRECTION, S.SUBMITTED, None, None, False, {COM}),
+    (A.WITHDRAW, S.DRAFT, S.WITHDRAWN, R.APPLICANT, None, False, {STD, FIL, SRV, COM}),
 ]
 HUMAN_ROLES = list(Role)
 SYSTEM_TRANSITIONS = [t for t in TRANSITIONS if t.role is None]
@@ -190,10 +191,10 @@ def test_automated_states_are_left_only_by_the_system_and_final_states_not_at_al
 @pytest.mark.parametrize(
     ("kind", "finals"),
     [
-        (STD, {S.NOT_ACCEPTED, S.APPROVED, S.DENIED}),
-        (FIL, {S.FILED}),
-        (SRV, {S.NOT_ACCEPTED, S.ANSWERED}),
-        (COM, {S.NOT_ACCEPTED, S.CLOSED, S.REVOKED}),
+        (STD, {S.NOT_ACCEPTED, S.APPROVED, S.DENIED, S.WITHDRAWN}),
+        (FIL, {S.FILED, S.WITHDRAWN}),
+        (SRV, {S.NOT_ACCEPTED, S.ANSWERED, S.WITHDRAWN}),
+        (COM, {S.NOT_ACCEPTED, S.CLOSED, S.REVOKED, S.WITHDRAWN}),
     ],
 )
 def test_each_kind_gets_from_a_draft_to_its_own_final_states(
@@ -217,8 +218,8 @@ def test_every_action_has_a_chinese_label() -> None:
 @pytest.mark.parametrize(
     ("status", "role", "kind", "expected"),
     [
-        (S.DRAFT, R.APPLICANT, STD, [A.SUBMIT]),
-        (S.DRAFT, R.APPLICANT, FIL, [A.FILE]),
+        (S.DRAFT, R.APPLICANT, STD, [A.SUBMIT, A.WITHDRAW]),
+        (S.DRAFT, R.APPLICANT, FIL, [A.FILE, A.WITHDRAW]),
         (S.CORRECTION, R.APPLICANT, STD, [A.RESUBMIT]),
         (S.SUBMITTED, R.INTAKE_OFFICER, STD, [A.ACCEPT, A.REQUEST_CORRECTION, A.REFUSE]),
         (S.SUBMITTED, R.INTAKE_OFFICER, SRV, [A.REQUEST_CORRECTION, A.REFUSE, A.ACCEPT_SERVICE]),
@@ -239,7 +240,7 @@ def test_actions_for_lists_the_buttons_a_role_gets(
 
 
 def test_actions_for_defaults_to_the_standard_process() -> None:
-    assert actions_for(S.DRAFT, R.APPLICANT) == [A.SUBMIT]
+    assert actions_for(S.DRAFT, R.APPLICANT) == [A.SUBMIT, A.WITHDRAW]
 
 
 @pytest.mark.parametrize("role", [R.AUDITOR, R.ADMIN])
