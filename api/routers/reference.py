@@ -30,6 +30,7 @@ CASE = "/api/applications/{application_id}"
 # The endpoint that takes each action a person takes (the system's own actions have none).
 ACTION_ENDPOINTS: dict[Action, str] = {
     Action.SUBMIT: f"{CASE}/submit",
+    Action.WITHDRAW: f"{CASE}/withdraw",
     Action.RESUBMIT: f"{CASE}/submit",
     Action.FILE: f"{CASE}/submit",
     Action.ACCEPT: f"{CASE}/accept",
