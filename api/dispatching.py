@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from fastapi import BackgroundTasks
 
@@ -26,5 +28,16 @@ def launch_pending(services: AppServices, application_id: int) -> None:
                 log.warning("dispatch %s failed; the outbox sweep will retry it", dispatch_id)
 
 
+def shielded(task: Callable[..., Any], *args: Any) -> None:
+    """Run ``task`` after the response, never letting it fail the connection: an exception
+    escaping a background task makes uvicorn close the keep-alive connection, and the client's
+    next request on it gets no answer. What the task did not do is outbox work (pending
+    dispatches, unsent mail) that the sweep re-drives."""
+    try:
+        task(*args)
+    except Exception:
+        log.warning("%s postponed to the outbox sweep", task.__name__, exc_info=True)
+
+
 def after_commit(background: BackgroundTasks, services: AppServices, application_id: int) -> None:
-    background.add_task(launch_pending, services, application_id)
+    background.add_task(shielded, launch_pending, services, application_id)

@@ -14,6 +14,7 @@ from fastapi import BackgroundTasks
 from sqlmodel import Session
 
 from api.auth import wall_now
+from api.dispatching import shielded
 from api.services import AppServices
 from approvals.enterprise.mails import queued_in
 from approvals.services import outbox
@@ -27,7 +28,7 @@ def send_after_commit(background: BackgroundTasks, services: AppServices, sessio
     """Schedule sending the account mails ``session`` queued (call after its commit)."""
     ids = queued_in(session)
     if ids:
-        background.add_task(send_now, services, ids)
+        background.add_task(shielded, send_now, services, ids)
 
 
 def send_now(services: AppServices, mail_ids: list[int]) -> int:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, create_engine
 
 
@@ -44,4 +46,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
-        session.close()
+        # The server went away (restart, failover): closing rolls back on a dead connection,
+        # which the pool discards. Raising here (after a web response was sent, for a
+        # request's session) would only cut the client's keep-alive connection.
+        with contextlib.suppress(OperationalError, InterfaceError):
+            session.close()

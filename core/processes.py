@@ -93,6 +93,26 @@ def signals_ignored() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """SIGTERM and SIGINT arriving inside the block take effect when it ends: for a short step
+    that must not be cut in two (an SMTP server has accepted a mail; recording it as sent must
+    follow). No-op outside the main thread (signals are handled there only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+    signals = (signal.SIGTERM, signal.SIGINT)
+    previous = {s: signal.signal(s, lambda sig, _f: arrived.append(sig)) for s in signals}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for sig in arrived[:1]:
+            signal.raise_signal(sig)
+
+
 def _parent_death_signal(parent_pid: int) -> None:  # runs in the child between fork and exec
     _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != parent_pid:  # the parent died before the prctl

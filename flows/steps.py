@@ -9,6 +9,7 @@ from approvals.clock import to_utc
 from approvals.errors import ConcurrentUpdate
 from approvals.services import issuing, outbox
 from core.db import session_scope
+from core.processes import deferred_signals
 from documents.render import render_pdf
 from flows.runtime import Runtime
 from mail import Attachment, build_message
@@ -78,8 +79,9 @@ def relay_mail(rt: Runtime, application_id: int | None = None, limit: int = 100)
     """Send due outbox messages (one case's, or all), one per transaction; returns how many
     were sent. A failed message keeps its row (attempts, last error) for the next sweep.
 
-    Delivery is at least once: a crash between the SMTP answer and the commit sends that one
-    message again, with the same Message-ID, so mail systems can recognise the repeat.
+    Delivery is at least once: a crash (SIGKILL, power) between the SMTP answer and the commit
+    sends that one message again, with the same Message-ID, so mail systems can recognise the
+    repeat. A stop (SIGTERM, SIGINT) waits until the message is recorded.
     """
     sent, last_id = 0, 0
     for _ in range(limit):
@@ -93,20 +95,25 @@ def relay_mail(rt: Runtime, application_id: int | None = None, limit: int = 100)
                     Attachment(a["filename"], a["content_type"], rt.store.get(a["object_key"]))
                     for a in mail.attachments
                 ]
-                rt.sender.send(
-                    build_message(
-                        message_id=mail.message_id,
-                        sender=rt.settings.mail_from,
-                        to=mail.to_addr,
-                        subject=mail.subject,
-                        body=mail.body,
-                        attachments=attachments,
-                    )
+                message = build_message(
+                    message_id=mail.message_id,
+                    sender=rt.settings.mail_from,
+                    to=mail.to_addr,
+                    subject=mail.subject,
+                    body=mail.body,
+                    attachments=attachments,
                 )
             except Exception as exc:  # recorded on the row; the sweep retries
                 outbox.mark_failed(session, mail, f"{type(exc).__name__}: {exc}")
-            else:
-                outbox.mark_sent(session, mail, to_utc(rt.clock.now()))
-                sent += 1
-            session.commit()
+                session.commit()
+                continue
+            with deferred_signals():  # a stop between "accepted" and "recorded" would resend
+                try:
+                    rt.sender.send(message)
+                except Exception as exc:  # recorded on the row; the sweep retries
+                    outbox.mark_failed(session, mail, f"{type(exc).__name__}: {exc}")
+                else:
+                    outbox.mark_sent(session, mail, to_utc(rt.clock.now()))
+                    sent += 1
+                session.commit()
     return sent

@@ -210,3 +210,58 @@ def test_a_worker_killed_before_the_mail_is_rerun_with_the_same_number(
     assert issued_invariants(rt, smtp) == {"documents": 2, "mails": 2}
     keys = [o.object_name for o in rt.store.client.list_objects(rt.store.bucket, recursive=True)]  # type: ignore[attr-defined]
     assert len(keys) == 2  # one object per document, the rerun overwrote the same key
+
+
+STOPPED_RELAY = """
+import dataclasses, os, signal, sys
+from core.settings import get_settings
+from flows import steps
+from flows.runtime import Runtime
+
+
+class Terminated(BaseException):  # what Prefect's engine raises on SIGTERM in a flow run
+    pass
+
+
+def terminate(signum, frame):
+    raise Terminated()
+
+
+signal.signal(signal.SIGTERM, terminate)
+rt = Runtime.from_settings(get_settings())
+smtp = rt.sender
+
+
+class StoppedRightAfterTheServerAccepts:
+    def send(self, message):
+        smtp.send(message)
+        os.kill(os.getpid(), signal.SIGTERM)  # the stop arrives before the row is recorded
+
+
+steps.relay_mail(dataclasses.replace(rt, sender=StoppedRightAfterTheServerAccepts()))
+sys.exit(0)  # not reached: the stop takes effect once the first mail is recorded
+"""
+
+
+def test_a_relay_stopped_right_after_the_server_accepted_a_mail_does_not_send_it_again(
+    rt: Runtime, servers: tuple[StoppableSmtp, StoppableS3], catalogue: Catalogue, clock: FixedClock
+) -> None:
+    smtp, _ = servers
+    smtp.stop()
+    (case_id,) = signed_cases(rt.engine, catalogue, clock, 1)
+    assert _issue(rt, case_id) == "approved"  # both mails queued, not sent
+    smtp.start()
+    relay = subprocess.run(
+        [sys.executable, "-c", STOPPED_RELAY],
+        cwd=PROJECT_ROOT,
+        env=os.environ | settings_env(rt.settings),
+        capture_output=True,
+        timeout=120,
+    )
+    assert relay.returncode != 0 and b"Terminated" in relay.stderr, relay.stderr[-2000:]
+    assert len(smtp.received.messages) == 1
+    with Session(rt.engine) as session:
+        sent = [m for m in session.exec(select(OutboxMail)) if m.sent_at is not None]
+    assert len(sent) == 1  # recorded before the stop took effect
+    _sweep(rt)
+    assert issued_invariants(rt, smtp) == {"documents": 2, "mails": 2}
