@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from api.csrf import csrf_token, remember_presession
+from api.navigation import menu_for
 from approvals.clock import as_local
 from core.settings import TEMPLATES_DIR
 from models.enums import DOCUMENT_LABELS, ROLE_LABELS, STATUS_LABELS
@@ -36,6 +37,7 @@ def environment() -> Environment:
         "STATUS_LABELS": STATUS_LABELS,
         "ROLE_LABELS": ROLE_LABELS,
         "DOCUMENT_LABELS": DOCUMENT_LABELS,
+        "menu_for": menu_for,
     }
     return env
 

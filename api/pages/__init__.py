@@ -14,6 +14,7 @@ for module in (auth, accounts, sso, applicant, case, staff, public):
     router.include_router(module.router)
 import api.pages.guide  # noqa: E402, F401 - registers the /guide pages on router
 from api.pages import (  # noqa: E402 - each registers its pages on router
+    admin,  # noqa: F401 - 系统管理
     audit,  # noqa: F401 - /audit
     commitment,  # noqa: F401 - 告知承诺制
     enterprise,  # noqa: F401 - 企业账号管理

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from api.auth import COOKIE_NAME, client_of, issue_token, resolve_token, session_id_of, wall_now
 from api.csrf import check_origin, cookie_secure, verify_csrf
 from api.deps import CurrentUser, ServicesDep, SessionDep
+from api.navigation import QUEUE_ROLES, home_of
 from api.services import AppServices
 from approvals import sessions
 from approvals.errors import NotAuthenticated, PermissionDenied
@@ -66,6 +67,8 @@ def signed_in(*roles: Role) -> Any:
 PageUser = Annotated[User, signed_in()]
 ApplicantUser = Annotated[User, signed_in(Role.APPLICANT)]
 StaffUser = Annotated[User, signed_in(*STAFF_ROLES)]
+QueueUser = Annotated[User, signed_in(*QUEUE_ROLES)]  # the roles that work a queue
+AdminUser = Annotated[User, signed_in(Role.ADMIN)]
 
 
 def optional_user(request: Request, services: ServicesDep, session: SessionDep) -> User | None:
@@ -86,17 +89,9 @@ def optional_user(request: Request, services: ServicesDep, session: SessionDep) 
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-# Where each role's work is; a role not listed starts at its queue. (The administrator keeps
-# the queue until there is an /admin page.)
-ROLE_HOMES: dict[Role, str] = {
-    Role.APPLICANT: "/my",  # 我的办件
-    Role.EXPERT: "/expert",  # 专家工作台
-    Role.AUDITOR: "/audit",  # 电子监察
-}
-
-
 def home_for(user: User) -> str:
-    return ROLE_HOMES.get(user.role, "/queue")
+    """Where ``user``'s work is (see ``api.navigation``)."""
+    return home_of(user.role)
 
 
 def safe_next(target: str) -> str | None:

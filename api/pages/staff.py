@@ -26,7 +26,7 @@ from api.pages.display import (
     warning_badge,
 )
 from api.pages.forms import build, lines, missing_materials
-from api.pages.security import StaffUser
+from api.pages.security import QueueUser, StaffUser
 from api.params import Id
 from api.presenters import application_public
 from api.services import AppServices
@@ -86,7 +86,7 @@ def _awaiting_postal(session: Session) -> list[Application]:
 @router.get("/queue")
 def queue(
     request: Request,
-    user: StaffUser,
+    user: QueueUser,
     session: SessionDep,
     services: ServicesDep,
     number: str = "",

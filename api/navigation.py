@@ -1,0 +1,61 @@
+"""Where each role starts and which pages its menu offers: one table, read by the front door,
+the sign-in redirects (``home_for``) and the header menu (``menu_for`` in ``base.html``).
+
+A role's menu lists every top-level page the role may open and none it may not; its first
+link is the role's start page. tests/e2e/test_navigation.py checks both against the pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models import Role
+
+MenuLink = tuple[str, str]  # (path, label)
+
+GUIDE: MenuLink = ("/guide", "办事指南")
+VERIFY: MenuLink = ("/verify", "文书核验")
+FACTS: MenuLink = ("/admin/facts", "数据来源与核实")
+AUDIT: tuple[MenuLink, ...] = (("/audit", "电子监察"), ("/audit/commitment", "承诺制对比"))
+STAFF_MENU: tuple[MenuLink, ...] = (("/queue", "我的待办"), FACTS, GUIDE, VERIFY)
+
+VISITOR_MENU: tuple[MenuLink, ...] = (("/login", "登录"), ("/register", "企业注册"), GUIDE, VERIFY)
+MENUS: dict[Role, tuple[MenuLink, ...]] = {
+    Role.APPLICANT: (
+        ("/my", "我的办件"),
+        ("/apply", "网上申请"),
+        ("/enterprise", "企业账号"),
+        GUIDE,
+        VERIFY,
+    ),
+    Role.EXPERT: (("/expert", "专家工作台"), GUIDE, VERIFY),
+    Role.INTAKE_OFFICER: STAFF_MENU,
+    Role.CASE_OFFICER: STAFF_MENU,
+    Role.SECTION_CHIEF: STAFF_MENU,
+    Role.LEADER: STAFF_MENU,
+    Role.AUDITOR: (*AUDIT, FACTS, GUIDE, VERIFY),
+    Role.ADMIN: (("/admin", "系统管理"), *AUDIT, FACTS, GUIDE, VERIFY),
+}
+# The roles that work cases from a queue (受理、承办、审核、签发).
+QUEUE_ROLES = (Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    href: str
+    label: str
+    current: bool
+
+
+def home_of(role: Role) -> str:
+    """The start page of ``role``: the first link of its menu."""
+    return MENUS[role][0][0]
+
+
+def menu_for(role: Role | None, path: str) -> list[MenuEntry]:
+    """The menu of ``role`` (None: a visitor) with the entry for ``path`` marked current: the
+    longest link that is ``path`` or a folder above it (``/audit/commitment`` is not ``/audit``)."""
+    links = VISITOR_MENU if role is None else MENUS[role]
+    matching = [href for href, _ in links if path == href or path.startswith(href + "/")]
+    current = max(matching, key=len, default=None)
+    return [MenuEntry(href, label, href == current) for href, label in links]
