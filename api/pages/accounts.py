@@ -29,8 +29,12 @@ REGISTRATION_FIELDS = (
 )  # fmt: skip
 
 
-def _problem(exc: DomainError) -> dict[str, str]:
-    return {"error": exc.message_zh, "error_field": str(exc.details.get("field", ""))}
+def _problems(exc: DomainError) -> dict[str, str]:
+    """Each field's problem (the registration reports them all at once); "" for the form."""
+    fields = exc.details.get("fields")
+    if isinstance(fields, dict):
+        return {str(name): str(message) for name, message in fields.items()}
+    return {str(exc.details.get("field", "")): exc.message_zh}
 
 
 def _refused(response: Response, exc: DomainError) -> Response:
@@ -46,12 +50,11 @@ def register_form(request: Request, user: OptionalUser) -> Response:
     return render_page(request, "register.html", _register_context({}, {}))
 
 
-def _register_context(values: dict[str, str], problem: dict[str, str]) -> dict[str, object]:
+def _register_context(values: dict[str, str], problems: dict[str, str]) -> dict[str, object]:
     return {
         "values": {name: values.get(name, "") for name in REGISTRATION_FIELDS},
         "kinds": MEMBER_KIND_LABELS,
-        "error": problem.get("error", ""),
-        "error_field": problem.get("error_field", ""),
+        "problems": problems,
     }
 
 
@@ -80,11 +83,10 @@ def register(
     try:
         if member_kind not in MemberKind.__members__.values():
             raise InvalidInput("请选择本人身份", "choose a member kind", field="member_kind")
-        if password != password_again:
-            raise InvalidInput("两次输入的密码不一致", "the passwords differ", field="password")
         user = registration.register_enterprise(
             session,
             registration.Registration(**(values | {"password": password,
+                                                   "password_again": password_again,
                                                    "member_kind": MemberKind(member_kind)})),
             address=client_of(request).address,
             now=wall_now(),
@@ -94,7 +96,7 @@ def register(
         commit_refused(session)
         status = 429 if isinstance(exc, TooManyAttempts) else 422
         page = render_page(
-            request, "register.html", _register_context(values, _problem(exc)), status_code=status
+            request, "register.html", _register_context(values, _problems(exc)), status_code=status
         )
         return _refused(page, exc)
     session.commit()

@@ -4,6 +4,7 @@ account can sign in but cannot apply (``approvals.services.cases.create_applicat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,6 +45,7 @@ class Registration:
     phone: str
     password: str
     member_kind: MemberKind = MemberKind.HANDLER
+    password_again: str | None = None  # a form's second entry, checked when given
 
 
 def register_enterprise(
@@ -53,20 +55,40 @@ def register_enterprise(
     verification mail; the new user. Throttled per client address (the request counts even
     when it is refused afterwards: the caller commits on ``InvalidInput``). Flushes."""
     throttle.admit(session, RequestKind.REGISTRATION, address, now)
-    uscc = fields.uscc(data.uscc)
-    enterprise_name = fields.name(data.enterprise_name, "enterprise_name", "企业名称", 200)
-    legal_representative = fields.name(
-        data.legal_representative, "legal_representative", "法定代表人"
+    problems: dict[str, str] = {}  # every field's problem at once, each named by its field
+
+    def checked(check: Callable[[], str]) -> str:
+        try:
+            return check()
+        except InvalidInput as exc:
+            problems.setdefault(str(exc.details.get("field", "")), exc.message_zh)
+            return ""
+
+    uscc = checked(lambda: fields.uscc(data.uscc))
+    enterprise_name = checked(
+        lambda: fields.name(data.enterprise_name, "enterprise_name", "企业名称", 200)
     )
-    username = fields.username(data.username)
-    display_name = fields.name(data.display_name, "display_name", "姓名")
-    email = fields.email(data.email)
-    phone = fields.phone(data.phone)
-    check_password(data.password, username=username, email=email)
-    if session.exec(select(Enterprise.id).where(Enterprise.uscc == uscc)).first() is not None:
-        raise InvalidInput(DUPLICATE_USCC, "this USCC is already registered", field="uscc")
-    if session.exec(select(User.id).where(User.username == username)).first() is not None:
-        raise InvalidInput("该用户名已被使用，请换一个", "the username is taken", field="username")
+    legal_representative = checked(
+        lambda: fields.name(data.legal_representative, "legal_representative", "法定代表人", 50)
+    )
+    username = checked(lambda: fields.username(data.username))
+    display_name = checked(lambda: fields.name(data.display_name, "display_name", "姓名"))
+    email = checked(lambda: fields.email(data.email))
+    phone = checked(lambda: fields.phone(data.phone))
+    checked(lambda: _password(data.password, username, email))
+    if data.password_again is not None and data.password_again != data.password:
+        problems.setdefault("password_again", "两次输入的密码不一致")
+    if uscc and session.exec(select(Enterprise.id).where(Enterprise.uscc == uscc)).first():
+        problems["uscc"] = DUPLICATE_USCC
+    if username and session.exec(select(User.id).where(User.username == username)).first():
+        problems["username"] = "该用户名已被使用，请换一个"
+    if problems:
+        raise InvalidInput(
+            "；".join(problems.values()),
+            f"the registration has {len(problems)} problem(s)",
+            field=next(iter(problems)),
+            fields=problems,
+        )
     enterprise = Enterprise(
         uscc=uscc,
         name=enterprise_name,
@@ -119,6 +141,11 @@ def send_verification(
         session, user, TokenPurpose.VERIFY_EMAIL, token, base_url=mail.base_url,
         bureau=mail.bureau, now=now, enterprise_name=enterprise_name,
     )  # fmt: skip
+
+
+def _password(password: str, username: str, email: str) -> str:
+    check_password(password, username=username, email=email)
+    return ""
 
 
 def verify_email(session: Session, token: str, now: datetime) -> User:

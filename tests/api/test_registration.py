@@ -122,6 +122,17 @@ def test_a_wrong_check_character_or_a_weak_password_is_refused_next_to_its_field
     assert page.status_code == 422 and "两次输入的密码不一致" in page.text
     assert 'aria-invalid="true"' in page.text and 'value="郑州青山新材料有限公司4"' in page.text
 
+    form |= {"uscc": wrong, "email": "not-an-address", "phone": "12345"}
+    page = client.post("/register", data=form)
+    assert "请修改以下4处后重新提交" in page.text  # every problem at once, each at its field
+    for field, why in [
+        ("uscc", "校验位错误"),
+        ("email", "电子邮箱格式不正确"),
+        ("phone", "联系电话格式不正确"),
+        ("password_again", "两次输入的密码不一致"),
+    ]:
+        assert why in page.text.split(f'id="error-{field}">')[1].split("</span>")[0]
+
 
 def test_registration_is_limited_per_client_address(client: TestClient, engine: Engine) -> None:
     statuses = [
