@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from approvals.calendar import Pause, WorkingCalendar
-from approvals.catalogue import Catalogue, DayUnit, Limit
+from approvals.catalogue import Catalogue, DayUnit, Limit, shared_catalogue
 from approvals.errors import InvalidInput
 from approvals.services import reports
 from approvals.services.report_tables import TURNAROUND_HEADERS
@@ -56,7 +56,7 @@ def add_case(
     application = Application(
         number=f"ZZHP-T-{next(NUMBERS):05d}",
         item_code=item,
-        item_version=1,
+        item_version=shared_catalogue().get(item).version,
         process_kind=kind,
         enterprise_id=applicant.enterprise_id or 0,
         created_by=applicant.id or 0,

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from approvals.accounts import authenticate
+from approvals.catalogue import shared_catalogue
 from approvals.errors import InvalidInput
 from approvals.expert_draw import DrawRequest, draw, replay
 from approvals.expert_pool import (
@@ -37,7 +38,7 @@ def add_application(session: Session, number: str) -> Application:
     application = Application(
         number=number,
         item_code="EIA-01",
-        item_version=1,
+        item_version=shared_catalogue().get("EIA-01").version,
         enterprise_id=applicant.enterprise_id or 0,
         created_by=applicant.id or 0,
         status=Status.JOINT_REVIEW,
