@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from models.enums import DocumentKind, DocumentState, Outcome, Role, Status, Track, WarningLevel
 from models.text_input import Line, Multiline
+from models.types import ID_MAX
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Line]
 LongText = Annotated[
@@ -50,6 +51,8 @@ class ApplicationCreate(Strict):
     ) = Field(default=None, description="变更、延续、注销、补领所涉许可证编号")
     on_behalf_of: int | None = Field(
         default=None,
+        ge=1,
+        le=ID_MAX,
         description="代理机构代为申请：委托企业的编号（须已由该企业授权；不填为本企业申请）",
     )
 

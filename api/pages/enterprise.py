@@ -14,6 +14,7 @@ from api.mail_relay import send_after_commit
 from api.pages import router
 from api.pages.display import flash_of, redirect_with
 from api.pages.security import ApplicantUser
+from api.params import Id
 from api.templating import render_page
 from approvals.enterprise import agents, members
 from approvals.errors import InvalidInput
@@ -80,7 +81,7 @@ def invite(
 
 @router.post("/enterprise/members/{user_id}/{change}")
 def change_member(
-    request: Request, session: SessionDep, user: ApplicantUser, user_id: int, change: str
+    request: Request, session: SessionDep, user: ApplicantUser, user_id: Id, change: str
 ) -> Response:
     if change not in ("disable", "enable"):
         return _page(request, session, user, "不支持的操作", 404)
@@ -107,7 +108,7 @@ def grant(
 
 
 @router.post("/enterprise/agents/{authorisation_id}/revoke")
-def revoke(session: SessionDep, user: ApplicantUser, authorisation_id: int) -> Response:
+def revoke(session: SessionDep, user: ApplicantUser, authorisation_id: Id) -> Response:
     agents.revoke(session, user, authorisation_id, wall_now())
     session.commit()
     return redirect_with("/enterprise", "agent_revoked")

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import link_mail, wall_now
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.mail_relay import send_after_commit
+from api.params import Id
 from approvals.enterprise import agents, members
 from models import AgentAuthorisation, Enterprise, MemberKind, User
 
@@ -99,14 +100,14 @@ def invite(
 
 
 @router.post("/members/{user_id}/disable", response_model=MemberPublic, summary="停用本企业用户")
-def disable(user_id: int, user: CurrentUser, session: SessionDep) -> MemberPublic:
+def disable(user_id: Id, user: CurrentUser, session: SessionDep) -> MemberPublic:
     changed = members.set_active(session, user, user_id, False, wall_now())
     session.commit()
     return member_public(changed)
 
 
 @router.post("/members/{user_id}/enable", response_model=MemberPublic, summary="启用本企业用户")
-def enable(user_id: int, user: CurrentUser, session: SessionDep) -> MemberPublic:
+def enable(user_id: Id, user: CurrentUser, session: SessionDep) -> MemberPublic:
     changed = members.set_active(session, user, user_id, True, wall_now())
     session.commit()
     return member_public(changed)
@@ -144,7 +145,7 @@ def grant(body: AgentGrant, user: CurrentUser, session: SessionDep) -> Authorisa
     status_code=status.HTTP_204_NO_CONTENT,
     summary="撤销代理授权",
 )
-def revoke(authorisation_id: int, user: CurrentUser, session: SessionDep) -> None:
+def revoke(authorisation_id: Id, user: CurrentUser, session: SessionDep) -> None:
     agents.revoke(session, user, authorisation_id, wall_now())
     session.commit()
 

@@ -21,7 +21,7 @@ from flows.runtime import Runtime
 from models.types import ID_MAX
 from tests.api.case_checks import expect_error, headers_for
 from tests.api.live_server import served
-from tests.helpers import create_submitted, page_login
+from tests.helpers import PROJECT, create_submitted, page_login
 
 HUGE = 2**63  # 9223372036854775808: one past SQLite's integer
 OUT_OF_RANGE = [HUGE, ID_MAX + 1, 0]
@@ -122,6 +122,17 @@ def test_a_version_no_case_can_have_in_if_match_is_refused_not_a_500(
         headers=headers_for(client, "shouli") | {"If-Match": str(HUGE)},
     )
     expect_error(response, 412, "precondition_failed")
+
+
+def test_an_id_in_a_body_is_bounded_too(client: TestClient) -> None:
+    for value in (HUGE, 0):
+        response = client.post(
+            "/api/applications",
+            json=PROJECT | {"on_behalf_of": value},
+            headers=headers_for(client, "qiye"),
+        )
+        problems = expect_error(response, 422, "invalid_input")["details"]["problems"]
+        assert [p["field"] for p in problems] == ["on_behalf_of"]
 
 
 def _exchange(sock: socket.socket, request: bytes) -> bytes:
