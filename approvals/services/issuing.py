@@ -6,6 +6,7 @@ issued again, a mail has a stable message id, and the automated state moves on o
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -237,6 +238,22 @@ def _stops_context(stops: list[str]) -> list[dict[str, Any]]:
     return [{"basis": basis, "stops": names} for basis, names in lawbook.stops_by_basis(stops)]
 
 
+_CITATION = re.compile(r"《[^》]+》第[零一二三四五六七八九十百]+条")
+
+
+def merge_grounds(basis: str, statute: str, grounds: str) -> str:
+    """The form's basis, refined by the officer's citation where it names one of its articles
+    more precisely (条例第十一条 -> 条例第十一条第（一）项), extended where it cites the group's own
+    statute, and left alone otherwise: a denial never cites another group's law."""
+    grounds = grounds.strip().rstrip("。")
+    cited = _CITATION.match(grounds)
+    if cited and cited.group(0) in basis:
+        return basis.replace(cited.group(0), grounds, 1)
+    if grounds and statute in grounds and grounds not in basis:
+        return f"{basis}、{grounds}"
+    return basis
+
+
 def _decision_context(
     session: Session,
     application: Application,
@@ -256,9 +273,7 @@ def _decision_context(
     facts = _facts(session, application, item, reasons)
     if not approving and facts["reasons"] and facts["reasons"][-1] not in "。；！？":
         facts["reasons"] += "。"
-    grounds = str(payload.get("legal_grounds") or "").strip()
-    # the officer's further grounds are printed only when they cite the group's own statute
-    extra = grounds if grounds and form.statute.strip("《》") in grounds else ""
+    grounds = merge_grounds(side.basis, form.statute, str(payload.get("legal_grounds") or ""))
     return {
         "form": {
             "key": form.key,
@@ -272,7 +287,7 @@ def _decision_context(
         "closing": side.closing,
         "report": facts["report"],
         "reasons": reasons,
-        "legal_grounds": f"{side.basis}{'、' + extra if extra else ''}",
+        "legal_grounds": grounds,
         "supervisor": SUPERVISOR,
         "appeal": appeal if side.appeal else None,
     }

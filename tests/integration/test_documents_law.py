@@ -458,7 +458,7 @@ def test_eia_05_filed_as_a_report_table_prints_the_table(
     assert "《中华人民共和国环境影响评价法》第二十二条" in approval
     assert "三同时" in approval and approval.count("三同时") == 1
     denial = text_of(produced["eia_approval:deny"]["denial"])
-    assert "《建设项目环境保护管理条例》第十一条" in denial
+    assert "《建设项目环境保护管理条例》第十一条第（一）项" in denial
 
 
 def test_licence_certificates_name_the_holder_its_representative_and_scope(

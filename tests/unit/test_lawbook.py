@@ -70,3 +70,14 @@ def test_a_discharge_permit_application_is_deemed_accepted_after_three_days() ->
     friday = date(2026, 11, 20)
     assert intake_deadline(shared_calendar(), friday, "PW-01") == date(2026, 11, 23)
     assert intake_deadline(shared_calendar(), friday, "EIA-01") == date(2026, 11, 27)
+
+
+def test_an_officers_citation_refines_the_forms_basis_but_never_imports_another_law() -> None:
+    from approvals.services.issuing import merge_grounds
+
+    eia = lawbook.forms()["eia_approval"]
+    fine = "《建设项目环境保护管理条例》第十一条第（二）项、第（五）项"
+    assert merge_grounds(eia.deny.basis, eia.statute, fine).endswith(fine)
+    waste = lawbook.forms()["hazardous_waste"]
+    merged = merge_grounds(waste.deny.basis, waste.statute, fine)
+    assert merged == waste.deny.basis and "建设项目" not in merged
