@@ -27,6 +27,7 @@ from api.routers import (
     item_facts,
     joint_review,
     public,
+    public_notices,
     reference,
     registration,
     staff,
@@ -115,6 +116,7 @@ def create_app(
     install_contract(app)
 
     app.include_router(public.router)
+    app.include_router(public_notices.router)
     app.include_router(account.router)
     app.include_router(registration.router)
     app.include_router(enterprise.router)

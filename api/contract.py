@@ -54,6 +54,7 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/api/applications"): (404,),  # an unknown item code
     ("post", "/api/register"): (429,),  # registrations per client address
     ("post", "/api/auth/password-reset"): (429,),
+    ("post", "/api/public/notices/{notice_id}/comments"): (429,),  # comments per address
     ("post", "/api/admin/items/{code}/publish"): (409,),  # facts left to verify
 }
 

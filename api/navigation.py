@@ -19,7 +19,14 @@ FACTS: MenuLink = ("/admin/facts", "数据来源与核实")
 AUDIT: tuple[MenuLink, ...] = (("/audit", "电子监察"), ("/audit/commitment", "承诺制对比"))
 STAFF_MENU: tuple[MenuLink, ...] = (("/queue", "我的待办"), FACTS, GUIDE, VERIFY)
 
-VISITOR_MENU: tuple[MenuLink, ...] = (("/login", "登录"), ("/register", "企业注册"), GUIDE, VERIFY)
+NOTICES: MenuLink = ("/public/notices", "公示公告")  # 受理公示 and comments, no account
+VISITOR_MENU: tuple[MenuLink, ...] = (
+    ("/login", "登录"),
+    ("/register", "企业注册"),
+    GUIDE,
+    NOTICES,
+    VERIFY,
+)
 MENUS: dict[Role, tuple[MenuLink, ...]] = {
     Role.APPLICANT: (
         ("/my", "我的办件"),

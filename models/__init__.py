@@ -22,6 +22,7 @@ from models.enums import (
 from models.participation import (
     NOTICE_KIND_LABELS,
     NoticeKind,
+    NoticeStatus,
     PublicComment,
     PublicNotice,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "Material",
     "MemberKind",
     "NoticeKind",
+    "NoticeStatus",
     "OutboxMail",
     "Outcome",
     "Panel",

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Annotated
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from models.text_input import Multiline
 from models.types import StrEnumType
 
 
@@ -74,3 +76,72 @@ class PublicComment(SQLModel, table=True):
     response: str = Field(default="", max_length=2000)
     responded_by: int | None = Field(default=None, foreign_key="app_user.id")
     responded_at: datetime | None = None
+
+
+class NoticeStatus(StrEnum):
+    OPEN = "open"  # running today: comments are on time
+    ENDED = "ended"
+
+
+class NoticePublic(SQLModel):
+    """A notice as the public and 政务公开 sites read it (no case internals)."""
+
+    id: int
+    kind: NoticeKind
+    kind_label: str
+    item_name: str
+    project_name: str
+    builder: str
+    site: str
+    district: str
+    consultant: str
+    starts_on: date
+    ends_on: date
+    days: int
+    status: NoticeStatus
+    working_days_left: int
+    report_url: str  # the public version of the report (公开版本), PDF
+    participation_url: str | None  # 公众参与说明, PDF, where the item has one
+    page_url: str
+    how_to_comment: str
+
+
+class ChallengePublic(SQLModel):
+    question: str
+    token: str
+
+
+class CommentReceipt(SQLModel):
+    """What a commenter is told: the comment is recorded (and whether it came late)."""
+
+    id: int
+    notice_id: int
+    submitted_at: datetime
+    late: bool
+    message: str
+
+
+class CommentStaffView(SQLModel):
+    """A comment as the case officer and auditors see it (contact included, address not)."""
+
+    id: int
+    notice_id: int
+    name: str
+    contact: str
+    text: str
+    attachment_filename: str | None
+    attachment_size: int | None
+    submitted_at: datetime
+    late: bool
+    hidden: bool
+    hidden_reason: str
+    response: str
+    responded_at: datetime | None
+
+
+class CommentResponseIn(SQLModel):
+    response: Annotated[str, Multiline] = Field(min_length=1, max_length=2000)
+
+
+class CommentHideIn(SQLModel):
+    reason: Annotated[str, Multiline] = Field(min_length=1, max_length=500)

@@ -10,7 +10,7 @@ decides first and publishes after: no notice at acceptance.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -123,9 +123,9 @@ def list_notices(
 
 
 def days_left(calendar: WorkingCalendar, notice: PublicNotice, today: date) -> int:
-    """Working days left, today included while open; 0 once ended."""
+    """Working days of the period (the day after publication .. the end) from today on, today
+    included; 0 once ended."""
     if today > notice.ends_on:
         return 0
-    start = max(today, notice.starts_on)
-    count, _ = calendar.working_days_between(start, notice.ends_on)
-    return count + (1 if calendar.is_workday(start) else 0)
+    since = max(notice.starts_on, today - timedelta(days=1))
+    return calendar.working_days_between(since, notice.ends_on)[0]

@@ -3,7 +3,7 @@ public finds it without an account and downloads the public version of the repor
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -11,9 +11,10 @@ from sqlmodel import Session, select
 
 from approvals.catalogue import Catalogue
 from approvals.catalogue_schema import PublicationRule
+from approvals.clock import FixedClock
 from models import AuditEvent, NoticeKind, PublicNotice
 from tests.api.case_checks import headers_for
-from tests.helpers import create_submitted
+from tests.helpers import PROJECT, create_submitted, minimal_pdf
 
 ACCEPTANCE_NOTICES = ("受理公示及环评文件全本（报告书不少于10个工作日）", "受理公示及环评文件全本")
 
@@ -83,3 +84,49 @@ def test_a_report_table_notice_runs_five_working_days(client: TestClient, engine
             5,
             None,
         )
+
+
+def test_an_anonymous_visitor_finds_the_open_notice_and_downloads_only_the_public_report(
+    client: TestClient,
+) -> None:
+    case_id = accepted_case(client, "EIA-01")
+    client.cookies.clear()
+    listed = client.get("/api/public/notices", params={"kind": "acceptance", "status": "open"})
+    assert listed.status_code == 200, listed.text
+    [notice] = listed.json()
+    assert notice["project_name"] == PROJECT["project_name"]
+    assert (notice["status"], notice["working_days_left"], notice["ends_on"]) == (
+        "open",
+        10,  # Friday 11-20 is not counted: the period runs from the day after
+        "2026-12-04",
+    )
+    assert "application_id" not in notice and "number" not in notice
+    assert client.get("/api/public/notices", params={"status": "ended"}).json() == []
+
+    report = client.get(notice["report_url"])
+    assert report.status_code == 200
+    assert report.content == minimal_pdf("public_version")
+    statement = client.get(notice["participation_url"])
+    assert statement.content == minimal_pdf("public_participation")
+    # nothing else of the case: the applicant's material routes need an account
+    material = client.get(f"/api/applications/{case_id}/materials/1/file")
+    assert material.status_code == 401
+
+    page = client.get(notice["page_url"])
+    assert page.status_code == 200
+    html = page.text
+    for shown in ("郑州绿源精密机械有限公司", "受理公示", "公开版本", "提交意见", "验证问题"):
+        assert shown in html, shown
+    for internal in ("inferred", "found", "sha256", "huanbaole", "昭通", "EIA-01", "chengban"):
+        assert internal not in html, internal
+    listing = client.get("/public/notices")
+    assert "剩余10个工作日" in listing.text and notice["page_url"] in listing.text
+
+
+def test_an_ended_notice_is_listed_as_past(client: TestClient, clock: FixedClock) -> None:
+    accepted_case(client, "EIA-02")
+    clock.advance(timedelta(days=8))  # Saturday 11-28: the table's notice ended on 11-27
+    [notice] = client.get("/api/public/notices", params={"status": "ended"}).json()
+    assert (notice["status"], notice["working_days_left"]) == ("ended", 0)
+    assert client.get("/api/public/notices", params={"status": "open"}).json() == []
+    assert "已结束" in client.get("/public/notices").text

@@ -69,6 +69,6 @@ def test_each_role_lands_on_its_work_and_its_menu_is_exactly_its_pages(
 def test_a_visitor_sees_the_public_pages_and_sign_in(client: TestClient) -> None:
     client.cookies.clear()
     page = client.get("/login")
-    assert menu(page.text) == ["/login", "/register", "/guide", "/verify"]
+    assert menu(page.text) == ["/login", "/register", "/guide", "/public/notices", "/verify"]
     for href in menu(page.text):
         assert client.get(href).status_code == 200, href
