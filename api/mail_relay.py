@@ -13,9 +13,10 @@ import logging
 from fastapi import BackgroundTasks
 from sqlmodel import Session
 
-from api.auth import wall_now
+from api.auth import link_mail, wall_now
 from api.dispatching import shielded
 from api.services import AppServices
+from approvals.enterprise import recovery
 from approvals.enterprise.mails import queued_in
 from approvals.services import outbox
 from core.db import session_scope
@@ -29,6 +30,22 @@ def send_after_commit(background: BackgroundTasks, services: AppServices, sessio
     ids = queued_in(session)
     if ids:
         background.add_task(shielded, send_now, services, ids)
+
+
+def reset_links_after_response(
+    background: BackgroundTasks, services: AppServices, email: str
+) -> None:
+    """Look the address up, and mail its accounts reset links, after the answer is sent: the
+    answer and its timing are the same whether or not the address has an account."""
+    background.add_task(_mail_reset_links, services, email)
+
+
+def _mail_reset_links(services: AppServices, email: str) -> None:
+    with session_scope(services.engine) as session:
+        recovery.mail_reset_links(session, email, now=wall_now(), mail=link_mail(services.settings))
+        session.commit()
+        ids = queued_in(session)
+    send_now(services, ids)
 
 
 def send_now(services: AppServices, mail_ids: list[int]) -> int:

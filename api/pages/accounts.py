@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from api.auth import client_of, link_mail, wall_now
 from api.deps import ServicesDep, SessionDep
-from api.mail_relay import send_after_commit
+from api.mail_relay import reset_links_after_response, send_after_commit
 from api.pages.display import redirect_with
 from api.pages.security import ApplicantUser, OptionalUser
 from api.routers.registration import RESET_ANSWER, commit_refused
@@ -160,17 +160,14 @@ def forgot(
     email: Text = "",
 ) -> Response:
     try:
-        recovery.request_password_reset(
-            session, email, address=client_of(request).address, now=wall_now(),
-            mail=link_mail(services.settings),
-        )  # fmt: skip
+        recovery.admit_reset_request(session, address=client_of(request).address, now=wall_now())
     except TooManyAttempts as exc:
         page = render_page(
             request, "password_forgot.html", {"email": email, "error": exc.message_zh}, 429
         )
         return _refused(page, exc)
     session.commit()
-    send_after_commit(background, services, session)
+    reset_links_after_response(background, services, email)
     return _message(request, "请查收邮件", RESET_ANSWER, 200, [("/login", "返回登录")])
 
 

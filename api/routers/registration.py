@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from api.auth import client_of, link_mail, wall_now
 from api.deps import CurrentUser, ServicesDep, SessionDep
-from api.mail_relay import send_after_commit
+from api.mail_relay import reset_links_after_response, send_after_commit
 from approvals.enterprise import recovery, registration
 from approvals.errors import DomainError, InvalidInput
 from models import Enterprise, MemberKind, User
@@ -159,12 +159,9 @@ def request_reset(
     background: BackgroundTasks,
 ) -> Answer:
     """The same answer whether or not the address belongs to an account."""
-    recovery.request_password_reset(
-        session, body.email, address=client_of(request).address, now=wall_now(),
-        mail=link_mail(services.settings),
-    )  # fmt: skip
+    recovery.admit_reset_request(session, address=client_of(request).address, now=wall_now())
     session.commit()
-    send_after_commit(background, services, session)
+    reset_links_after_response(background, services, body.email)
     return Answer(message=RESET_ANSWER)
 
 

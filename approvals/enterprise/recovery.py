@@ -21,12 +21,16 @@ from models.enums import ROLE_LABELS
 MAX_EMAIL_LENGTH = 254
 
 
-def request_password_reset(
-    session: Session, email: str, *, address: str, now: datetime, mail: LinkMail
-) -> int:
-    """Mail a reset link to every active account with this address; how many (the caller
-    must not tell the requester). Throttled per client address. Flushes."""
+def admit_reset_request(session: Session, *, address: str, now: datetime) -> None:
+    """Count a reset request against the client address's budget (``TooManyAttempts`` when
+    it is spent; flushes, the caller commits)."""
     throttle.admit(session, RequestKind.PASSWORD_RESET, address, now)
+
+
+def mail_reset_links(session: Session, email: str, *, now: datetime, mail: LinkMail) -> int:
+    """Mail a reset link to every active account with this address; how many (never told to
+    the requester: the API does this after its answer has gone, so neither the answer nor
+    its timing says whether the address has an account). Flushes."""
     wanted = email.strip().lower()
     if not wanted or len(wanted) > MAX_EMAIL_LENGTH:
         return 0
