@@ -15,6 +15,7 @@ for module in (auth, accounts, sso, applicant, case, staff, public, public_notic
 import api.pages.guide  # noqa: E402, F401 - registers the /guide pages on router
 from api.pages import (  # noqa: E402 - each registers its pages on router
     admin,  # noqa: F401 - 系统管理
+    admin_experts,  # noqa: F401 - 评审专家库
     audit,  # noqa: F401 - /audit
     commitment,  # noqa: F401 - 告知承诺制
     enterprise,  # noqa: F401 - 企业账号管理

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.params import Year
 from approvals import holidays
+from approvals.administration import schedules
 from approvals.clock import to_utc
 from approvals.schedule import install_overrides
 from models import Role, text_input
@@ -42,15 +43,15 @@ class ScheduleLoaded(BaseModel):
 def load_holidays(
     year: Year, body: ScheduleLoad, user: CurrentUser, session: SessionDep, services: ServicesDep
 ) -> ScheduleLoaded:
-    """Replaces that year's loaded days; every clock uses them at once (no restart)."""
-    count = holidays.load_schedule(
+    """Replaces that year's loaded days (audited); every clock uses them at once (no restart)."""
+    count = schedules.load_holiday_schedule(
         session,
+        user,
         year,
         body.holidays,
         body.workdays,
         source=body.source,
-        loaded_by=user.id,
-        at=to_utc(services.clock.now()),
+        now=to_utc(services.clock.now()),
     )
     session.commit()
     install_overrides(holidays.overrides(session))
