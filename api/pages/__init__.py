@@ -18,6 +18,7 @@ from api.pages import (  # noqa: E402 - each registers its pages on router
     admin_experts,  # noqa: F401 - 评审专家库
     audit,  # noqa: F401 - /audit
     commitment,  # noqa: F401 - 告知承诺制
+    drafts,  # noqa: F401 - the applicant's draft: 编辑、撤回
     enterprise,  # noqa: F401 - 企业账号管理
     expert,  # noqa: F401 - 专家工作台
     fact_checks,  # noqa: F401 - 数据来源与核实 (staff)

@@ -22,6 +22,8 @@ FLASH_MESSAGES: dict[str, str] = {
     "submitted": "申请已提交，请等待受理窗口审查。",
     "already_submitted": "该申请已经提交过，未重复创建。",
     "resubmitted": "补正材料已重新提交。",
+    "draft_saved": "草稿已保存。",
+    "draft_withdrawn": "草稿已撤回。",
     "accept": "已受理，系统正在制发受理通知书。",
     "request_correction": "已一次性告知补正，补正通知书正在制发。",
     "refuse": "已作出不予受理决定，决定书正在制发。",

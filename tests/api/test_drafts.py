@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from flows.runtime import Runtime
 from models import Application, AuditEvent, Status
 from tests.api.case_checks import add_other_applicant, expect_error, headers_for
-from tests.helpers import PROJECT, create_submitted, sign_in
+from tests.helpers import PROJECT, create_submitted, page_login, sign_in
 
 FAST_TRACK = PROJECT | {"item_code": "EIA-07", "industry_code": "3670"}
 INSIDE_PARK = {"park_name": "郑州经济技术开发区", "longitude": 113.80, "latitude": 34.68}
@@ -121,3 +121,29 @@ def test_a_fast_track_draft_needs_an_industry_code_and_a_stuck_one_is_fixed_by_e
         assert row is not None and row.industry_code == "3670" and row.status is Status.DRAFT
     judged = client.put(facts, json=INSIDE_PARK, headers=applicant)
     assert judged.status_code == 200, judged.text
+
+
+def test_the_draft_page_offers_edit_and_withdraw(client: TestClient, runtime: Runtime) -> None:
+    applicant = headers_for(client, "qiye")
+    draft = client.post("/api/applications", json=PROJECT, headers=applicant).json()
+    assert page_login(client, "qiye").status_code == 303
+    page = client.get(f"/cases/{draft['id']}").text
+    assert 'action="/cases/{}/draft"'.format(draft["id"]) in page and "撤回草稿" in page
+
+    fields = {k: v for k, v in PROJECT.items() if k != "item_code"}
+    refused = client.post(
+        f"/cases/{draft['id']}/draft", data=fields | {"district": "海淀区"}, follow_redirects=False
+    )
+    assert refused.status_code == 422 and "海淀区" in refused.text  # the typed value kept
+    saved = client.post(
+        f"/cases/{draft['id']}/draft",
+        data=fields | {"project_name": "郑州绿源新项目"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    assert "草稿已保存" in client.get(saved.headers["location"]).text
+    withdrawn = client.post(f"/cases/{draft['id']}/withdraw", follow_redirects=False)
+    assert withdrawn.status_code == 303
+    page = client.get(withdrawn.headers["location"]).text
+    assert "草稿已撤回" in page and "已撤回（草稿）" in page and "withdraw-draft" not in page
+    assert [a for a, _ in _events(runtime, draft["id"])] == ["edit_draft", "withdraw"]
