@@ -97,12 +97,13 @@ def create_application(
             "请先打开注册验证邮件中的链接完成邮箱验证，再提交申请（可在“我的办件”页重发验证邮件）",
             "verify the email address before applying",
         )
+    # before the retry look-up: an agent whose authorisation ended gets no case back either
+    enterprise, agent_enterprise_id = agents.applying_for(session, actor, data.on_behalf_of)
     found = _by_idempotency_key(session, actor, idempotency_key)
     if found is not None:
         return found, False
     item = appliable_item(catalogue, data.item_code)
     industry_code = check_form(item, data)
-    enterprise, agent_enterprise_id = agents.applying_for(session, actor, data.on_behalf_of)
     licence = licences.check_new_application(session, clock, item, enterprise, data.licence_number)
     now = clock.now()
     application = Application(
