@@ -12,6 +12,7 @@ the outcome looked at, not its execution (``test_real_services`` runs one).
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -73,12 +74,14 @@ class StoppablePrefect:
 
 @pytest.fixture
 def prefect(tmp_path: Path) -> Iterator[StoppablePrefect]:
-    server = StoppablePrefect(Path(tempfile.mkdtemp(prefix="eia-prefect-fault-")))
-    server.start()
+    home = Path(tempfile.mkdtemp(prefix="eia-prefect-fault-"))
+    server = StoppablePrefect(home)
     try:
+        server.start()
         yield server
     finally:
         server.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture
