@@ -6,6 +6,7 @@ nonce). Which local account the verified claims sign in as is the domain's
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from approvals.errors import NotAuthenticated
 from approvals.single_sign_on import ClaimMapping, parse_role_map
 from core.settings import Settings
 
+log = logging.getLogger(__name__)
 TIMEOUT = 10.0  # seconds, each request to the provider
 ALGORITHMS = ("RS256", "PS256", "ES256", "EdDSA")
 CALLBACK_PATH = "/login/oidc/callback"
@@ -43,10 +45,19 @@ def enabled(settings: Settings) -> bool:
 
 
 def mapping(settings: Settings) -> ClaimMapping:
+    """The configured claim mapping; a role map naming an unknown role refuses sign-in (and
+    says so in the log) rather than guessing."""
+    try:
+        role_map = parse_role_map(settings.oidc_role_map)
+    except ValueError as exc:
+        log.error("EIA_OIDC_ROLE_MAP names an unknown role: %s", exc)
+        raise NotAuthenticated(
+            "统一身份认证的角色映射配置有误，请联系系统管理员", "EIA_OIDC_ROLE_MAP is invalid"
+        ) from exc
     return ClaimMapping(
         account_claim=settings.oidc_account_claim,
         role_claim=settings.oidc_role_claim,
-        role_map=parse_role_map(settings.oidc_role_map),
+        role_map=role_map,
     )
 
 
