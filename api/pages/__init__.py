@@ -6,11 +6,31 @@ from another site's page is refused here, once, for all of them.
 
 from fastapi import APIRouter, Depends
 
-from api.pages import accounts, applicant, auth, case, public, public_notices, sso, staff
+from api.pages import (
+    accounts,
+    applicant,
+    auth,
+    case,
+    public,
+    public_comments,
+    public_notices,
+    sso,
+    staff,
+)
 from api.pages.security import same_origin
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(same_origin)])
-for module in (auth, accounts, sso, applicant, case, staff, public, public_notices):
+for module in (
+    auth,
+    accounts,
+    sso,
+    applicant,
+    case,
+    staff,
+    public,
+    public_notices,
+    public_comments,
+):
     router.include_router(module.router)
 import api.pages.guide  # noqa: E402, F401 - registers the /guide pages on router
 from api.pages import (  # noqa: E402 - each registers its pages on router

@@ -9,6 +9,7 @@ from approvals.catalogue import Catalogue
 from approvals.clock import Clock, local_date, to_utc
 from approvals.date_bounds import check_day
 from approvals.errors import InvalidInput, PermissionDenied
+from approvals.participation.comments import check_may_draft
 from approvals.process.standard import WITH_RESULT, Action
 from approvals.services import commitment_steps, licences
 from approvals.services.item_versions import item_of
@@ -35,6 +36,7 @@ def draft_decision(
 ) -> Application:
     """The case officer's proposed decision (approve with conditions, or deny with reasons)."""
     application = get_application_for(session, actor, application_id)
+    check_may_draft(session, item_of(session, application), application, local_date(clock.now()))
     now = to_utc(clock.now())
     summary = "拟准予许可" if draft.outcome is Outcome.APPROVE else "拟不予许可"
     move(session, now, application, Action.DRAFT, actor, summary, expected_version)
