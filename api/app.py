@@ -12,6 +12,7 @@ from api import pages
 from api.auth import make_serializer
 from api.body_limit import BodyLimit, route_limit
 from api.contract import install_contract
+from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.headers import SecurityHeaders
 from api.routers import (
@@ -95,6 +96,8 @@ def create_app(
     )
     app = FastAPI(
         title="环评审批工作流服务 EIA approvals",
+        docs_url=None,  # served from the app's own assets by api.docs
+        redoc_url=None,
         version="0.1.0",
         description=DESCRIPTION,
         openapi_tags=[
@@ -114,6 +117,7 @@ def create_app(
     load_calendar_overrides(services.engine)
     install_error_handlers(app)
     install_contract(app)
+    install_docs(app)
 
     app.include_router(public.router)
     app.include_router(public_notices.router)

@@ -2,8 +2,8 @@
 
 The pages load scripts and styles from ``/assets`` only (no inline script, style or event
 handler), so their policy is ``'self'`` throughout. Swagger UI (``/docs``) and ReDoc
-(``/redoc``) still load their bundles from a CDN and start with an inline script: only those
-paths get a policy that allows what they need.
+(``/redoc``) load their bundles from the app too (``api.docs``, no CDN); ReDoc needs inline
+styles, so those two paths allow them.
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ _COMMON = (
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 PAGE_POLICY = f"{_COMMON}; script-src 'self'; style-src 'self'; font-src 'self'"
+# Swagger UI and ReDoc run from the app's own bundles (api.docs); ReDoc adds <style> elements
+# at run time and parses the schema in a blob: worker.
 DOCS_POLICY = (
-    f"{_COMMON}; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src 'self' https://fonts.gstatic.com; worker-src 'self' blob:; "
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly"
+    f"{_COMMON}; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
+    "worker-src 'self' blob:"
 )
-DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+# FastAPI's OAuth2 redirect page for Swagger UI is one inline script.
+REDIRECT_POLICY = f"{_COMMON}; script-src 'self' 'unsafe-inline'; style-src 'self'"
+DOCS_PATHS = frozenset({"/docs", "/redoc"})
 FIXED = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -43,7 +45,10 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = DOCS_POLICY if scope["path"] in DOCS_PATHS else PAGE_POLICY
+        path = scope["path"]
+        policy = DOCS_POLICY if path in DOCS_PATHS else PAGE_POLICY
+        if path == "/docs/oauth2-redirect":
+            policy = REDIRECT_POLICY
         https = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:

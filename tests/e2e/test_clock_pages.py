@@ -15,6 +15,7 @@ from approvals.clock import SHANGHAI, FixedClock
 from approvals.schedule import shared_calendar
 from flows import deadlines
 from flows.runtime import Runtime
+from tests.api.case_driving import to_signing
 from tests.e2e.test_pages import page_login
 from tests.helpers import create_submitted, sign_in
 
@@ -213,3 +214,18 @@ def test_only_the_case_officer_and_section_chief_see_the_pause_form(client: Test
                             ("lingdao", False)]:  # fmt: skip
         page_login(client, username)
         assert (form in client.get(f"/cases/{case['id']}").text) is shown, username
+
+
+def test_after_the_decision_the_panel_says_done_not_days_remaining(client: TestClient) -> None:
+    case = create_submitted(client, sign_in(client, "qiye"))
+    to_signing(client, case["id"])
+    signed = client.post(
+        f"/api/applications/{case['id']}/sign", json={}, headers=sign_in(client, "lingdao")
+    )
+    assert signed.status_code == 200, signed.text
+    page_login(client, "qiye")
+    page = client.get(f"/cases/{case['id']}").text
+    panel = page[page.index('id="statutory-clock"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "已办结" in panel and 'id="clock-decided"' in panel
+    assert "剩余" not in panel and "正常" not in panel

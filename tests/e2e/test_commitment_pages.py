@@ -320,7 +320,7 @@ def test_the_auditor_compares_the_fast_track_with_the_standard_review(
     page = client.get("/audit/commitment").text
     rows = dict(re.findall(r'data-track="(\w+)">.*?class="num track-count">(\d+)<', page, re.S))
     assert rows == {"commitment": "1", "standard": "1"}
-    assert "快速通道 vs 一般程序" in page and "<svg" in page and 'class="track-bar"' in page
+    assert "快速通道与一般程序对比" in page and "<svg" in page and 'class="track-bar"' in page
     assert 'id="revocation-rate">100%' in page
     revocation = re.search(r'<tr class="revocation">(.*?)</tr>', page, re.S)
     assert revocation is not None and "实际建有电镀生产线" in revocation.group(1)

@@ -72,3 +72,13 @@ def test_a_visitor_sees_the_public_pages_and_sign_in(client: TestClient) -> None
     assert menu(page.text) == ["/login", "/register", "/guide", "/public/notices", "/verify"]
     for href in menu(page.text):
         assert client.get(href).status_code == 200, href
+
+
+def test_error_pages_speak_chinese_only(client: TestClient) -> None:
+    page_login(client, "qiye")
+    for path in ("/cases/99999", "/no-such-page"):
+        response = client.get(path)
+        assert response.status_code == 404
+        main = response.text[response.text.index("<main") : response.text.index("</main>")]
+        words = re.sub(r"<[^>]+>", " ", main)
+        assert "不存在" in words and not re.search(r"[A-Za-z]{3,}", words), words
