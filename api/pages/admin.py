@@ -21,6 +21,7 @@ from api.mail_relay import send_after_commit
 from api.pages import router
 from api.pages.display import redirect_with
 from api.pages.security import AdminUser
+from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
 from approvals import holidays
@@ -133,7 +134,7 @@ def create_user(
 
 @router.post("/admin/users/{user_id}/role")
 def change_role(
-    user_id: int,
+    user_id: Id,
     request: Request,
     user: AdminUser,
     session: SessionDep,
@@ -150,7 +151,7 @@ def change_role(
 
 @router.post("/admin/users/{user_id}/{change}")
 def set_active(
-    user_id: int,
+    user_id: Id,
     change: str,
     request: Request,
     user: AdminUser,

@@ -18,6 +18,7 @@ from api.pages import router
 from api.pages.admin import failed, flash, now_of
 from api.pages.display import redirect_with
 from api.pages.security import AdminUser
+from api.params import Id
 from api.templating import render_page
 from approvals.administration import experts
 from approvals.errors import DomainError, InvalidInput
@@ -84,7 +85,7 @@ def add_expert(
 
 @router.post("/admin/experts/{expert_id}/specialties")
 def set_specialties(
-    expert_id: int,
+    expert_id: Id,
     request: Request,
     user: AdminUser,
     session: SessionDep,
@@ -101,7 +102,7 @@ def set_specialties(
 
 @router.post("/admin/experts/{expert_id}/{change}")
 def change_expert(
-    expert_id: int,
+    expert_id: Id,
     change: str,
     request: Request,
     user: AdminUser,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request, Response, UploadFile
 from api.auth import wall_now
 from api.deps import ServicesDep, SessionDep
 from api.pages.security import OptionalUser
+from api.params import Id
 from api.routers.public_notices import notice_public, post_comment
 from api.services import AppServices
 from api.templating import render_page
@@ -71,7 +72,7 @@ def _notice_page(
 
 @router.get("/public/notices/{notice_id}")
 def notice_page(
-    notice_id: int,
+    notice_id: Id,
     request: Request,
     user: OptionalUser,
     session: SessionDep,
@@ -82,7 +83,7 @@ def notice_page(
 
 @router.post("/public/notices/{notice_id}/comments")
 async def comment_page(
-    notice_id: int,
+    notice_id: Id,
     request: Request,
     session: SessionDep,
     services: ServicesDep,
