@@ -12,3 +12,15 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+// <table class="table-stack">: on a phone each row is a card; each cell is labelled by its
+// column's heading (cells that carry their own data-label keep it).
+for (const table of document.querySelectorAll("table.table-stack")) {
+  const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  for (const row of table.querySelectorAll("tbody tr")) {
+    [...row.children].forEach((cell, i) => {
+      if (!cell.dataset.label && heads[i]) {
+        cell.dataset.label = heads[i];
+      }
+    });
+  }
+}
