@@ -4,7 +4,8 @@ An item with ``acceptance_notice`` and rule ``before_decision`` publishes it on 
 acceptance (also a deemed one); it runs ``days`` working days counted from the day after, on
 the working-day calendar, and the decision may not be drafted before it ends
 (``approvals.participation.comments.check_may_draft``). Rule ``after_decision`` (告知承诺制)
-decides first and publishes after: no notice at acceptance.
+decides first and publishes after: its notice is written with the decision
+(``publish_on_decision``), and comments on it inform the post-approval check.
 """
 
 from __future__ import annotations
@@ -39,8 +40,36 @@ def publish_on_acceptance(
     at: datetime,
 ) -> PublicNotice | None:
     """Write the case's 受理公示 if its item publishes one at acceptance (idempotent)."""
+    return _publish(
+        session, calendar, application, item, accepted_on, at, PublicationRule.BEFORE_DECISION
+    )
+
+
+def publish_on_decision(
+    session: Session,
+    calendar: WorkingCalendar,
+    application: Application,
+    item: Item,
+    decided_on: date,
+    at: datetime,
+) -> PublicNotice | None:
+    """告知承诺制: decide first, publish after: the notice is written with the decision."""
+    return _publish(
+        session, calendar, application, item, decided_on, at, PublicationRule.AFTER_DECISION
+    )
+
+
+def _publish(
+    session: Session,
+    calendar: WorkingCalendar,
+    application: Application,
+    item: Item,
+    accepted_on: date,
+    at: datetime,
+    moment: PublicationRule,
+) -> PublicNotice | None:
     spec = item.acceptance_notice
-    if spec is None or spec.rule is not PublicationRule.BEFORE_DECISION:
+    if spec is None or spec.rule is not moment:
         return None
     assert application.id is not None
     existing = find_notice(session, application.id, NoticeKind.ACCEPTANCE)

@@ -18,6 +18,7 @@ from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.districts import branch_of, review_bodies
 from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
+from approvals.participation.notices import publish_on_decision
 from approvals.process.standard import AUTOMATED, Action
 from approvals.schedule import shared_calendar
 from approvals.services import commitment_steps, joint_review, licences
@@ -504,6 +505,14 @@ def finish_automated_stage(session: Session, clock: Clock, application_id: int) 
         application.decided_on = local_date(now)
         move(session, to_utc(now), application, Action.FINISH_COMMITMENT, None)
         commitment_steps.open_post_check(session, shared_calendar(), application)
+        publish_on_decision(
+            session,
+            shared_calendar(),
+            application,
+            item_of(session, application),
+            local_date(now),
+            to_utc(now),
+        )
     elif application.status is Status.FILING:
         move(session, to_utc(now), application, Action.FINISH_FILING, None)
     elif application.process_kind == "service":

@@ -91,6 +91,13 @@ def test_an_eligible_project_is_decided_within_one_working_day_and_checked_after
     assert detail["clock"]["used"] <= 1  # promised: one working day
     decision = next(d for d in detail["documents"] if d["kind"] == "commitment_decision")
     assert sha in _text(client, decision["download_url"], applicant)
+    # decide first, publish after: the notice appears with the decision, not at acceptance
+    [notice] = client.get("/api/public/notices").json()
+    assert (notice["project_name"], notice["starts_on"]) == (
+        FAST_TRACK["project_name"],
+        detail["decided_on"],
+    )
+    assert notice["days"] == 5 and notice["participation_url"] is None
 
     clock.set(datetime(2026, 12, 14, 9, 0, tzinfo=SHANGHAI))  # the check comes due
     assert deadlines.assign_post_checks(runtime) == 1
