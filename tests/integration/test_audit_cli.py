@@ -21,7 +21,8 @@ def test_audit_verify_passes_on_an_intact_log_and_names_the_first_altered_event(
     runner = CliRunner()
     intact = runner.invoke(app, ["audit", "verify", "--database-url", url])
     assert intact.exit_code == 0, intact.output
-    assert "审计链完整：3 条事件" in intact.output  # submit, accept, start_drafting
+    # submit, accept, document_issued (the acceptance notice), start_drafting
+    assert "审计链完整：4 条事件" in intact.output
 
     with engine.begin() as conn:
         second = conn.execute(text("SELECT id FROM auditevent ORDER BY id LIMIT 1 OFFSET 1"))
