@@ -43,10 +43,12 @@ ERRORS: dict[int, str] = {
     415: "文件类型不符合要求 / the file type is not accepted",
     422: "输入不符合要求（details.problems 列出各字段） / the input does not validate",
     429: "尝试过多，请在 Retry-After 秒后重试 / too many attempts; retry after Retry-After",
+    503: "数据库暂时不可用，请在 Retry-After 秒后重试 / the database is unavailable for now",
 }
 HEADERS: dict[int, dict[str, Any]] = {
     401: {"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}},
     429: {"Retry-After": {"required": True, "schema": {"type": "string", "pattern": "^[0-9]+$"}}},
+    503: {"Retry-After": {"required": True, "schema": {"type": "string", "pattern": "^[0-9]+$"}}},
 }
 # Statuses an operation sends beyond what its shape implies.
 EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
@@ -74,6 +76,7 @@ EXPORT_RESPONSE: dict[int | str, dict[str, Any]] = {
 def error_statuses(method: str, path: str, operation: dict[str, Any]) -> set[int]:
     """The error statuses ``operation`` can answer, from its shape."""
     statuses: set[int] = set(EXTRA.get((method, path), ()))
+    statuses.add(503)  # any operation may meet a database outage (api.errors: service_unavailable)
     parameters = operation.get("parameters", [])
     body = operation.get("requestBody")
     if operation.get("security"):

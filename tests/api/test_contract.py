@@ -125,3 +125,16 @@ def test_a_cases_actions_are_an_enumeration_and_material_codes_say_where_to_find
     upload = openapi["paths"]["/api/applications/{application_id}/materials/{material_code}"]
     code = next(p for p in upload["put"]["parameters"] if p["name"] == "material_code")
     assert "/api/reference/items/" in code["description"]
+
+
+def test_every_operation_declares_the_database_outage(openapi: dict[str, Any]) -> None:
+    """api.errors answers 503 service_unavailable with Retry-After on any operation while the
+    database is down (tests/integration/test_faults_postgres.py): each operation declares it."""
+    missing = [
+        f"{method.upper()} {path}"
+        for method, path, operation in operations(openapi)
+        if operation["responses"].get("503", {}).get("content", {}).get("application/json", {})
+        != {"schema": {"$ref": ERROR_REF}}
+        or "Retry-After" not in operation["responses"]["503"].get("headers", {})
+    ]
+    assert missing == []
