@@ -15,7 +15,9 @@ document.addEventListener("click", (event) => {
 // <table class="table-stack">: on a phone each row is a card; each cell is labelled by its
 // column's heading (cells that carry their own data-label keep it).
 for (const table of document.querySelectorAll("table.table-stack")) {
-  const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  const heads = [...table.querySelectorAll("thead th")].map((th) =>
+    th.querySelector(".sr-only") ? "" : th.textContent.trim(),
+  );
   for (const row of table.querySelectorAll("tbody tr")) {
     [...row.children].forEach((cell, i) => {
       if (!cell.dataset.label && heads[i]) {
