@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from models import AuditEvent
+from models import AuditEvent, User
+from models.enums import ROLE_LABELS
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x45494141  # "EIAA"
@@ -95,3 +96,20 @@ def verify_chain(session: Session) -> tuple[int, AuditEvent | None]:
 def first_broken_event(session: Session) -> AuditEvent | None:
     """The first event whose hash or link does not match, or None when the chain is intact."""
     return verify_chain(session)[1]
+
+
+def record_by(
+    session: Session, actor: User, now: datetime, action: str, comment: str
+) -> AuditEvent:
+    """Append a change that concerns no case (accounts, enterprises, administration) made by
+    actor, inside the caller's transaction."""
+    return append_event(
+        session,
+        at=now,
+        application_id=None,
+        actor_id=actor.id,
+        actor_name=actor.display_name,
+        actor_role=ROLE_LABELS[actor.role],
+        action=action,
+        comment=comment,
+    )

@@ -71,7 +71,7 @@ def account_for(
             f"（{ROLE_LABELS[user.role]}）不一致，请联系系统管理员",
             "the mapped role differs from the account's role",
         )
-    _audit(session, user, now, "sso_sign_in", f"经统一身份认证登录（{issuer}）")
+    audit.record_by(session, user, now, "sso_sign_in", f"经统一身份认证登录（{issuer}）")
     return user
 
 
@@ -107,21 +107,8 @@ def _create(
     )
     session.add(user)
     session.flush()
-    _audit(
+    audit.record_by(
         session, user, now, "sso_account_created",
         f"统一身份认证首次登录，按配置开设{ROLE_LABELS[role]}账号 {username}（{issuer}）",
     )  # fmt: skip
     return user
-
-
-def _audit(session: Session, user: User, now: datetime, action: str, comment: str) -> None:
-    audit.append_event(
-        session,
-        at=now,
-        application_id=None,
-        actor_id=user.id,
-        actor_name=user.display_name,
-        actor_role=ROLE_LABELS[user.role],
-        action=action,
-        comment=comment,
-    )

@@ -15,7 +15,6 @@ from approvals.enterprise import fields
 from approvals.enterprise.members import require_admin
 from approvals.errors import InvalidInput, NotFound, PermissionDenied
 from models import AgentAuthorisation, Application, Enterprise, User
-from models.enums import ROLE_LABELS
 
 
 def _open():  # type: ignore[no-untyped-def]
@@ -45,7 +44,9 @@ def grant(session: Session, actor: User, agent_uscc: str, now: datetime) -> Agen
     )
     session.add(row)
     session.flush()
-    _audit(session, actor, now, "agent_authorised", f"授权代理机构 {agent.name}（{uscc}）代为申请")
+    audit.record_by(
+        session, actor, now, "agent_authorised", f"授权代理机构 {agent.name}（{uscc}）代为申请"
+    )
     return row
 
 
@@ -58,7 +59,7 @@ def revoke(session: Session, actor: User, authorisation_id: int, now: datetime) 
     session.add(row)
     agent = session.get(Enterprise, row.agent_enterprise_id)
     name = agent.name if agent else str(row.agent_enterprise_id)
-    _audit(
+    audit.record_by(
         session, actor, now, "agent_authorisation_revoked", f"撤销代理机构 {name} 的代为申请授权"
     )
 
@@ -132,17 +133,4 @@ def visible_as_agent(actor: User):  # type: ignore[no-untyped-def]
             col(AgentAuthorisation.enterprise_id) == col(Application.enterprise_id),
             _open(),
         ),
-    )
-
-
-def _audit(session: Session, actor: User, now: datetime, action: str, comment: str) -> None:
-    audit.append_event(
-        session,
-        at=now,
-        application_id=None,
-        actor_id=actor.id,
-        actor_name=actor.display_name,
-        actor_role=ROLE_LABELS[actor.role],
-        action=action,
-        comment=comment,
     )

@@ -13,7 +13,6 @@ from approvals.enterprise import fields, links, mails
 from approvals.enterprise.unlock import LinkMail
 from approvals.errors import InvalidInput, NotFound, PermissionDenied
 from models import MEMBER_KIND_LABELS, Enterprise, MemberKind, Role, TokenPurpose, User
-from models.enums import ROLE_LABELS
 
 NOT_YET_SET = "!invited"  # not an argon2 hash: no password signs in until the link is used
 
@@ -72,7 +71,7 @@ def invite_member(
         session, user, TokenPurpose.INVITATION, token, base_url=mail.base_url,
         bureau=mail.bureau, now=now, enterprise_name=enterprise.name if enterprise else "",
     )  # fmt: skip
-    _audit(
+    audit.record_by(
         session, actor, now, "member_invited",
         f"邀请{MEMBER_KIND_LABELS[member_kind]} {display_name}（{username}，{email}）",
     )  # fmt: skip
@@ -91,19 +90,6 @@ def set_active(session: Session, actor: User, user_id: int, active: bool, now: d
     session.add(user)
     ended = 0 if active else sessions.revoke_all(session, user_id, now, "disabled")
     what = "启用" if active else f"停用（结束登录会话{ended}个）"
-    _audit(session, actor, now, "member_enabled" if active else "member_disabled",
+    audit.record_by(session, actor, now, "member_enabled" if active else "member_disabled",
            f"{what}本企业用户 {user.display_name}（{user.username}）")  # fmt: skip
     return user
-
-
-def _audit(session: Session, actor: User, now: datetime, action: str, comment: str) -> None:
-    audit.append_event(
-        session,
-        at=now,
-        application_id=None,
-        actor_id=actor.id,
-        actor_name=actor.display_name,
-        actor_role=ROLE_LABELS[actor.role],
-        action=action,
-        comment=comment,
-    )

@@ -16,7 +16,6 @@ from approvals.enterprise.passwords import check_password
 from approvals.enterprise.unlock import LinkMail
 from approvals.errors import InvalidInput
 from models import RequestKind, TokenPurpose, User
-from models.enums import ROLE_LABELS
 
 MAX_EMAIL_LENGTH = 254
 
@@ -73,7 +72,7 @@ def unlock(session: Session, token: str, now: datetime, address: str = "") -> Us
     """Use an unlock link: the username's lock ends now. Audited; flushes."""
     user = links.consume(session, token, TokenPurpose.UNLOCK, now)
     sign_in.lift_lock(session, user.username, now, address)
-    _audit(
+    audit.record_by(
         session, user, now, "sign_in_unlocked", f"通过邮件链接解除登录锁定（来源地址 {address}）"
     )
     return user
@@ -89,18 +88,5 @@ def _set_password(
     session.add(user)
     ended = sessions.revoke_all(session, user.id, now, "password_reset")
     sign_in.lift_lock(session, user.username, now)
-    _audit(session, user, now, action, f"{what}，结束登录会话{ended}个")
+    audit.record_by(session, user, now, action, f"{what}，结束登录会话{ended}个")
     return user
-
-
-def _audit(session: Session, user: User, now: datetime, action: str, comment: str) -> None:
-    audit.append_event(
-        session,
-        at=now,
-        application_id=None,
-        actor_id=user.id,
-        actor_name=user.display_name,
-        actor_role=ROLE_LABELS[user.role],
-        action=action,
-        comment=comment,
-    )
