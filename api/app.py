@@ -18,6 +18,7 @@ from api.headers import SecurityHeaders
 from api.routers import (
     account,
     admin,
+    admin_accounts,
     applications,
     audit,
     audit_commitment,
@@ -130,6 +131,7 @@ def create_app(
     app.include_router(applications.router)
     app.include_router(staff.router)
     app.include_router(admin.router)
+    app.include_router(admin_accounts.router)
     app.include_router(item_facts.router)
     app.include_router(commitment.router)
     app.include_router(joint_review.router)
