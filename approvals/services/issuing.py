@@ -21,7 +21,7 @@ from approvals.numbering import document_number, next_serial
 from approvals.participation.notices import publish_on_decision
 from approvals.process.standard import AUTOMATED, Action
 from approvals.schedule import shared_calendar
-from approvals.services import commitment_steps, joint_review, licences
+from approvals.services import commitment_steps, fact_checks, joint_review, licences
 from approvals.services.item_versions import item_of
 from approvals.services.transitions import SYSTEM_NAME, SYSTEM_ROLE, move
 from models import (
@@ -330,7 +330,7 @@ def document_context(
             "materials": payload.get("materials", []),
             "statutory_days": item.statutory.days or 0,
             "limit_unit": item.statutory.unit.value,
-            "promised_days": item.promised.days,
+            "promised_days": _promised_days(session, item),
             "clock_stops": _stops_context(list(payload.get("clock_stops", []))),
             "section_45": lawbook.SECTION_45_TEXT,
             "deemed": bool(payload.get("deemed", False)),
@@ -539,3 +539,11 @@ def stuck_application_ids(session: Session, cutoff: datetime, limit: int = 200) 
         session.exec(in_automated.limit(limit))
     )
     return sorted(i for i in ids if i is not None)
+
+
+def _promised_days(session: Session, item: Item) -> int | None:
+    """The promised limit, stated on a notice only once staff have verified it: an unverified
+    promise (inferred from other cities' practice) never reaches the applicant as ours."""
+    if "promised" in fact_checks.verified_facts(session, [item])[item.code]:
+        return item.promised.days
+    return None

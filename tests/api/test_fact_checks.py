@@ -3,6 +3,8 @@ refused, every verdict is audited, and the research stays behind staff sign-in."
 
 from __future__ import annotations
 
+import subprocess
+
 from fastapi.testclient import TestClient
 from sqlmodel import col, select
 
@@ -11,7 +13,7 @@ from approvals.public_facts import AT_THE_WINDOW
 from core.db import session_scope
 from flows.runtime import Runtime
 from models import AuditEvent, ItemFactCheck, ItemVersion
-from tests.helpers import CSRF_HEADER, page_form_token, page_login, sign_in
+from tests.helpers import CSRF_HEADER, create_submitted, page_form_token, page_login, sign_in
 
 FACTS = "/api/admin/items/EIA-01/facts"
 PUBLISH = "/api/admin/items/EIA-01/publish"
@@ -139,3 +141,30 @@ def test_the_staff_page_shows_the_research_and_refuses_to_publish_an_unverified_
     assert marked.status_code == 303
     page = client.get(marked.headers["location"]).text
     assert 'data-fact="promised" data-verified="yes"' in page and "窗口书面确认" in page
+
+
+def _acceptance_text(client: TestClient) -> str:
+    applicant, intake = sign_in(client, "qiye"), sign_in(client, "shouli")
+    case = create_submitted(client, applicant)
+    accepted = client.post(f"/api/applications/{case['id']}/accept", headers=intake)
+    assert accepted.status_code == 200, accepted.text
+    detail = client.get(f"/api/applications/{case['id']}", headers=applicant).json()
+    notice = next(d for d in detail["documents"] if d["kind"] == "acceptance_notice")
+    pdf = client.get(notice["download_url"], headers=applicant).content
+    out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return "".join(out.stdout.decode().split())
+
+
+def test_the_acceptance_notice_promises_a_limit_only_once_staff_have_verified_it(
+    client: TestClient, runtime: Runtime
+) -> None:
+    unverified = _acceptance_text(client)
+    assert "本事项法定办理时限为60个工作日" in unverified
+    assert "本机关承诺" not in unverified  # EIA-01's 15 days are inferred: not stated as ours
+
+    chief = sign_in(client, "kezhang")
+    done = client.put(
+        f"{FACTS}/promised", json={"verified": True, "note": "窗口确认"}, headers=chief
+    )
+    assert done.status_code == 200, done.text
+    assert "本机关承诺在15个工作日内作出决定" in _acceptance_text(client)
