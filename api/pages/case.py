@@ -38,7 +38,7 @@ from approvals.services.pauses import MAX_PAUSE_DAYS
 from approvals.services.queries import get_application_for
 from approvals.services.review import POSTAL_ROLES, find_decision
 from models import Application, ClockPause, Document, DocumentKind, Role, User
-from models.enums import Outcome
+from models.enums import DOCUMENT_LABELS, Outcome
 from models.schemas import DocumentPublic
 
 router = APIRouter()
@@ -145,6 +145,12 @@ def case_context(
         "correction": correction_list(session, application),
         "decision": decision,
         "decision_approves": decision is not None and decision.outcome is Outcome.APPROVE,
+        # The document a sign-off issues, named in the sign button's question.
+        "signed_document": DOCUMENT_LABELS[
+            DocumentKind.APPROVAL
+            if decision is None or decision.outcome is Outcome.APPROVE
+            else DocumentKind.DENIAL
+        ],
         "actions": set(detail.actions),
         "can_post": user.role in POSTAL_ROLES and detail.status in WITH_RESULT,
         "couriers": COURIERS,

@@ -1,8 +1,15 @@
 // Page behaviour that used to sit in inline handlers (the policy allows scripts from /assets only).
-// <form data-confirm="…">: ask before submitting. <button data-action="print">: print the page.
+// <form data-confirm="…"> or <button type="submit" data-confirm="…">: ask before submitting (the
+// button's question wins; without JavaScript the form simply submits). <button data-action="print">:
+// print the page.
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+  if (!(form instanceof HTMLFormElement)) {
+    return;
+  }
+  const button = event.submitter instanceof HTMLElement ? event.submitter : null;
+  const question = (button && button.dataset.confirm) || form.dataset.confirm;
+  if (question && !window.confirm(question)) {
     event.preventDefault();
   }
 });

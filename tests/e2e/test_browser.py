@@ -96,6 +96,8 @@ class Desk:
         )
         context.set_default_timeout(10_000)
         self.page = context.new_page()
+        # Decisive buttons ask first (data-confirm); this person answers yes.
+        self.page.on("dialog", lambda dialog: dialog.accept())
         self.page.goto(f"{base}/login")
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", DEMO_PASSWORD)

@@ -1,0 +1,54 @@
+"""Decisive staff actions ask first, and show what they decide right beside their buttons."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.api.case_driving import DENY, to_signing
+from tests.helpers import create_submitted, page_login, sign_in
+
+
+def _actions_card(page: str) -> str:
+    found = re.search(
+        r'<section class="card card-actions" id="actions">(.*?)</section>', page, re.S
+    )
+    assert found is not None, "the case page has no 办理 card"
+    return found.group(1)
+
+
+def test_the_sign_button_sits_under_the_draft_it_signs_and_asks_first(client: TestClient) -> None:
+    case = create_submitted(client, sign_in(client, "qiye"))
+    to_signing(client, case["id"])
+    page_login(client, "lingdao")
+    page = client.get(f"/cases/{case['id']}")
+    assert page.status_code == 200
+    card = _actions_card(page.text)
+    draft_at = card.index('id="decision-draft"')
+    button_at = card.index('id="decide"')
+    assert draft_at < button_at  # the draft, then its buttons, in one section
+    assert "拟准予许可" in card and "落实废气治理措施" in card
+    question = re.search(r'id="decide" data-confirm="([^"]+)"', card)
+    assert question is not None
+    assert html.unescape(question.group(1)).startswith("确认签发《批复》")
+    assert "签发后将编号、生成正式文书并送达申请人" in html.unescape(question.group(1))
+    # Without JavaScript the form still posts: a plain submit button in a POST form.
+    assert 'action="/cases/{}/sign"'.format(case["id"]) in card
+
+
+def test_a_denial_names_its_document_in_the_question(client: TestClient) -> None:
+    case = create_submitted(client, sign_in(client, "qiye"))
+    to_signing(client, case["id"], DENY)
+    page_login(client, "lingdao")
+    card = _actions_card(client.get(f"/cases/{case['id']}").text)
+    assert "确认签发《不予批准决定书》" in html.unescape(card)
+    assert "饮用水水源二级保护区" in card
+
+
+def test_refusal_asks_before_it_refuses(client: TestClient) -> None:
+    case = create_submitted(client, sign_in(client, "qiye"))
+    page_login(client, "shouli")
+    card = html.unescape(_actions_card(client.get(f"/cases/{case['id']}").text))
+    assert "确认不予受理《" in card
