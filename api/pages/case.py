@@ -23,6 +23,7 @@ from api.pages.display import (
     unit_text,
 )
 from api.pages.forms import apply_form_for
+from api.pages.refusals import clear_refusal, take_refusal
 from api.pages.security import PageUser
 from api.params import Id
 from api.presenters import application_detail
@@ -177,10 +178,14 @@ def render_case(
     values: Mapping[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The case page; after a refused action, with the message and the typed values kept."""
+    """The case page; after a refused action, with the message and the typed values kept
+    (given here, or waiting in the refusal cookie after a redirect: shown once)."""
     application = get_application_for(session, user, application_id)
     context = case_context(session, services, user, application)
-    return render_page(
+    waiting = None if error or values is not None else take_refusal(request, services, user.id)
+    if waiting is not None:
+        error, values = waiting
+    response = render_page(
         request,
         "case.html",
         context
@@ -191,6 +196,9 @@ def render_case(
         },
         status_code=status_code,
     )
+    if waiting is not None:
+        clear_refusal(response, request.url.path)
+    return response
 
 
 @router.get("/cases/{application_id}")

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, func, select
 
 from api.deps import ServicesDep, SessionDep
-from api.pages.case import paused_ids, run_step
+from api.pages.case import paused_ids, render_case, run_step
 from api.pages.display import (
     PROVISIONAL_NOTE,
     STATUS_TONES,
@@ -26,6 +26,7 @@ from api.pages.display import (
     warning_badge,
 )
 from api.pages.forms import build, lines, missing_materials
+from api.pages.refusals import refused_redirect
 from api.pages.security import QueueUser, StaffUser
 from api.params import Id
 from api.presenters import application_public
@@ -152,7 +153,46 @@ def _act(
 ) -> Response:
     done = redirect_with(f"/cases/{application_id}", message)
     return run_step(
-        request, session, services, user, application_id, values, step, done, background=background
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        values,
+        step,
+        done,
+        background=background,
+        render=_refused,
+    )
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    services: AppServices,
+    user: User,
+    application_id: int,
+    *,
+    error: str,
+    values: Mapping[str, str],
+    status_code: int,
+) -> Response:
+    """A refused form (invalid or out of date): back to the case page by a redirect, so a
+    reload never posts again; forbidden or missing cases are answered in place."""
+    if status_code in (409, 422):
+        path = f"/cases/{application_id}"
+        back = refused_redirect(request, services, user.id, path, error, values)
+        if back is not None:
+            return back
+    return render_case(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        error=error,
+        values=values,
+        status_code=status_code,
     )
 
 

@@ -52,3 +52,41 @@ def test_refusal_asks_before_it_refuses(client: TestClient) -> None:
     page_login(client, "shouli")
     card = html.unescape(_actions_card(client.get(f"/cases/{case['id']}").text))
     assert "确认不予受理《" in card
+
+
+def test_a_refused_staff_form_redirects_and_a_reload_is_a_plain_get(client: TestClient) -> None:
+    case = create_submitted(client, sign_in(client, "qiye"))
+    page_login(client, "shouli")
+    typed = "告知向有关机关申请"
+    refused = client.post(
+        f"/cases/{case['id']}/refuse",
+        data={"reasons": " ", "redirect_to": typed},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 303
+    location = refused.headers["location"]
+    assert location == f"/cases/{case['id']}#actions"  # no message text in the address
+    shown = client.get(location)
+    assert shown.status_code == 200
+    assert 'class="alert alert-error"' in shown.text
+    assert "请填写理由" in shown.text and f'value="{typed}"' in shown.text  # work kept
+    again = client.get(location)  # a reload: a GET, the message shown once
+    assert again.status_code == 200 and 'class="alert alert-error"' not in again.text
+    assert (
+        client.get(f"/api/applications/{case['id']}", headers=sign_in(client, "qiye")).json()[
+            "status"
+        ]
+        == "submitted"
+    )
+
+
+def test_the_refusal_is_shown_only_to_the_one_who_was_refused(client: TestClient) -> None:
+    case = create_submitted(client, sign_in(client, "qiye"))
+    page_login(client, "shouli")
+    client.post(f"/cases/{case['id']}/refuse", data={"reasons": ""}, follow_redirects=False)
+    cookie = client.cookies.get("eia_refusal")
+    assert cookie
+    page_login(client, "chengban")
+    client.cookies.set("eia_refusal", cookie, path=f"/cases/{case['id']}")
+    page = client.get(f"/cases/{case['id']}")
+    assert page.status_code == 200 and 'class="alert alert-error"' not in page.text
