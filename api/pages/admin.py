@@ -20,6 +20,7 @@ from api.errors import status_for
 from api.mail_relay import send_after_commit
 from api.pages import router
 from api.pages.display import redirect_with
+from api.pages.refusals import refused_redirect, with_refusal
 from api.pages.security import AdminUser
 from api.params import Id
 from api.services import AppServices
@@ -70,6 +71,23 @@ def failed(session: Session, exc: DomainError) -> dict[str, Any]:
     return {"error": exc.message_zh, "error_field": exc.details.get("field", "")}
 
 
+def refused_page(
+    request: Request,
+    services: AppServices,
+    user: User,
+    path: str,
+    extra: dict[str, Any],
+    status_code: int,
+) -> Response | None:
+    """Post/redirect/get for a refused form (invalid or out of date): the message, its field and
+    what was typed go to the page's GET in the refusal cookie; None: show the page in place."""
+    if status_code not in (409, 422):
+        return None
+    values = extra.get("values", {})
+    field = extra["error_field"]
+    return refused_redirect(request, services, user.id, path, extra["error"], values, field=field)
+
+
 @router.get("/admin")
 def admin_home(request: Request, user: AdminUser, session: SessionDep) -> HTMLResponse:
     staff_count = session.exec(
@@ -102,8 +120,12 @@ def _users_page(
 
 
 @router.get("/admin/users")
-def users(request: Request, user: AdminUser, session: SessionDep) -> HTMLResponse:
-    return _users_page(request, session, user)
+def users(
+    request: Request, user: AdminUser, session: SessionDep, services: ServicesDep
+) -> Response:
+    return with_refusal(
+        request, services, user.id, lambda extra: _users_page(request, session, user, extra)
+    )
 
 
 @router.post("/admin/users")
@@ -126,7 +148,8 @@ def create_user(
         )  # fmt: skip
     except DomainError as exc:
         extra = failed(session, exc) | {"values": values}
-        return _users_page(request, session, user, extra, status_for(exc))
+        back = refused_page(request, services, user, "/admin/users", extra, status_for(exc))
+        return back or _users_page(request, session, user, extra, status_for(exc))
     session.commit()
     send_after_commit(background, services, session)
     return redirect_with("/admin/users", "staff_created")
@@ -144,7 +167,9 @@ def change_role(
     try:
         staff.change_role(session, user, user_id, role, now_of(services))
     except DomainError as exc:
-        return _users_page(request, session, user, failed(session, exc), status_for(exc))
+        extra = failed(session, exc)
+        back = refused_page(request, services, user, "/admin/users", extra, status_for(exc))
+        return back or _users_page(request, session, user, extra, status_for(exc))
     session.commit()
     return redirect_with("/admin/users", "staff_role_changed", f"user-{user_id}")
 
@@ -163,7 +188,9 @@ def set_active(
     try:
         staff.set_active(session, user, user_id, change == "enable", now_of(services))
     except DomainError as exc:
-        return _users_page(request, session, user, failed(session, exc), status_for(exc))
+        extra = failed(session, exc)
+        back = refused_page(request, services, user, "/admin/users", extra, status_for(exc))
+        return back or _users_page(request, session, user, extra, status_for(exc))
     session.commit()
     return redirect_with("/admin/users", f"staff_{change}d", f"user-{user_id}")
 
@@ -186,8 +213,12 @@ def _holidays_page(
 
 
 @router.get("/admin/holidays")
-def holiday_schedules(request: Request, user: AdminUser, session: SessionDep) -> HTMLResponse:
-    return _holidays_page(request, session)
+def holiday_schedules(
+    request: Request, user: AdminUser, session: SessionDep, services: ServicesDep
+) -> Response:
+    return with_refusal(
+        request, services, user.id, lambda extra: _holidays_page(request, session, extra)
+    )
 
 
 def _dates(raw: str, field: str, label: str) -> list[date]:
@@ -224,7 +255,8 @@ def load_holidays(
         )  # fmt: skip
     except DomainError as exc:
         extra = failed(session, exc) | {"values": values}
-        return _holidays_page(request, session, extra, status_for(exc))
+        back = refused_page(request, services, user, "/admin/holidays", extra, status_for(exc))
+        return back or _holidays_page(request, session, extra, status_for(exc))
     session.commit()
     install_overrides(holidays.overrides(session))
     return redirect_with("/admin/holidays", "holidays_loaded")

@@ -15,8 +15,9 @@ from api.deps import ServicesDep, SessionDep
 from api.errors import status_for
 from api.mail_relay import send_after_commit
 from api.pages import router
-from api.pages.admin import failed, flash, now_of
+from api.pages.admin import failed, flash, now_of, refused_page
 from api.pages.display import redirect_with
+from api.pages.refusals import with_refusal
 from api.pages.security import AdminUser
 from api.params import Id
 from api.templating import render_page
@@ -45,8 +46,12 @@ def _page(
 
 
 @router.get("/admin/experts")
-def expert_pool(request: Request, user: AdminUser, session: SessionDep) -> HTMLResponse:
-    return _page(request, session, user)
+def expert_pool(
+    request: Request, user: AdminUser, session: SessionDep, services: ServicesDep
+) -> Response:
+    return with_refusal(
+        request, services, user.id, lambda extra: _page(request, session, user, extra)
+    )
 
 
 @router.post("/admin/experts")
@@ -77,7 +82,8 @@ def add_expert(
         )  # fmt: skip
     except DomainError as exc:
         extra = failed(session, exc) | {"values": values}
-        return _page(request, session, user, extra, status_for(exc))
+        back = refused_page(request, services, user, "/admin/experts", extra, status_for(exc))
+        return back or _page(request, session, user, extra, status_for(exc))
     session.commit()
     send_after_commit(background, services, session)
     return redirect_with("/admin/experts", "expert_added")
@@ -95,7 +101,9 @@ def set_specialties(
     try:
         experts.set_specialties(session, user, expert_id, specialties or [], now_of(services))
     except DomainError as exc:
-        return _page(request, session, user, failed(session, exc), status_for(exc))
+        extra = failed(session, exc)
+        back = refused_page(request, services, user, "/admin/experts", extra, status_for(exc))
+        return back or _page(request, session, user, extra, status_for(exc))
     session.commit()
     return redirect_with("/admin/experts", "expert_specialties", f"expert-{expert_id}")
 
@@ -118,7 +126,9 @@ def change_expert(
         else:
             raise InvalidInput("无效的操作", f"unknown change {change!r}")
     except DomainError as exc:
-        return _page(request, session, user, failed(session, exc), status_for(exc))
+        extra = failed(session, exc)
+        back = refused_page(request, services, user, "/admin/experts", extra, status_for(exc))
+        return back or _page(request, session, user, extra, status_for(exc))
     session.commit()
     message = "expert_retired" if change == "retire" else "expert_availability"
     return redirect_with("/admin/experts", message, f"expert-{expert_id}")

@@ -184,7 +184,7 @@ def render_case(
     context = case_context(session, services, user, application)
     waiting = None if error or values is not None else take_refusal(request, services, user.id)
     if waiting is not None:
-        error, values = waiting
+        error, values = waiting.error, waiting.values
     response = render_page(
         request,
         "case.html",

@@ -4,7 +4,8 @@ lands on a GET of the page (reloading it never re-posts), which shows them once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request, Response
@@ -20,6 +21,19 @@ REFUSAL_MAX_AGE = 300  # seconds: long enough for the redirect, short enough to 
 MAX_COOKIE_BYTES = 3800
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A refused form waiting to be shown: the message, the field it is about, what was typed."""
+
+    error: str
+    values: dict[str, Any]
+    field: str = ""
+
+    def context(self) -> dict[str, Any]:
+        """As the admin pages' templates read it."""
+        return {"error": self.error, "error_field": self.field, "values": self.values}
+
+
 def _signer(services: AppServices) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(services.settings.secret_key, salt="eia-page-refusal")
 
@@ -30,14 +44,17 @@ def refused_redirect(
     user_id: int | None,
     path: str,
     error: str,
-    values: Mapping[str, str],
-    anchor: str = "actions",
+    values: Mapping[str, Any],
+    *,
+    field: str = "",
+    anchor: str = "",
 ) -> Response | None:
     """A 303 to ``path`` carrying the refusal; None when it does not fit in a cookie."""
-    token = _signer(services).dumps({"u": user_id, "p": path, "e": error, "v": dict(values)})
+    data = {"u": user_id, "p": path, "e": error, "v": dict(values), "f": field}
+    token = _signer(services).dumps(data)
     if len(token) > MAX_COOKIE_BYTES:
         return None
-    response = RedirectResponse(f"{path}#{anchor}", status_code=303)
+    response = RedirectResponse(f"{path}#{anchor}" if anchor else path, status_code=303)
     response.set_cookie(
         REFUSAL_COOKIE,
         token,
@@ -50,9 +67,7 @@ def refused_redirect(
     return response
 
 
-def take_refusal(
-    request: Request, services: AppServices, user_id: int | None
-) -> tuple[str, dict[str, str]] | None:
+def take_refusal(request: Request, services: AppServices, user_id: int | None) -> Refusal | None:
     """The refusal waiting for this page and this user, if any (the caller clears the cookie)."""
     token = request.cookies.get(REFUSAL_COOKIE)
     if not token:
@@ -64,10 +79,23 @@ def take_refusal(
     if not isinstance(data, dict) or data.get("u") != user_id or data.get("p") != request.url.path:
         return None
     values = data.get("v")
-    return str(data.get("e", "")), {
-        str(k): str(v) for k, v in (values.items() if isinstance(values, dict) else [])
-    }
+    typed = {str(k): v for k, v in values.items()} if isinstance(values, dict) else {}
+    return Refusal(str(data.get("e", "")), typed, str(data.get("f", "")))
 
 
 def clear_refusal(response: Response, path: str) -> None:
     response.delete_cookie(REFUSAL_COOKIE, path=path)
+
+
+def with_refusal(
+    request: Request,
+    services: AppServices,
+    user_id: int | None,
+    render: Callable[[dict[str, Any] | None], Response],
+) -> Response:
+    """A page's GET: ``render`` it with the refusal waiting for it (if any), shown once."""
+    waiting = take_refusal(request, services, user_id)
+    response = render(waiting.context() if waiting else None)
+    if waiting is not None:
+        clear_refusal(response, request.url.path)
+    return response

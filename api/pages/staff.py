@@ -181,7 +181,7 @@ def _refused(
     reload never posts again; forbidden or missing cases are answered in place."""
     if status_code in (409, 422):
         path = f"/cases/{application_id}"
-        back = refused_redirect(request, services, user.id, path, error, values)
+        back = refused_redirect(request, services, user.id, path, error, values, anchor="actions")
         if back is not None:
             return back
     return render_case(

@@ -90,3 +90,14 @@ def test_the_refusal_is_shown_only_to_the_one_who_was_refused(client: TestClient
     client.cookies.set("eia_refusal", cookie, path=f"/cases/{case['id']}")
     page = client.get(f"/cases/{case['id']}")
     assert page.status_code == 200 and 'class="alert alert-error"' not in page.text
+
+
+def test_a_refused_admin_form_redirects_to_the_page_it_came_from(client: TestClient) -> None:
+    page_login(client, "admin")
+    form = {"username": "chengban", "display_name": "重名", "email": "x@sthjj.example"}
+    sent = client.post("/admin/users", data=form | {"role": "leader"}, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == "/admin/users"
+    shown = client.get("/admin/users")
+    assert shown.status_code == 200
+    assert "该用户名已被使用" in shown.text and 'value="重名"' in shown.text
+    assert "该用户名已被使用" not in client.get("/admin/users").text
