@@ -23,23 +23,15 @@ from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from api.app import create_app
 from approvals import lawbook
 from approvals.catalogue import load_catalogue
-from approvals.clock import SHANGHAI, FixedClock
-from approvals.expert_pool import ensure_expert_pool
-from approvals.seed import ensure_demo_accounts
-from core.db import session_scope
-from core.settings import DispatchMode, MailBackend, Settings, StorageBackend
+from approvals.clock import SHANGHAI
 from documents.render import title_break_cost, title_lines
 from flows import deadlines
-from flows.inline import InlineLauncher
 from flows.runtime import Runtime
-from mail import SmtpSender
 from models import DocumentKind, Expert, User
-from storage import S3Store
-from tests.fixtures_db import wipe
 from tests.helpers import PROJECT, minimal_pdf, required_materials, sign_in
+from tests.real_stack import real_stack
 
 pytestmark = pytest.mark.integration
 CATALOGUE = load_catalogue()
@@ -85,45 +77,14 @@ def stack(
     smtp_server: Any,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[dict[str, Any]]:
-    settings = Settings(
+    with real_stack(
+        postgres_engine,
+        s3_server,
+        smtp_server,
         var_dir=tmp_path_factory.mktemp("documents-law"),
-        database_url="unused",
-        storage_backend=StorageBackend.S3,
-        s3_endpoint=s3_server.endpoint,
-        s3_access_key=s3_server.access_key,
-        s3_secret_key=s3_server.secret_key,
-        s3_bucket="eia-law",
-        mail_backend=MailBackend.SMTP,
-        smtp_host=smtp_server.host,
-        smtp_port=smtp_server.port,
-        dispatch_mode=DispatchMode.INLINE,
-        secret_key="documents-law-secret-0123456789-abcdef",
-        smtp_anonymous_relay=True,
-    )
-    wipe(postgres_engine)
-    with session_scope(postgres_engine) as session:
-        ensure_demo_accounts(session)
-        ensure_expert_pool(session)
-        session.commit()
-    store = S3Store.from_settings(settings)
-    store.check()
-    runtime = Runtime(
-        settings=settings,
-        engine=postgres_engine,
-        store=store,
-        sender=SmtpSender(smtp_server.host, smtp_server.port),
+        bucket="eia-law",
         catalogue=CATALOGUE,
-        clock=FixedClock(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)),
-    )
-    app = create_app(
-        settings,
-        engine=postgres_engine,
-        store=store,
-        catalogue=CATALOGUE,
-        clock=runtime.clock,
-        launcher=InlineLauncher(runtime),
-    )
-    with TestClient(app) as client:
+    ) as (client, store, runtime):
         yield {"client": client, "store": store, "headers": {}, "runtime": runtime}
 
 
