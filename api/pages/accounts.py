@@ -5,6 +5,7 @@ domain functions as ``api.routers.registration``."""
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request, Response
 from fastapi.responses import RedirectResponse
@@ -218,7 +219,9 @@ def _set_password(
             status_code=422,
         )  # fmt: skip
     session.commit()
-    return RedirectResponse(f"/login?msg={done}&username={user.username}", status_code=303)
+    # The sign-in form is filled in with the account name (encoded, as any text in a URL).
+    query = urlencode({"msg": done, "username": user.username})
+    return RedirectResponse(f"/login?{query}", status_code=303)
 
 
 @router.get("/password/reset")
