@@ -9,13 +9,14 @@ from fastapi import APIRouter, Form, Request, Response, UploadFile
 
 from api.auth import wall_now
 from api.deps import ServicesDep, SessionDep
+from api.errors import status_for
 from api.pages.security import OptionalUser
 from api.params import Id
 from api.routers.public_notices import notice_public, post_comment
 from api.services import AppServices
 from api.templating import render_page
 from approvals.clock import local_date
-from approvals.errors import DomainError, PayloadTooLarge, TooManyAttempts
+from approvals.errors import DomainError, TooManyAttempts
 from approvals.participation import challenge
 from approvals.participation import comments as comment_service
 from approvals.participation.notices import NoticeFilter, get_notice, list_notices
@@ -111,11 +112,9 @@ async def comment_page(
             upload,
         )
     except DomainError as exc:  # post_comment committed what the throttle counts
-        status = 429 if isinstance(exc, TooManyAttempts) else 422
-        status = 413 if isinstance(exc, PayloadTooLarge) else status
         page = _notice_page(
             request, session, services, notice_id, values=values, error=exc.message_zh,
-            status_code=status,
+            status_code=status_for(exc),
         )  # fmt: skip
         if isinstance(exc, TooManyAttempts):
             page.headers["Retry-After"] = str(exc.details["retry_after_seconds"])
