@@ -19,7 +19,7 @@ from api.deps import ServicesDep, SessionDep
 from api.errors import status_for
 from api.mail_relay import send_after_commit
 from api.pages import router
-from api.pages.display import redirect_with
+from api.pages.display import FLASH_MESSAGES, flash_of, redirect_with
 from api.pages.refusals import refused_redirect, with_refusal
 from api.pages.security import AdminUser
 from api.params import Id
@@ -48,22 +48,20 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ),
     ("/audit", "电子监察", "办理时限、超期预警与审计记录。"),
 )
-FLASH = {
-    "staff_created": "已开通账号，设置密码的链接已发送到其邮箱。",
-    "staff_role_changed": "已调整角色，该账号需重新登录。",
-    "staff_disabled": "已停用该账号，其登录会话已全部结束。",
-    "staff_enabled": "已启用该账号。",
-    "holidays_loaded": "已导入节假日安排，办理时限已按其重新计算。",
-    "expert_added": "已加入专家库，设置密码的链接已发送到专家邮箱。",
-    "expert_availability": "已更新该专家可否抽取。",
-    "expert_specialties": "已更新该专家的专业领域。",
-    "expert_retired": "该专家已退出专家库，账号已停用。",
-}
+FLASH_MESSAGES.update(
+    {
+        "staff_created": "已开通账号，设置密码的链接已发送到其邮箱。",
+        "staff_role_changed": "已调整角色，该账号需重新登录。",
+        "staff_disabled": "已停用该账号，其登录会话已全部结束。",
+        "staff_enabled": "已启用该账号。",
+        "holidays_loaded": "已导入节假日安排，办理时限已按其重新计算。",
+        "expert_added": "已加入专家库，设置密码的链接已发送到专家邮箱。",
+        "expert_availability": "已更新该专家可否抽取。",
+        "expert_specialties": "已更新该专家的专业领域。",
+        "expert_retired": "该专家已退出专家库，账号已停用。",
+    }
+)
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-
-
-def flash(request: Request) -> str:
-    return FLASH.get(request.query_params.get("msg", ""), "")
 
 
 def failed(session: Session, exc: DomainError) -> dict[str, Any]:
@@ -114,7 +112,7 @@ def _users_page(
         "values": {},
         "error": "",
         "error_field": "",
-        "flash": flash(request),
+        "flash": flash_of(request),
     }
     return render_page(request, "admin_users.html", context | (extra or {}), status_code)
 
@@ -207,7 +205,7 @@ def _holidays_page(
         "values": {},
         "error": "",
         "error_field": "",
-        "flash": flash(request),
+        "flash": flash_of(request),
     }
     return render_page(request, "admin_holidays.html", context | (extra or {}), status_code)
 

@@ -15,8 +15,8 @@ from api.deps import ServicesDep, SessionDep
 from api.errors import status_for
 from api.mail_relay import send_after_commit
 from api.pages import router
-from api.pages.admin import failed, flash, now_of, refused_page
-from api.pages.display import redirect_with
+from api.pages.admin import failed, now_of, refused_page
+from api.pages.display import flash_of, redirect_with
 from api.pages.refusals import with_refusal
 from api.pages.security import AdminUser
 from api.params import Id
@@ -40,7 +40,7 @@ def _page(
         "values": {"specialties": []},
         "error": "",
         "error_field": "",
-        "flash": flash(request),
+        "flash": flash_of(request),
     }
     return render_page(request, "admin_experts.html", context | (extra or {}), status_code)
 

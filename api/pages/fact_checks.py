@@ -14,7 +14,7 @@ from sqlmodel import Session
 from api.deps import ServicesDep, SessionDep
 from api.errors import status_for
 from api.pages import router
-from api.pages.display import redirect_with
+from api.pages.display import FLASH_MESSAGES, flash_of, redirect_with
 from api.pages.security import signed_in
 from api.routers.item_facts import READERS, VERIFIERS, catalogue_summary, facts_public
 from api.services import AppServices
@@ -27,7 +27,9 @@ from models import User
 Reader = Annotated[User, signed_in(*READERS)]
 Verifier = Annotated[User, signed_in(*VERIFIERS)]
 EVIDENCE_LABELS = {"found": "见于公开来源", "legal": "法条原文", "inferred": "推理或占位"}
-FLASH = {"verified": "已记录核实结论。", "unverified": "已标记为未核实。", "published": "已发布。"}
+FLASH_MESSAGES.update(
+    {"verified": "已记录核实结论。", "unverified": "已标记为未核实。", "published": "已发布。"}
+)
 
 
 @router.get("/admin/facts")
@@ -66,7 +68,7 @@ def _item_page(
             "evidence_labels": EVIDENCE_LABELS,
             "can_verify": user.role in VERIFIERS,
             "error": error,
-            "flash": FLASH.get(request.query_params.get("msg", ""), ""),
+            "flash": flash_of(request),
         },
         status_code=status_code,
     )
