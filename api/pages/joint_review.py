@@ -40,7 +40,7 @@ from api.routers.joint_review import JointReviewStart
 from api.services import AppServices
 from api.uploads import read_checked
 from approvals import expert_draw
-from approvals.clock import SHANGHAI
+from approvals.date_bounds import local_moment
 from approvals.errors import DomainError, InvalidInput, NotFound
 from approvals.evidence import check_evidence
 from approvals.expert_draw import DrawImpossible
@@ -362,11 +362,6 @@ def whole_number(value: str, label: str, low: int, high: int) -> int | None:
     if not value.isdigit() or not low <= int(value) <= high:
         raise InvalidInput(f"{label}应为{low}至{high}之间的整数", f"{label}: {low}..{high}")
     return int(value)
-
-
-def local_moment(value: datetime) -> datetime:
-    """A datetime-local field is Zhengzhou time."""
-    return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
 
 
 @router.post("/cases/{application_id}/joint-review")
