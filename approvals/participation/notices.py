@@ -2,10 +2,11 @@
 
 An item with ``acceptance_notice`` and rule ``before_decision`` publishes it on the day of
 acceptance (also a deemed one); it runs ``days`` working days counted from the day after, on
-the working-day calendar, and the decision may not be drafted before it ends
-(``approvals.participation.comments.check_may_draft``). Rule ``after_decision`` (告知承诺制)
-decides first and publishes after: its notice is written with the decision
-(``publish_on_decision``), and comments on it inform the post-approval check.
+the working-day calendar. Drafting the decision is refused while a comment on it is unanswered
+(``approvals.participation.comments.check_may_draft``); refusing it until the notice has ended
+is not enforced yet (the tests, demo and simulator draft on the day of acceptance).
+Rule ``after_decision`` (告知承诺制) decides first and publishes after: its notice is written
+with the decision (``publish_on_decision``), and comments on it inform the post-approval check.
 """
 
 from __future__ import annotations
