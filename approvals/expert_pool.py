@@ -6,6 +6,7 @@ Services here ``flush()`` and never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,13 @@ def _read(path: Path | None) -> tuple[Path, dict[str, Any]]:
 
 
 def expert_groups(path: Path | None = None) -> dict[int, str]:
-    """The service expert groups named in the pool file: number (1..8) -> name."""
+    """The service expert groups named in the pool file: number (1..8) -> name (the file is
+    read once per path: the admin pages ask on every request)."""
+    return dict(_groups_of(path or POOL_FILE))
+
+
+@lru_cache(maxsize=8)
+def _groups_of(path: Path) -> dict[int, str]:
     return _groups(*_read(path))
 
 
