@@ -74,7 +74,7 @@ def metadata(settings: Settings) -> dict[str, Any]:
         raise _unavailable() from exc
     if document.get("issuer") != settings.oidc_issuer:
         raise _unavailable()
-    return document  # type: ignore[no-any-return]
+    return document
 
 
 def _client(settings: Settings) -> OAuth2Client:
@@ -129,7 +129,8 @@ def verified_claims(
     settings: Settings, id_token: str, keys: dict[str, Any], nonce: str
 ) -> dict[str, Any]:
     try:
-        decoded = jwt.decode(id_token, KeySet.import_key_set(keys), algorithms=ALGORITHMS)
+        key_set = KeySet.import_key_set(keys)  # type: ignore[arg-type]  # a JWKS as fetched
+        decoded = jwt.decode(id_token, key_set, algorithms=ALGORITHMS)
         jwt.JWTClaimsRegistry(
             leeway=LEEWAY_SECONDS,
             iss={"essential": True, "value": settings.oidc_issuer},

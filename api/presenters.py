@@ -14,6 +14,7 @@ from approvals.services.item_versions import item_of
 from approvals.services.queries import timeline
 from models import Application, Document, Enterprise, Material, PostalDispatch, User
 from models.enums import DOCUMENT_LABELS, STATUS_LABELS, DocumentState
+from models.ids import id_of
 from models.schemas import (
     ApplicationDetail,
     ApplicationPublic,
@@ -71,7 +72,7 @@ def application_public(
 def document_public(application: Application, document: Document) -> DocumentPublic:
     issued = document.state is not DocumentState.PENDING
     return DocumentPublic(
-        id=document.id,  # type: ignore[arg-type]
+        id=id_of(document),
         kind=document.kind,
         kind_label=document_label(
             application.item_code, document.kind, DOCUMENT_LABELS[document.kind]
@@ -108,7 +109,7 @@ def application_detail(
     steps = timeline_for(timeline(session, application, services.calendar), viewer)
     today = local_date(services.clock.now())
     clock = clock_service.state_of(session, services.calendar, item, application, today)
-    pauses = clock_service.pauses_of(session, application.id)  # type: ignore[arg-type]
+    pauses = clock_service.pauses_of(session, id_of(application))
     start = application.received_on
     end = application.decided_on or local_date(services.clock.now())
     working, _ = services.calendar.working_days_between(start, end) if start else (0, False)

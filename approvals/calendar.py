@@ -330,7 +330,7 @@ class WorkingCalendar:
         spans = []
         for pause in pauses:
             if type(pause) is not Pause:
-                pause = Pause(*pause)
+                pause = Pause(*pause)  # type: ignore[misc]  # a (start, end) tuple is accepted too
             a, b = pause.start.toordinal() - _FIRST, pause.end.toordinal() - _FIRST
             if a < 0 or b >= _SIZE:
                 validate_pauses(pauses)  # raises with the message

@@ -239,7 +239,7 @@ def load_schedule(
 
 def loaded_days(session: Session) -> dict[date, bool]:
     """The stored rows as they are: day → is a working day."""
-    rows = session.exec(select(HolidayDay.day, HolidayDay.is_workday)).all()
+    rows = session.exec(select(col(HolidayDay.day), col(HolidayDay.is_workday))).all()
     return {day: bool(working) for day, working in rows}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models import SerialCounter
 
@@ -26,9 +26,9 @@ def next_serial(session: Session, scope: str, period: int) -> int:
     )
     result = session.execute(
         update(SerialCounter)
-        .where(SerialCounter.scope == scope, SerialCounter.period == period)  # type: ignore[arg-type]
-        .values(last_value=SerialCounter.last_value + 1)
-        .returning(SerialCounter.last_value)
+        .where(col(SerialCounter.scope) == scope, col(SerialCounter.period) == period)
+        .values(last_value=col(SerialCounter.last_value) + 1)
+        .returning(col(SerialCounter.last_value))
     )
     return int(result.scalar_one())
 

@@ -88,7 +88,7 @@ def revoke(session: Session, session_id: str, now: datetime, reason: str) -> boo
         .where(col(UserSession.id) == session_id, col(UserSession.revoked_at).is_(None))
         .values(revoked_at=now, revoked_reason=reason)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
+    return bool(result.rowcount)  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
 
 
 def revoke_all(session: Session, user_id: int, now: datetime, reason: str) -> int:
@@ -98,4 +98,4 @@ def revoke_all(session: Session, user_id: int, now: datetime, reason: str) -> in
         .where(col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None))
         .values(revoked_at=now, revoked_reason=reason)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
+    return int(result.rowcount)  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult

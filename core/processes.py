@@ -28,6 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from types import FrameType
 
@@ -109,8 +110,8 @@ def deferred_signals() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        for sig in arrived[:1]:
-            signal.raise_signal(sig)
+        for number in arrived[:1]:
+            signal.raise_signal(number)
 
 
 def _parent_death_signal(parent_pid: int) -> None:  # runs in the child between fork and exec
@@ -211,12 +212,20 @@ def stop_processes(
     up to ``grace`` seconds, then SIGKILL. Then the same for any orphaned descendant adopted by
     this process (see ``become_subreaper``). Everything is reaped."""
     for process in processes:
-        _stop_tree(process.pid, lambda p=process: p.poll() is not None, grace)
+        _stop_tree(process.pid, partial(_has_exited, process), grace)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)
     for pid in children_of(os.getpid()):  # adopted orphans and anything else still ours
-        _stop_tree(pid, lambda pid=pid: not _is_running(pid), grace)
+        _stop_tree(pid, partial(_is_gone, pid), grace)
     _reap_children()
+
+
+def _has_exited(process: subprocess.Popen[bytes]) -> bool:
+    return process.poll() is not None
+
+
+def _is_gone(pid: int) -> bool:
+    return not _is_running(pid)
 
 
 def _stop_tree(pid: int, gone: Callable[[], bool], grace: float) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 
 # A conservative addr-spec: ASCII dot-atom local part and an LDH domain (punycode for IDNs).
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
@@ -107,5 +107,8 @@ def _attach(message: EmailMessage, attachment: Attachment) -> None:
         filename=filename,
         params={"name": filename},  # some clients only read Content-Type's name
     )
-    part = message.get_payload()[-1]
+    parts = message.get_payload()
+    part = parts[-1] if isinstance(parts, list) else None
+    if not isinstance(part, Message):  # add_attachment made the message multipart
+        raise TypeError("the attachment did not become a MIME part")
     del part["MIME-Version"]  # add_attachment copies it into the part; only the top needs it

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from pydantic import BeforeValidator
 
@@ -35,9 +36,9 @@ def clean_line(value: str) -> str:
     return _LINE_BREAKS.sub(" ", INVISIBLE.sub("", unicodedata.normalize("NFC", value)))
 
 
-def _if_str(clean: object) -> BeforeValidator:
+def _if_str(clean: Callable[[str], str]) -> BeforeValidator:
     def run(value: object) -> object:
-        return clean(value) if isinstance(value, str) else value  # type: ignore[operator]
+        return clean(value) if isinstance(value, str) else value
 
     return BeforeValidator(run)
 

@@ -40,4 +40,4 @@ class PrefectLauncher:
                 tags=tags,
                 as_subflow=False,  # a sweep re-dispatching must not adopt the run
             )
-        return str(run.id)  # type: ignore[union-attr]
+        return str(run.id)  # type: ignore[union-attr]  # timeout=0 returns the FlowRun, never a coroutine here

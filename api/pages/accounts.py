@@ -86,7 +86,7 @@ def register(
             raise InvalidInput("请选择本人身份", "choose a member kind", field="member_kind")
         user = registration.register_enterprise(
             session,
-            registration.Registration(**(values | {"password": password,
+            registration.Registration(**(values | {"password": password,  # type: ignore[arg-type]  # the fields are str; member_kind is converted here
                                                    "password_again": password_again,
                                                    "member_kind": MemberKind(member_kind)})),
             address=client_of(request).address,

@@ -48,6 +48,7 @@ from approvals.services import cases
 from approvals.services.queries import applications_of, get_application_for
 from approvals.uploads import CheckedUpload, material_key
 from models import Application, Enterprise, User
+from models.ids import id_of
 from models.schemas import ApplicationCreate
 
 router = APIRouter()
@@ -190,7 +191,7 @@ def _create_and_submit(
     if created:
         _store_materials(session, services, user, application, files)
         if application.process_kind != ProcessKind.COMMITMENT.value:  # 告知承诺制: panel first
-            cases.submit(session, services.clock, services.catalogue, user, application.id)  # type: ignore[arg-type]
+            cases.submit(session, services.clock, services.catalogue, user, id_of(application))
         session.commit()
     return application, created
 
@@ -231,7 +232,7 @@ async def apply(
                 request, session, services, item, values, key, exc.message_zh, status_for(exc)
             )
     if created:
-        after_commit(background, services, application.id)  # type: ignore[arg-type]
+        after_commit(background, services, id_of(application))
     return redirect_with(
         f"/cases/{application.id}",
         SUBMITTED_MESSAGES[item.process_kind] if created else "already_submitted",

@@ -40,6 +40,7 @@ from approvals.services.queries import get_application_for
 from approvals.services.review import POSTAL_ROLES, find_decision
 from models import Application, ClockPause, Document, DocumentKind, Role, User
 from models.enums import DOCUMENT_LABELS, Outcome
+from models.ids import id_of
 from models.schemas import DocumentPublic
 
 router = APIRouter()
@@ -118,7 +119,7 @@ def case_context(
     detail = application_detail(session, services, application, user)
     item = item_of(session, application)
     staff = user.role is not Role.APPLICANT
-    decision = find_decision(session, application.id) if staff else None  # type: ignore[arg-type]
+    decision = find_decision(session, id_of(application)) if staff else None
     uploaded = {m.material_code: m for m in detail.materials}
     running = next((p for p in detail.pauses if p.end_on is None), None)
     resume_by = (

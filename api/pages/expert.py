@@ -44,6 +44,7 @@ from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
 from models import Application, Enterprise, Expert, Material, Panel, PanelMember, Role, Status, User
 from models.enums import STATUS_LABELS
+from models.ids import id_of
 
 ExpertUser = Annotated[User, signed_in(Role.EXPERT)]
 Text = Annotated[str, Form(max_length=8000)]
@@ -57,7 +58,7 @@ def membership(
     session: Session, user: User, application_id: int
 ) -> tuple[Panel, PanelMember] | None:
     """The latest panel of the case this expert sits on (not declined), with its seat."""
-    return session.exec(  # type: ignore[return-value]
+    return session.exec(
         select(Panel, PanelMember)
         .join(PanelMember, col(PanelMember.panel_id) == col(Panel.id))
         .join(Expert, col(Expert.id) == col(PanelMember.expert_id))
@@ -133,7 +134,7 @@ def case_view(
     session: Session, services: AppServices, user: User, application: Application
 ) -> dict[str, Any]:
     """The review page's context: the project, the materials, the meeting and this seat."""
-    found = membership(session, user, application.id)  # type: ignore[arg-type]
+    found = membership(session, user, id_of(application))
     if found is None:  # get_application_for let the expert in: it sits on a panel of the case
         raise NotFound(f"办件{application.id}不存在", f"application {application.id} not found")
     panel, seat = found
@@ -198,14 +199,14 @@ def case_view(
         "can_decline": summary["open"] and seat.submitted_at is None,
         "can_close": summary["open"] and seat.chair,
         "revision_review": revision_review,
-        "revised": revised_materials(session, application.id, panel.closed_at)  # type: ignore[arg-type]
+        "revised": revised_materials(session, id_of(application), panel.closed_at)
         if revision_review
         else [],
-        "returned_comment": returned_comment(session, application.id)  # type: ignore[arg-type]
+        "returned_comment": returned_comment(session, id_of(application))
         if revision_review
         else "",
         "opinion_document": opinion_document(session, application),
-        "green": green_view(session, application.id),  # type: ignore[arg-type]
+        "green": green_view(session, id_of(application)),
     }
 
 
@@ -364,9 +365,10 @@ def confirm_revision(
 
     def step() -> object:
         get_application_for(session, user, application_id)
-        return joint_review.review_revision(
+        joint_review.review_revision(
             session, services.clock, user, application_id, confirmed=True, comment=comment.strip()
         )
+        return None
 
     return _act(
         request,
@@ -395,9 +397,10 @@ def return_revision(
         get_application_for(session, user, application_id)
         if not comment.strip():
             raise InvalidInput("退回修改时请写明修改要求", "a comment is required")
-        return joint_review.review_revision(
+        joint_review.review_revision(
             session, services.clock, user, application_id, confirmed=False, comment=comment.strip()
         )
+        return None
 
     return _act(
         request,

@@ -64,6 +64,7 @@ from models import (
     Status,
     User,
 )
+from models.ids import id_of
 
 FLASH_MESSAGES.update(
     {
@@ -222,7 +223,7 @@ def opinion_document(session: Session, application: Application) -> dict[str, An
 def revision_items(session: Session, panel: Panel) -> list[str]:
     if panel.conclusion != "revise" or panel.meeting_at is None:
         return []
-    items = joint_review.opinion_context(session, panel.id)["revision_items"]  # type: ignore[arg-type]
+    items = joint_review.opinion_context(session, id_of(panel))["revision_items"]
     return [str(i) for i in items] if isinstance(items, list) else []
 
 
@@ -273,9 +274,9 @@ def section(
     item = item_of(session, application)
     role, status = viewer.role, application.status
     staff = role not in (Role.APPLICANT, Role.EXPERT)
-    green = green_view(session, application.id)  # type: ignore[arg-type]
+    green = green_view(session, id_of(application))
     reviewable = item.needs_expert_review or application.track == "green"
-    panel = latest_panel(session, application.id)  # type: ignore[arg-type]
+    panel = latest_panel(session, id_of(application))
     view: dict[str, Any] = {
         "role": role.value,
         "staff": staff,
@@ -303,12 +304,12 @@ def section(
         "revising": role is Role.APPLICANT and status is Status.REVISION,
         "in_revision_review": status is Status.REVISION_REVIEW,
         "revision_items": revision_items(session, panel),
-        "returned_comment": returned_comment(session, application.id)  # type: ignore[arg-type]
+        "returned_comment": returned_comment(session, id_of(application))
         if status is Status.REVISION
         else "",
         "materials": item.materials,
         "material_field": MATERIAL_FIELD,
-        "revised": revised_materials(session, application.id, panel.closed_at),  # type: ignore[arg-type]
+        "revised": revised_materials(session, id_of(application), panel.closed_at),
     }
     return view
 

@@ -16,6 +16,7 @@ from api.mail_relay import send_after_commit
 from api.params import Id
 from approvals.enterprise import agents, members
 from models import AgentAuthorisation, Enterprise, MemberKind, User
+from models.ids import id_of
 
 router = APIRouter(prefix="/api/enterprise", tags=["申请人 applicant"])
 
@@ -157,6 +158,6 @@ def revoke(authorisation_id: Id, user: CurrentUser, session: SessionDep) -> None
 )
 def principals(user: CurrentUser, session: SessionDep) -> list[PrincipalPublic]:
     return [
-        PrincipalPublic(id=e.id, name=e.name, uscc=e.uscc)  # type: ignore[arg-type]
+        PrincipalPublic(id=id_of(e), name=e.name, uscc=e.uscc)
         for e in agents.principals_of(session, user)
     ]

@@ -15,6 +15,7 @@ from approvals.process.standard import AUTOMATED
 from approvals.services.events import FeedEvent, events_after
 from approvals.services.queries import action_label
 from models.enums import DOCUMENT_ISSUED, Status
+from models.ids import id_of
 from models.schemas import DocumentPublic
 from models.types import ID_MAX
 
@@ -57,10 +58,10 @@ def case_event(row: FeedEvent) -> CaseEvent:
     event = row.event
     issued = event.action == DOCUMENT_ISSUED
     return CaseEvent(
-        id=event.id,  # type: ignore[arg-type]
+        id=id_of(event),
         at=as_local(event.at),
         kind="document_issued" if issued else "status_changed",
-        application_id=row.application.id,  # type: ignore[arg-type]
+        application_id=id_of(row.application),
         application_number=row.application.number,
         action=event.action,
         action_label="文书已制发送达" if issued else action_label(event.action),

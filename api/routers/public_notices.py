@@ -21,6 +21,7 @@ from approvals.participation.notices import NoticeFilter, days_left, get_notice,
 from approvals.services.queries import get_application_for
 from approvals.uploads import check_upload
 from models import NOTICE_KIND_LABELS, Material, NoticeKind, NoticeStatus, PublicNotice, Role
+from models.ids import id_of
 from models.participation import (
     ChallengePublic,
     CommentHideIn,
@@ -45,7 +46,7 @@ def notice_public(services: AppServices, notice: PublicNotice) -> NoticePublic:
     today = local_date(services.clock.now())
     base = f"/api/public/notices/{notice.id}"
     return NoticePublic(
-        id=notice.id,  # type: ignore[arg-type]
+        id=id_of(notice),
         kind=notice.kind,
         kind_label=NOTICE_KIND_LABELS[notice.kind],
         item_name=notice.item_name,
@@ -166,7 +167,7 @@ def post_comment(
         raise
     session.commit()
     return CommentReceipt(
-        id=row.id,  # type: ignore[arg-type]
+        id=id_of(row),
         notice_id=notice_id,
         submitted_at=row.submitted_at,
         late=row.late,

@@ -13,6 +13,7 @@ from approvals.catalogue import DayUnit
 from approvals.services import answers, cases, outbox, pauses, review
 from approvals.services.queries import get_application_for, queue_for
 from models import Role
+from models.ids import id_of
 from models.schemas import (
     AnswerCreate,
     ApplicationPublic,
@@ -193,8 +194,8 @@ def case_mails(application_id: Id, user: CurrentUser, session: SessionDep) -> li
     application = get_application_for(session, user, application_id)
     return [
         MailPublic.model_validate(m, from_attributes=True)
-        for m in outbox.mails_of(session, application.id)
-    ]  # type: ignore[arg-type]
+        for m in outbox.mails_of(session, id_of(application))
+    ]
 
 
 @router.post(

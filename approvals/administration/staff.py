@@ -40,7 +40,7 @@ def _role(raw: str) -> Role:
         role = None
     if role not in STAFF_ROLES:
         raise InvalidInput("请选择工作人员角色", f"not a staff role: {raw!r}", field="role")
-    return role  # type: ignore[return-value]  # checked just above
+    return role
 
 
 def create_staff(

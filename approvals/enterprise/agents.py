@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists
+from sqlalchemy import ColumnElement, and_, exists
 from sqlmodel import Session, col, select
 
 from approvals import audit
@@ -15,9 +15,10 @@ from approvals.enterprise import fields
 from approvals.enterprise.members import require_admin
 from approvals.errors import InvalidInput, NotFound, PermissionDenied
 from models import AgentAuthorisation, Application, Enterprise, User
+from models.ids import id_of
 
 
-def _open():  # type: ignore[no-untyped-def]
+def _open() -> ColumnElement[bool]:
     return col(AgentAuthorisation.revoked_at).is_(None)
 
 
@@ -34,12 +35,12 @@ def grant(session: Session, actor: User, agent_uscc: str, now: datetime) -> Agen
         )
     if agent.id == enterprise_id:
         raise InvalidInput("不能授权本企业自己", "an enterprise cannot authorise itself")
-    if acts_for(session, agent.id, enterprise_id):  # type: ignore[arg-type]
+    if acts_for(session, id_of(agent), enterprise_id):
         raise InvalidInput("已授权该代理机构，无需重复授权", "already authorised")
     row = AgentAuthorisation(
         enterprise_id=enterprise_id,
-        agent_enterprise_id=agent.id,  # type: ignore[arg-type]
-        granted_by=actor.id,  # type: ignore[arg-type]
+        agent_enterprise_id=id_of(agent),
+        granted_by=id_of(actor),
         granted_at=now,
     )
     session.add(row)
@@ -123,7 +124,7 @@ def applying_for(
     return principal, actor.enterprise_id
 
 
-def visible_as_agent(actor: User):  # type: ignore[no-untyped-def]
+def visible_as_agent(actor: User) -> ColumnElement[bool]:
     """A condition on Application: cases the actor's enterprise filed as an agent and may
     still follow (the authorisation is open)."""
     return and_(

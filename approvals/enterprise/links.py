@@ -66,7 +66,7 @@ def consume(session: Session, token: str, purpose: TokenPurpose, now: datetime) 
         .where(col(AccountToken.id) == row.id, col(AccountToken.used_at).is_(None))
         .values(used_at=now)
     )
-    if not used.rowcount:  # type: ignore[attr-defined]  # CursorResult: a racing use won
+    if not used.rowcount:  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult; none: a racing use won
         raise _invalid()
     user = session.get(User, row.user_id)
     if user is None:

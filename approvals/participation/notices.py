@@ -20,6 +20,7 @@ from approvals.calendar import WorkingCalendar
 from approvals.catalogue_schema import Item, PublicationRule
 from approvals.errors import NotFound
 from models import Application, Enterprise, Material, NoticeKind, PublicNotice
+from models.ids import id_of
 
 
 def _current_material(session: Session, application_id: int, code: str) -> Material | None:
@@ -95,7 +96,7 @@ def _publish(
         site=application.site,
         district=application.district,
         consultant=application.consultant,
-        public_material_id=public.id,  # type: ignore[arg-type]
+        public_material_id=id_of(public),
         participation_material_id=participation.id if participation else None,
         starts_on=accepted_on,
         ends_on=calendar.due(accepted_on, spec.days, spec.unit).day,

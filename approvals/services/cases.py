@@ -22,6 +22,7 @@ from approvals.services.queries import get_application_for
 from approvals.services.transitions import move, queue_document
 from approvals.uploads import CheckedUpload
 from models import Application, DocumentKind, Material, Role, Status, Track, User
+from models.ids import id_of
 from models.schemas import ApplicationCreate, CorrectionRequest, RefusalRequest
 
 # 机关代字 of the intake notices (inferred; the bureau's own are not public).
@@ -112,9 +113,9 @@ def create_application(
         item_version=item.version,
         process_kind=item.process_kind.value,
         track=Track.COMMITMENT if item.process_kind is ProcessKind.COMMITMENT else Track.STANDARD,
-        enterprise_id=enterprise.id,  # type: ignore[arg-type]
+        enterprise_id=id_of(enterprise),
         agent_enterprise_id=agent_enterprise_id,
-        created_by=actor.id,  # type: ignore[arg-type]
+        created_by=id_of(actor),
         idempotency_key=idempotency_key,
         status=Status.DRAFT,
         project_name=data.project_name,
@@ -189,7 +190,7 @@ def record_material(
         old.superseded = True
         session.add(old)
     material = Material(
-        application_id=application.id,  # type: ignore[arg-type]
+        application_id=id_of(application),
         material_code=material_code,
         filename=upload.filename,
         content_type=upload.content_type,
@@ -197,7 +198,7 @@ def record_material(
         sha256=upload.sha256,
         object_key=object_key,
         uploaded_at=to_utc(clock.now()),
-        uploaded_by=actor.id,  # type: ignore[arg-type]
+        uploaded_by=id_of(actor),
     )
     session.add(material)
     session.flush()

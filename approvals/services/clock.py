@@ -15,6 +15,7 @@ from approvals.calendar import Pause, WorkingCalendar
 from approvals.catalogue import DayUnit, Item
 from approvals.clock import local_date
 from models import Application, ClockPause, Status, StepRecord, WarningLevel
+from models.ids import id_of
 
 # Working-day budgets of the human steps (electronic supervision flags a step that overruns
 # even when the whole case is within its limits). Intake: 行政许可法第32条, 5 days.
@@ -174,8 +175,8 @@ def state_of(
         calendar,
         item,
         application,
-        pauses_of(session, application.id),  # type: ignore[arg-type]
-        open_step_entered_on(session, application.id),  # type: ignore[arg-type]
+        pauses_of(session, id_of(application)),
+        open_step_entered_on(session, id_of(application)),
         today,
     )
 
@@ -192,7 +193,7 @@ def refresh_cached(
             application.clock_started_on,
             application.decided_on,
             DayUnit.WORKING,
-            as_pauses(pauses_of(session, application.id), application.decided_on),  # type: ignore[arg-type]
+            as_pauses(pauses_of(session, id_of(application)), application.decided_on),
         ).days
         application.turnaround_calendar_days = (
             application.decided_on - application.clock_started_on

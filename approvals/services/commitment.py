@@ -29,6 +29,7 @@ from models import (
     User,
 )
 from models.enums import ROLE_LABELS
+from models.ids import id_of
 from models.schemas import CommitmentFacts
 
 STANDARD_ITEM = "EIA-02"  # an ineligible report table goes to the standard review
@@ -66,8 +67,8 @@ def _case(session: Session, application_id: int) -> CommitmentCase:
 
 def barred_until(session: Session, enterprise_id: int, today: date) -> date | None:
     until = session.exec(
-        select(CommitmentBar.until)
-        .where(CommitmentBar.enterprise_id == enterprise_id, CommitmentBar.until > today)
+        select(col(CommitmentBar.until))
+        .where(col(CommitmentBar.enterprise_id) == enterprise_id, col(CommitmentBar.until) > today)
         .order_by(col(CommitmentBar.until).desc())
     ).first()
     return until
@@ -86,7 +87,7 @@ def assess_case(
         has_electroplating=bool(facts.get("has_electroplating")),
         is_two_high_one_danger=bool(facts.get("is_two_high_one_danger")),
         involves_radiation=bool(facts.get("involves_radiation")),
-        barred_until=barred_until(session, enterprise.id, today),  # type: ignore[arg-type]
+        barred_until=barred_until(session, id_of(enterprise), today),
         bad_credit=enterprise.bad_credit, today=today,
     ))  # fmt: skip
 
@@ -152,7 +153,7 @@ def _own_draft(session: Session, actor: User, application_id: int) -> Applicatio
 
 
 def letter_context(session: Session, application: Application, today: date) -> dict[str, Any]:
-    case = _case(session, application.id)  # type: ignore[arg-type]
+    case = _case(session, id_of(application))
     result = assess_case(session, application, case.facts, today)
     park = result.matched_park.name if result.matched_park else (case.facts.get("park_name") or "")
     scope_type = (

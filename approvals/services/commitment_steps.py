@@ -40,6 +40,7 @@ from models import (
     Track,
     User,
 )
+from models.ids import id_of
 from models.schemas import PostCheckCreate
 
 CONVERSION_SERIES = "郑环转"
@@ -52,7 +53,7 @@ def submit(
     """Recompute eligibility at submission: eligible with an accepted current letter →
     submitted on the fast track; not eligible → converted to the standard review."""
     now = clock.now()
-    case = _case(session, application.id)  # type: ignore[arg-type]
+    case = _case(session, id_of(application))
     result = assess_case(session, application, case.facts, local_date(now))
     _record(case, result)
     session.add(case)
@@ -82,7 +83,7 @@ def convert(
     application.process_kind, application.item_code = "standard", item.code
     application.track = Track.STANDARD
     application.item_version = item.version
-    case = _case(session, application.id)  # type: ignore[arg-type]
+    case = _case(session, id_of(application))
     case.converted_at = to_utc(now)
     session.add_all([application, case])
     session.flush()
@@ -102,10 +103,10 @@ def on_accepted(session: Session, actor: User, application: Application, at: dat
     """Form check passed: the decision is the standard one; the leader signs it at once."""
     session.add(
         Decision(
-            application_id=application.id,
-            outcome=Outcome.APPROVE,  # type: ignore[arg-type]
+            application_id=id_of(application),
+            outcome=Outcome.APPROVE,
             conditions=list(CONDITIONS),
-            drafted_by=actor.id,  # type: ignore[arg-type]
+            drafted_by=id_of(actor),
             drafted_at=at,
         )
     )
@@ -115,7 +116,7 @@ def on_accepted(session: Session, actor: User, application: Application, at: dat
 def decision_payload(
     session: Session, application: Application, post_check_days: int = POST_CHECK_DAYS
 ) -> dict[str, Any]:
-    case = _case(session, application.id)  # type: ignore[arg-type]
+    case = _case(session, id_of(application))
     return {
         "conditions": list(CONDITIONS),
         "post_check_days": post_check_days,
@@ -131,7 +132,7 @@ def open_post_check(
 ) -> CommitmentCase:
     """After the decision: the check is due N working days later."""
     assert application.decided_on is not None, "the post-check opens on a decided case"
-    case = _case(session, application.id)  # type: ignore[arg-type]
+    case = _case(session, id_of(application))
     case.check_due_on = calendar.due(application.decided_on, post_check_days, DayUnit.WORKING).day
     session.add(case)
     session.flush()

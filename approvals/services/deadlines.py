@@ -8,7 +8,7 @@ not deemed again, a warning already at its level is not rewritten, a reminder al
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -35,6 +35,7 @@ from models import (
     WarningLevel,
 )
 from models.enums import STATUS_LABELS, WARNING_LABELS
+from models.ids import id_of
 
 INTAKE_DAYS = lawbook.DEFAULT_INTAKE_DAYS  # 行政许可法第32条, unless the item's law sets one
 ACCEPTANCE_SERIES = "郑环受"
@@ -50,14 +51,14 @@ def intake_deadline(calendar: WorkingCalendar, received_on: date, item_code: str
 def deemed_acceptance_due(session: Session, calendar: WorkingCalendar, today: date) -> list[int]:
     """Cases still awaiting intake after their intake period from receipt."""
     rows = session.exec(
-        select(Application.id, Application.received_on, Application.item_code).where(
-            Application.status == Status.SUBMITTED, col(Application.received_on).is_not(None)
+        select(col(Application.id), col(Application.received_on), col(Application.item_code)).where(
+            col(Application.status) == Status.SUBMITTED, col(Application.received_on).is_not(None)
         )
     ).all()
     return [
         i
         for i, received, code in rows
-        if received and intake_deadline(calendar, received, code) < today
+        if i is not None and received and intake_deadline(calendar, received, code) < today
     ]
 
 
@@ -142,7 +143,7 @@ def refresh_warnings(
     # One read of the open cases (plain rows: no ORM objects), then batches by id range so the
     # pause and step look-ups bind two values instead of thousands.
     everything = session.execute(
-        select(*columns)
+        select(*columns)  # type: ignore[call-overload]  # beyond sqlmodel's typed overloads
         .where(col(Application.status).in_(open_statuses))
         .order_by(col(Application.id))
     ).all()
@@ -170,15 +171,15 @@ def refresh_warnings(
         for case in cases:
             key = (case.item_code, case.item_version)
             if key not in items:
-                items[key] = item_of(session, case)  # type: ignore[arg-type]
+                items[key] = item_of(session, case)  # type: ignore[arg-type]  # a Row with its columns
             step_on = local_date(entered[case.id]) if case.id in entered else None
             state = compute_state(
                 calendar,
                 items[key],
-                case,
+                case,  # type: ignore[arg-type]  # a Row with the columns the clock reads
                 pauses.get(case.id, []),
                 step_on,
-                today,  # type: ignore[arg-type]
+                today,
             )
             if (state.due_on, state.warning, state.provisional) != (
                 case.due_on,
@@ -230,8 +231,8 @@ def queue_reminders(session: Session, clock: Clock) -> int:
             recipients += by_role.get(Role.SECTION_CHIEF, [])
         session.add(
             Reminder(
-                application_id=case.id,
-                step=case.status.value,  # type: ignore[arg-type]
+                application_id=id_of(case),
+                step=case.status.value,
                 level=case.warning,
                 created_at=to_utc(now),
             )
@@ -243,7 +244,7 @@ def queue_reminders(session: Session, clock: Clock) -> int:
     return queued
 
 
-def _reminder_mail(case: Application, user: User, now) -> OutboxMail:  # type: ignore[no-untyped-def]
+def _reminder_mail(case: Application, user: User, now: datetime) -> OutboxMail:
     level = WARNING_LABELS[case.warning]
     stamp = f"{as_local(to_utc(now)):%Y-%m-%d %H:%M}"
     due = (

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from approvals.ports import FlowLauncher
 from models import Application, DispatchState, FlowDispatch
+from models.ids import id_of
 
 ADVANCE_STANDARD = "advance-standard-review"
 
@@ -24,7 +25,7 @@ def request_flow(session: Session, at: datetime, application: Application, flow_
         return
     session.add(
         FlowDispatch(
-            application_id=application.id,  # type: ignore[arg-type]
+            application_id=id_of(application),
             flow_name=flow_name,
             idempotency_key=key,
             state=DispatchState.PENDING,

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from approvals import audit
 from approvals.clock import Clock, to_utc
@@ -24,6 +24,7 @@ from approvals.services.queries import get_application_for
 from approvals.services.transitions import move
 from models import Application, Role, Status, User
 from models.enums import ROLE_LABELS, STATUS_LABELS
+from models.ids import id_of
 from models.schemas import ApplicationCreate, ApplicationUpdate
 
 EDITABLE: dict[str, str] = {
@@ -82,13 +83,13 @@ def edit_draft(
     result = session.execute(
         update(Application)
         .where(
-            Application.id == application.id,  # type: ignore[arg-type]
-            Application.version == version,  # type: ignore[arg-type]
-            Application.status == Status.DRAFT,  # type: ignore[arg-type]
+            col(Application.id) == id_of(application),
+            col(Application.version) == version,
+            col(Application.status) == Status.DRAFT,
         )
         .values(version=version + 1, **{name: merged[name] for name in changed})
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
         raise ConcurrentUpdate(
             "该草稿已被修改或已提交，请刷新后重试", "the draft changed first; reload and retry"
         )

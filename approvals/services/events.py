@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from approvals.enterprise import agents
@@ -26,7 +26,7 @@ class FeedEvent:
     document: Document | None  # for a document_issued event
 
 
-def _visible_cases(user: User):  # type: ignore[no-untyped-def]
+def _visible_cases(user: User) -> ColumnElement[bool] | None:
     """A condition on Application for the cases ``user`` may follow (None: every case)."""
     if user.role in STAFF_ROLES:
         return None
@@ -50,7 +50,7 @@ def events_after(session: Session, user: User, after: int, limit: int) -> list[F
         .join(Application, col(Application.id) == col(AuditEvent.application_id))
         .where(
             col(AuditEvent.id) > after,
-            or_(col(AuditEvent.to_status).is_not(None), AuditEvent.action == DOCUMENT_ISSUED),
+            or_(col(AuditEvent.to_status).is_not(None), col(AuditEvent.action) == DOCUMENT_ISSUED),
         )
         .order_by(col(AuditEvent.id))
         .limit(limit)

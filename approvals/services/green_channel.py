@@ -15,6 +15,7 @@ from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
 from models import GreenChannel, Role, Track, User
 from models.enums import ROLE_LABELS
+from models.ids import id_of
 
 AUTHORISED = frozenset({Role.SECTION_CHIEF, Role.LEADER, Role.ADMIN})
 
@@ -40,8 +41,8 @@ def flag(
         raise ConcurrentUpdate("该办件已在绿色通道中", "the case is already in the green channel")
     now = to_utc(clock.now())
     row = GreenChannel(
-        application_id=application_id, justification=text, flagged_by=actor.id, flagged_at=now
-    )  # type: ignore[arg-type]
+        application_id=application_id, justification=text, flagged_by=id_of(actor), flagged_at=now
+    )
     application.track = Track.GREEN
     session.add_all([row, application])
     audit.append_event(

@@ -37,6 +37,7 @@ from models import (
     Status,
     User,
 )
+from models.ids import id_of
 from models.text_input import clean_line, clean_text
 
 REVIEW_PAUSE_DAYS = 20  # working days told to the applicant (§45) for the review
@@ -123,8 +124,8 @@ def start(
         candidates=list(result.candidates),
         excluded=[e.as_record() for e in result.excluded],
         drawn_at=now,
-        drawn_by=actor.id,
-        meeting_at=to_utc(meeting_at),  # type: ignore[arg-type]
+        drawn_by=id_of(actor),
+        meeting_at=to_utc(meeting_at),
         video_link=video_link,
     )
     session.add(panel)
@@ -132,8 +133,8 @@ def start(
     for order, expert_id in enumerate(result.members):
         session.add(
             PanelMember(
-                panel_id=panel.id,
-                expert_id=expert_id,  # type: ignore[arg-type]
+                panel_id=id_of(panel),
+                expert_id=expert_id,
                 chair=expert_id == result.chair,
                 draw_order=order,
             )
@@ -224,8 +225,8 @@ def decline(session: Session, clock: Clock, actor: User, application_id: int) ->
     member.state = "declined"
     session.add(member)
     replacement = PanelMember(
-        panel_id=panel.id,
-        expert_id=replaced.expert_id,  # type: ignore[arg-type]
+        panel_id=id_of(panel),
+        expert_id=replaced.expert_id,
         chair=replaced.panel.chair == replaced.expert_id,
         replaces_id=member.id,
         draw_order=len(members),
@@ -281,7 +282,7 @@ def group_conclusion(members: list[PanelMember]) -> str:
         )
     votes = Counter(m.conclusion for m in members)
     top = max(votes.values())
-    leaders = sorted(c for c, n in votes.items() if n == top)  # type: ignore[type-var]
+    leaders = sorted(c for c, n in votes.items() if n == top)  # type: ignore[type-var]  # only submitted members: no None
     if len(leaders) == 1:
         return str(leaders[0])
     chair = next(m for m in members if m.chair)
@@ -293,7 +294,7 @@ def close(session: Session, clock: Clock, actor: User, application_id: int) -> P
     panel, member = _membership(session, actor, application_id)
     if not member.chair:
         raise PermissionDenied("只有专家组组长可以形成专家组意见", "only the chair closes")
-    members = active_members(session, panel.id)  # type: ignore[arg-type]
+    members = active_members(session, id_of(panel))
     conclusion = group_conclusion(members)
     application = session.get(Application, application_id)
     assert application is not None
@@ -404,13 +405,13 @@ def record_site_inspection(
         latest_is="今天",
     )
     row = SiteInspection(
-        panel_id=panel.id,
+        panel_id=id_of(panel),
         at=to_utc(at),
-        participants=[n for n in (clean_line(p).strip() for p in participants) if n],  # type: ignore[arg-type]
+        participants=[n for n in (clean_line(p).strip() for p in participants) if n],
         notes=clean_text(notes).strip(),
         media=media,
-        recorded_by=actor.id,
-    )  # type: ignore[arg-type]
+        recorded_by=id_of(actor),
+    )
     session.add(row)
     session.flush()
     return row
@@ -483,7 +484,7 @@ def remind_experts(session: Session, clock: Clock, escalate_after_days: int = 3)
     for panel in session.exec(select(Panel).where(Panel.status == "open")):
         if panel.meeting_at is None or panel.meeting_at > to_utc(now):  # not met yet
             continue
-        waiting = [m for m in active_members(session, panel.id) if m.submitted_at is None]  # type: ignore[arg-type]
+        waiting = [m for m in active_members(session, id_of(panel)) if m.submitted_at is None]
         application = session.get(Application, panel.application_id)
         assert application is not None
         for member in waiting:

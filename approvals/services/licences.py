@@ -72,6 +72,7 @@ from models import (
     User,
 )
 from models.enums import ROLE_LABELS
+from models.ids import id_of
 
 ACTIVE = "active"
 CANCELLED = "cancelled"
@@ -299,7 +300,7 @@ def check_new_application(
                 f"{today.isoformat()}提出。依法仍予受理审查，但不适用《行政许可法》第五十条"
                 "“逾期未作决定视为准予延续”。"
             )
-    return LicenceCheck(licence.id, licence.number, note)  # type: ignore[arg-type]
+    return LicenceCheck(id_of(licence), licence.number, note)
 
 
 def note_filing(
@@ -426,15 +427,15 @@ def apply_decision(
         licence = Licence(
             number=_new_number(session, spec.kind, enterprise.uscc, area, today.year),
             kind=spec.kind.value,
-            enterprise_id=enterprise.id,  # type: ignore[arg-type]
+            enterprise_id=id_of(enterprise),
             holder_name=enterprise.name,
             address=application.site,
             scope=initial_scope(application, spec.kind),
             valid_from=today,
             valid_to=term_end(today, spec.validity_years),
             status=ACTIVE,
-            issued_by_application_id=application.id,  # type: ignore[arg-type]
-            last_application_id=application.id,  # type: ignore[arg-type]
+            issued_by_application_id=id_of(application),
+            last_application_id=id_of(application),
             copies=1,
             created_at=now,
             updated_at=now,
@@ -454,8 +455,8 @@ def apply_decision(
         elif spec.action is LicenceAction.CANCEL:
             licence.status = CANCELLED
         if spec.action in SUPERSEDING:
-            _revoke_earlier_certificates(session, licence, keep_for=application.id)  # type: ignore[arg-type]
-        licence.last_application_id = application.id  # type: ignore[assignment]
+            _revoke_earlier_certificates(session, licence, keep_for=id_of(application))
+        licence.last_application_id = id_of(application)
         licence.updated_at = now
     session.add(licence)
     session.flush()
@@ -581,7 +582,7 @@ def deemed_renewal_due(session: Session, calendar: WorkingCalendar, today: date)
         )
         .order_by(col(Application.id))
     ).all()
-    return [c.id for c in cases if _deemed_case(session, calendar, c, today, lock=False)]  # type: ignore[misc]
+    return [id_of(c) for c in cases if _deemed_case(session, calendar, c, today, lock=False)]
 
 
 def deem_renewed(
@@ -599,7 +600,7 @@ def deem_renewed(
     spec, licence = found
     expired_on = licence.valid_to
     _renew(session, spec, licence)
-    licence.last_application_id = application.id  # type: ignore[assignment]
+    licence.last_application_id = id_of(application)
     licence.updated_at = to_utc(now)
     session.add(licence)
     title = title_of(licence.kind)

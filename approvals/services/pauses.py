@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session
 
 from approvals import audit
@@ -15,6 +17,7 @@ from approvals.services.queries import get_application_for
 from approvals.services.transitions import queue_document
 from models import Application, ClockPause, DocumentKind, Role, Status, User
 from models.enums import ROLE_LABELS
+from models.ids import id_of
 
 NOTICE_SERIES = "郑环告"
 PAUSABLE = frozenset({Status.DRAFTING, Status.REVIEWING})
@@ -139,10 +142,10 @@ def resume_clock(
 
 def _audit(
     session: Session,
-    now,
+    now: datetime,
     application: Application,
     actor: User,
-    action: str,  # type: ignore[no-untyped-def]
+    action: str,
     comment: str,
 ) -> None:
     audit.append_event(
@@ -162,7 +165,7 @@ def end_open_pause(
 ) -> ClockPause | None:
     """End the open pause today (a process step does it, e.g. the panel closing)."""
     open_pause = next(
-        (r for r in pauses_of(session, application.id) if r.end_on is None),  # type: ignore[arg-type]
+        (r for r in pauses_of(session, id_of(application)) if r.end_on is None),
         None,
     )
     if open_pause is not None:
@@ -184,8 +187,8 @@ def open_pause(
 ) -> ClockPause:
     """Start a pause without a notice, for phases the applicant itself is in (报告修改)."""
     pause = ClockPause(
-        application_id=application.id,
-        reason=reason,  # type: ignore[arg-type]
+        application_id=id_of(application),
+        reason=reason,
         start_on=local_date(clock.now()),
         max_days=max_days,
         comment=comment,

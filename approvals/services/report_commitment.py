@@ -30,6 +30,7 @@ from approvals.services.report_filter import ReportFilter, check_filter, decided
 from approvals.services.report_stats import count_within, share, stats_of
 from approvals.services.report_tables import Table, percent
 from models import Application, CommitmentCase, Document, DocumentKind, Status, Track
+from models.ids import id_of
 
 FAST_ITEM = "EIA-07"
 FAST_LABEL = "快速通道（告知承诺制）"
@@ -121,7 +122,10 @@ def _track_row(
         )
         .group_by(days)
     )
-    histogram = {int(value): int(count) for value, count in session.exec(query)}
+    histogram = {
+        int(value): int(count)  # type: ignore[arg-type]  # the query keeps only non-null values
+        for value, count in session.exec(query)
+    }
     stats = stats_of(histogram)
     item = catalogue.get(item_code) if item_code in catalogue else None
     promised, statutory = _working(item, "promised"), _working(item, "statutory")
@@ -150,7 +154,7 @@ def _track_row(
 
 def _post_checks(session: Session, conditions: Conditions, today: date) -> PostCheckFigures:
     query = (
-        select(CommitmentCase.check_due_on, CommitmentCase.checked_at)
+        select(col(CommitmentCase.check_due_on), col(CommitmentCase.checked_at))
         .join(Application, col(Application.id) == col(CommitmentCase.application_id))
         .where(
             *conditions,
@@ -160,7 +164,8 @@ def _post_checks(session: Session, conditions: Conditions, today: date) -> PostC
     )
     done = on_time = overdue = pending = 0
     scheduled = 0
-    for due, checked_at in session.exec(query):
+    for due_or_none, checked_at in session.exec(query):
+        due: date = due_or_none  # type: ignore[assignment]  # the query keeps only non-null days
         scheduled += 1
         if checked_at is not None:
             done += 1
@@ -206,12 +211,12 @@ def _revocations(session: Session, conditions: Conditions) -> tuple[Revocation, 
         numbers = {app_id: number for app_id, number in documents}
     return tuple(
         Revocation(
-            application_id=application.id,  # type: ignore[arg-type]
+            application_id=id_of(application),
             number=application.number,
             project_name=application.project_name,
             decided_on=application.decided_on,
             revoked_on=local_date(case.checked_at) if case.checked_at else None,
-            document_number=numbers.get(application.id),  # type: ignore[arg-type]
+            document_number=numbers.get(id_of(application)),
             findings=tuple(case.check_findings),
         )
         for application, case in rows
@@ -227,7 +232,7 @@ def _converted(
         .select_from(CommitmentCase)
         .join(Application, col(Application.id) == col(CommitmentCase.application_id))
     )
-    where_total = [converted]
+    where_total: list[ColumnElement[bool]] = [converted]
     if report_filter.district is not None:
         where_total.append(col(Application.district) == report_filter.district)
     total = session.exec(base.where(*where_total)).one()

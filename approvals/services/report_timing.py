@@ -118,7 +118,8 @@ def monthly_trend(
     check_filter(catalogue, report_filter)
     month = _month_of(session).label("month")
     days = col(Application.turnaround_working_days)
-    query = select(month, days, func.count()).where(*decided_conditions(report_filter))
+    # Any: the promised-limit columns are added below, which sqlmodel's row typing cannot follow
+    query: Any = select(month, days, func.count()).where(*decided_conditions(report_filter))
     within_columns: tuple[Any, ...] = ()
     if any(i.promised.days is not None for i in catalogue.items):
         lim = _promised_limits(catalogue)

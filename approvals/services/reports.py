@@ -117,15 +117,18 @@ def _item_histograms(
 ) -> _Histograms:
     where = decided_conditions(report_filter)
     result: list[dict[str, dict[int, int]]] = []
-    for days in (Application.turnaround_working_days, Application.turnaround_calendar_days):
+    for days in (
+        col(Application.turnaround_working_days),
+        col(Application.turnaround_calendar_days),
+    ):
         query = (
-            select(Application.item_code, days, func.count())
-            .where(*where, col(days).is_not(None))
-            .group_by(col(Application.item_code), col(days))
+            select(col(Application.item_code), days, func.count())
+            .where(*where, days.is_not(None))
+            .group_by(col(Application.item_code), days)
         )
         grouped: dict[str, dict[int, int]] = {}
         for code, value, count in session.exec(query):
-            grouped.setdefault(code, {})[int(value)] = int(count)
+            grouped.setdefault(code, {})[int(value)] = int(count)  # type: ignore[arg-type]  # the query keeps only non-null values
         result.append(grouped)
     return _Histograms(working=result[0], calendar=result[1])
 
@@ -250,14 +253,14 @@ def slowest_cases(
     check_filter(catalogue, report_filter)
     a = Application
     query = (
-        select(
-            a.id,
-            a.number,
-            a.item_code,
-            a.project_name,
-            a.decided_on,
-            a.turnaround_working_days,
-            a.turnaround_calendar_days,
+        select(  # type: ignore[call-overload]  # 7 columns: beyond sqlmodel's typed overloads
+            col(a.id),
+            col(a.number),
+            col(a.item_code),
+            col(a.project_name),
+            col(a.decided_on),
+            col(a.turnaround_working_days),
+            col(a.turnaround_calendar_days),
         )
         .where(*decided_conditions(report_filter))
         .order_by(col(a.turnaround_working_days).desc(), col(a.id))

@@ -17,6 +17,7 @@ from approvals.services.queries import get_application_for
 from approvals.services.transitions import move, queue_document
 from models import Application, Decision, DocumentKind, Outcome, PostalDispatch, Role, User
 from models.enums import ROLE_LABELS
+from models.ids import id_of
 from models.schemas import DecisionDraft, PostalDispatchCreate
 
 POSTAL_ROLES = frozenset({Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.ADMIN})
@@ -41,13 +42,16 @@ def draft_decision(
     summary = "拟准予许可" if draft.outcome is Outcome.APPROVE else "拟不予许可"
     move(session, now, application, Action.DRAFT, actor, summary, expected_version)
     decision = find_decision(session, application_id) or Decision(
-        application_id=application_id, outcome=draft.outcome, drafted_by=actor.id, drafted_at=now
+        application_id=application_id,
+        outcome=draft.outcome,
+        drafted_by=id_of(actor),
+        drafted_at=now,
     )
     decision.outcome = draft.outcome
     decision.conditions = list(draft.conditions)
     decision.reasons = draft.reasons
     decision.legal_grounds = draft.legal_grounds
-    decision.drafted_by = actor.id  # type: ignore[assignment]
+    decision.drafted_by = id_of(actor)
     decision.drafted_at = now
     decision.reviewed_by = decision.reviewed_at = None
     decision.signed_by = decision.signed_at = None
@@ -192,7 +196,7 @@ def record_postal_dispatch(
         courier=data.courier,
         waybill=data.waybill,
         sent_on=data.sent_on,
-        recorded_by=actor.id,
+        recorded_by=id_of(actor),
         recorded_at=to_utc(clock.now()),
     )
     session.add(row)

@@ -18,6 +18,7 @@ from approvals.services.dispatch import ADVANCE_STANDARD, request_flow
 from approvals.services.item_versions import item_of
 from models import Application, Document, DocumentKind, DocumentState, StepRecord, User
 from models.enums import ROLE_LABELS
+from models.ids import id_of
 
 SYSTEM_NAME = "系统（自动流程）"
 SYSTEM_ROLE = "system"
@@ -47,13 +48,13 @@ def move(
     result = session.execute(
         update(Application)
         .where(
-            Application.id == application.id,  # type: ignore[arg-type]
-            Application.version == version,  # type: ignore[arg-type]
-            Application.status == transition.source,  # type: ignore[arg-type]
+            col(Application.id) == id_of(application),
+            col(Application.version) == version,
+            col(Application.status) == transition.source,
         )
         .values(status=transition.target, version=version + 1)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
         raise ConcurrentUpdate(
             "该办件已被他人处理或页面已过期，请刷新后重试",
             "the case was changed by someone else first; reload and retry",
@@ -99,7 +100,7 @@ def _record_steps(
         session.add(step)
     if transition.target not in FINAL:
         session.add(
-            StepRecord(application_id=application.id, status=transition.target, entered_at=at)
+            StepRecord(application_id=id_of(application), status=transition.target, entered_at=at)
         )
     session.flush()
 
@@ -121,7 +122,7 @@ def queue_document(
 ) -> Document:
     """A document to be issued by the flow, plus the flow request, in the caller's transaction."""
     document = Document(
-        application_id=application.id,  # type: ignore[arg-type]
+        application_id=id_of(application),
         kind=kind,
         state=DocumentState.PENDING,
         series=series,
