@@ -40,10 +40,9 @@ from approvals.catalogue import Catalogue, load_catalogue
 from approvals.clock import Clock, SystemClock
 from approvals.ports import FlowLauncher
 from approvals.schedule import install_overrides
-from core.db import make_engine, session_scope
+from core.db import engine_for, session_scope
 from core.serving import serving_settings
 from core.settings import ASSETS_DIR, DispatchMode, Settings, get_settings
-from orchestration.prefect_launcher import PrefectLauncher
 from storage import ObjectStore, build_store
 
 DESCRIPTION = """
@@ -79,16 +78,17 @@ def create_app(
     launcher: FlowLauncher | None = None,
 ) -> FastAPI:
     """Build the app. Anything not passed is built from ``settings`` (tests pass their own).
+    ``launcher`` runs recorded work in process after a response (``dispatch_mode=inline``);
+    without one (``prefect``), the app only records it and the workers claim it: no request
+    ever calls the orchestrator.
     The settings pass ``serving_settings`` first: no app serves with a missing, weak or
     published secret (``core.serving`` raises ``InsecureSettings`` naming the variable)."""
     settings = serving_settings(settings or get_settings())
-    if launcher is None:
-        if settings.dispatch_mode is not DispatchMode.PREFECT:
-            raise ValueError("dispatch_mode=inline needs a launcher passed to create_app")
-        launcher = PrefectLauncher(settings.prefect_deployment_prefix, settings.prefect_api_url)
+    if launcher is None and settings.dispatch_mode is not DispatchMode.PREFECT:
+        raise ValueError("dispatch_mode=inline needs a launcher passed to create_app")
     services = AppServices(
         settings=settings,
-        engine=engine or make_engine(settings.resolved_database_url),
+        engine=engine or engine_for(settings),
         store=store or build_store(settings),
         catalogue=catalogue or load_catalogue(),
         clock=clock or SystemClock(),

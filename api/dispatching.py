@@ -1,4 +1,8 @@
-"""Launch the flow runs a committed change asked for, after the response is committed."""
+"""After a committed change: in inline mode (tests, scripts), run the work it recorded in
+this process once the response is sent. In production (``dispatch_mode=prefect``) nothing
+happens here: the request committed its decision and the work request together
+(``approvals.services.dispatch.request_flow``), and the workers claim and run it; no request
+calls Prefect, so a request holds one connection and never waits on the orchestrator."""
 
 from __future__ import annotations
 
@@ -10,29 +14,28 @@ from fastapi import BackgroundTasks
 
 from api.services import AppServices
 from approvals.clock import to_utc
+from approvals.ports import FlowLauncher
 from approvals.services import dispatch
 from core.db import session_scope
 
 log = logging.getLogger(__name__)
 
 
-def launch_pending(services: AppServices, application_id: int) -> None:
-    """Launch each pending dispatch of the case; a failure stays pending for the sweep."""
+def launch_pending(services: AppServices, launcher: FlowLauncher, application_id: int) -> None:
+    """Run each pending request of the case in process; a failure stays pending."""
     with session_scope(services.engine) as session:
         for dispatch_id in dispatch.pending_for_application(session, application_id):
-            ok = dispatch.launch(
-                session, services.launcher, to_utc(services.clock.now()), dispatch_id
-            )
+            ok = dispatch.launch(session, launcher, to_utc(services.clock.now()), dispatch_id)
             session.commit()
             if not ok:
-                log.warning("dispatch %s failed; the outbox sweep will retry it", dispatch_id)
+                log.warning("dispatch %s failed; left pending", dispatch_id)
 
 
 def shielded(task: Callable[..., Any], *args: Any) -> None:
     """Run ``task`` after the response, never letting it fail the connection: an exception
     escaping a background task makes uvicorn close the keep-alive connection, and the client's
     next request on it gets no answer. What the task did not do is outbox work (pending
-    dispatches, unsent mail) that the sweep re-drives."""
+    requests, unsent mail) that the workers and the sweep re-drive."""
     try:
         task(*args)
     except Exception:
@@ -40,4 +43,5 @@ def shielded(task: Callable[..., Any], *args: Any) -> None:
 
 
 def after_commit(background: BackgroundTasks, services: AppServices, application_id: int) -> None:
-    background.add_task(shielded, launch_pending, services, application_id)
+    if services.launcher is not None:
+        background.add_task(shielded, launch_pending, services, services.launcher, application_id)

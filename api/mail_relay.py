@@ -49,29 +49,35 @@ def _mail_reset_links(services: AppServices, email: str) -> None:
 
 
 def send_now(services: AppServices, mail_ids: list[int]) -> int:
-    """Send these outbox messages unless sent already; how many went out."""
+    """Send these outbox messages unless sent (or being sent) already; how many went out.
+    Each is claimed and committed first: no connection is held while the SMTP server talks."""
     sender = build_sender(services.settings)
     sent = 0
     for mail_id in mail_ids:
         with session_scope(services.engine) as session:
-            mail = outbox.due_by_id(session, mail_id)
-            if mail is None:
-                continue
-            try:
-                sender.send(
-                    build_message(
-                        message_id=mail.message_id,
-                        sender=services.settings.mail_from,
-                        to=mail.to_addr,
-                        subject=mail.subject,
-                        body=mail.body,
-                    )
+            mail = outbox.claim_by_id(session, mail_id, wall_now())
+            session.commit()
+        if mail is None:
+            continue
+        error = ""
+        try:
+            sender.send(
+                build_message(
+                    message_id=mail.message_id,
+                    sender=services.settings.mail_from,
+                    to=mail.to_addr,
+                    subject=mail.subject,
+                    body=mail.body,
                 )
-            except (MailError, OSError, ValueError) as exc:  # kept for the sweep, recorded
-                outbox.mark_failed(session, mail, f"{type(exc).__name__}: {exc}")
-                log.warning("account mail %s not sent now; the sweep retries: %s", mail_id, exc)
+            )
+        except (MailError, OSError, ValueError) as exc:  # kept for the sweep, recorded
+            error = f"{type(exc).__name__}: {exc}"
+            log.warning("account mail %s not sent now; the sweep retries: %s", mail_id, exc)
+        with session_scope(services.engine) as session:
+            if error:
+                outbox.mark_failed(session, mail_id, error)
             else:
-                outbox.mark_sent(session, mail, wall_now())
+                outbox.mark_sent(session, mail_id, wall_now())
                 sent += 1
             session.commit()
     return sent

@@ -23,7 +23,7 @@ class AppServices:
     store: ObjectStore
     catalogue: Catalogue
     clock: Clock
-    launcher: FlowLauncher
+    launcher: FlowLauncher | None  # inline mode only: the workers run recorded work
     tokens: URLSafeTimedSerializer
 
     @property

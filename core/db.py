@@ -12,10 +12,20 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session, create_engine
 
+from core.settings import Settings
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+    pool_timeout: float = 30.0,
+) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a 30 s busy timeout (writers
-    queue on its single write lock; the embedded default is for one bureau's light load)."""
+    queue on its single write lock; the embedded default is for one bureau's light load).
+    PostgreSQL gets a pool of ``pool_size`` + ``max_overflow`` connections (``EIA_DB_*``)."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
@@ -30,7 +40,24 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+    )
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The engine of a serving process, pool sized by the settings."""
+    return make_engine(
+        settings.resolved_database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_seconds,
+    )
 
 
 def is_postgres(engine: Engine) -> bool:

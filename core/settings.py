@@ -29,7 +29,7 @@ class MailBackend(StrEnum):
 
 
 class DispatchMode(StrEnum):
-    PREFECT = "prefect"  # run_deployment on a Prefect server (production, eia up)
+    PREFECT = "prefect"  # workers claim the recorded work and run it as Prefect flow runs
     INLINE = "inline"  # run the same flow body in-process after commit (unit tests, scripts)
 
 
@@ -58,6 +58,21 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_timeout_seconds: float = 10.0
     mail_from: str = "郑州市生态环境局 <noreply@sthjj.zhengzhou.example>"
+
+    # Database connections per process (PostgreSQL; SQLite ignores them). A request holds one
+    # connection at a time, a worker one at a time plus its LISTEN connection: size the pool to
+    # the concurrent requests (uvicorn's threadpool runs up to 40), the server's max_connections
+    # to the sum over all processes. A request waits up to the timeout for a connection.
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    db_pool_timeout_seconds: float = 30.0
+
+    # The worker (flows.worker): requests per batch (one flow run), how often it looks when
+    # no notification woke it, and how long a claim lasts before another worker may retake it
+    # (also the retry delay after a failed batch; must exceed a batch's run time).
+    worker_batch_size: int = 10
+    worker_poll_seconds: float = 1.0
+    worker_lease_seconds: float = 120.0
 
     dispatch_mode: DispatchMode = DispatchMode.PREFECT
     prefect_deployment_prefix: str = ""  # lets several test runs share one Prefect server

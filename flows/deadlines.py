@@ -20,8 +20,10 @@ def reload_calendar(rt: Runtime) -> int:
     return len(overrides)
 
 
-def deem_overdue_intakes(rt: Runtime, launcher: FlowLauncher) -> int:
-    """Deem accepted every case whose intake missed its 5 working days; launch its flow."""
+def deem_overdue_intakes(rt: Runtime, launcher: FlowLauncher | None = None) -> int:
+    """Deem accepted every case whose intake missed its 5 working days. Its automated work
+    (the acceptance notice) is a request the workers claim; with an in-process ``launcher``
+    (scripts), it runs at once."""
     calendar = shared_calendar()
     with session_scope(rt.engine) as session:
         ids = deadlines.deemed_acceptance_due(session, calendar, local_date(rt.clock.now()))
@@ -31,6 +33,8 @@ def deem_overdue_intakes(rt: Runtime, launcher: FlowLauncher) -> int:
             if deadlines.deem_accepted(session, rt.clock, calendar, rt.catalogue, application_id):
                 deemed += 1
             session.commit()
+            if launcher is None:
+                continue
             for dispatch_id in dispatch.pending_for_application(session, application_id):
                 dispatch.launch(session, launcher, to_utc(rt.clock.now()), dispatch_id)
                 session.commit()

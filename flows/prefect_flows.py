@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
+from prefect import tags as prefect_tags
 from prefect.cache_policies import NO_CACHE
 
-from approvals.clock import to_utc
-from approvals.services import dispatch
-from core.db import session_scope
 from core.processes import watch_parent
 from flows import deadlines, steps, sweeps
 from flows.runtime import runtime
 from flows.standard import advance_case
-from orchestration.prefect_launcher import PrefectLauncher
 
 # A flow-run process stops itself if the worker that started it dies (a no-op elsewhere).
 watch_parent()
@@ -61,25 +58,46 @@ async def advance_standard_review(application_id: int) -> str:
     return advance_case(application_id, _run_as_task)
 
 
+@flow(name="advance-cases", log_prints=False)
+async def advance_cases(application_ids: list[int]) -> dict[int, str]:
+    """A worker's batch: carry each case through its automated stages, in this process.
+    One case failing (S3 or SMTP away) does not stop the others; its error is returned and
+    the worker retries it when its claim runs out."""
+    outcome: dict[int, str] = {}
+    for application_id in application_ids:
+        try:
+            advance_case(application_id, _run_as_task)
+            outcome[application_id] = ""
+        except Exception as exc:  # reported to the worker, which keeps the claim for a retry
+            get_run_logger().warning("办件 %s 未能完成：%s", application_id, exc)
+            outcome[application_id] = f"{type(exc).__name__}: {exc}"
+    return outcome
+
+
+def run_batch(application_ids: list[int], tags: list[str]) -> tuple[str, dict[int, str]]:
+    """Run a batch as one flow run of ``advance-cases`` in this process (the worker's
+    ``RunBatch``); returns the run id and each case's outcome."""
+    with prefect_tags(*tags):
+        state = asyncio.run(advance_cases(application_ids, return_state=True))  # type: ignore[call-overload]
+    run_id = str(state.state_details.flow_run_id)
+    if not state.is_completed():
+        error = f"flow run {run_id} {state.type.value}: {state.message or ''}"
+        return run_id, dict.fromkeys(application_ids, error)
+    return run_id, {int(k): v for k, v in state.result().items()}
+
+
 @flow(name="sweep-outbox")
 def sweep_outbox(stale_after_seconds: int = 60) -> dict[str, int]:
-    """Re-drive what a crash or an outage left behind: undispatched flow requests, cases stuck
-    in an automated stage, unsent mail. Idempotent: running it twice sends nothing twice.
-    Sync on purpose: ``run_deployment`` is called from it (it runs once a minute, so the
-    heartbeat join does not matter)."""
+    """Re-drive what a crash or an outage left behind: cases stuck in an automated stage for
+    longer than ``stale_after_seconds`` (younger work belongs to a worker that may be running
+    it now), and unsent mail. Requests whose worker died are retaken by the workers themselves
+    once their claims run out. Idempotent: running it twice sends nothing twice."""
     rt = runtime()
-    launcher = PrefectLauncher(rt.settings.prefect_deployment_prefix, rt.settings.prefect_api_url)
-    cutoff = to_utc(rt.clock.now() - timedelta(seconds=stale_after_seconds))
-    relaunched = 0
-    with session_scope(rt.engine) as session:
-        for row in dispatch.pending_dispatches(session, created_before=cutoff):
-            relaunched += dispatch.launch(session, launcher, to_utc(rt.clock.now()), row.id)  # type: ignore[arg-type]
-            session.commit()
     stuck = sweeps.stuck_cases(rt, stale_after_seconds)
     for application_id in stuck:
         advance_case(application_id, _run_as_task)
     sent = _TASKS[steps.relay_mail]()
-    return {"relaunched": relaunched, "advanced": len(stuck), "mailed": sent}
+    return {"advanced": len(stuck), "mailed": sent}
 
 
 @flow(name="sweep-deadlines")
@@ -87,9 +105,8 @@ def sweep_deadlines() -> dict[str, int]:
     """Deemed acceptance (§32), due dates and warnings of every open case, reminders to the
     assignees (due soon) and their section chiefs (overdue), then the mail. Idempotent."""
     rt = runtime()
-    launcher = PrefectLauncher(rt.settings.prefect_deployment_prefix, rt.settings.prefect_api_url)
     deadlines.reload_calendar(rt)
-    deemed = deadlines.deem_overdue_intakes(rt, launcher)
+    deemed = deadlines.deem_overdue_intakes(rt)  # their work: claimed by the workers
     deadlines.deem_renewals(rt)  # 行政许可法第50条: audited and mailed (relayed below)
     counts = deadlines.refresh_warnings(rt)
     reminders = deadlines.queue_reminders(rt)

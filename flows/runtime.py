@@ -11,7 +11,7 @@ from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue, load_catalogue
 from approvals.clock import Clock, SystemClock
 from approvals.schedule import shared_calendar
-from core.db import make_engine
+from core.db import engine_for
 from core.settings import Settings, get_settings
 from mail import MailSender, build_sender
 from storage import ObjectStore, build_store
@@ -34,7 +34,7 @@ class Runtime:
     def from_settings(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
         return cls(
             settings=settings,
-            engine=make_engine(settings.resolved_database_url),
+            engine=engine_for(settings),
             store=build_store(settings),
             sender=build_sender(settings),
             catalogue=load_catalogue(),

@@ -1,19 +1,27 @@
-"""The worker: serve the deployments of this service from one process.
+"""The worker (``eia worker``): one long-lived process that
 
-Run it with ``PREFECT_RUNNER_POLL_FREQUENCY`` low (``eia up`` sets 1 s); the default 10 s poll
-adds up to 10 s to every run.
+* drains the automated work the API recorded (``flows.worker``), in this warm process, one
+  ``advance-cases`` flow run per batch: no process start and no import per run;
+* serves the scheduled sweeps (``sweep-outbox``, ``sweep-deadlines``) and the
+  ``advance-standard-review`` deployment (a manual re-run of one case from the Prefect UI).
+
+Run it with ``PREFECT_RUNNER_POLL_FREQUENCY`` low (``eia up`` sets 1 s) so a sweep started from
+the UI does not wait for the default 10 s poll.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 
 from prefect import serve
 
 from core.processes import PARENT_PID_ENV, become_subreaper, stop_processes, watch_parent
 from core.serving import serving_settings
 from core.settings import get_settings
-from flows.prefect_flows import advance_standard_review, sweep_deadlines, sweep_outbox
+from flows.prefect_flows import advance_standard_review, run_batch, sweep_deadlines, sweep_outbox
+from flows.runtime import runtime
+from flows.worker import drain_forever
 
 SWEEP_INTERVAL_SECONDS = 60
 DEADLINE_SWEEP_SECONDS = 15 * 60
@@ -51,12 +59,19 @@ def main() -> None:
     become_subreaper()
     watch_parent()
     os.environ[PARENT_PID_ENV] = str(os.getpid())  # the flow-run processes watch this worker
+    stop = threading.Event()
+    drain = threading.Thread(
+        target=drain_forever, args=(runtime(), run_batch, stop), name="eia-drain", daemon=True
+    )
+    drain.start()
     try:
         # Not pausing the schedules on shutdown: with several workers, one stopping must not
         # pause the sweeps of all; and pausing needs the server, so a stop while the server is
         # down would wait on its retries.
         serve(*deployments(settings.prefect_deployment_prefix), limit=4, pause_on_shutdown=False)
     finally:
+        stop.set()  # the batch in flight finishes its current step; its claims run out
+        drain.join(timeout=4)
         stop_processes([])  # flow runs left behind, adopted ones included
 
 

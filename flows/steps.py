@@ -4,6 +4,7 @@ transaction, commits, and is safe to run again (see ``approvals.services.issuing
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 from approvals.clock import to_utc
 from approvals.errors import ConcurrentUpdate
@@ -76,44 +77,60 @@ def finish_stage(rt: Runtime, application_id: int) -> str:
 
 
 def relay_mail(rt: Runtime, application_id: int | None = None, limit: int = 100) -> int:
-    """Send due outbox messages (one case's, or all), one per transaction; returns how many
-    were sent. A failed message keeps its row (attempts, last error) for the next sweep.
+    """Send due outbox messages (one case's, or all), each claimed, sent and recorded on its
+    own, no database connection held while S3 or the SMTP server is talked to; returns how
+    many were sent. A failed message keeps its row (attempts, last error) for the next sweep.
 
-    Delivery is at least once: a crash (SIGKILL, power) between the SMTP answer and the commit
-    sends that one message again, with the same Message-ID, so mail systems can recognise the
-    repeat. A stop (SIGTERM, SIGINT) waits until the message is recorded.
+    Delivery is at least once: a crash (SIGKILL, power) between the SMTP answer and the
+    record sends that one message again once its claim has run out, with the same
+    Message-ID, so mail systems can recognise the repeat. A stop (SIGTERM, SIGINT) waits until
+    the message is recorded.
     """
     sent, last_id = 0, 0
     for _ in range(limit):
         with session_scope(rt.engine) as session:
-            mail = outbox.next_due(session, after_id=last_id, application_id=application_id)
-            if mail is None:
-                break
-            last_id = mail.id or last_id
-            try:
-                attachments = [
+            mail = outbox.claim_next(
+                session, wall_now(), after_id=last_id, application_id=application_id
+            )
+            session.commit()
+        if mail is None:
+            break
+        mail_id = last_id = mail.id or last_id
+        try:
+            message = build_message(
+                message_id=mail.message_id,
+                sender=rt.settings.mail_from,
+                to=mail.to_addr,
+                subject=mail.subject,
+                body=mail.body,
+                attachments=[
                     Attachment(a["filename"], a["content_type"], rt.store.get(a["object_key"]))
                     for a in mail.attachments
-                ]
-                message = build_message(
-                    message_id=mail.message_id,
-                    sender=rt.settings.mail_from,
-                    to=mail.to_addr,
-                    subject=mail.subject,
-                    body=mail.body,
-                    attachments=attachments,
-                )
+                ],
+            )
+        except Exception as exc:  # recorded on the row; the sweep retries
+            _record(rt, mail_id, error=f"{type(exc).__name__}: {exc}")
+            continue
+        with deferred_signals():  # a stop between "accepted" and "recorded" would resend
+            try:
+                rt.sender.send(message)
             except Exception as exc:  # recorded on the row; the sweep retries
-                outbox.mark_failed(session, mail, f"{type(exc).__name__}: {exc}")
-                session.commit()
-                continue
-            with deferred_signals():  # a stop between "accepted" and "recorded" would resend
-                try:
-                    rt.sender.send(message)
-                except Exception as exc:  # recorded on the row; the sweep retries
-                    outbox.mark_failed(session, mail, f"{type(exc).__name__}: {exc}")
-                else:
-                    outbox.mark_sent(session, mail, to_utc(rt.clock.now()))
-                    sent += 1
-                session.commit()
+                _record(rt, mail_id, error=f"{type(exc).__name__}: {exc}")
+            else:
+                _record(rt, mail_id)
+                sent += 1
     return sent
+
+
+def _record(rt: Runtime, mail_id: int, error: str = "") -> None:
+    with session_scope(rt.engine) as session:
+        if error:
+            outbox.mark_failed(session, mail_id, error)
+        else:
+            outbox.mark_sent(session, mail_id, to_utc(rt.clock.now()))
+        session.commit()
+
+
+def wall_now() -> datetime:
+    """Claims and leases run on the wall clock (a case's clock may be moved: simulations)."""
+    return datetime.now(UTC)

@@ -133,8 +133,10 @@ class Outcome(StrEnum):
 
 
 class DispatchState(StrEnum):
-    PENDING = "pending"
-    DISPATCHED = "dispatched"
+    PENDING = "pending"  # committed, waiting for a worker
+    CLAIMED = "claimed"  # a worker took it (dispatched_at); retaken once its lease runs out
+    DONE = "done"  # the worker's run finished it (flow_run_id)
+    DISPATCHED = "dispatched"  # launched as a run of its own (inline mode, older rows)
 
 
 class WarningLevel(StrEnum):

@@ -218,12 +218,16 @@ class OutboxMail(SQLModel, table=True):
     )  # [{"object_key", "filename", "content_type"}]
     created_at: datetime
     sent_at: datetime | None = Field(default=None, index=True)
+    # a relay took it at this moment and is sending it (no lock held meanwhile); another relay
+    # takes it again only once the lease has run out (approvals.services.outbox)
+    claimed_at: datetime | None = None
     attempts: int = 0
     last_error: str = Field(default="", max_length=2000)
 
 
 class FlowDispatch(SQLModel, table=True):
-    """A flow run the committed state asks for; the sweep re-dispatches what is still pending."""
+    """Automated work the committed state asks for: a worker claims it (``FOR UPDATE SKIP
+    LOCKED``, a lease from ``dispatched_at``), runs it in process and marks it done."""
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="application.id", index=True)
@@ -232,7 +236,8 @@ class FlowDispatch(SQLModel, table=True):
     state: DispatchState = Field(sa_type=StrEnumType(DispatchState), index=True)
     flow_run_id: str | None = Field(default=None, max_length=200)
     created_at: datetime
-    dispatched_at: datetime | None = None
+    dispatched_at: datetime | None = None  # when launched or claimed (the lease starts here)
+    claimed_by: str = Field(default="", max_length=120)  # the worker (host:pid) holding it
     attempts: int = 0
     last_error: str = Field(default="", max_length=2000)
 

@@ -1,9 +1,16 @@
-"""Flow dispatch requests (outbox for Prefect runs) and their bookkeeping."""
+"""Automated work requests (the outbox for flow runs): recorded with the state change that
+implies them, claimed by a worker, finished or retaken once a lease runs out.
+
+Nothing here talks to the orchestrator: the API only records a request, a long-lived worker
+(``flows.worker``) claims it and runs the work in process under a Prefect flow run.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from sqlalchemy import or_, text, update
 from sqlmodel import Session, col, select
 
 from approvals.ports import FlowLauncher
@@ -11,13 +18,25 @@ from models import Application, DispatchState, FlowDispatch
 from models.ids import id_of
 
 ADVANCE_STANDARD = "advance-standard-review"
+WAKE_CHANNEL = "eia_dispatch"  # PostgreSQL NOTIFY channel: a request was committed
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One request a worker took: what to run, and the tags its run carries."""
+
+    dispatch_id: int
+    application_id: int
+    flow_name: str
+    number: str
+    item_code: str
 
 
 def request_flow(session: Session, at: datetime, application: Application, flow_name: str) -> None:
     """Record, in the caller's transaction, that ``flow_name`` must run for this case.
 
-    The idempotency key names the case and its version, so the same state asks once and a
-    re-dispatch of the same row can never start a second run for it.
+    The idempotency key names the case and its version, so the same state asks once. On
+    PostgreSQL the commit also wakes the waiting workers (``NOTIFY``, delivered on commit only).
     """
     key = f"{flow_name}:{application.number}:v{application.version}"
     exists = session.exec(select(FlowDispatch.id).where(FlowDispatch.idempotency_key == key))
@@ -33,6 +52,85 @@ def request_flow(session: Session, at: datetime, application: Application, flow_
         )
     )
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"NOTIFY {WAKE_CHANNEL}"))
+
+
+def claim(
+    session: Session, at: datetime, worker: str, *, lease_seconds: float, limit: int
+) -> list[Claim]:
+    """Take up to ``limit`` requests for ``worker`` (the caller commits at once, holding no
+    lock afterwards): pending ones, and claimed ones whose lease ran out (a worker died or its
+    run failed; the lease is also the retry delay). ``FOR UPDATE SKIP LOCKED`` on PostgreSQL,
+    and a conditional update everywhere, so two workers never take the same request."""
+    expired = at - timedelta(seconds=lease_seconds)
+    takeable = or_(
+        FlowDispatch.state == DispatchState.PENDING,  # type: ignore[arg-type]
+        (FlowDispatch.state == DispatchState.CLAIMED)  # type: ignore[arg-type]
+        & (col(FlowDispatch.dispatched_at) <= expired),
+    )
+    query = (
+        select(FlowDispatch.id, FlowDispatch.application_id, FlowDispatch.flow_name)
+        .where(takeable)
+        .order_by(col(FlowDispatch.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.exec(query))
+    taken: list[tuple[int, int, str]] = []
+    for dispatch_id, application_id, flow_name in rows:
+        result = session.execute(
+            update(FlowDispatch)
+            .where(col(FlowDispatch.id) == dispatch_id, takeable)
+            .values(
+                state=DispatchState.CLAIMED,
+                dispatched_at=at,
+                claimed_by=worker[:120],
+                attempts=FlowDispatch.attempts + 1,  # type: ignore[operator]
+            )
+        )
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            taken.append((dispatch_id, application_id, flow_name))  # type: ignore[arg-type]
+    if not taken:
+        return []
+    ids = {application_id for _, application_id, _ in taken}
+    cases = {
+        row[0]: (row[1], row[2])
+        for row in session.exec(
+            select(Application.id, Application.number, Application.item_code).where(
+                col(Application.id).in_(ids)
+            )
+        )
+    }
+    return [
+        Claim(dispatch_id, application_id, flow_name, *cases[application_id])
+        for dispatch_id, application_id, flow_name in taken
+    ]
+
+
+def finish(session: Session, dispatch_ids: list[int], worker: str, flow_run_id: str) -> None:
+    """Mark the worker's claims done (a claim retaken by another worker meanwhile stays its)."""
+    session.execute(
+        update(FlowDispatch)
+        .where(
+            col(FlowDispatch.id).in_(dispatch_ids),
+            FlowDispatch.state == DispatchState.CLAIMED,  # type: ignore[arg-type]
+            FlowDispatch.claimed_by == worker[:120],  # type: ignore[arg-type]
+        )
+        .values(state=DispatchState.DONE, flow_run_id=flow_run_id[:200], last_error="")
+    )
+    session.flush()
+
+
+def record_failure(session: Session, dispatch_ids: list[int], error: str) -> None:
+    """Keep the claims (their lease is the retry delay) with the error that stopped them."""
+    session.execute(
+        update(FlowDispatch)
+        .where(col(FlowDispatch.id).in_(dispatch_ids))
+        .values(last_error=error[:2000])
+    )
+    session.flush()
 
 
 def pending_dispatches(
@@ -46,7 +144,7 @@ def pending_dispatches(
 
 def mark_dispatched(session: Session, dispatch_id: int, at: datetime, flow_run_id: str) -> None:
     row = session.get(FlowDispatch, dispatch_id)
-    if row is None or row.state is DispatchState.DISPATCHED:
+    if row is None or row.state in (DispatchState.DISPATCHED, DispatchState.DONE):
         return
     row.state = DispatchState.DISPATCHED
     row.flow_run_id = flow_run_id
@@ -67,10 +165,10 @@ def mark_dispatch_failed(session: Session, dispatch_id: int, error: str) -> None
 
 
 def launch(session: Session, launcher: FlowLauncher, at: datetime, dispatch_id: int) -> bool:
-    """Launch one pending dispatch and record it (the caller commits). A failure is recorded
-    and the row stays pending for the sweep; returns whether the launch succeeded."""
+    """Run one pending request through ``launcher`` (in-process runs: tests and scripts) and
+    record it (the caller commits). A failure is recorded and the row stays pending."""
     row = session.get(FlowDispatch, dispatch_id)
-    if row is None or row.state is DispatchState.DISPATCHED:
+    if row is None or row.state is not DispatchState.PENDING:
         return True
     application = session.get(Application, row.application_id)
     assert application is not None
@@ -81,7 +179,7 @@ def launch(session: Session, launcher: FlowLauncher, at: datetime, dispatch_id: 
             idempotency_key=row.idempotency_key,
             tags=[application.number, application.item_code],
         )
-    except Exception as exc:  # any launcher failure: keep the row pending, the sweep retries
+    except Exception as exc:  # any launcher failure: keep the row pending for a worker
         mark_dispatch_failed(session, dispatch_id, f"{type(exc).__name__}: {exc}")
         return False
     mark_dispatched(session, dispatch_id, at, run_id)

@@ -35,6 +35,7 @@ from models import (
     OutboxMail,
     Outcome,
     Status,
+    StepRecord,
 )
 from models.enums import DOCUMENT_ISSUED, DOCUMENT_LABELS
 
@@ -530,11 +531,22 @@ def finish_automated_stage(session: Session, clock: Clock, application_id: int) 
 
 
 def stuck_application_ids(session: Session, cutoff: datetime, limit: int = 200) -> list[int]:
-    """Cases whose automated work is older than ``cutoff`` and still not done."""
+    """Cases whose automated work is older than ``cutoff`` and still not done: a document
+    pending since before it, or an automated state entered before it. Work younger than the
+    cutoff belongs to a worker that may be running it now, and is left alone."""
     with_pending = select(Document.application_id).where(
-        Document.state == DocumentState.PENDING, Document.created_at <= cutoff
+        Document.state == DocumentState.PENDING, col(Document.created_at) <= cutoff
     )
-    in_automated = select(Application.id).where(col(Application.status).in_(list(AUTOMATED)))
+    in_automated = (
+        select(Application.id)
+        .join(StepRecord, col(StepRecord.application_id) == Application.id)
+        .where(
+            col(Application.status).in_(list(AUTOMATED)),
+            col(StepRecord.status) == Application.status,
+            col(StepRecord.left_at).is_(None),
+            col(StepRecord.entered_at) <= cutoff,
+        )
+    )
     ids = set(session.exec(with_pending.limit(limit))) | set(
         session.exec(in_automated.limit(limit))
     )

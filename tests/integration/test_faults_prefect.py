@@ -1,12 +1,10 @@
-"""The Prefect server down when the API dispatches: the API answers, the state is kept, the
-sweep dispatches once the server is back.
+"""The Prefect server down: the API answers and records the work without calling it; a worker
+keeps its claim with the error while the server is away, and runs the work once it is back.
 
 Real: a Prefect server of the test's own (stopped and started again on the same port and
-home), the API served by uvicorn in its own process on PostgreSQL with Prefect's default client
-retries, the deployments registered on that server as the worker registers them, and the
-sweep's dispatch step (``dispatch.pending_dispatches`` + ``dispatch.launch`` with the
-``PrefectLauncher``, what ``sweep-outbox`` runs first). No worker: the flow run it creates is
-the outcome looked at, not its execution (``test_real_services`` runs one).
+home), the API served by uvicorn in its own process on PostgreSQL, and the worker's drain
+step (``flows.worker.drain_once`` with ``flows.prefect_flows.run_batch``, what ``eia worker``
+loops on) in a process of its own with the production settings.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -29,10 +26,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from approvals.seed import DEMO_PASSWORD, ensure_demo_accounts
-from approvals.services import dispatch
 from core.settings import PROJECT_ROOT
 from models import Application, FlowDispatch
-from orchestration.prefect_launcher import PrefectLauncher
 from tests.fault_support import wait_until
 from tests.fixtures_db import wipe
 from tests.fixtures_prefect import PrefectServer, stop
@@ -128,19 +123,26 @@ def api(
         stop(server)
 
 
-def _register_deployments(api_url: str) -> None:
-    """What the worker does on start, without serving (no run is executed here)."""
-    from flows.serve import deployments
+DRAIN = """
+from flows.prefect_flows import run_batch
+from flows.runtime import runtime
+from flows.worker import drain_once
 
-    with temporary_settings({PREFECT_API_URL: api_url}):
-        for deployment in deployments():
-            deployment.apply()
+print(drain_once(runtime(), run_batch))
+"""
 
 
-def test_prefect_down_when_the_api_dispatches(
-    api: str, prefect: StoppablePrefect, postgres_engine: Engine
+def _drain(env: dict[str, str]) -> str:
+    worker = subprocess.run(
+        [sys.executable, "-c", DRAIN], cwd=PROJECT_ROOT, env=env, capture_output=True, timeout=180
+    )
+    assert worker.returncode == 0, worker.stderr.decode()[-3000:]
+    return worker.stdout.decode().strip().splitlines()[-1]
+
+
+def test_prefect_down_the_api_records_and_a_worker_runs_the_work_once_it_is_back(
+    api: str, prefect: StoppablePrefect, postgres_url: str, postgres_engine: Engine, tmp_path: Path
 ) -> None:
-    _register_deployments(prefect.server.api_url)
     with httpx.Client(base_url=api, timeout=60) as client:
         tokens = {}
         for user in ("qiye", "shouli"):
@@ -163,35 +165,42 @@ def test_prefect_down_when_the_api_dispatches(
         started = time.monotonic()
         accepted = client.post(f"/api/applications/{case_id}/accept", headers=tokens["shouli"])
         answered_in = time.monotonic() - started
-        assert accepted.status_code == 200, accepted.text  # committed; dispatch comes after
+        assert accepted.status_code == 200, accepted.text
         assert (
             client.get(f"/api/applications/{case_id}", headers=tokens["shouli"]).json()["status"]
             == "accepted"
         )
-
-    def failed_attempt() -> bool:
-        with Session(postgres_engine) as session:
-            row = session.exec(select(FlowDispatch)).one()
-            return row.attempts >= 1
-
-    assert wait_until(failed_attempt, 120, 0.5), "the dispatch was never tried"
     with Session(postgres_engine) as session:
         row = session.exec(select(FlowDispatch)).one()
-        assert (row.state, row.flow_run_id) == ("pending", None) and row.last_error
+        assert (row.state, row.attempts, row.last_error) == ("pending", 0, "")  # never tried
         number = session.get(Application, case_id).number  # type: ignore[union-attr]
 
-    prefect.start()  # same port, same home: the deployments are still registered
-    launcher = PrefectLauncher(api_url=prefect.server.api_url)
+    env = (
+        os.environ
+        | prefect.server.env()
+        | {
+            "EIA_DATABASE_URL": postgres_url,
+            "EIA_VAR_DIR": str(tmp_path / "var"),
+            "EIA_WORKER_LEASE_SECONDS": "0",  # retake at once (production: a retry delay)
+            "PREFECT_CLIENT_MAX_RETRIES": "0",
+        }
+    )
+    assert _drain(env) == "1"  # claimed, but the run could not start
     with Session(postgres_engine) as session:
-        for pending in dispatch.pending_dispatches(session, created_before=datetime.now(UTC)):
-            assert dispatch.launch(session, launcher, datetime.now(UTC), pending.id)  # type: ignore[arg-type]
-            session.commit()
         row = session.exec(select(FlowDispatch)).one()
-        assert row.state == "dispatched" and row.flow_run_id
+        assert row.state == "claimed" and row.last_error and row.flow_run_id is None
+        assert session.get(Application, case_id).status == "accepted"  # type: ignore[union-attr]
+
+    prefect.start()  # same port, same home
+    assert _drain(env) == "1"
+    with Session(postgres_engine) as session:
+        row = session.exec(select(FlowDispatch)).one()
+        assert (row.state, row.attempts) == ("done", 2) and row.flow_run_id
+        assert session.get(Application, case_id).status == "drafting"  # type: ignore[union-attr]
     with (
         temporary_settings({PREFECT_API_URL: prefect.server.api_url}),
         get_client(sync_client=True) as client,
     ):
-        run = client.read_flow_run(row.flow_run_id)
-    assert number in run.tags and run.parameters == {"application_id": case_id}
+        run = client.read_flow_run(row.flow_run_id)  # type: ignore[arg-type]
+    assert number in run.tags and run.parameters == {"application_ids": [case_id]}
     print(f"\naccept answered in {answered_in:.2f} s with Prefect down")

@@ -1,1 +1,0 @@
-"""Adapters to the orchestrator (Prefect): starting deployment runs. Depends only on core."""
