@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, text, update
+from sqlalchemy import and_, or_, text, update
 from sqlmodel import Session, col, select
 
 from approvals.ports import FlowLauncher
@@ -65,9 +65,11 @@ def claim(
     and a conditional update everywhere, so two workers never take the same request."""
     expired = at - timedelta(seconds=lease_seconds)
     takeable = or_(
-        FlowDispatch.state == DispatchState.PENDING,  # type: ignore[arg-type]
-        (FlowDispatch.state == DispatchState.CLAIMED)  # type: ignore[arg-type]
-        & (col(FlowDispatch.dispatched_at) <= expired),
+        col(FlowDispatch.state) == DispatchState.PENDING,
+        and_(
+            col(FlowDispatch.state) == DispatchState.CLAIMED,
+            col(FlowDispatch.dispatched_at) <= expired,
+        ),
     )
     query = (
         select(FlowDispatch.id, FlowDispatch.application_id, FlowDispatch.flow_name)
@@ -87,7 +89,7 @@ def claim(
                 state=DispatchState.CLAIMED,
                 dispatched_at=at,
                 claimed_by=worker[:120],
-                attempts=FlowDispatch.attempts + 1,  # type: ignore[operator]
+                attempts=col(FlowDispatch.attempts) + 1,
             )
         )
         if result.rowcount == 1:  # type: ignore[attr-defined]
@@ -115,8 +117,8 @@ def finish(session: Session, dispatch_ids: list[int], worker: str, flow_run_id: 
         update(FlowDispatch)
         .where(
             col(FlowDispatch.id).in_(dispatch_ids),
-            FlowDispatch.state == DispatchState.CLAIMED,  # type: ignore[arg-type]
-            FlowDispatch.claimed_by == worker[:120],  # type: ignore[arg-type]
+            col(FlowDispatch.state) == DispatchState.CLAIMED,
+            col(FlowDispatch.claimed_by) == worker[:120],
         )
         .values(state=DispatchState.DONE, flow_run_id=flow_run_id[:200], last_error="")
     )

@@ -92,7 +92,7 @@ def mark_sent(session: Session, mail_id: int, at: datetime) -> None:
         .values(
             sent_at=at,
             claimed_at=None,
-            attempts=OutboxMail.attempts + 1,  # type: ignore[operator]
+            attempts=col(OutboxMail.attempts) + 1,
             last_error="",
         )
     )
@@ -106,7 +106,7 @@ def mark_failed(session: Session, mail_id: int, error: str) -> None:
         .where(col(OutboxMail.id) == mail_id)
         .values(
             claimed_at=None,
-            attempts=OutboxMail.attempts + 1,  # type: ignore[operator]
+            attempts=col(OutboxMail.attempts) + 1,
             last_error=error[:2000],
         )
     )
