@@ -26,6 +26,7 @@ from api.routers import (
     enterprise,
     events,
     guide,
+    hearings,
     item_facts,
     joint_review,
     public,
@@ -135,6 +136,7 @@ def create_app(
     app.include_router(item_facts.router)
     app.include_router(commitment.router)
     app.include_router(joint_review.router)
+    app.include_router(hearings.router)
     app.include_router(audit.router)
     app.include_router(audit_commitment.router)
     app.include_router(pages.router)

@@ -57,6 +57,7 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/api/register"): (429,),  # registrations per client address
     ("post", "/api/auth/password-reset"): (429,),
     ("post", "/api/public/notices/{notice_id}/comments"): (429,),  # comments per address
+    ("post", "/api/public/notices/{notice_id}/hearing-requests"): (409, 429),  # late; per address
     ("post", "/api/admin/items/{code}/publish"): (409,),  # facts left to verify
 }
 

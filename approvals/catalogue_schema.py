@@ -168,6 +168,25 @@ class AcceptanceNoticeSpec(BaseModel):
     note: str = ""
 
 
+class HearingSpec(BaseModel):
+    """The item's 听证 periods (行政许可法第47、48条): a party asks within ``request_days`` of
+    being told of the right; the bureau holds the hearing within ``hold_days`` of the request
+    and tells the parties at least ``notify_days`` before it; the 特别程序告知书 states
+    ``pause_days`` as the longest the clock stops. ``evidence`` and ``note`` are research."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    request_days: int = Field(ge=1, le=30)
+    request_unit: DayUnit
+    hold_days: int = Field(ge=1, le=60)
+    hold_unit: DayUnit
+    notify_days: int = Field(ge=1, le=30)
+    notify_unit: DayUnit
+    pause_days: int = Field(ge=1, le=120)
+    evidence: Evidence
+    note: str = ""
+
+
 class LicenceKind(StrEnum):
     POLLUTANT_DISCHARGE = "pollutant_discharge"  # 排污许可证
     HAZARDOUS_WASTE = "hazardous_waste"  # 危险废物经营许可证
@@ -225,6 +244,7 @@ class Item(BaseModel):
     sources: list[Text] = Field(min_length=1)
     licence: LicenceSpec | None = None
     acceptance_notice: AcceptanceNoticeSpec | None = None
+    hearing: HearingSpec | None = None
 
     @property
     def appliable(self) -> bool:
@@ -286,6 +306,8 @@ class Item(BaseModel):
                 for code in (notice.public_material, notice.participation_material)
                 if code is not None and code not in codes
             ]
+        if self.hearing is not None and "听证" not in self.clock_stops:
+            problems.append("hearing periods need 听证 among the clock stops")
         if self.status is not ItemStatus.ACTIVE and not self.status_note.strip():
             problems.append(f"status {self.status.value} needs a status_note (why, where to go)")
         for fact in ("statutory", "promised"):

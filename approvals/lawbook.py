@@ -218,3 +218,15 @@ def stops_by_basis(stops: list[str]) -> list[tuple[str, list[str]]]:
         if stop in STOP_BASIS:
             groups.setdefault(STOP_BASIS[stop], []).append(stop)
     return sorted(groups.items(), key=lambda kv: kv[0] == "")
+
+
+# ------------------------------------------------------------------ hearings (听证)
+
+# The line a decision carries where a hearing was held: 行政许可法第四十八条第二款 (the decision
+# rests on the record) and 环境保护行政许可听证暂行办法第三十条 (the decision states whether the
+# hearing's main views were adopted).
+HEARING_CLAUSE = (
+    "本机关已于{held}依法举行听证，本决定根据听证笔录{record}作出。"
+    "对听证会反映的主要观点的采纳情况：{adoption}。"
+)
+HEARING_BASIS = "《中华人民共和国行政许可法》第四十七条、第四十八条"

@@ -75,6 +75,8 @@ class DocumentTemplate(StrEnum):
     CONVERSION_NOTICE = "conversion_notice"  # 转为一般程序审批告知书
     EXPERT_OPINION = "expert_opinion"  # 专家组评审意见（远程会审）
     DECISION = "decision"  # 决定书/审查意见/审核意见/证明 of a decision form (approvals/law)
+    HEARING_NOTICE = "hearing_notice"  # 听证通知书
+    HEARING_RECORD = "hearing_record"  # 听证笔录
 
 
 class DocumentRenderError(RuntimeError):

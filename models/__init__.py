@@ -19,6 +19,15 @@ from models.enums import (
     Track,
     WarningLevel,
 )
+from models.hearings import (
+    Hearing,
+    HearingMode,
+    HearingOrigin,
+    HearingRequest,
+    HearingRight,
+    HearingState,
+    PartyKind,
+)
 from models.participation import (
     NOTICE_KIND_LABELS,
     NoticeKind,
@@ -75,6 +84,12 @@ __all__ = [
     "Expert",
     "FlowDispatch",
     "GreenChannel",
+    "Hearing",
+    "HearingMode",
+    "HearingOrigin",
+    "HearingRequest",
+    "HearingRight",
+    "HearingState",
     "HolidayDay",
     "ItemFactCheck",
     "ItemVersion",
@@ -88,6 +103,7 @@ __all__ = [
     "Outcome",
     "Panel",
     "PanelMember",
+    "PartyKind",
     "PostalDispatch",
     "PublicComment",
     "PublicNotice",

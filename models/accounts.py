@@ -52,6 +52,7 @@ class RequestKind(StrEnum):
     REGISTRATION = "registration"
     PASSWORD_RESET = "password_reset"
     PUBLIC_COMMENT = "public_comment"  # a comment on a public notice (no account)
+    HEARING_REQUEST = "hearing_request"  # an interested party's hearing request (no account)
 
 
 class AccountRequest(SQLModel, table=True):

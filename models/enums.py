@@ -96,6 +96,8 @@ class DocumentKind(StrEnum):
     REVOCATION_DECISION = "revocation_decision"  # 撤销决定书
     CONVERSION_NOTICE = "conversion_notice"  # 转为一般程序审批告知书
     EXPERT_OPINION = "expert_opinion"  # 专家组评审意见
+    HEARING_NOTICE = "hearing_notice"  # 听证通知书（行政许可法第48条）
+    HEARING_RECORD = "hearing_record"  # 听证笔录（行政许可法第48条）
 
 
 DOCUMENT_LABELS: dict[DocumentKind, str] = {
@@ -113,6 +115,8 @@ DOCUMENT_LABELS: dict[DocumentKind, str] = {
     DocumentKind.REVOCATION_DECISION: "撤销决定书",
     DocumentKind.CONVERSION_NOTICE: "转为一般程序审批告知书",
     DocumentKind.EXPERT_OPINION: "专家组评审意见",
+    DocumentKind.HEARING_NOTICE: "听证通知书",
+    DocumentKind.HEARING_RECORD: "听证笔录",
 }
 
 

@@ -28,11 +28,13 @@ LIMITS: dict[RequestKind, RequestLimit] = {
     RequestKind.REGISTRATION: RequestLimit(per_address=10, window=timedelta(hours=1)),
     RequestKind.PASSWORD_RESET: RequestLimit(per_address=10, window=timedelta(hours=1)),
     RequestKind.PUBLIC_COMMENT: RequestLimit(per_address=5, window=timedelta(minutes=10)),
+    RequestKind.HEARING_REQUEST: RequestLimit(per_address=3, window=timedelta(minutes=10)),
 }
 _WHAT = {
     RequestKind.REGISTRATION: "注册",
     RequestKind.PASSWORD_RESET: "找回密码",
     RequestKind.PUBLIC_COMMENT: "提交公众意见",
+    RequestKind.HEARING_REQUEST: "提交听证申请",
 }
 
 

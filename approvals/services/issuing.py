@@ -18,6 +18,8 @@ from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.districts import branch_of, review_bodies
 from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
+from approvals.participation.hearings import documents as hearing_documents
+from approvals.participation.hearings.conduct import decision_note
 from approvals.participation.notices import publish_on_decision
 from approvals.process.standard import AUTOMATED, Action
 from approvals.schedule import shared_calendar
@@ -292,7 +294,21 @@ def _decision_context(
         "legal_grounds": grounds,
         "supervisor": SUPERVISOR,
         "appeal": appeal if side.appeal else None,
+        "hearing_note": decision_note(
+            session, application.id, _record_number(session, application)
+        ),  # type: ignore[arg-type]
     }
+
+
+def _record_number(session: Session, application: Application) -> str | None:
+    return session.exec(
+        select(Document.number)
+        .where(
+            Document.application_id == application.id,
+            Document.kind == DocumentKind.HEARING_RECORD,
+        )
+        .order_by(col(Document.id).desc())
+    ).first()
 
 
 def document_context(
@@ -371,6 +387,10 @@ def document_context(
         }
     elif document.kind is DocumentKind.EXPERT_OPINION:
         context |= joint_review.opinion_context(session, payload["panel_id"])
+    elif document.kind is DocumentKind.HEARING_NOTICE:
+        context |= hearing_documents.notice_context(session, payload["hearing_id"], contact)
+    elif document.kind is DocumentKind.HEARING_RECORD:
+        context |= hearing_documents.record_context(session, payload["hearing_id"])
     elif document.kind is DocumentKind.COMMITMENT_DECISION:
         context |= {
             "conditions": payload["conditions"],

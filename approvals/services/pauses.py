@@ -14,7 +14,7 @@ from approvals.schedule import shared_calendar
 from approvals.services.clock import pauses_of, refresh_cached
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
-from approvals.services.transitions import queue_document
+from approvals.services.transitions import SYSTEM_NAME, SYSTEM_ROLE, queue_document
 from models import Application, ClockPause, DocumentKind, Role, Status, User
 from models.enums import ROLE_LABELS
 from models.ids import id_of
@@ -69,14 +69,40 @@ def pause_clock(
     today = local_date(now)
     if rows and rows[-1].end_on is not None and rows[-1].end_on > today:
         raise InvalidInput("暂停不能与已有暂停重叠", "pauses may not overlap")
+    return stop_clock(
+        session,
+        now,
+        application,
+        reason=reason,
+        max_days=max_days,
+        unit=unit,
+        comment=comment,
+        actor=actor,
+    )
+
+
+def stop_clock(
+    session: Session,
+    now: datetime,
+    application: Application,
+    *,
+    reason: str,
+    max_days: int,
+    unit: DayUnit,
+    comment: str,
+    actor: User | None,
+) -> ClockPause:
+    """Stop the clock from ``now``'s day and queue the 特别程序告知书 (no role or state check:
+    the caller decided that the phase starts, e.g. a hearing request on time)."""
+    today = local_date(now)
     pause = ClockPause(
-        application_id=application_id,
+        application_id=application.id,  # type: ignore[arg-type]
         reason=reason,
         start_on=today,
         max_days=max_days,
         max_unit=unit.value,
         comment=comment.strip(),
-        started_by=actor.id,
+        started_by=actor.id if actor else None,
     )
     session.add(pause)
     session.flush()
@@ -105,6 +131,7 @@ def pause_clock(
         "clock_pause",
         f"{reason}，最长{max_days}{'个工作日' if unit is DayUnit.WORKING else '日'}",
     )
+    item = item_of(session, application)
     refresh_cached(session, shared_calendar(), item, application, today)
     return pause
 
@@ -144,7 +171,7 @@ def _audit(
     session: Session,
     now: datetime,
     application: Application,
-    actor: User,
+    actor: User | None,
     action: str,
     comment: str,
 ) -> None:
@@ -152,9 +179,9 @@ def _audit(
         session,
         at=to_utc(now),
         application_id=application.id,
-        actor_id=actor.id,
-        actor_name=actor.display_name,
-        actor_role=ROLE_LABELS[actor.role],
+        actor_id=actor.id if actor else None,
+        actor_name=actor.display_name if actor else SYSTEM_NAME,
+        actor_role=ROLE_LABELS[actor.role] if actor else SYSTEM_ROLE,
         action=action,
         comment=comment,
     )

@@ -10,6 +10,7 @@ from approvals.clock import Clock, local_date, to_utc
 from approvals.date_bounds import check_day
 from approvals.errors import InvalidInput, PermissionDenied
 from approvals.participation.comments import check_may_draft
+from approvals.participation.hearings.conduct import check_may_sign
 from approvals.process.standard import WITH_RESULT, Action
 from approvals.services import commitment_steps, licences
 from approvals.services.item_versions import item_of
@@ -132,6 +133,7 @@ def sign(
 ) -> Application:
     """签发: the decision becomes final; the issuing flow numbers, renders, stores and mails it."""
     application = get_application_for(session, actor, application_id)
+    check_may_sign(session, application)
     moment = clock.now()
     now = to_utc(moment)
     move(session, now, application, Action.SIGN, actor, comment, expected_version)

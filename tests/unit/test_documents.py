@@ -107,6 +107,8 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         ),
         DocumentTemplate.CONVERSION_NOTICE: "转为一般程序审批告知书",
         DocumentTemplate.EXPERT_OPINION: f"《{app['project_name']}环境影响报告书》专家组评审意见",
+        DocumentTemplate.HEARING_NOTICE: "听证通知书",
+        DocumentTemplate.HEARING_RECORD: "听证笔录",
         DocumentTemplate.DECISION: "关于郑州豫新复合材料有限公司排污许可证核发的准予行政许可决定书",
     }
     prefixes = {
@@ -124,9 +126,12 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         DocumentTemplate.REVOCATION_DECISION: "郑环撤",
         DocumentTemplate.CONVERSION_NOTICE: "郑环转",
         DocumentTemplate.EXPERT_OPINION: "郑环评审",
+        DocumentTemplate.HEARING_NOTICE: "郑环听",
+        DocumentTemplate.HEARING_RECORD: "郑环听录",
         DocumentTemplate.DECISION: "郑环许",
     }
     return {
+        "hearing_note": "",
         "issuer": "郑州市生态环境局",
         "number": f"{prefixes[kind]}〔2026〕7号",
         "title": titles[kind],
@@ -353,6 +358,21 @@ REVISION_ITEMS = [
 ]
 
 
+HEARING = {
+    "scheduled_at": dt.datetime(2026, 12, 10, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    "held_at": dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    "mode": "现场方式",
+    "online": False,
+    "public": True,
+    "ordered": False,
+    "place": "郑州市生态环境局三楼听证室",
+    "presiding": "赵法制",
+    "reviewer": "李承办",
+    "recorder": "孙记录",
+}
+REQUESTERS = [{"party": "利害关系人", "name": "王利民", "reasons": "住宅距厂界仅80米"}]
+
+
 def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str, Any]:
     ctx = common(kind, project_name)
     if kind is DocumentTemplate.ACCEPTANCE_NOTICE:
@@ -404,6 +424,7 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
             "supervisor": "郑州市生态环境综合行政执法支队",
             "report": "环境影响报告书",
             "form": EIA_FORM,
+            "hearing_note": "",
         }
     elif kind is DocumentTemplate.DENIAL:
         ctx |= {
@@ -490,6 +511,28 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
             "legal_grounds": "",
             "supervisor": "郑州市生态环境综合行政执法支队",
             "appeal": None,
+            "hearing_note": "",
+        }
+    elif kind is DocumentTemplate.HEARING_NOTICE:
+        ctx |= {
+            "hearing": dict(HEARING),
+            "requesters": [dict(r) for r in REQUESTERS],
+            "hearing_basis": "《中华人民共和国行政许可法》第四十七条、第四十八条",
+            "contact": "郑州市生态环境局行政审批科",
+        }
+    elif kind is DocumentTemplate.HEARING_RECORD:
+        ctx |= {
+            "hearing": dict(HEARING),
+            "requesters": [dict(r) for r in REQUESTERS],
+            "participants": [{"name": "王利民", "role": "利害关系人"}],
+            "review_opinion": "项目选址符合园区规划。",
+            "statements": [{"speaker": "王利民", "text": "担心夜间噪声影响"}],
+            "evidence": [{"party": "王利民", "text": "住宅与厂界距离测量记录"}],
+            "adoption_note": "采纳：增设隔声屏障",
+            "confirmations": [
+                {"name": "郑州航空港区新材料有限公司", "confirmed": True, "note": ""},
+                {"name": "王利民", "confirmed": False, "note": "认为笔录遗漏其发言"},
+            ],
         }
     elif kind is DocumentTemplate.EXPERT_OPINION:
         ctx |= {
@@ -653,6 +696,26 @@ KIND_TEXT: dict[DocumentTemplate, list[str]] = {
         "第四十五条",
         "特此告知。",
     ],
+    DocumentTemplate.HEARING_NOTICE: [
+        "利害关系人王利民在法定期限内提出了听证申请",
+        "2026年12月10日9时30分",
+        "以现场方式举行，地点：郑州市生态环境局三楼听证室",
+        "听证主持人：赵法制；记录员：孙记录；行政许可审查人员：李承办",
+        "有权在听证举行前申请回避",
+        "视为放弃听证权利",
+        "听证所需时间不计算在本事项的法定办理时限内",
+    ],
+    DocumentTemplate.HEARING_RECORD: [
+        "利害关系人王利民：住宅距厂界仅80米。",
+        "王利民（利害关系人）",
+        "三、行政许可审查人员的初步审查意见、理由和证据",
+        "王利民：担心夜间噪声影响。",
+        "（一）王利民提交：住宅与厂界距离测量记录。",
+        "经核对，以上笔录无误",
+        "拒绝签字（盖章），情况记明如下：认为笔录遗漏其发言。",
+        "听证主持人（签字）：赵法制",
+        "记录员（签字）：孙记录",
+    ],
     DocumentTemplate.EXPERT_OPINION: [
         "2026年11月28日9时30分，郑州市生态环境局以视频会议方式组织召开"
         "《郑州航空港区年产5万吨高性能复合材料建设项目环境影响报告书》"
@@ -735,6 +798,8 @@ def test_template_values_are_the_contract() -> None:
         "conversion_notice",
         "expert_opinion",
         "decision",
+        "hearing_notice",
+        "hearing_record",
     ]
 
 
@@ -760,14 +825,15 @@ CERTIFICATE = DocumentTemplate.LICENCE_CERTIFICATE
 LETTER = DocumentTemplate.COMMITMENT_LETTER  # the applicant's letter to the bureau, not a 公文
 # these do not name the project
 NO_PROJECT = {DocumentTemplate.REPLY_LETTER, CERTIFICATE, DocumentTemplate.DECISION}
-OPINION_KIND = DocumentTemplate.EXPERT_OPINION  # the experts' signed opinion: no 文号, no 版记
+# signed records, not 公文: no 文号, no 主送, no 版记
+SIGNED = {DocumentTemplate.EXPERT_OPINION, DocumentTemplate.HEARING_RECORD}
 
 
 def essentials(kind: DocumentTemplate, ctx: dict[str, Any]) -> list[str]:
     """What every document of ``kind`` prints besides its own text (KIND_TEXT)."""
     found = [
         ctx["issuer"],
-        *([] if kind is OPINION_KIND else [ctx["number"]]),
+        *([] if kind in SIGNED else [ctx["number"]]),
         ctx["application"]["number"],
         "2026年11月28日",
         ctx["verify_code"],
@@ -777,7 +843,7 @@ def essentials(kind: DocumentTemplate, ctx: dict[str, Any]) -> list[str]:
         found.append(ctx["application"]["project_name"])
     if kind is LETTER:  # addressed to the bureau, numbered pages, no 版记
         found += [f"{ctx['issuer']}：", "—1—"]
-    elif kind is OPINION_KIND:
+    elif kind in SIGNED:
         found += ["—1—"]
     elif kind is not CERTIFICATE:  # a 公文: 主送, page number, 版记
         found += [
