@@ -36,6 +36,7 @@ from models.hearings import (
     HearingView,
     HearingWithdrawIn,
 )
+from models.ids import id_of
 from models.text_input import clean_line, clean_text
 
 router = APIRouter(prefix="/api", tags=["听证 hearings"])
@@ -46,7 +47,7 @@ def hearing_view(session: Session, hearing: Hearing) -> HearingView:
         session.get(User, hearing.presiding_officer_id) if hearing.presiding_officer_id else None
     )
     return HearingView(
-        id=hearing.id,  # type: ignore[arg-type]
+        id=id_of(hearing),
         origin=hearing.origin,
         state=hearing.state,
         state_label=HEARING_STATE_LABELS[hearing.state],
@@ -64,7 +65,7 @@ def hearing_view(session: Session, hearing: Hearing) -> HearingView:
         ],
         requests=[
             HearingRequestView(
-                id=r.id,  # type: ignore[arg-type]
+                id=id_of(r),
                 party=r.party,
                 party_label=PARTY_LABELS[r.party],
                 name=r.name,
@@ -73,7 +74,7 @@ def hearing_view(session: Session, hearing: Hearing) -> HearingView:
                 requested_at=r.requested_at,
                 withdrawn_at=r.withdrawn_at,
             )
-            for r in requests_of(session, hearing.id)  # type: ignore[arg-type]
+            for r in requests_of(session, id_of(hearing))
         ],
     )
 
@@ -116,7 +117,7 @@ def hearing_right(
     )
     session.commit()
     return HearingRequestReceipt(
-        id=row.id,  # type: ignore[arg-type]
+        id=id_of(row),
         hearing_id=0,
         requested_at=row.recorded_at,
         message=f"已登记告知听证权利，申请人、利害关系人可于{last.year}年{last.month}月{last.day}日前申请听证",
@@ -150,9 +151,9 @@ def applicant_request(
     session.commit()
     after_commit(background, services, application_id)
     return HearingRequestReceipt(
-        id=row.id,
+        id=id_of(row),
         hearing_id=row.hearing_id,
-        requested_at=row.requested_at,  # type: ignore[arg-type]
+        requested_at=row.requested_at,
         message="听证申请已收到，本机关将依法组织听证并提前通知",
     )
 
@@ -328,9 +329,9 @@ def party_request(
     session.commit()
     after_commit(background, services, notice.application_id)
     return HearingRequestReceipt(
-        id=row.id,
+        id=id_of(row),
         hearing_id=row.hearing_id,
-        requested_at=row.requested_at,  # type: ignore[arg-type]
+        requested_at=row.requested_at,
         message="听证申请已收到，本机关将依法组织听证，并于举行听证七日前通知您",
     )
 

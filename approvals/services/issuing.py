@@ -40,6 +40,7 @@ from models import (
     StepRecord,
 )
 from models.enums import DOCUMENT_ISSUED, DOCUMENT_LABELS
+from models.ids import id_of
 
 SUPERVISOR = "郑州市生态环境综合行政执法支队"
 COURT = "有管辖权的人民法院"
@@ -295,8 +296,8 @@ def _decision_context(
         "supervisor": SUPERVISOR,
         "appeal": appeal if side.appeal else None,
         "hearing_note": decision_note(
-            session, application.id, _record_number(session, application)
-        ),  # type: ignore[arg-type]
+            session, id_of(application), _record_number(session, application)
+        ),
     }
 
 

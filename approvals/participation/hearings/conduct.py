@@ -40,6 +40,7 @@ from models import (
 )
 from models.enums import ROLE_LABELS
 from models.hearings import MODE_LABELS
+from models.ids import id_of
 
 NOTICE_SERIES = "郑环听"  # inferred: the bureau's series for hearing papers is not public
 RECORD_SERIES = "郑环听录"
@@ -106,7 +107,7 @@ def schedule(
     if actor.role not in SCHEDULERS:
         raise PermissionDenied("只有承办人或科室负责人可以安排听证", "may not schedule")
     spec = spec_of(item_of(session, application))
-    hearing = get_live_hearing(session, application.id)  # type: ignore[arg-type]
+    hearing = get_live_hearing(session, id_of(application))
     if hearing.state not in (HearingState.REQUESTED, HearingState.SCHEDULED):
         raise InvalidTransition("听证已经举行，不能重新安排", "the hearing was held")
     today = local_date(now)
@@ -173,7 +174,7 @@ def _notify_parties(
     an e-mail address are told the same particulars by mail now (others by 公告/phone)."""
     assert hearing.scheduled_at is not None and hearing.mode is not None
     when = as_local(hearing.scheduled_at)
-    for row in active_requests(session, hearing.id):  # type: ignore[arg-type]
+    for row in active_requests(session, id_of(hearing)):
         if row.party is not PartyKind.INTERESTED or not row.email:
             continue
         session.add(
@@ -199,7 +200,7 @@ def record(
 ) -> Hearing:
     """The hearing was held: the record (participants, the reviewers' opinion, statements,
     evidence, the adoption note) waits for the parties' confirmation."""
-    hearing = get_live_hearing(session, application.id)  # type: ignore[arg-type]
+    hearing = get_live_hearing(session, id_of(application))
     if actor.role not in SCHEDULERS and actor.id != hearing.presiding_officer_id:
         raise PermissionDenied("只有承办人、科室负责人或听证主持人可以录入听证笔录", "no")
     if hearing.state not in (HearingState.SCHEDULED, HearingState.HELD):
@@ -233,7 +234,7 @@ def parties_to_confirm(session: Session, application: Application, hearing: Hear
     enterprise = session.get(Enterprise, application.enterprise_id)
     assert enterprise is not None
     names = [enterprise.name]
-    for row in active_requests(session, hearing.id):  # type: ignore[arg-type]
+    for row in active_requests(session, id_of(hearing)):
         if row.party is PartyKind.INTERESTED and row.name not in names:
             names.append(row.name)
     return names
@@ -251,7 +252,7 @@ def confirm(
 ) -> Hearing:
     """One party's confirmation (签字确认), or its refusal recorded. The applicant confirms for
     itself online; staff record the others' signatures. The last one issues the record."""
-    hearing = get_live_hearing(session, application.id)  # type: ignore[arg-type]
+    hearing = get_live_hearing(session, id_of(application))
     if hearing.state is not HearingState.HELD:
         raise InvalidTransition("听证笔录尚未录入或已确认完毕", "no record waiting")
     needed = parties_to_confirm(session, application, hearing)
@@ -309,7 +310,7 @@ def confirm(
 
 def check_may_sign(session: Session, application: Application) -> None:
     """The decision rests on the record (§48): refused while a hearing is pending."""
-    hearing = live_hearing(session, application.id)  # type: ignore[arg-type]
+    hearing = live_hearing(session, id_of(application))
     if hearing is None or hearing.state is HearingState.RECORDED:
         return
     raise InvalidTransition(

@@ -36,6 +36,7 @@ from models import (
     User,
 )
 from models.enums import ROLE_LABELS
+from models.ids import id_of
 
 # Before the decision is signed: a hearing can still inform it.
 UNDECIDED = frozenset(
@@ -109,7 +110,7 @@ def notify_right(
             problems=[{"field": "notified_on", "problem": "告知日期应在受理日期与今天之间"}],
         )
     row = HearingRight(
-        application_id=application.id,  # type: ignore[arg-type]
+        application_id=id_of(application),
         notified_on=day,
         via=via,
         recorded_by=actor.id if actor else None,
@@ -142,7 +143,7 @@ def tell_right(
 def request_deadline(
     session: Session, calendar: WorkingCalendar, application: Application, spec: HearingSpec
 ) -> date | None:
-    right = latest_right(session, application.id)  # type: ignore[arg-type]
+    right = latest_right(session, id_of(application))
     if right is None:
         return None
     return calendar.due(right.notified_on, spec.request_days, spec.request_unit).day
@@ -186,14 +187,14 @@ def _join(
 ) -> Hearing:
     """The case's live hearing, or a new one (the clock stops with its notice)."""
     spec = spec_of(item_of(session, application))
-    hearing = live_hearing(session, application.id)  # type: ignore[arg-type]
+    hearing = live_hearing(session, id_of(application))
     if hearing is not None:
         if hearing.state not in (HearingState.REQUESTED, HearingState.SCHEDULED):
             raise InvalidTransition("听证已经举行，不能再申请", "the hearing was held already")
         return hearing
     today = local_date(now)
     hearing = Hearing(
-        application_id=application.id,  # type: ignore[arg-type]
+        application_id=id_of(application),
         origin=origin,
         state=HearingState.REQUESTED,
         requested_on=today,
@@ -224,8 +225,8 @@ def request_as_applicant(
     assert enterprise is not None
     hearing = _join(session, calendar, now, application, HearingOrigin.REQUESTED, actor)
     row = HearingRequest(
-        hearing_id=hearing.id,  # type: ignore[arg-type]
-        application_id=application.id,  # type: ignore[arg-type]
+        hearing_id=id_of(hearing),
+        application_id=id_of(application),
         party=PartyKind.APPLICANT,
         name=enterprise.name,
         contact=contact.strip() or actor.display_name,
@@ -254,8 +255,8 @@ def request_as_party(
     _check_on_time(session, calendar, application, spec, local_date(now))
     hearing = _join(session, calendar, now, application, HearingOrigin.REQUESTED, None)
     row = HearingRequest(
-        hearing_id=hearing.id,  # type: ignore[arg-type]
-        application_id=application.id,  # type: ignore[arg-type]
+        hearing_id=id_of(hearing),
+        application_id=id_of(application),
         party=PartyKind.INTERESTED,
         name=party.name,
         contact=party.contact,
@@ -286,8 +287,8 @@ def order(
         raise InvalidTransition("该办件已作出决定，不能再决定听证", "the case is decided")
     hearing = _join(session, calendar, now, application, HearingOrigin.ORDERED, actor)
     row = HearingRequest(
-        hearing_id=hearing.id,  # type: ignore[arg-type]
-        application_id=application.id,  # type: ignore[arg-type]
+        hearing_id=id_of(hearing),
+        application_id=id_of(application),
         party=PartyKind.BUREAU,
         name=actor.display_name,
         relation="本机关依职权决定（行政许可法第四十六条）",
@@ -315,7 +316,7 @@ def withdraw(
     """The applicant withdraws its own request; an officer records a party's written
     withdrawal. With no request left (and no order) the hearing is cancelled and the clock
     resumes; the applicant is told."""
-    hearing = live_hearing(session, application.id)  # type: ignore[arg-type]
+    hearing = live_hearing(session, id_of(application))
     row = session.get(HearingRequest, request_id)
     if hearing is None or row is None or row.hearing_id != hearing.id:
         raise NotFound("听证申请不存在", "no such hearing request on this case")
@@ -330,7 +331,7 @@ def withdraw(
     session.add(row)
     session.flush()
     _audit(session, now, application, actor, "hearing_withdraw", f"撤回听证申请（{row.name}）")
-    if not active_requests(session, hearing.id):  # type: ignore[arg-type]
+    if not active_requests(session, id_of(hearing)):
         hearing.state = HearingState.CANCELLED
         session.add(hearing)
         clock_stop.resume(session, now, application, hearing, actor, "听证申请已全部撤回，恢复计时")
