@@ -10,7 +10,7 @@ from sqlmodel import Session
 from api.services import AppServices
 from approvals.clock import local_date
 from approvals.services import commitment
-from approvals.services.issuing import common_context
+from approvals.services.document_text import common_context
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
 from documents.render import render_pdf

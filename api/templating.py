@@ -14,7 +14,7 @@ from api.csrf import csrf_token, remember_presession
 from api.navigation import menu_for
 from approvals.clock import as_local
 from core.settings import TEMPLATES_DIR
-from models.enums import DOCUMENT_LABELS, ROLE_LABELS, STATUS_LABELS
+from models.enums import DOCUMENT_LABELS, ROLE_LABELS, STATUS_LABELS, DocumentKind, ProcessKind
 
 
 def _dt(value: datetime | None) -> str:
@@ -38,6 +38,9 @@ def environment() -> Environment:
         "ROLE_LABELS": ROLE_LABELS,
         "DOCUMENT_LABELS": DOCUMENT_LABELS,
         "menu_for": menu_for,
+        # kinds are compared as enum members in templates too, never as strings
+        "ProcessKind": ProcessKind,
+        "DocumentKind": DocumentKind,
     }
     return env
 

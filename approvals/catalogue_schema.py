@@ -13,14 +13,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from models.enums import DocumentKind
-
-
-class ProcessKind(StrEnum):
-    STANDARD = "standard"  # 受理 → 审查 → 决定 (行政许可 and review-type powers)
-    COMMITMENT = "commitment"  # 告知承诺制 fast track
-    FILING = "filing"  # 备案/登记: instant receipt with a filing number
-    SERVICE = "service"  # 公共服务: assigned → answered within its limit
+from models.enums import DocumentKind, ProcessKind
 
 
 class ItemStatus(StrEnum):

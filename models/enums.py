@@ -28,6 +28,15 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 
+class ProcessKind(StrEnum):
+    """The process graph a case runs through (approvals.process.standard); one per item."""
+
+    STANDARD = "standard"  # 受理 → 审查 → 决定 (行政许可 and review-type powers)
+    COMMITMENT = "commitment"  # 告知承诺制 fast track
+    FILING = "filing"  # 备案/登记: instant receipt with a filing number
+    SERVICE = "service"  # 公共服务: assigned → answered within its limit
+
+
 class Status(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"

@@ -15,6 +15,7 @@ from models.enums import (
     DocumentKind,
     DocumentState,
     Outcome,
+    ProcessKind,
     Role,
     Status,
     Track,
@@ -76,7 +77,9 @@ class Application(SQLModel, table=True):
     number: str = Field(max_length=40, unique=True, index=True)  # 办件编号
     item_code: str = Field(max_length=20, index=True)
     item_version: int
-    process_kind: str = Field(default="standard", max_length=20, index=True)
+    process_kind: ProcessKind = Field(
+        default=ProcessKind.STANDARD, sa_type=StrEnumType(ProcessKind, 20), index=True
+    )
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     created_by: int = Field(foreign_key="app_user.id")
     # the agent (代理机构) that applied on the enterprise's behalf, under an AgentAuthorisation

@@ -190,7 +190,7 @@ def _create_and_submit(
             raise
     if created:
         _store_materials(session, services, user, application, files)
-        if application.process_kind != ProcessKind.COMMITMENT.value:  # 告知承诺制: panel first
+        if application.process_kind is not ProcessKind.COMMITMENT:  # 告知承诺制: panel first
             cases.submit(session, services.clock, services.catalogue, user, id_of(application))
         session.commit()
     return application, created

@@ -47,9 +47,9 @@ router = APIRouter()
 MATERIAL_FIELD = "file_"  # file inputs are named file_<material code>
 COURIERS = ("中国邮政EMS", "顺丰速运", "京东物流", "中通快递")
 # The document that is the result of a case of these process kinds, shown apart on the page.
-RESULT_DOCUMENTS: dict[str, DocumentKind] = {
-    ProcessKind.FILING.value: DocumentKind.FILING_RECEIPT,
-    ProcessKind.SERVICE.value: DocumentKind.REPLY_LETTER,
+RESULT_DOCUMENTS: dict[ProcessKind, DocumentKind] = {
+    ProcessKind.FILING: DocumentKind.FILING_RECEIPT,
+    ProcessKind.SERVICE: DocumentKind.REPLY_LETTER,
 }
 
 

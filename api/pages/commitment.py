@@ -47,7 +47,7 @@ from approvals.evidence import CheckedEvidence, check_evidence
 from approvals.services import commitment, commitment_steps, reports
 from approvals.services.queries import get_application_for
 from approvals.services.report_commitment import CHECK_OUTCOMES, commitment_report
-from models import Application, CommitmentCase, Role, Status, User
+from models import Application, CommitmentCase, ProcessKind, Role, Status, User
 from models.schemas import CommitmentAccept, CommitmentFacts, PostCheckCreate
 
 FLASH_MESSAGES.update(
@@ -152,7 +152,7 @@ def _eligibility(
     matched_park = result.matched_park.name if result.matched_park else ""
     notices = [n.message_zh for n in result.notices]
     fresh = application.status in (Status.DRAFT, Status.CORRECTION) and (
-        application.process_kind == "commitment"
+        application.process_kind is ProcessKind.COMMITMENT
     )
     if fresh:
         reasons = [f.message_zh for f in result.findings]
@@ -182,13 +182,15 @@ def panel(
 ) -> dict[str, Any] | None:
     """The fast-track panel of a case page; None when the case never was on the fast track."""
     case = session.get(CommitmentCase, application.id)
-    if application.process_kind != "commitment" and (case is None or case.converted_at is None):
+    if application.process_kind is not ProcessKind.COMMITMENT and (
+        case is None or case.converted_at is None
+    ):
         return None
     today = local_date(services.clock.now())
     is_applicant = viewer.role is Role.APPLICANT
     editable = (
         is_applicant
-        and application.process_kind == "commitment"
+        and application.process_kind is ProcessKind.COMMITMENT
         and application.status in (Status.DRAFT, Status.CORRECTION)
     )
     facts = dict(case.facts) if case else {}

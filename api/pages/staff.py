@@ -213,7 +213,7 @@ def accept(
 
     # A service request is taken and assigned (受理分办), not noticed with a 受理通知书.
     kind = get_application_for(session, user, application_id).process_kind
-    message = "accept_service" if kind == ProcessKind.SERVICE.value else "accept"
+    message = "accept_service" if kind is ProcessKind.SERVICE else "accept"
     return _act(request, session, services, user, application_id, {}, step, message, background)
 
 

@@ -21,8 +21,9 @@ from approvals.process.standard import (
     HUMAN_STEP,
     TRANSITIONS,
     Action,
+    Transition,
 )
-from models.enums import DOCUMENT_LABELS, STATUS_LABELS, Role, Status
+from models.enums import DOCUMENT_LABELS, STATUS_LABELS, DocumentKind, Role, Status
 
 router = APIRouter(prefix="/api/reference", tags=["公共 public"])
 
@@ -223,9 +224,9 @@ def statuses() -> list[StatusInfo]:
     summary="办件动作及其接口（办件的 actions 字段列出当前可执行的动作）",
 )
 def actions() -> list[ActionInfo]:
-    by_action: dict[Action, list[Status]] = {}
+    by_action: dict[Action, list[Transition]] = {}
     for t in TRANSITIONS:
-        by_action.setdefault(t.action, []).append(t.source)
+        by_action.setdefault(t.action, []).append(t)
     seen: set[Action] = set()
     rows: list[ActionInfo] = []
     for t in TRANSITIONS:
@@ -233,6 +234,10 @@ def actions() -> list[ActionInfo]:
             continue
         seen.add(t.action)
         path = ACTION_ENDPOINTS.get(t.action) if t.role is not None else None
+        same = by_action[t.action]
+        # one document for every kind the action applies to (签发 issues a different one by kind)
+        issued = {s.issues for s in same}
+        issues = issued.pop() if len(issued) == 1 else None
         rows.append(
             ActionInfo(
                 action=t.action,
@@ -240,10 +245,10 @@ def actions() -> list[ActionInfo]:
                 role=t.role,
                 method="POST" if path else None,
                 path=path,
-                process_kinds=sorted(t.kinds),
-                from_statuses=list(dict.fromkeys(by_action[t.action])),
+                process_kinds=sorted({k.value for s in same for k in s.kinds}),
+                from_statuses=list(dict.fromkeys(s.source for s in same)),
                 to_status=t.target,
-                issues=DOCUMENT_LABELS[t.issues] if t.issues else None,
+                issues=DOCUMENT_LABELS[issues] if isinstance(issues, DocumentKind) else None,
             )
         )
     return rows

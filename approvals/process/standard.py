@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from approvals.errors import InvalidTransition, PermissionDenied
-from models.enums import STATUS_LABELS, DocumentKind, Role, Status
+from models.enums import STATUS_LABELS, DocumentKind, Outcome, ProcessKind, Role, Status
 
 
 class Action(StrEnum):
@@ -89,23 +89,47 @@ ACTION_LABELS: dict[Action, str] = {
 
 
 @dataclass(frozen=True)
+class ByOutcome:
+    """A step whose document depends on the drafted decision: approve or deny, decided here."""
+
+    approve: DocumentKind
+    deny: DocumentKind
+
+    def __call__(self, outcome: Outcome) -> DocumentKind:
+        return self.approve if outcome is Outcome.APPROVE else self.deny
+
+
+# 签发 of a standard decision: the 批复/准予决定 or the 不予批准决定书, by the drafted outcome
+DECISION = ByOutcome(DocumentKind.APPROVAL, DocumentKind.DENIAL)
+# the system action that closes the issuing stage of a decided standard case, by outcome
+FINISH_DECISION: dict[Outcome, Action] = {
+    Outcome.APPROVE: Action.FINISH_APPROVAL,
+    Outcome.DENY: Action.FINISH_DENIAL,
+}
+
+
+@dataclass(frozen=True)
 class Transition:
     action: Action
     source: Status
     target: Status
     role: Role | None  # None: only the system (a flow) takes it
-    issues: DocumentKind | None = None
+    # The document moving along this transition queues (approvals.services.transitions.move):
+    # the only place that chooses it.
+    issues: DocumentKind | ByOutcome | None = None
     needs_comment: bool = False
-    kinds: frozenset[str] = frozenset({"standard"})  # the process kinds that have it
+    kinds: frozenset[ProcessKind] = frozenset({ProcessKind.STANDARD})  # the kinds that have it
 
 
-STANDARD = frozenset({"standard"})
-SERVICE = frozenset({"service"})
-COMMITMENT = frozenset({"commitment"})
-REVIEWED = frozenset({"standard", "service", "commitment"})  # the kinds with an intake step
-DECIDED = frozenset({"standard", "commitment"})  # the kinds a leader signs
+STANDARD = frozenset({ProcessKind.STANDARD})
+SERVICE = frozenset({ProcessKind.SERVICE})
+COMMITMENT = frozenset({ProcessKind.COMMITMENT})
+FILING = frozenset({ProcessKind.FILING})
+# the kinds with an intake step
+REVIEWED = frozenset({ProcessKind.STANDARD, ProcessKind.SERVICE, ProcessKind.COMMITMENT})
+DECIDED = frozenset({ProcessKind.STANDARD, ProcessKind.COMMITMENT})  # the kinds a leader signs
 
-ALL_KINDS = frozenset({"standard", "service", "commitment", "filing"})
+ALL_KINDS = frozenset(ProcessKind)
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.SUBMIT, Status.DRAFT, Status.SUBMITTED, Role.APPLICANT, kinds=REVIEWED),
@@ -154,7 +178,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_comment=True,
     ),
     Transition(Action.APPROVE_DRAFT, Status.REVIEWING, Status.SIGNING, Role.SECTION_CHIEF),
-    Transition(Action.SIGN, Status.SIGNING, Status.ISSUING, Role.LEADER, kinds=DECIDED),
+    Transition(Action.SIGN, Status.SIGNING, Status.ISSUING, Role.LEADER, DECISION),
     Transition(
         Action.RETURN_FROM_SIGNING, Status.SIGNING, Status.DRAFTING, Role.LEADER, needs_comment=True
     ),
@@ -167,11 +191,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.FILING,
         Role.APPLICANT,
         DocumentKind.FILING_RECEIPT,
-        kinds=frozenset({"filing"}),
+        kinds=FILING,
     ),
-    Transition(
-        Action.FINISH_FILING, Status.FILING, Status.FILED, None, kinds=frozenset({"filing"})
-    ),
+    Transition(Action.FINISH_FILING, Status.FILING, Status.FILED, None, kinds=FILING),
     # service: intake assigns, the case officer answers in writing
     Transition(
         Action.ACCEPT_SERVICE,
@@ -215,6 +237,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_comment=True,
     ),
     # commitment (告知承诺制): form check, decision at once, check afterwards
+    Transition(
+        Action.SIGN,
+        Status.SIGNING,
+        Status.ISSUING,
+        Role.LEADER,
+        DocumentKind.COMMITMENT_DECISION,
+        kinds=COMMITMENT,
+    ),
     Transition(Action.START_SIGNING, Status.ACCEPTED, Status.SIGNING, None, kinds=COMMITMENT),
     Transition(Action.FINISH_COMMITMENT, Status.ISSUING, Status.POST_CHECK, None, kinds=COMMITMENT),
     Transition(
@@ -230,8 +260,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         kinds=COMMITMENT,
     ),
     Transition(Action.FINISH_REVOCATION, Status.REVOKING, Status.REVOKED, None, kinds=COMMITMENT),
-    Transition(Action.CONVERT, Status.DRAFT, Status.SUBMITTED, None, kinds=COMMITMENT),
-    Transition(Action.CONVERT, Status.CORRECTION, Status.SUBMITTED, None, kinds=COMMITMENT),
+    *(
+        Transition(
+            Action.CONVERT,
+            source,
+            Status.SUBMITTED,
+            None,
+            DocumentKind.CONVERSION_NOTICE,
+            kinds=COMMITMENT,
+        )
+        for source in (Status.DRAFT, Status.CORRECTION)
+    ),
     # the applicant gives up a draft it will not submit (approvals.services.drafts)
     Transition(Action.WITHDRAW, Status.DRAFT, Status.WITHDRAWN, Role.APPLICANT, kinds=ALL_KINDS),
 )
@@ -266,7 +305,7 @@ WITH_RESULT: frozenset[Status] = FINAL - {Status.WITHDRAWN}
 
 
 def find_transition(
-    source: Status, action: Action, role: Role | None, kind: str = "standard"
+    source: Status, action: Action, role: Role | None, kind: ProcessKind = ProcessKind.STANDARD
 ) -> Transition:
     """The transition ``action`` takes from ``source`` for ``role`` (None: the system).
 
@@ -290,7 +329,9 @@ def find_transition(
     return transition
 
 
-def actions_for(status: Status, role: Role, kind: str = "standard") -> list[Action]:
+def actions_for(
+    status: Status, role: Role, kind: ProcessKind = ProcessKind.STANDARD
+) -> list[Action]:
     """The actions ``role`` may take on a case in ``status`` (drives the buttons on a page)."""
     return [
         t.action for t in TRANSITIONS if t.source == status and t.role == role and kind in t.kinds

@@ -7,10 +7,9 @@ from sqlmodel import Session
 from approvals.catalogue import Catalogue
 from approvals.clock import Clock, to_utc
 from approvals.process.standard import Action
-from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
-from approvals.services.transitions import move, queue_document
-from models import Application, DocumentKind, User
+from approvals.services.transitions import move
+from models import Application, User
 from models.schemas import AnswerCreate
 
 
@@ -25,16 +24,15 @@ def answer(
 ) -> Application:
     """Answer the request; the issuing flow numbers, renders and mails the 答复书."""
     application = get_application_for(session, actor, application_id)
-    item = item_of(session, application)
     now = clock.now()
-    move(session, to_utc(now), application, Action.ANSWER, actor, "已答复", expected_version)
-    queue_document(
+    move(
         session,
         to_utc(now),
         application,
-        DocumentKind.REPLY_LETTER,
-        item.decision_series,
-        now.year,
-        {"answer": data.answer, "legal_basis": data.legal_basis},
+        Action.ANSWER,
+        actor,
+        "已答复",
+        expected_version,
+        payload={"answer": data.answer, "legal_basis": data.legal_basis},
     )
     return application

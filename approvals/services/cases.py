@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -15,22 +13,18 @@ from approvals.numbering import next_serial
 from approvals.participation.notices import publish_on_acceptance
 from approvals.process.standard import Action
 from approvals.schedule import shared_calendar
-from approvals.services import commitment_steps, licences
+from approvals.services import licences
 from approvals.services.forms import check_form
 from approvals.services.item_versions import item_of, record_version
+from approvals.services.kinds import KINDS, steps_of
 from approvals.services.queries import get_application_for
-from approvals.services.transitions import move, queue_document
+from approvals.services.transitions import issued_by, move
 from approvals.uploads import CheckedUpload
-from models import Application, DocumentKind, Material, Role, Status, Track, User
+from models import Application, Material, Role, Status, User
 from models.ids import id_of
 from models.schemas import ApplicationCreate, CorrectionRequest, RefusalRequest
 
 # 机关代字 of the intake notices (inferred; the bureau's own are not public).
-NOTICE_SERIES: dict[DocumentKind, str] = {
-    DocumentKind.ACCEPTANCE_NOTICE: "郑环受",
-    DocumentKind.CORRECTION_NOTICE: "郑环补",
-    DocumentKind.REFUSAL_NOTICE: "郑环不受",
-}
 # Process kinds this build can run end to end; other items say so instead of failing later.
 RUNNABLE_KINDS = frozenset(ProcessKind)
 
@@ -111,8 +105,8 @@ def create_application(
         number=application_number(session, area_code, item.code, clock),
         item_code=item.code,
         item_version=item.version,
-        process_kind=item.process_kind.value,
-        track=Track.COMMITMENT if item.process_kind is ProcessKind.COMMITMENT else Track.STANDARD,
+        process_kind=item.process_kind,
+        track=KINDS[item.process_kind].track,
         enterprise_id=id_of(enterprise),
         agent_enterprise_id=agent_enterprise_id,
         created_by=id_of(actor),
@@ -234,34 +228,7 @@ def submit(
     now = clock.now()
     application.submitted_at = to_utc(now)
     application.received_on = local_date(now)
-    if application.process_kind == ProcessKind.FILING.value:
-        return _file(session, now, catalogue, actor, application)
-    if application.process_kind == ProcessKind.COMMITMENT.value:
-        return commitment_steps.submit(session, clock, catalogue, actor, application)
-    action = Action.RESUBMIT if application.status is Status.CORRECTION else Action.SUBMIT
-    move(session, to_utc(now), application, action, actor)
-    return application
-
-
-def _file(
-    session: Session, now: datetime, catalogue: Catalogue, actor: User, application: Application
-) -> Application:
-    """备案: no review; the 备案回执 with its filing number is the result, issued at once."""
-    item = item_of(session, application)
-    serial = next_serial(session, f"filing:{application.item_code}", now.year)
-    filing_number = f"{now.year}{application.number.split('-')[0]}{serial:07d}"
-    application.accepted_on = application.decided_on = local_date(now)
-    move(session, to_utc(now), application, Action.FILE, actor, f"备案号 {filing_number}")
-    queue_document(
-        session,
-        to_utc(now),
-        application,
-        DocumentKind.FILING_RECEIPT,
-        item.decision_series,
-        now.year,
-        {"filing_number": filing_number, "filed_at": to_utc(now).isoformat()},
-    )
-    return application
+    return steps_of(application).submit(session, clock, catalogue, actor, application)
 
 
 def accept(
@@ -275,11 +242,12 @@ def accept(
     application = get_application_for(session, actor, application_id)
     now = clock.now()
     application.accepted_on = application.clock_started_on = local_date(now)
-    if application.process_kind == ProcessKind.SERVICE.value:
-        # A service request is taken and assigned; its answer is the only document.
-        move(session, to_utc(now), application, Action.ACCEPT_SERVICE, actor, "", expected_version)
+    steps = steps_of(application)
+    action = steps.accept or Action.ACCEPT  # a kind without intake: the graph refuses it
+    if issued_by(application, action, actor) is None:
+        # taken and assigned (a service request): its answer is the only document
+        move(session, to_utc(now), application, action, actor, "", expected_version)
         return application
-    move(session, to_utc(now), application, Action.ACCEPT, actor, "", expected_version)
     item = item_of(session, application)
     names = {spec.code: spec.name for spec in item.materials}
     received = [
@@ -291,21 +259,22 @@ def accept(
             )
         )
     ]
-    queue_document(
+    move(
         session,
         to_utc(now),
         application,
-        DocumentKind.ACCEPTANCE_NOTICE,
-        NOTICE_SERIES[DocumentKind.ACCEPTANCE_NOTICE],
-        now.year,
-        {"materials": received, "clock_stops": list(item.clock_stops)},
+        action,
+        actor,
+        "",
+        expected_version,
+        payload={"materials": received, "clock_stops": list(item.clock_stops)},
     )
     # 受理公示 in the same transaction as the acceptance: no separate step to lose
     publish_on_acceptance(
         session, shared_calendar(), application, item, local_date(now), to_utc(now)
     )
-    if application.process_kind == ProcessKind.COMMITMENT.value:
-        commitment_steps.on_accepted(session, actor, application, to_utc(now))
+    if steps.on_accepted is not None:
+        steps.on_accepted(session, actor, application, to_utc(now))
     return application
 
 
@@ -329,15 +298,7 @@ def request_correction(
         actor,
         request.comment or f"需补正：{listed}",
         expected_version,
-    )
-    queue_document(
-        session,
-        to_utc(now),
-        application,
-        DocumentKind.CORRECTION_NOTICE,
-        NOTICE_SERIES[DocumentKind.CORRECTION_NOTICE],
-        now.year,
-        {"missing": [m.model_dump() for m in request.missing]},
+        payload={"missing": [m.model_dump() for m in request.missing]},
     )
     return application
 
@@ -353,14 +314,14 @@ def refuse(
     application = get_application_for(session, actor, application_id)
     now = clock.now()
     application.decided_on = local_date(now)
-    move(session, to_utc(now), application, Action.REFUSE, actor, request.reasons, expected_version)
-    queue_document(
+    move(
         session,
         to_utc(now),
         application,
-        DocumentKind.REFUSAL_NOTICE,
-        NOTICE_SERIES[DocumentKind.REFUSAL_NOTICE],
-        now.year,
-        {"reasons": request.reasons, "redirect_to": request.redirect_to},
+        Action.REFUSE,
+        actor,
+        request.reasons,
+        expected_version,
+        payload={"reasons": request.reasons, "redirect_to": request.redirect_to},
     )
     return application

@@ -24,6 +24,7 @@ from models import (
     CommitmentBar,
     CommitmentCase,
     Enterprise,
+    ProcessKind,
     Role,
     Status,
     User,
@@ -141,7 +142,7 @@ def _own_draft(session: Session, actor: User, application_id: int) -> Applicatio
     application = get_application_for(session, actor, application_id)
     if actor.role is not Role.APPLICANT:
         raise PermissionDenied("只有申请人可以填写承诺信息", "only the applicant declares")
-    if application.process_kind != "commitment" or application.status not in (
+    if application.process_kind is not ProcessKind.COMMITMENT or application.status not in (
         Status.DRAFT,
         Status.CORRECTION,
     ):

@@ -24,7 +24,7 @@ from approvals.services.commitment import (
 )
 from approvals.services.item_versions import item_of, record_version
 from approvals.services.queries import get_application_for
-from approvals.services.transitions import move, queue_document
+from approvals.services.transitions import move
 from models import (
     Application,
     CommitmentBar,
@@ -35,6 +35,7 @@ from models import (
     DocumentState,
     OutboxMail,
     Outcome,
+    ProcessKind,
     Role,
     Status,
     Track,
@@ -42,9 +43,6 @@ from models import (
 )
 from models.ids import id_of
 from models.schemas import PostCheckCreate
-
-CONVERSION_SERIES = "郑环转"
-REVOCATION_SERIES = "郑环撤"
 
 
 def submit(
@@ -77,25 +75,24 @@ def convert(
 ) -> Application:
     """告知承诺制 → 一般程序: the same case, its materials kept, with a notice saying why."""
     now = clock.now()
-    move(session, to_utc(now), application, Action.CONVERT, None, "；".join(reasons))
+    move(
+        session,
+        to_utc(now),
+        application,
+        Action.CONVERT,
+        None,
+        "；".join(reasons),
+        payload={"reasons": reasons},
+    )
     item = catalogue.get(STANDARD_ITEM)
     record_version(session, item, to_utc(now))
-    application.process_kind, application.item_code = "standard", item.code
+    application.process_kind, application.item_code = ProcessKind.STANDARD, item.code
     application.track = Track.STANDARD
     application.item_version = item.version
     case = _case(session, id_of(application))
     case.converted_at = to_utc(now)
     session.add_all([application, case])
     session.flush()
-    queue_document(
-        session,
-        to_utc(now),
-        application,
-        DocumentKind.CONVERSION_NOTICE,
-        CONVERSION_SERIES,
-        now.year,
-        {"reasons": reasons},
-    )
     return application
 
 
@@ -235,6 +232,9 @@ def record_check(
         return application
     if not data.findings:
         raise InvalidInput("承诺不实须列明核查发现的问题", "a failed check needs its findings")
+    decision = _decision_document(session, application_id)
+    until = local_date(now) + timedelta(days=bar_days)
+    item = item_of(session, application)
     move(
         session,
         to_utc(now),
@@ -243,9 +243,13 @@ def record_check(
         actor,
         "；".join(data.findings),
         expected_version,
+        payload={
+            "revoked_document_id": decision.id,
+            "findings": list(data.findings),
+            "bar_until": until.isoformat(),
+            "series": item.decision_series,
+        },
     )
-    decision = _decision_document(session, application_id)
-    until = local_date(now) + timedelta(days=bar_days)
     session.add(
         CommitmentBar(
             enterprise_id=application.enterprise_id,
@@ -254,21 +258,6 @@ def record_check(
             application_id=application_id,
             created_at=to_utc(now),
         )
-    )
-    item = item_of(session, application)
-    queue_document(
-        session,
-        to_utc(now),
-        application,
-        DocumentKind.REVOCATION_DECISION,
-        REVOCATION_SERIES,
-        now.year,
-        {
-            "revoked_document_id": decision.id,
-            "findings": list(data.findings),
-            "bar_until": until.isoformat(),
-            "series": item.decision_series,
-        },
     )
     decision.state = DocumentState.REVOKED
     session.add(decision)

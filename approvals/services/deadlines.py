@@ -21,11 +21,10 @@ from approvals.participation.notices import publish_on_acceptance
 from approvals.process.standard import FINAL, HUMAN_STEP, Action
 from approvals.services.clock import compute_state
 from approvals.services.item_versions import item_of
-from approvals.services.transitions import move, queue_document
+from approvals.services.transitions import move
 from models import (
     Application,
     ClockPause,
-    DocumentKind,
     OutboxMail,
     Reminder,
     Role,
@@ -38,7 +37,6 @@ from models.enums import STATUS_LABELS, WARNING_LABELS
 from models.ids import id_of
 
 INTAKE_DAYS = lawbook.DEFAULT_INTAKE_DAYS  # 行政许可法第32条, unless the item's law sets one
-ACCEPTANCE_SERIES = "郑环受"
 
 
 def intake_deadline(calendar: WorkingCalendar, received_on: date, item_code: str = "") -> date:
@@ -83,6 +81,7 @@ def deem_accepted(
     received = application.received_on
     application.accepted_on = application.clock_started_on = received
     session.add(application)
+    item = item_of(session, application)
     move(
         session,
         to_utc(now),
@@ -90,16 +89,7 @@ def deem_accepted(
         Action.DEEMED_ACCEPT,
         None,
         _deemed_note(application.item_code, received),
-    )
-    item = item_of(session, application)
-    queue_document(
-        session,
-        to_utc(now),
-        application,
-        DocumentKind.ACCEPTANCE_NOTICE,
-        ACCEPTANCE_SERIES,
-        now.year,
-        {"materials": [], "clock_stops": list(item.clock_stops), "deemed": True},
+        payload={"materials": [], "clock_stops": list(item.clock_stops), "deemed": True},
     )
     publish_on_acceptance(session, calendar, application, item, received, to_utc(now))
     return True

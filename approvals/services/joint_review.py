@@ -23,10 +23,9 @@ from approvals.schedule import shared_calendar
 from approvals.services import pauses
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
-from approvals.services.transitions import move, queue_document
+from approvals.services.transitions import move
 from models import (
     Application,
-    DocumentKind,
     Enterprise,
     Expert,
     OutboxMail,
@@ -43,7 +42,6 @@ from models.text_input import clean_line, clean_text
 REVIEW_PAUSE_DAYS = 20  # working days told to the applicant (§45) for the review
 REVISION_PAUSE_DAYS = 20
 CONCLUSIONS = {"pass": "通过", "revise": "修改后通过", "fail": "不通过"}
-OPINION_SERIES = "郑环评审"
 
 
 def open_panel(session: Session, application_id: int) -> Panel:
@@ -309,6 +307,7 @@ def close(session: Session, clock: Clock, actor: User, application_id: int) -> P
         Action.CLOSE_REVIEW_REVISE if revise else Action.CLOSE_REVIEW_PASS,
         actor,
         f"专家组结论：{CONCLUSIONS[conclusion]}",
+        payload={"panel_id": panel.id},
     )
     pauses.end_open_pause(session, clock, application, actor.id)
     if revise:
@@ -321,15 +320,6 @@ def close(session: Session, clock: Clock, actor: User, application_id: int) -> P
             actor_id=actor.id,
             comment="按专家组意见修改报告",
         )
-    queue_document(
-        session,
-        now,
-        application,
-        DocumentKind.EXPERT_OPINION,
-        OPINION_SERIES,
-        clock.now().year,
-        {"panel_id": panel.id},
-    )
     return panel
 
 

@@ -466,8 +466,6 @@ def apply_decision(
             now,
             application,
             DocumentKind.LICENCE_CERTIFICATE,
-            item.decision_series,
-            moment.year,
             certificate_payload(licence, spec.action),
         )
     return licence

@@ -19,7 +19,6 @@ from models import Application, ClockPause, DocumentKind, Role, Status, User
 from models.enums import ROLE_LABELS
 from models.ids import id_of
 
-NOTICE_SERIES = "郑环告"
 PAUSABLE = frozenset({Status.DRAFTING, Status.REVIEWING})
 MAX_PAUSE_DAYS = 250
 
@@ -112,8 +111,6 @@ def stop_clock(
         to_utc(now),
         application,
         DocumentKind.SPECIAL_PROCEDURE_NOTICE,
-        NOTICE_SERIES,
-        now.year,
         {
             "reason": reason,
             "start_on": today.isoformat(),

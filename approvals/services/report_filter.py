@@ -30,7 +30,7 @@ class ReportFilter:
     """All fields optional; ``decided_from`` and ``decided_to`` are inclusive."""
 
     item_code: str | None = None
-    process_kind: str | None = None  # a ProcessKind value
+    process_kind: ProcessKind | None = None
     track: Track | None = None
     district: str | None = None
     decided_from: date | None = None

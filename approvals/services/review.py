@@ -12,11 +12,18 @@ from approvals.errors import InvalidInput, PermissionDenied
 from approvals.participation.comments import check_may_draft
 from approvals.participation.hearings.conduct import check_may_sign
 from approvals.process.standard import WITH_RESULT, Action
-from approvals.services import commitment_steps, licences
 from approvals.services.item_versions import item_of
+from approvals.services.kinds import steps_of
 from approvals.services.queries import get_application_for
-from approvals.services.transitions import move, queue_document
-from models import Application, Decision, DocumentKind, Outcome, PostalDispatch, Role, User
+from approvals.services.transitions import issued_by, move
+from models import (
+    Application,
+    Decision,
+    Outcome,
+    PostalDispatch,
+    Role,
+    User,
+)
 from models.enums import ROLE_LABELS
 from models.ids import id_of
 from models.schemas import DecisionDraft, PostalDispatchCreate
@@ -136,39 +143,26 @@ def sign(
     check_may_sign(session, application)
     moment = clock.now()
     now = to_utc(moment)
-    move(session, now, application, Action.SIGN, actor, comment, expected_version)
+    issued_by(application, Action.SIGN, actor)  # out of turn or role: refused before any read
     decision = find_decision(session, application_id)
     assert decision is not None, "a case reaches sign-off only with a drafted decision"
-    decision.signed_by, decision.signed_at = actor.id, now
-    session.add(decision)
-    item = item_of(session, application)
-    kind = DocumentKind.APPROVAL if decision.outcome is Outcome.APPROVE else DocumentKind.DENIAL
-    if application.process_kind == "commitment":
-        queue_document(
-            session,
-            now,
-            application,
-            DocumentKind.COMMITMENT_DECISION,
-            item.decision_series,
-            moment.year,
-            commitment_steps.decision_payload(session, application),
-        )
-        return application
-    queue_document(
+    steps = steps_of(application)
+    assert steps.decision_payload is not None, "a kind that is signed has a decision payload"
+    move(
         session,
         now,
         application,
-        kind,
-        item.decision_series,
-        moment.year,
-        {
-            "conditions": list(decision.conditions),
-            "reasons": decision.reasons,
-            "legal_grounds": decision.legal_grounds,
-        },
+        Action.SIGN,
+        actor,
+        comment,
+        expected_version,
+        payload=steps.decision_payload(session, application, decision),
+        outcome=decision.outcome,
     )
-    if decision.outcome is Outcome.APPROVE and item.licence is not None:
-        licences.apply_decision(session, moment, application, item)
+    decision.signed_by, decision.signed_at = actor.id, now
+    session.add(decision)
+    if steps.on_signed is not None:
+        steps.on_signed(session, moment, application, item_of(session, application), decision)
     return application
 
 

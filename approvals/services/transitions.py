@@ -9,19 +9,49 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from approvals import audit
-from approvals.clock import local_date
+from approvals.clock import as_local, local_date
 from approvals.errors import ConcurrentUpdate, InvalidInput
-from approvals.process.standard import ACTION_LABELS, FINAL, Action, Transition, find_transition
+from approvals.process.standard import (
+    ACTION_LABELS,
+    FINAL,
+    Action,
+    ByOutcome,
+    Transition,
+    find_transition,
+)
 from approvals.schedule import shared_calendar
 from approvals.services.clock import refresh_cached
 from approvals.services.dispatch import ADVANCE_STANDARD, request_flow
 from approvals.services.item_versions import item_of
-from models import Application, Document, DocumentKind, DocumentState, StepRecord, User
+from models import (
+    Application,
+    Document,
+    DocumentKind,
+    DocumentState,
+    Outcome,
+    StepRecord,
+    User,
+)
 from models.enums import ROLE_LABELS
 from models.ids import id_of
 
 SYSTEM_NAME = "系统（自动流程）"
 SYSTEM_ROLE = "system"
+# 发文字号 代字 of the documents with a series of their own; the others take their item's
+# decision series (approvals/items: decision_series).
+SERIES: dict[DocumentKind, str] = {
+    DocumentKind.ACCEPTANCE_NOTICE: "郑环受",
+    DocumentKind.CORRECTION_NOTICE: "郑环补",
+    DocumentKind.REFUSAL_NOTICE: "郑环不受",
+    DocumentKind.SPECIAL_PROCEDURE_NOTICE: "郑环告",
+    DocumentKind.EXPERT_OPINION: "郑环评审",
+    DocumentKind.CONVERSION_NOTICE: "郑环转",
+    DocumentKind.REVOCATION_DECISION: "郑环撤",
+    DocumentKind.HEARING_NOTICE: "郑环听",  # inferred: the bureau's series for hearing papers
+    DocumentKind.HEARING_RECORD: "郑环听录",  # is not public
+}
+
+Payload = dict[str, object]
 
 
 def move(
@@ -32,10 +62,15 @@ def move(
     actor: User | None,
     comment: str = "",
     expected_version: int | None = None,
+    *,
+    payload: Payload | None = None,
+    outcome: Outcome | None = None,
 ) -> Transition:
     """Take ``action`` on ``application`` for ``actor`` (None: the system), audit it, bump the
-    version. A concurrent change of the same case (a second sign-off racing the first) fails
-    with ``ConcurrentUpdate``; nothing is written then."""
+    version, and queue the document the transition names (``Transition.issues``) with
+    ``payload`` — for a decision, the one its drafted ``outcome`` names. A concurrent change of
+    the same case (a second sign-off racing the first) fails with ``ConcurrentUpdate``; nothing
+    is written then."""
     transition = find_transition(
         application.status, action, actor.role if actor else None, application.process_kind
     )
@@ -75,7 +110,25 @@ def move(
     )
     item = item_of(session, application)
     refresh_cached(session, shared_calendar(), item, application, local_date(at))
+    if transition.issues is not None:
+        if payload is None:
+            raise ValueError(f"{action.value} issues a document: give its payload")
+        kind = transition.issues
+        if isinstance(kind, ByOutcome):
+            if outcome is None:
+                raise ValueError(f"{action.value} issues the decision: give its outcome")
+            kind = kind(outcome)
+        queue_document(session, at, application, kind, payload)
     return transition
+
+
+def issued_by(
+    application: Application, action: Action, actor: User | None
+) -> DocumentKind | ByOutcome | None:
+    """The document ``action`` would issue on ``application`` now; raises as ``move`` would
+    when the action does not apply (so a caller can check before it reads anything)."""
+    role = actor.role if actor else None
+    return find_transition(application.status, action, role, application.process_kind).issues
 
 
 def _record_steps(
@@ -116,17 +169,20 @@ def queue_document(
     at: datetime,
     application: Application,
     kind: DocumentKind,
-    series: str,
-    year: int,
-    payload: dict[str, object],
+    payload: Payload,
 ) -> Document:
-    """A document to be issued by the flow, plus the flow request, in the caller's transaction."""
+    """A document to be issued by the flow, plus the flow request, in the caller's transaction.
+    Its series is the kind's own (``SERIES``) or the item's decision series; its year the
+    local (Asia/Shanghai) year of ``at``. Steps that issue a document call ``move`` with its
+    payload; only what is no step of the graph (a clock stop's notice, a licence certificate
+    after an approval) calls this directly."""
+    series = SERIES.get(kind) or item_of(session, application).decision_series
     document = Document(
         application_id=id_of(application),
         kind=kind,
         state=DocumentState.PENDING,
         series=series,
-        year=year,
+        year=as_local(at).year,
         payload=payload,
         verify_code=new_verify_code(),
         created_at=at,

@@ -73,7 +73,7 @@ def test_a_discharge_permit_application_is_deemed_accepted_after_three_days() ->
 
 
 def test_an_officers_citation_refines_the_forms_basis_but_never_imports_another_law() -> None:
-    from approvals.services.issuing import merge_grounds
+    from approvals.services.document_text import merge_grounds
 
     eia = lawbook.forms()["eia_approval"]
     fine = "《建设项目环境保护管理条例》第十一条第（二）项、第（五）项"

@@ -8,6 +8,7 @@ from approvals.errors import InvalidTransition, PermissionDenied
 from approvals.process.standard import (
     ACTION_LABELS,
     AUTOMATED,
+    DECISION,
     FINAL,
     HUMAN_STEP,
     TRANSITIONS,
@@ -16,10 +17,15 @@ from approvals.process.standard import (
     actions_for,
     find_transition,
 )
-from models.enums import DocumentKind, Role, Status
+from models.enums import DocumentKind, ProcessKind, Role, Status
 
 S, R, A, D = Status, Role, Action, DocumentKind
-STD, FIL, SRV, COM = "standard", "filing", "service", "commitment"
+STD, FIL, SRV, COM = (
+    ProcessKind.STANDARD,
+    ProcessKind.FILING,
+    ProcessKind.SERVICE,
+    ProcessKind.COMMITMENT,
+)
 
 # (action, source, target, role, document issued, needs a comment, kinds): the graphs as the
 # law reads (行政许可法第32条 for intake, 第38条 for decisions) and DESIGN lays them out.
@@ -51,7 +57,10 @@ EXPECTED = [
     (A.DRAFT, S.DRAFTING, S.REVIEWING, R.CASE_OFFICER, None, False, {STD}),
     (A.RETURN_DRAFT, S.REVIEWING, S.DRAFTING, R.SECTION_CHIEF, None, True, {STD}),
     (A.APPROVE_DRAFT, S.REVIEWING, S.SIGNING, R.SECTION_CHIEF, None, False, {STD}),
-    (A.SIGN, S.SIGNING, S.ISSUING, R.LEADER, None, False, {STD, COM}),
+    # 签发 issues the decision: the 批复 or the 不予批准决定书 by the drafted outcome; the fast
+    # track's own 告知承诺制审批决定
+    (A.SIGN, S.SIGNING, S.ISSUING, R.LEADER, DECISION, False, {STD}),
+    (A.SIGN, S.SIGNING, S.ISSUING, R.LEADER, D.COMMITMENT_DECISION, False, {COM}),
     (A.RETURN_FROM_SIGNING, S.SIGNING, S.DRAFTING, R.LEADER, None, True, {STD}),
     (A.FINISH_APPROVAL, S.ISSUING, S.APPROVED, None, None, False, {STD}),
     (A.FINISH_DENIAL, S.ISSUING, S.DENIED, None, None, False, {STD}),
@@ -73,8 +82,8 @@ EXPECTED = [
     (A.CONFIRM_REVISION, S.REVISION_REVIEW, S.DRAFTING, R.EXPERT, None, False, {STD}),
     (A.REJECT_REVISION, S.REVISION_REVIEW, S.REVISION, R.EXPERT, None, True, {STD}),
     # ineligible for the fast track: converted to the standard review by the system
-    (A.CONVERT, S.DRAFT, S.SUBMITTED, None, None, False, {COM}),
-    (A.CONVERT, S.CORRECTION, S.SUBMITTED, None, None, False, {COM}),
+    (A.CONVERT, S.DRAFT, S.SUBMITTED, None, D.CONVERSION_NOTICE, False, {COM}),
+    (A.CONVERT, S.CORRECTION, S.SUBMITTED, None, D.CONVERSION_NOTICE, False, {COM}),
     (A.WITHDRAW, S.DRAFT, S.WITHDRAWN, R.APPLICANT, None, False, {STD, FIL, SRV, COM}),
 ]
 HUMAN_ROLES = list(Role)
@@ -82,7 +91,7 @@ SYSTEM_TRANSITIONS = [t for t in TRANSITIONS if t.role is None]
 HUMAN_TRANSITIONS = [t for t in TRANSITIONS if t.role is not None]
 
 
-def _kind(t: Transition) -> str:
+def _kind(t: Transition) -> ProcessKind:
     return sorted(t.kinds)[0]
 
 
@@ -132,7 +141,7 @@ def test_out_of_turn_is_reported_before_the_role_is_looked_at(role: Role | None)
     ],
 )
 def test_a_step_of_another_process_kind_is_out_of_turn(
-    source: Status, action: Action, role: Role | None, kind: str
+    source: Status, action: Action, role: Role | None, kind: ProcessKind
 ) -> None:
     with pytest.raises(InvalidTransition):
         find_transition(source, action, role, kind)
@@ -198,7 +207,7 @@ def test_automated_states_are_left_only_by_the_system_and_final_states_not_at_al
     ],
 )
 def test_each_kind_gets_from_a_draft_to_its_own_final_states(
-    kind: str, finals: set[Status]
+    kind: ProcessKind, finals: set[Status]
 ) -> None:
     reached, frontier = {S.DRAFT}, [S.DRAFT]
     while frontier:
@@ -234,7 +243,7 @@ def test_every_action_has_a_chinese_label() -> None:
     ],
 )
 def test_actions_for_lists_the_buttons_a_role_gets(
-    status: Status, role: Role, kind: str, expected: list[Action]
+    status: Status, role: Role, kind: ProcessKind, expected: list[Action]
 ) -> None:
     assert actions_for(status, role, kind) == expected
 

@@ -42,8 +42,6 @@ from models.enums import ROLE_LABELS
 from models.hearings import MODE_LABELS
 from models.ids import id_of
 
-NOTICE_SERIES = "郑环听"  # inferred: the bureau's series for hearing papers is not public
-RECORD_SERIES = "郑环听录"
 SCHEDULERS = frozenset({Role.CASE_OFFICER, Role.SECTION_CHIEF})
 PRESIDING = frozenset({Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER, Role.ADMIN})
 
@@ -150,8 +148,6 @@ def schedule(
         to_utc(now),
         application,
         DocumentKind.HEARING_NOTICE,
-        NOTICE_SERIES,
-        now.year,
         {"hearing_id": hearing.id},
     )
     _notify_parties(session, now, application, hearing, presiding)
@@ -297,8 +293,6 @@ def confirm(
             to_utc(now),
             application,
             DocumentKind.HEARING_RECORD,
-            RECORD_SERIES,
-            now.year,
             {"hearing_id": hearing.id},
         )
         clock_stop.resume(
