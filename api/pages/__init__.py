@@ -42,5 +42,6 @@ from api.pages import (  # noqa: E402 - each registers its pages on router
     enterprise,  # noqa: F401 - 企业账号管理
     expert,  # noqa: F401 - 专家工作台
     fact_checks,  # noqa: F401 - 数据来源与核实 (staff)
+    hearings,  # noqa: F401 - 听证
     joint_review,  # noqa: F401 - 远程会审
 )

@@ -69,6 +69,7 @@ class CaseReport:
     elapsed_working_days: int  # clock stops excluded
     elapsed_calendar_days: int
     paused_working_days: int
+    hearing_working_days: int  # of the paused days, those of 听证 (行政许可法第45条)
     statutory_days: int | None
     statutory_unit: DayUnit
     statutory_due_on: date | None
@@ -219,7 +220,8 @@ def case_report(
         decided_on=application.decided_on,
         counted_to=end,
         steps=_steps(session, application_id),
-        pauses=_pauses(pause_rows, calendar, end),
+        pauses=(lines := _pauses(pause_rows, calendar, end)),
+        hearing_working_days=sum(p.working_days for p in lines if p.reason == "听证"),
         elapsed_working_days=working,
         elapsed_calendar_days=calendar_days,
         paused_working_days=paused,

@@ -23,6 +23,7 @@ from tests.api.case_checks import expect_error, headers_for
 from tests.api.case_driving import approve_draft, draft
 from tests.api.test_public_comments import answered_challenge, other_address
 from tests.api.test_public_notices import accepted_case
+from tests.helpers import page_login
 
 PARTY = {
     "name": "王利民",
@@ -190,6 +191,12 @@ def test_a_requested_hearing_stops_the_clock_and_the_decision_rests_on_its_recor
     text = _pdf_text(client, approval["download_url"])
     assert "本机关已于2026年12月3日依法举行听证，本决定根据听证笔录" in text
     assert "采纳利害关系人关于夜间噪声的意见" in text
+    trace = client.get(f"/api/audit/cases/{case_id}", headers=headers_for(client, "jiancha"))
+    assert trace.status_code == 200 and trace.json()["hearing_working_days"] == 8, trace.text
+    page_login(client, "jiancha")
+    assert "其中听证（含通知、举行和笔录确认）用时 8 个工作日" in client.get(
+        f"/audit/cases/{case_id}"
+    ).text
 
 
 def test_a_withdrawn_request_resumes_the_clock_and_a_late_one_is_refused(
@@ -214,6 +221,14 @@ def test_a_withdrawn_request_resumes_the_clock_and_a_late_one_is_refused(
     assert _detail(client, case_id)["clock"]["paused"] is True
     [hearing] = client.get(f"/api/applications/{case_id}/hearings", headers=applicant).json()
     [request] = hearing["requests"]
+    page_login(client, "chengban")
+    staff_page = client.get(f"/cases/{case_id}").text
+    assert "已申请，待安排" in staff_page and "安排听证并制发听证通知书" in staff_page
+    assert "李承办" not in staff_page.split('name="presiding_officer_id"')[1].split("</select>")[0]
+    page_login(client, "qiye")
+    own_page = client.get(f"/cases/{case_id}").text
+    assert "对拟批准的防护距离有异议" in own_page and f"{request['id']}/withdraw" in own_page
+    client.cookies.clear()
     _on(clock, date(2026, 11, 25))
     withdrawn = client.post(
         f"/api/applications/{case_id}/hearing-requests/{request['id']}/withdraw",
