@@ -1,7 +1,9 @@
 """Bureau staff pages: the queue of one's role and the action forms of the case page.
 
-Every POST calls the same service as the JSON API (``api/routers/staff.py``), commits, launches
-the flows the API launches, and answers 303 back to the case page with a flash message. A
+Every reviewer action (accept, correction, refuse, draft, approve, return, sign, return from
+signing) calls the same action as the JSON API (``api/case_actions.py``: the use case, the
+commit, the flow launch); the page only parses its form and answers 303 back to the case page
+with a flash message. A
 refused action shows the case page again with the Chinese message and what was typed.
 """
 
@@ -15,6 +17,8 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session, col, func, select
 
+from api import case_actions
+from api.case_actions import Actor
 from api.deps import ServicesDep, SessionDep
 from api.pages.case import paused_ids, render_case, run_step
 from api.pages.display import (
@@ -36,7 +40,7 @@ from approvals.catalogue import DayUnit, ProcessKind
 from approvals.clock import local_date
 from approvals.errors import DomainError
 from approvals.process.standard import WITH_RESULT
-from approvals.services import answers, cases, pauses, review
+from approvals.services import answers, pauses, review
 from approvals.services.queries import (
     get_application_by_number,
     get_application_for,
@@ -206,15 +210,15 @@ def accept(
     background: BackgroundTasks,
     version: Version = None,
 ) -> Response:
+    actor = Actor(session, services, user, background)
+
     def step() -> object:
-        return cases.accept(
-            session, services.clock, services.catalogue, user, application_id, version
-        )
+        return case_actions.accept(actor, application_id, version)
 
     # A service request is taken and assigned (受理分办), not noticed with a 受理通知书.
     kind = get_application_for(session, user, application_id).process_kind
     message = "accept_service" if kind is ProcessKind.SERVICE else "accept"
-    return _act(request, session, services, user, application_id, {}, step, message, background)
+    return _act(request, session, services, user, application_id, {}, step, message)
 
 
 @router.post("/cases/{application_id}/correction")
@@ -231,20 +235,12 @@ def request_correction(
     def step() -> object:
         listed = [m.model_dump() for m in missing_materials(missing)]
         body = build(CorrectionRequest, {"missing": listed})
-        return cases.request_correction(
-            session, services.clock, user, application_id, body, version
-        )
+        actor = Actor(session, services, user, background)
+        return case_actions.request_correction(actor, application_id, body, version)
 
+    values = {"missing": missing}
     return _act(
-        request,
-        session,
-        services,
-        user,
-        application_id,
-        {"missing": missing},
-        step,
-        "request_correction",
-        background,
+        request, session, services, user, application_id, values, step, "request_correction"
     )
 
 
@@ -264,11 +260,10 @@ def refuse(
 
     def step() -> object:
         body = build(RefusalRequest, {"reasons": reasons, "redirect_to": redirect_to or None})
-        return cases.refuse(session, services.clock, user, application_id, body, version)
+        actor = Actor(session, services, user, background)
+        return case_actions.refuse(actor, application_id, body, version)
 
-    return _act(
-        request, session, services, user, application_id, values, step, "refuse", background
-    )
+    return _act(request, session, services, user, application_id, values, step, "refuse")
 
 
 @router.post("/cases/{application_id}/decision")
@@ -293,21 +288,24 @@ def draft_decision(
 
     def step() -> object:
         body = build(DecisionDraft, values | {"conditions": lines(conditions)})
-        return review.draft_decision(session, services.clock, user, application_id, body, version)
+        actor = Actor(session, services, user)
+        return case_actions.draft_decision(actor, application_id, body, version)
 
     return _act(request, session, services, user, application_id, values, step, "draft")
 
 
 def _comment_step(
-    action: Callable[..., object],
+    action: Callable[[Actor, int, str, int | None], object],
     session: Session,
     services: AppServices,
     user: User,
     application_id: int,
     comment: str,
     version: int | None,
+    background: BackgroundTasks | None = None,
 ) -> Callable[[], object]:
-    return lambda: action(session, services.clock, user, application_id, comment, version)
+    actor = Actor(session, services, user, background)
+    return lambda: action(actor, application_id, comment, version)
 
 
 @router.post("/cases/{application_id}/review/approve")
@@ -321,7 +319,13 @@ def approve_draft(
     version: Version = None,
 ) -> Response:
     step = _comment_step(
-        review.approve_draft, session, services, user, application_id, comment.strip(), version
+        case_actions.approve_draft,
+        session,
+        services,
+        user,
+        application_id,
+        comment.strip(),
+        version,
     )
     return _act(
         request,
@@ -346,7 +350,7 @@ def return_draft(
     version: Version = None,
 ) -> Response:
     step = _comment_step(
-        review.return_draft, session, services, user, application_id, comment.strip(), version
+        case_actions.return_draft, session, services, user, application_id, comment.strip(), version
     )
     return _act(
         request, session, services, user, application_id, {"comment": comment}, step, "return_draft"
@@ -364,27 +368,11 @@ def sign(
     comment: Text = "",
     version: Version = None,
 ) -> Response:
-    def step() -> object:
-        return review.sign(
-            session,
-            services.clock,
-            services.catalogue,
-            user,
-            application_id,
-            comment.strip(),
-            version,
-        )
-
+    step = _comment_step(
+        case_actions.sign, session, services, user, application_id, comment, version, background
+    )
     return _act(
-        request,
-        session,
-        services,
-        user,
-        application_id,
-        {"comment": comment},
-        step,
-        "sign",
-        background,
+        request, session, services, user, application_id, {"comment": comment}, step, "sign"
     )
 
 
@@ -399,7 +387,7 @@ def return_from_signing(
     version: Version = None,
 ) -> Response:
     step = _comment_step(
-        review.return_from_signing,
+        case_actions.return_from_signing,
         session,
         services,
         user,

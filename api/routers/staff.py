@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks
 
+from api import case_actions
+from api.case_actions import Actor
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
 from api.etag import IfMatch
 from api.params import Id
 from api.presenters import application_public
 from approvals.catalogue import DayUnit
-from approvals.services import answers, cases, outbox, pauses, review
+from approvals.services import answers, outbox, pauses, review
 from approvals.services.queries import get_application_for, queue_for
 from models import Role
 from models.ids import id_of
@@ -52,9 +54,7 @@ def accept(
     version: IfMatch,
 ) -> ApplicationPublic:
     """受理: issues a 受理通知书 (by the flow)."""
-    app = cases.accept(session, services.clock, services.catalogue, user, application_id, version)
-    session.commit()
-    after_commit(background, services, application_id)
+    app = case_actions.accept(Actor(session, services, user, background), application_id, version)
     return application_public(session, services, app, user)
 
 
@@ -69,9 +69,8 @@ def request_correction(
     version: IfMatch,
 ) -> ApplicationPublic:
     """补正: the complete list of what is missing, once (补正通知书)."""
-    app = cases.request_correction(session, services.clock, user, application_id, body, version)
-    session.commit()
-    after_commit(background, services, application_id)
+    actor = Actor(session, services, user, background)
+    app = case_actions.request_correction(actor, application_id, body, version)
     return application_public(session, services, app, user)
 
 
@@ -86,9 +85,8 @@ def refuse(
     version: IfMatch,
 ) -> ApplicationPublic:
     """不予受理, with reasons (不予受理决定书)."""
-    app = cases.refuse(session, services.clock, user, application_id, body, version)
-    session.commit()
-    after_commit(background, services, application_id)
+    actor = Actor(session, services, user, background)
+    app = case_actions.refuse(actor, application_id, body, version)
     return application_public(session, services, app, user)
 
 
@@ -102,8 +100,8 @@ def draft_decision(
     version: IfMatch,
 ) -> ApplicationPublic:
     """承办人拟办: approve with conditions, or deny with reasons."""
-    app = review.draft_decision(session, services.clock, user, application_id, body, version)
-    session.commit()
+    actor = Actor(session, services, user)
+    app = case_actions.draft_decision(actor, application_id, body, version)
     return application_public(session, services, app, user)
 
 
@@ -116,8 +114,8 @@ def approve_draft(
     services: ServicesDep,
     version: IfMatch,
 ) -> ApplicationPublic:
-    app = review.approve_draft(session, services.clock, user, application_id, body.comment, version)
-    session.commit()
+    actor = Actor(session, services, user)
+    app = case_actions.approve_draft(actor, application_id, body.comment, version)
     return application_public(session, services, app, user)
 
 
@@ -130,8 +128,8 @@ def return_draft(
     services: ServicesDep,
     version: IfMatch,
 ) -> ApplicationPublic:
-    app = review.return_draft(session, services.clock, user, application_id, body.comment, version)
-    session.commit()
+    actor = Actor(session, services, user)
+    app = case_actions.return_draft(actor, application_id, body.comment, version)
     return application_public(session, services, app, user)
 
 
@@ -146,11 +144,8 @@ def sign(
     version: IfMatch,
 ) -> ApplicationPublic:
     """领导签发: the issuing flow numbers, renders, stores and mails the decision."""
-    app = review.sign(
-        session, services.clock, services.catalogue, user, application_id, body.comment, version
-    )
-    session.commit()
-    after_commit(background, services, application_id)
+    actor = Actor(session, services, user, background)
+    app = case_actions.sign(actor, application_id, body.comment, version)
     return application_public(session, services, app, user)
 
 
@@ -163,10 +158,8 @@ def return_from_signing(
     services: ServicesDep,
     version: IfMatch,
 ) -> ApplicationPublic:
-    app = review.return_from_signing(
-        session, services.clock, user, application_id, body.comment, version
-    )
-    session.commit()
+    actor = Actor(session, services, user)
+    app = case_actions.return_from_signing(actor, application_id, body.comment, version)
     return application_public(session, services, app, user)
 
 
