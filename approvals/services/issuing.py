@@ -20,9 +20,11 @@ from approvals.services.kinds import steps_of
 from approvals.services.transitions import SYSTEM_NAME, SYSTEM_ROLE, move
 from models import (
     Application,
+    DispatchState,
     Document,
     DocumentState,
     Enterprise,
+    FlowDispatch,
     OutboxMail,
     Status,
     StepRecord,
@@ -139,10 +141,17 @@ def finish_automated_stage(session: Session, clock: Clock, application_id: int) 
     return application.status
 
 
-def stuck_application_ids(session: Session, cutoff: datetime, limit: int = 200) -> list[int]:
+def stuck_application_ids(
+    session: Session,
+    cutoff: datetime,
+    *,
+    live_claims_since: datetime | None = None,
+    limit: int = 200,
+) -> list[int]:
     """Cases whose automated work is older than ``cutoff`` and still not done: a document
     pending since before it, or an automated state entered before it. Work younger than the
-    cutoff belongs to a worker that may be running it now, and is left alone."""
+    cutoff belongs to a worker that may be running it now, and is left alone; so is a case a
+    worker claimed after ``live_claims_since`` (its lease still runs)."""
     with_pending = select(Document.application_id).where(
         Document.state == DocumentState.PENDING, col(Document.created_at) <= cutoff
     )
@@ -156,7 +165,15 @@ def stuck_application_ids(session: Session, cutoff: datetime, limit: int = 200) 
             col(StepRecord.entered_at) <= cutoff,
         )
     )
-    ids = set(session.exec(with_pending.limit(limit))) | set(
-        session.exec(in_automated.limit(limit))
-    )
-    return sorted(i for i in ids if i is not None)
+    found = [*session.exec(with_pending.limit(limit)), *session.exec(in_automated.limit(limit))]
+    ids = {i for i in found if i is not None}
+    if live_claims_since is not None and ids:
+        held = session.exec(
+            select(FlowDispatch.application_id).where(
+                col(FlowDispatch.application_id).in_(ids),
+                col(FlowDispatch.state) == DispatchState.CLAIMED,
+                col(FlowDispatch.dispatched_at) > live_claims_since,
+            )
+        )
+        ids -= set(held)
+    return sorted(ids)

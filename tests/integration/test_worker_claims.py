@@ -91,14 +91,21 @@ def test_two_workers_claiming_at_once_on_postgres_skip_each_others_rows(
     assert {c.dispatch_id for c in a}.isdisjoint(c.dispatch_id for c in b)
 
 
-def test_the_sweep_leaves_automated_work_younger_than_its_cutoff_alone(
+def test_the_sweep_leaves_work_younger_than_its_cutoff_or_claimed_by_a_worker_alone(
     engine: Engine, catalogue: Catalogue, clock: FixedClock
 ) -> None:
     (case_id,) = signed_cases(engine, catalogue, clock, 1)
-    signed_at = to_utc(clock.now())
+    signed_at, now = to_utc(clock.now()), datetime.now(UTC)
+    before, after = signed_at - timedelta(seconds=60), signed_at + timedelta(seconds=1)
     with Session(engine) as session:
-        assert issuing.stuck_application_ids(session, signed_at - timedelta(seconds=60)) == []
-        assert issuing.stuck_application_ids(session, signed_at + timedelta(seconds=1)) == [case_id]
+        assert issuing.stuck_application_ids(session, before) == []
+        assert issuing.stuck_application_ids(session, after) == [case_id]
+        dispatch.claim(session, now, "w1", lease_seconds=LEASE, limit=1)
+        session.commit()
+        live = now - timedelta(seconds=LEASE)
+        assert issuing.stuck_application_ids(session, after, live_claims_since=live) == []
+        expired = now + timedelta(seconds=1)
+        assert issuing.stuck_application_ids(session, after, live_claims_since=expired) == [case_id]
 
 
 def test_a_worker_drains_every_request_in_batches_and_marks_them_done(
