@@ -108,8 +108,11 @@ def application_detail(
     ).all()
     steps = timeline_for(timeline(session, application, services.calendar), viewer)
     today = local_date(services.clock.now())
-    clock = clock_service.state_of(session, services.calendar, item, application, today)
-    pauses = clock_service.pauses_of(session, id_of(application))
+    pauses = clock_service.pauses_of(session, id_of(application))  # read once, used twice
+    entered = clock_service.open_step_entered_on(session, id_of(application))
+    clock = clock_service.compute_state(
+        services.calendar, item, application, pauses, entered, today
+    )
     start = application.received_on
     end = application.decided_on or local_date(services.clock.now())
     working, _ = services.calendar.working_days_between(start, end) if start else (0, False)

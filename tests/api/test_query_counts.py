@@ -1,0 +1,116 @@
+"""SQL statements per request on the key endpoints, counted on the engine: a budget each, so
+queries per request cannot creep back (an N+1 shows up as a count growing with the case)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from api.app import create_app
+from core.settings import DispatchMode
+from flows.runtime import Runtime
+from flows.standard import advance_case
+from flows.worker import drain_once
+from tests.helpers import create_submitted, page_login, sign_in
+
+# the decision, its audit event and step, the clock, the document and its work request (and on
+# PostgreSQL the NOTIFY that wakes the workers)
+SIGN_OFF = 18
+
+
+@contextmanager
+def counted(engine: Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _engine(client: TestClient) -> Engine:
+    return client.app.state.services.engine  # type: ignore[attr-defined,no-any-return]
+
+
+def _signing_case(client: TestClient, runtime: Runtime) -> tuple[int, dict[str, str]]:
+    applicant, intake = sign_in(client, "qiye"), sign_in(client, "shouli")
+    case = create_submitted(client, applicant)
+    assert client.post(f"/api/applications/{case['id']}/accept", headers=intake).status_code == 200
+    _drain(runtime)
+    officer, chief = sign_in(client, "chengban"), sign_in(client, "kezhang")
+    client.post(
+        f"/api/applications/{case['id']}/decision",
+        headers=officer,
+        json={"outcome": "approve", "conditions": ["落实废水治理措施。"]},
+    )
+    client.post(f"/api/applications/{case['id']}/review/approve", headers=chief, json={})
+    return case["id"], applicant
+
+
+@pytest.fixture
+def recording_client(runtime: Runtime, seeded: Engine) -> Iterator[TestClient]:
+    """The app as deployed (``dispatch_mode=prefect``): a request only records its work."""
+    settings = runtime.settings.model_copy(update={"dispatch_mode": DispatchMode.PREFECT})
+    app = create_app(
+        settings,
+        engine=runtime.engine,
+        store=runtime.store,
+        catalogue=runtime.catalogue,
+        clock=runtime.clock,
+    )
+    with TestClient(app, base_url="https://testserver") as client:
+        yield client
+
+
+def _drain(runtime: Runtime) -> None:
+    def run_batch(ids: list[int], tags: list[str]) -> tuple[str, dict[int, str]]:
+        for application_id in ids:
+            advance_case(application_id, lambda step, *args: step(runtime, *args))
+        return "inline", dict.fromkeys(ids, "")
+
+    while drain_once(runtime, run_batch, "w"):
+        pass
+
+
+def test_statements_per_request_stay_within_their_budget(
+    recording_client: TestClient, runtime: Runtime
+) -> None:
+    client = recording_client
+    case_id, applicant = _signing_case(client, runtime)
+    leader = sign_in(client, "lingdao")
+    engine = runtime.engine
+    counts: dict[str, int] = {}
+
+    def count(name: str, method: str, path: str, **kwargs: object) -> None:
+        with counted(engine) as statements:
+            response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
+        assert response.status_code == 200, response.text
+        counts[name] = len(statements)
+
+    count("case detail", "GET", f"/api/applications/{case_id}", headers=applicant)
+    count("queue", "GET", "/api/queue", headers=leader)
+    page_login(client, "qiye")
+    count("case page", "GET", f"/cases/{case_id}")
+    count("sign-off", "POST", f"/api/applications/{case_id}/sign", headers=leader, json={})
+    _drain(runtime)
+    count("case detail, issued", "GET", f"/api/applications/{case_id}", headers=applicant)
+    count("case page, issued", "GET", f"/cases/{case_id}")
+    # One statement per table the answer shows (the session and its user in one), none per
+    # document, event or material: the counts do not grow once the case has its documents.
+    assert counts == {
+        "case detail": 9,
+        "queue": 3,
+        "case page": 13,
+        "sign-off": SIGN_OFF + (engine.dialect.name == "postgresql"),
+        "case detail, issued": 9,
+        "case page, issued": 13,
+    }, counts
