@@ -21,7 +21,7 @@ from tests.helpers import create_submitted, page_login, sign_in
 # Statements per request (raise one only with a reason). Sign-off: the decision, its audit
 # event and step, the clock, the document and its work request (and on PostgreSQL the NOTIFY
 # that wakes the workers).
-BUDGET = {"case detail": 9, "queue": 3, "case page": 13, "sign-off": 19}
+BUDGET = {"case detail": 9, "queue": 3, "case page": 16, "sign-off": 19}
 
 
 @contextmanager
