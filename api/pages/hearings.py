@@ -16,7 +16,7 @@ from api.deps import ServicesDep, SessionDep
 from api.pages import router
 from api.pages.case import CASE_SECTIONS, run_step
 from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS, redirect_with
-from api.pages.forms import build
+from api.pages.forms import build, lines
 from api.pages.security import ApplicantUser, PageUser, StaffUser
 from api.params import Id
 from api.routers.hearings import hearing_view
@@ -28,7 +28,7 @@ from approvals.participation.hearings.lookup import hearings_of, live_hearing
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
 from models import Application, HearingState, Role, User
-from models.hearings import MODE_LABELS, HearingMode, HearingScheduleIn
+from models.hearings import MODE_LABELS, HearingMode, HearingRecordIn, HearingScheduleIn
 from models.text_input import clean_line, clean_text
 
 FLASH_MESSAGES.update(
@@ -38,6 +38,7 @@ FLASH_MESSAGES.update(
         "hearing_withdrawn": "已撤回听证申请。",
         "hearing_scheduled": "听证已安排，听证通知书正在制发并送达。",
         "hearing_confirmed": "已登记听证笔录确认。",
+        "hearing_held": "听证笔录已录入，待听证参加人确认。",
     }
 )
 TIMELINE_ACTIONS.update(
@@ -51,6 +52,14 @@ TIMELINE_ACTIONS.update(
         "hearing_confirmation": "确认听证笔录",
     }
 )
+RECORD_LABELS = {
+    "held_at": "举行时间",
+    "participants": "听证参加人",
+    "review_opinion": "初步审查意见",
+    "statements": "陈述、申辩和质证",
+    "evidence": "证据",
+    "adoption_note": "对主要观点的采纳情况",
+}
 SCHEDULE_LABELS = {
     "scheduled_at": "听证时间",
     "mode": "听证方式",
@@ -101,6 +110,13 @@ def section(
         "can_confirm": user.role is Role.APPLICANT
         and live is not None
         and live.state is HearingState.HELD,
+        "can_record": staff
+        and user.role in conduct.SCHEDULERS
+        and live is not None
+        and live.state in (HearingState.SCHEDULED, HearingState.HELD),
+        "to_confirm": conduct.parties_to_confirm(session, application, live)
+        if staff and live is not None and live.state is HearingState.HELD
+        else [],
         "presiding": presiding,
     }
 
@@ -280,4 +296,104 @@ def confirm(
 
     return _act(
         request, session, services, user, application_id, {}, step, "hearing_confirmed", background
+    )
+
+
+def _pairs(value: str, first: str, second: str, label: str) -> list[dict[str, str]]:
+    """Textarea lines ``A：B`` as [{first: A, second: B}]; a line without a colon is refused."""
+    out: list[dict[str, str]] = []
+    for line in lines(value):
+        head, sep, tail = line.replace(":", "：").partition("：")
+        if not sep or not head.strip() or not tail.strip():
+            raise InvalidInput(
+                f"{label}每行应写成“名称：内容”（第{len(out) + 1}行不符合）",
+                f"{first}: a line without a colon",
+            )
+        out.append({first: head.strip(), second: tail.strip()})
+    return out
+
+
+@router.post("/cases/{application_id}/hearing/record")
+def record(
+    application_id: Id,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    held_at: Annotated[str, Form(max_length=40)] = "",
+    participants: Annotated[str, Form(max_length=5000)] = "",
+    review_opinion: Annotated[str, Form(max_length=4000)] = "",
+    statements: Annotated[str, Form(max_length=60000)] = "",
+    evidence: Annotated[str, Form(max_length=20000)] = "",
+    adoption_note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """录入听证笔录: one participant per line (姓名：身份), one statement per line (发言人：内容),
+    one piece of evidence per line (提交人：证据)."""
+    values = {
+        "held_at": held_at,
+        "participants": participants,
+        "review_opinion": review_opinion,
+        "statements": statements,
+        "evidence": evidence,
+        "adoption_note": adoption_note,
+    }
+
+    def step() -> object:
+        body = build(
+            HearingRecordIn,
+            {
+                "held_at": held_at.strip(),
+                "participants": _pairs(participants, "name", "role", "听证参加人"),
+                "review_opinion": clean_text(review_opinion),
+                "statements": _pairs(statements, "speaker", "text", "陈述、申辩和质证"),
+                "evidence": _pairs(evidence, "party", "text", "证据"),
+                "adoption_note": clean_text(adoption_note),
+            },
+            labels=RECORD_LABELS,
+        )
+        application = get_application_for(session, user, application_id)
+        return conduct.record(session, services.clock.now(), user, application, body)
+
+    return _act(
+        request, session, services, user, application_id, values, step, "hearing_held", background
+    )
+
+
+@router.post("/cases/{application_id}/hearing/confirmations")
+def record_confirmation(
+    application_id: Id,
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    services: ServicesDep,
+    background: BackgroundTasks,
+    name: Annotated[str, Form(max_length=100)] = "",
+    confirmed: Annotated[str, Form(max_length=5)] = "yes",
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Staff record a party's signature on the paper record, or its refusal to sign."""
+
+    def step() -> object:
+        application = get_application_for(session, user, application_id)
+        return conduct.confirm(
+            session,
+            services.clock.now(),
+            user,
+            application,
+            name=clean_line(name),
+            confirmed=confirmed != "no",
+            note=clean_text(note),
+        )
+
+    return _act(
+        request,
+        session,
+        services,
+        user,
+        application_id,
+        {"note": note},
+        step,
+        "hearing_confirmed",
+        background,
     )

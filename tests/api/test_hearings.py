@@ -141,6 +141,17 @@ def test_a_requested_hearing_stops_the_clock_and_the_decision_rests_on_its_recor
         assert len(mails) == 1 and "2026年12月3日9时30分" in mails[0].body
 
     _on(clock, date(2026, 12, 3), 12)
+    page_login(client, "chengban")
+    form = {
+        "held_at": "2026-12-03T09:40",
+        "participants": "王利民：利害关系人",
+        "review_opinion": "同意",
+        "statements": "王利民说夜间噪声大",  # no 发言人：内容
+        "adoption_note": "采纳",
+    }
+    bad = client.post(f"/cases/{case_id}/hearing/record", data=form)
+    assert bad.status_code == 422 and "每行应写成“名称：内容”" in bad.text
+    client.cookies.clear()
     held = client.post(f"/api/applications/{case_id}/hearing/record", json=RECORD, headers=officer)
     assert held.status_code == 200 and held.json()["state"] == "held", held.text
     confirmed = client.post(
@@ -149,11 +160,20 @@ def test_a_requested_hearing_stops_the_clock_and_the_decision_rests_on_its_recor
         headers=headers_for(client, "qiye"),
     )
     assert confirmed.status_code == 200 and confirmed.json()["state"] == "held", confirmed.text
-    refusal = {"name": "王利民", "confirmed": False, "note": "认为笔录未记全其发言，拒绝签字"}
+    page_login(client, "chengban")  # the officer records the party's refusal on the page
+    page = client.get(f"/cases/{case_id}").text
+    assert 'id="hearing-confirm"' in page and '<option value="王利民">' in page
+    refusal = {"name": "王利民", "confirmed": "no", "note": ""}
+    refused_page = client.post(f"/cases/{case_id}/hearing/confirmations", data=refusal)
+    assert refused_page.status_code == 422 and "拒绝签字的，请记明情况" in refused_page.text
+    refusal["note"] = "认为笔录未记全其发言，拒绝签字"
     recorded = client.post(
-        f"/api/applications/{case_id}/hearing/confirmations", json=refusal, headers=officer
+        f"/cases/{case_id}/hearing/confirmations", data=refusal, follow_redirects=False
     )
-    assert recorded.status_code == 200 and recorded.json()["state"] == "recorded", recorded.text
+    assert recorded.status_code == 303, recorded.text
+    client.cookies.clear()
+    [hearing] = client.get(f"/api/applications/{case_id}/hearings", headers=officer).json()
+    assert hearing["state"] == "recorded"
 
     detail = _detail(client, case_id)
     assert detail["clock"]["paused"] is False
@@ -194,9 +214,10 @@ def test_a_requested_hearing_stops_the_clock_and_the_decision_rests_on_its_recor
     trace = client.get(f"/api/audit/cases/{case_id}", headers=headers_for(client, "jiancha"))
     assert trace.status_code == 200 and trace.json()["hearing_working_days"] == 8, trace.text
     page_login(client, "jiancha")
-    assert "其中听证（含通知、举行和笔录确认）用时 8 个工作日" in client.get(
-        f"/audit/cases/{case_id}"
-    ).text
+    assert (
+        "其中听证（含通知、举行和笔录确认）用时 8 个工作日"
+        in client.get(f"/audit/cases/{case_id}").text
+    )
 
 
 def test_a_withdrawn_request_resumes_the_clock_and_a_late_one_is_refused(
