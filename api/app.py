@@ -34,6 +34,7 @@ from api.routers import (
     reference,
     registration,
     staff,
+    verify_pdf,
 )
 from api.services import AppServices
 from approvals import holidays
@@ -122,6 +123,7 @@ def create_app(
     install_docs(app)
 
     app.include_router(public.router)
+    app.include_router(verify_pdf.router)
     app.include_router(public_notices.router)
     app.include_router(account.router)
     app.include_router(registration.router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -18,6 +19,15 @@ app = typer.Typer(help="郑州市生态环境局 环评审批工作流服务", n
 console = Console()
 app.add_typer(audit_app, name="audit")
 app.add_typer(calendar_app, name="calendar")
+
+
+@app.command()
+def verify(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Check a PDF: the bureau's signature, unchanged since, and an issued document."""
+    from cli.verify import verify_file
+
+    if not verify_file(path):
+        raise typer.Exit(1)
 
 
 class OutputFormat(StrEnum):
@@ -126,10 +136,11 @@ def worker() -> None:
     """Serve the Prefect deployments (needs PREFECT_API_URL)."""
     from core.serving import InsecureSettings, serving_settings
     from core.settings import get_settings
+    from documents.signing_keys import SigningNotConfigured, signing_files
 
     try:  # before importing Prefect: a misconfigured start fails at once
-        serving_settings(get_settings(), signs_tokens=False)
-    except InsecureSettings as exc:
+        signing_files(serving_settings(get_settings(), signs_tokens=False))
+    except (InsecureSettings, SigningNotConfigured) as exc:
         typer.echo(f"拒绝启动 / refusing to start: {exc}", err=True)
         raise typer.Exit(2) from None
     from flows.serve import main

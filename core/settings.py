@@ -104,6 +104,17 @@ class Settings(BaseSettings):
     oidc_role_map: dict[str, str] = {}
     oidc_label: str = "统一身份认证平台"
 
+    # The bureau's signing key for issued PDFs (documents.signing_keys): PEM key + certificate,
+    # or PKCS#12; the trust file holds the CA certificate(s) a signature must chain to. Unset:
+    # the embedded mode (or signing_self_signed) makes a local bureau CA under {var_dir}/signing.
+    signing_key_file: Path | None = None
+    signing_cert_file: Path | None = None
+    signing_pkcs12_file: Path | None = None
+    signing_key_passphrase: str = ""
+    signing_trust_file: Path | None = None
+    signing_self_signed: bool = False  # allow the local CA outside the embedded mode (tests)
+    signing_tsa_url: str = ""  # an RFC 3161 time-stamping authority; empty: no time stamp
+
     bureau_name: str = "郑州市生态环境局"
     bureau_area_code: str = "410100"
 

@@ -12,6 +12,7 @@ from approvals.services import issuing, outbox
 from core.db import session_scope
 from core.processes import deferred_signals
 from documents.render import render_pdf
+from documents.signing import bureau_signer
 from flows.runtime import Runtime
 from mail import Attachment, build_message
 from models import Application, Document
@@ -30,7 +31,8 @@ def number_document(rt: Runtime, document_id: int) -> str:
 
 
 def render_and_store(rt: Runtime, document_id: int) -> dict[str, object]:
-    """Render the PDF and put it at its deterministic key; returns key, sha256 and size."""
+    """Render the PDF, sign it with the bureau's key and put it at its deterministic key;
+    returns key, sha256 (of the signed bytes) and size."""
     with session_scope(rt.engine) as session:
         context = issuing.document_context(
             session,
@@ -42,7 +44,7 @@ def render_and_store(rt: Runtime, document_id: int) -> dict[str, object]:
         document = session.get(Document, document_id)
         assert document is not None
         key, template = issuing.object_key(document), str(context["template"])
-    pdf = render_pdf(template, context)
+    pdf = bureau_signer(rt.settings).sign(render_pdf(template, context))  # PAdES, key cached
     rt.store.put(key, pdf, "application/pdf")
     return {"key": key, "sha256": hashlib.sha256(pdf).hexdigest(), "size": len(pdf)}
 

@@ -167,6 +167,7 @@ def fault_settings(
         smtp_port=smtp.received.port,
         smtp_anonymous_relay=True,
         secret_key="fault-tests-secret-0123456789-abcdefgh",
+        signing_self_signed=True,  # a local bureau CA in var_dir (documents.signing_keys)
     )
 
 
@@ -184,6 +185,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "EIA_SMTP_HOST": settings.smtp_host,
         "EIA_SMTP_PORT": str(settings.smtp_port),
         "EIA_SMTP_ANONYMOUS_RELAY": "true",
+        "EIA_SIGNING_SELF_SIGNED": "true",
     }
 
 

@@ -52,6 +52,7 @@ def real_stack(
         dispatch_mode=DispatchMode.INLINE,
         secret_key=f"{bucket}-secret-0123456789-abcdefghijklmnop",
         smtp_anonymous_relay=True,  # the test SMTP server takes no credentials
+        signing_self_signed=True,  # a local bureau CA in var_dir (documents.signing_keys)
     )
     wipe(engine)
     with session_scope(engine) as session:

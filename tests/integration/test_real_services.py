@@ -60,6 +60,7 @@ def stack(
         dispatch_mode=DispatchMode.PREFECT,
         secret_key="integration-secret-0123456789-abcdefgh",
         smtp_anonymous_relay=True,  # the test SMTP server takes no credentials
+        signing_self_signed=True,  # a local bureau CA in var_dir (documents.signing_keys)
     )
     env = {
         "EIA_DATABASE_URL": postgres_url,
@@ -72,6 +73,7 @@ def stack(
         "EIA_SMTP_HOST": smtp_server.host,
         "EIA_SMTP_PORT": str(smtp_server.port),
         "EIA_SMTP_ANONYMOUS_RELAY": "true",
+        "EIA_SIGNING_SELF_SIGNED": "true",
         "EIA_VAR_DIR": str(settings.var_dir),
     }
     wipe(postgres_engine)
