@@ -82,11 +82,11 @@ def signing_files(settings: Settings) -> SigningFiles:
 def ensure_local_ca(folder: Path, bureau: str) -> None:
     """Create the local bureau CA and its signing certificate unless both exist."""
     if (folder / SIGNER_CERT).exists() and (folder / SIGNER_KEY).exists():
-        for key in (folder / SIGNER_KEY, folder / CA_KEY):
-            if key.exists() and key.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        for key_file in (folder / SIGNER_KEY, folder / CA_KEY):
+            if key_file.exists() and key_file.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
                 raise SigningNotConfigured(
-                    f"签章私钥文件 {key} 可被其他用户读取，拒绝使用（应为0600） / the key file "
-                    f"{key} is readable by others: chmod 600 it"
+                    f"签章私钥文件 {key_file} 可被其他用户读取，拒绝使用（应为0600） / "
+                    f"the key file {key_file} is readable by others: chmod 600 it"
                 )
         return
     folder.mkdir(parents=True, exist_ok=True)
