@@ -25,6 +25,7 @@ from api.routers import (
     commitment,
     enterprise,
     events,
+    exchange,
     guide,
     hearings,
     item_facts,
@@ -124,6 +125,7 @@ def create_app(
 
     app.include_router(public.router)
     app.include_router(verify_pdf.router)
+    app.include_router(exchange.router)
     app.include_router(public_notices.router)
     app.include_router(account.router)
     app.include_router(registration.router)

@@ -115,6 +115,14 @@ class Settings(BaseSettings):
     signing_self_signed: bool = False  # allow the local CA outside the embedded mode (tests)
     signing_tsa_url: str = ""  # an RFC 3161 time-stamping authority; empty: no time stamp
 
+    # Exchange with other platforms (exchange_adapters): unset URLs mean files under
+    # {var_dir}/exchange (outbox/<kind>/*.json; projects.csv the known project codes).
+    exchange_dir: Path | None = None
+    exchange_report_url: str = ""  # the national EIA approval system's intake endpoint
+    exchange_project_url: str = ""  # the investment platform (look-up and decision push)
+    exchange_token: str = ""
+    exchange_timeout_seconds: float = 10.0
+
     bureau_name: str = "郑州市生态环境局"
     bureau_area_code: str = "410100"
 

@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 
 from core.processes import watch_parent
 from flows import deadlines, steps, sweeps
+from flows.exchange import relay_exchange
 from flows.runtime import runtime
 from flows.standard import advance_case
 
@@ -97,7 +98,8 @@ def sweep_outbox(stale_after_seconds: int = 60) -> dict[str, int]:
     for application_id in stuck:
         advance_case(application_id, _run_as_task)
     sent = _TASKS[steps.relay_mail]()
-    return {"advanced": len(stuck), "mailed": sent}
+    delivered = relay_exchange(rt)  # national reports, decisions to the investment platform
+    return {"advanced": len(stuck), "mailed": sent, "sent": delivered}
 
 
 @flow(name="sweep-deadlines")

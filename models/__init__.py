@@ -20,6 +20,13 @@ from models.enums import (
     Track,
     WarningLevel,
 )
+from models.exchange_tables import (
+    CreditList,
+    CreditListEntry,
+    CreditObservation,
+    ExchangeMessage,
+    ProjectDeclaration,
+)
 from models.hearings import (
     Hearing,
     HearingMode,
@@ -76,12 +83,16 @@ __all__ = [
     "ClockPause",
     "CommitmentBar",
     "CommitmentCase",
+    "CreditList",
+    "CreditListEntry",
+    "CreditObservation",
     "Decision",
     "DispatchState",
     "Document",
     "DocumentKind",
     "DocumentState",
     "Enterprise",
+    "ExchangeMessage",
     "Expert",
     "FlowDispatch",
     "GreenChannel",
@@ -107,6 +118,7 @@ __all__ = [
     "PartyKind",
     "PostalDispatch",
     "ProcessKind",
+    "ProjectDeclaration",
     "PublicComment",
     "PublicNotice",
     "Reminder",

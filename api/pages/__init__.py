@@ -40,6 +40,7 @@ from api.pages import (  # noqa: E402 - each registers its pages on router
     commitment,  # noqa: F401 - 告知承诺制
     drafts,  # noqa: F401 - the applicant's draft: 编辑、撤回
     enterprise,  # noqa: F401 - 企业账号管理
+    exchange,  # noqa: F401 - 数据交换（报送记录、信用名单）
     expert,  # noqa: F401 - 专家工作台
     fact_checks,  # noqa: F401 - 数据来源与核实 (staff)
     hearings,  # noqa: F401 - 听证

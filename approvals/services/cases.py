@@ -9,6 +9,7 @@ from approvals.catalogue import Catalogue, Item, ProcessKind
 from approvals.clock import Clock, local_date, to_utc
 from approvals.enterprise import agents
 from approvals.errors import InvalidInput, ItemNotAvailable, PermissionDenied
+from approvals.exchange.intake import intake_gate
 from approvals.numbering import next_serial
 from approvals.participation.notices import publish_on_acceptance
 from approvals.process.standard import Action
@@ -248,6 +249,7 @@ def accept(
         # taken and assigned (a service request): its answer is the only document
         move(session, to_utc(now), application, action, actor, "", expected_version)
         return application
+    intake_gate(session, application, local_date(now))  # project code, credit lists
     item = item_of(session, application)
     names = {spec.code: spec.name for spec in item.materials}
     received = [
