@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -71,7 +70,9 @@ def read_rows(filename: str, data: bytes) -> list[dict[str, str]]:
     """The rows of a CSV (UTF-8, with or without BOM, or GB18030) or XLSX export."""
     try:
         values = _values(filename, data)
-    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:  # unreadable upload
+    except InvalidInput:
+        raise
+    except Exception as exc:  # any parser failure (openpyxl has its own) is an unreadable file
         raise InvalidInput("名单文件无法读取，请上传信用平台导出的CSV或XLSX", str(exc)) from None
     if not values:
         raise InvalidInput("文件为空", "the file is empty")
