@@ -96,6 +96,7 @@ def api(
             "EIA_VAR_DIR": str(tmp_path / "var"),
             "EIA_SECRET_KEY": "prefect-fault-secret-0123456789-abcdefgh",
             "EIA_PREFECT_API_URL": prefect.server.api_url,
+            "EIA_SIGNING_SELF_SIGNED": "true",  # the drained work signs PDFs (local bureau CA)
         }
     )
     env.pop("PREFECT_CLIENT_MAX_RETRIES", None)  # Prefect's default retries, as deployed
@@ -182,6 +183,7 @@ def test_prefect_down_the_api_records_and_a_worker_runs_the_work_once_it_is_back
             "EIA_DATABASE_URL": postgres_url,
             "EIA_VAR_DIR": str(tmp_path / "var"),
             "EIA_WORKER_LEASE_SECONDS": "0",  # retake at once (production: a retry delay)
+            "EIA_SIGNING_SELF_SIGNED": "true",  # the run signs the acceptance notice
             "PREFECT_CLIENT_MAX_RETRIES": "0",
         }
     )
