@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from approvals.exchange.project_code import parse_project_code
 from approvals.exchange.requirements import spec_of
-from approvals.services.issuing import report_of
+from approvals.services.document_text import report_of
 from approvals.services.item_versions import item_of
 from models import (
     Application,
