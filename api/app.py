@@ -35,6 +35,7 @@ from api.routers import (
     reference,
     registration,
     staff,
+    tolerance,
     verify_pdf,
 )
 from api.services import AppServices
@@ -115,6 +116,7 @@ def create_app(
             },
             {"name": "电子监察 auditor", "description": "办理时效统计、环节耗时、导出"},
             {"name": "管理 admin", "description": "年度节假日安排导入"},
+            {"name": "容缺受理 tolerance", "description": "容缺受理承诺、补交材料、失信名单"},
         ],
     )
     app.state.services = services
@@ -143,6 +145,7 @@ def create_app(
     app.include_router(hearings.router)
     app.include_router(audit.router)
     app.include_router(audit_commitment.router)
+    app.include_router(tolerance.router)
     app.include_router(pages.router)
     if ASSETS_DIR.is_dir():
         app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")

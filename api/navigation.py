@@ -17,7 +17,8 @@ GUIDE: MenuLink = ("/guide", "办事指南")
 VERIFY: MenuLink = ("/verify", "文书核验")
 FACTS: MenuLink = ("/admin/facts", "数据来源与核实")
 AUDIT: tuple[MenuLink, ...] = (("/audit", "电子监察"), ("/audit/commitment", "承诺制对比"))
-STAFF_MENU: tuple[MenuLink, ...] = (("/queue", "我的待办"), FACTS, GUIDE, VERIFY)
+CREDIT: MenuLink = ("/credit-list", "失信名单")  # 容缺受理 is refused to those listed
+STAFF_MENU: tuple[MenuLink, ...] = (("/queue", "我的待办"), FACTS, CREDIT, GUIDE, VERIFY)
 
 NOTICES: MenuLink = ("/public/notices", "公示公告")  # 受理公示 and comments, no account
 VISITOR_MENU: tuple[MenuLink, ...] = (
@@ -40,8 +41,8 @@ MENUS: dict[Role, tuple[MenuLink, ...]] = {
     Role.CASE_OFFICER: STAFF_MENU,
     Role.SECTION_CHIEF: STAFF_MENU,
     Role.LEADER: STAFF_MENU,
-    Role.AUDITOR: (*AUDIT, FACTS, GUIDE, VERIFY),
-    Role.ADMIN: (("/admin", "系统管理"), *AUDIT, FACTS, GUIDE, VERIFY),
+    Role.AUDITOR: (*AUDIT, FACTS, CREDIT, GUIDE, VERIFY),
+    Role.ADMIN: (("/admin", "系统管理"), *AUDIT, FACTS, CREDIT, GUIDE, VERIFY),
 }
 # The roles that work cases from a queue (受理、承办、审核、签发).
 QUEUE_ROLES = (Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER)

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from api.csrf import csrf_token, remember_presession
 from api.navigation import menu_for
 from approvals.clock import as_local
+from approvals.tolerance.rules import load_rules
 from core.settings import TEMPLATES_DIR
 from models.enums import DOCUMENT_LABELS, ROLE_LABELS, STATUS_LABELS, DocumentKind, ProcessKind
 
@@ -41,6 +42,7 @@ def environment() -> Environment:
         # kinds are compared as enum members in templates too, never as strings
         "ProcessKind": ProcessKind,
         "DocumentKind": DocumentKind,
+        "TOLERANCE_ITEMS": frozenset(load_rules().items),  # the items with 容缺受理
     }
     return env
 

@@ -8,6 +8,7 @@ from approvals.clock import local_date, to_utc
 from approvals.ports import FlowLauncher
 from approvals.schedule import install_overrides, shared_calendar
 from approvals.services import commitment_steps, deadlines, dispatch, joint_review, licences
+from approvals.tolerance import sweep as tolerance_sweep
 from core.db import session_scope
 from flows.runtime import Runtime
 
@@ -86,3 +87,11 @@ def queue_reminders(rt: Runtime) -> int:
         queued = deadlines.queue_reminders(session, rt.clock)
         session.commit()
     return queued
+
+
+def apply_tolerance_rules(rt: Runtime) -> dict[str, int]:
+    """容缺受理: suspend or return the cases whose owed materials are overdue (and mail them)."""
+    with session_scope(rt.engine) as session:
+        counts = tolerance_sweep.apply_overdue(session, rt.clock, shared_calendar())
+        session.commit()
+    return counts

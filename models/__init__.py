@@ -71,15 +71,23 @@ from models.tables import (
     StepRecord,
     User,
 )
+from models.tolerance import (
+    TOLERANCE_STATE_LABELS,
+    BadCreditEntry,
+    ToleranceCommitment,
+    ToleranceState,
+)
 
 __all__ = [
     "MEMBER_KIND_LABELS",
     "NOTICE_KIND_LABELS",
+    "TOLERANCE_STATE_LABELS",
     "AccountRequest",
     "AccountToken",
     "AgentAuthorisation",
     "Application",
     "AuditEvent",
+    "BadCreditEntry",
     "ClockPause",
     "CommitmentBar",
     "CommitmentCase",
@@ -130,6 +138,8 @@ __all__ = [
     "Status",
     "StepRecord",
     "TokenPurpose",
+    "ToleranceCommitment",
+    "ToleranceState",
     "Track",
     "User",
     "UserSession",

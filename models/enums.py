@@ -61,6 +61,7 @@ class Status(StrEnum):
     REVISION = "revision"  # the applicant revises the report after "pass after revision"
     REVISION_REVIEW = "revision_review"  # the panel chair confirms the revision
     WITHDRAWN = "withdrawn"  # the applicant withdrew the draft before submitting it (no result)
+    RETURNED = "returned"  # 容缺受理: owed materials not supplied in time, case returned (退件)
 
 
 STATUS_LABELS: dict[Status, str] = {
@@ -87,6 +88,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.REVISION: "待申请人修改报告（计时暂停）",
     Status.REVISION_REVIEW: "专家复核修改稿（计时暂停）",
     Status.WITHDRAWN: "已撤回（草稿）",
+    Status.RETURNED: "容缺材料逾期未补齐，已退件",
 }
 
 

@@ -64,6 +64,7 @@ STATUS_TONES: dict[Status, str] = dict.fromkeys(Status, "info") | {
     Status.REVISION: "warn",
     Status.REVOKING: "warn",
     Status.REVOKED: "bad",
+    Status.RETURNED: "bad",
 }
 
 ITEM_STATUS_REASONS: dict[ItemStatus, str] = {
@@ -81,6 +82,10 @@ TIMELINE_ACTIONS: dict[str, str] = {
     "postal_dispatch": "登记邮寄结果",
     "clock_pause": "暂停计时（特别程序）",
     "clock_resume": "恢复计时",
+    "tolerance_commitment": "签署容缺受理承诺书",
+    "tolerance_supplied": "补交容缺材料",
+    "tolerance_settled": "容缺材料已全部补齐",
+    "tolerance_suspended": "容缺材料逾期未补齐，暂停办理",
 }
 TIMELINE_ROLES: dict[str, str] = {"system": "自动流程"}
 

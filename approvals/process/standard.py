@@ -50,6 +50,7 @@ class Action(StrEnum):
     SUBMIT_REVISION = "submit_revision"  # applicant: the revised report
     CONFIRM_REVISION = "confirm_revision"  # chair: the revision answers the opinions
     REJECT_REVISION = "reject_revision"  # chair: not yet; back to the applicant
+    RETURN_UNSUPPLIED = "return_unsupplied"  # system: 容缺 materials overdue, case returned
 
 
 ACTION_LABELS: dict[Action, str] = {
@@ -85,6 +86,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.SUBMIT_REVISION: "申请人提交修改稿",
     Action.CONFIRM_REVISION: "专家复核确认修改稿（恢复计时）",
     Action.REJECT_REVISION: "专家复核：修改不到位，退回申请人",
+    Action.RETURN_UNSUPPLIED: "容缺材料逾期未补齐，作退件处理",
 }
 
 
@@ -273,6 +275,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     # the applicant gives up a draft it will not submit (approvals.services.drafts)
     Transition(Action.WITHDRAW, Status.DRAFT, Status.WITHDRAWN, Role.APPLICANT, kinds=ALL_KINDS),
+    # 容缺受理 (approvals.tolerance): the owed materials did not arrive in time (退件)
+    *(
+        Transition(Action.RETURN_UNSUPPLIED, source, Status.RETURNED, None)
+        for source in (Status.DRAFTING, Status.REVIEWING, Status.SIGNING)
+    ),
 )
 
 _BY_KEY = {(kind, t.source, t.action): t for t in TRANSITIONS for kind in t.kinds}
@@ -297,11 +304,11 @@ AUTOMATED: frozenset[Status] = frozenset(
 FINAL: frozenset[Status] = frozenset(
     {
         Status.NOT_ACCEPTED, Status.APPROVED, Status.DENIED, Status.FILED, Status.ANSWERED,
-        Status.CLOSED, Status.REVOKED, Status.WITHDRAWN,
+        Status.CLOSED, Status.REVOKED, Status.WITHDRAWN, Status.RETURNED,
     }
 )  # fmt: skip
-# The final states with a result to post (a withdrawn draft has none).
-WITH_RESULT: frozenset[Status] = FINAL - {Status.WITHDRAWN}
+# The final states with a result to post (a withdrawn draft or a returned case has none).
+WITH_RESULT: frozenset[Status] = FINAL - {Status.WITHDRAWN, Status.RETURNED}
 
 
 def find_transition(

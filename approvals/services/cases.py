@@ -20,6 +20,7 @@ from approvals.services.item_versions import item_of, record_version
 from approvals.services.kinds import KINDS, steps_of
 from approvals.services.queries import get_application_for
 from approvals.services.transitions import issued_by, move
+from approvals.tolerance import gate as tolerance_gate
 from approvals.uploads import CheckedUpload
 from models import Application, Material, Role, Status, User
 from models.ids import id_of
@@ -200,8 +201,13 @@ def record_material(
     return material
 
 
-def missing_required(session: Session, catalogue: Catalogue, application: Application) -> list[str]:
-    """Names of the required materials not uploaded yet."""
+def missing_required(
+    session: Session,
+    catalogue: Catalogue,
+    application: Application,
+    excused: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Names of the required materials not uploaded yet (but for the ``excused`` codes)."""
     present = set(
         session.exec(
             select(Material.material_code).where(
@@ -211,7 +217,7 @@ def missing_required(session: Session, catalogue: Catalogue, application: Applic
         )
     )
     item = item_of(session, application)
-    return [m.name for m in item.materials if m.required and m.code not in present]
+    return [m.name for m in item.materials if m.required and m.code not in present | excused]
 
 
 def submit(
@@ -219,7 +225,8 @@ def submit(
 ) -> Application:
     """Submit a draft, or resubmit after correction; every required material must be there."""
     application = get_application_for(session, actor, application_id)
-    missing = missing_required(session, catalogue, application)
+    excused = tolerance_gate.excused_materials(session, application, local_date(clock.now()))
+    missing = missing_required(session, catalogue, application, excused)
     if missing:
         raise InvalidInput(
             "缺少必需材料：" + "；".join(missing),

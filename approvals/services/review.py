@@ -16,6 +16,7 @@ from approvals.services.item_versions import item_of
 from approvals.services.kinds import steps_of
 from approvals.services.queries import get_application_for
 from approvals.services.transitions import issued_by, move
+from approvals.tolerance import gate as tolerance_gate
 from models import (
     Application,
     Decision,
@@ -141,6 +142,7 @@ def sign(
     """签发: the decision becomes final; the issuing flow numbers, renders, stores and mails it."""
     application = get_application_for(session, actor, application_id)
     check_may_sign(session, application)
+    tolerance_gate.check_may_sign(session, application)  # 容缺受理: nothing still owed
     moment = clock.now()
     now = to_utc(moment)
     issued_by(application, Action.SIGN, actor)  # out of turn or role: refused before any read

@@ -15,9 +15,10 @@ from tests.helpers import page_login
 
 TOP_PAGES = {
     "/my", "/apply", "/enterprise", "/expert", "/queue", "/audit", "/audit/commitment", "/admin",
-    "/admin/facts", "/guide", "/verify",
+    "/admin/facts", "/credit-list", "/guide", "/verify",
 }  # fmt: skip
-STAFF = ["/queue", "/admin/facts", "/guide", "/verify"]
+STAFF = ["/queue", "/admin/facts", "/credit-list", "/guide", "/verify"]
+AUDIT = ["/audit", "/audit/commitment", "/admin/facts", "/credit-list", "/guide", "/verify"]
 EXPECTED: dict[str, list[str]] = {  # username -> the menu, its first link the start page
     "qiye": ["/my", "/apply", "/enterprise", "/guide", "/verify"],
     "zj01": ["/expert", "/guide", "/verify"],
@@ -25,8 +26,8 @@ EXPECTED: dict[str, list[str]] = {  # username -> the menu, its first link the s
     "chengban": STAFF,
     "kezhang": STAFF,
     "lingdao": STAFF,
-    "jiancha": ["/audit", "/audit/commitment", "/admin/facts", "/guide", "/verify"],
-    "admin": ["/admin", "/audit", "/audit/commitment", "/admin/facts", "/guide", "/verify"],
+    "jiancha": AUDIT,
+    "admin": ["/admin", *AUDIT],
 }
 _NAV = re.compile(r'<nav class="site-nav".*?</nav>', re.S)
 _HREF = re.compile(r'href="([^"]+)"')

@@ -85,6 +85,9 @@ EXPECTED = [
     (A.CONVERT, S.DRAFT, S.SUBMITTED, None, D.CONVERSION_NOTICE, False, {COM}),
     (A.CONVERT, S.CORRECTION, S.SUBMITTED, None, D.CONVERSION_NOTICE, False, {COM}),
     (A.WITHDRAW, S.DRAFT, S.WITHDRAWN, R.APPLICANT, None, False, {STD, FIL, SRV, COM}),
+    (A.RETURN_UNSUPPLIED, S.DRAFTING, S.RETURNED, None, None, False, {STD}),  # 容缺受理 退件
+    (A.RETURN_UNSUPPLIED, S.REVIEWING, S.RETURNED, None, None, False, {STD}),
+    (A.RETURN_UNSUPPLIED, S.SIGNING, S.RETURNED, None, None, False, {STD}),
 ]
 HUMAN_ROLES = list(Role)
 SYSTEM_TRANSITIONS = [t for t in TRANSITIONS if t.role is None]
@@ -181,12 +184,16 @@ def test_the_next_role_of_a_human_state_is_the_only_person_who_can_move_it() -> 
         assert people == {role}, status
 
 
-def test_a_human_state_leaves_by_itself_only_on_the_intake_deadline() -> None:
+def test_a_human_state_leaves_by_itself_only_on_the_intake_or_the_tolerance_deadline() -> None:
     timed = [(t.source, t.action) for t in SYSTEM_TRANSITIONS if t.source in HUMAN_STEP]
     assert timed == [
         (S.SUBMITTED, A.DEEMED_ACCEPT),
         (S.DRAFT, A.CONVERT),  # eligibility fails at submission: converted at once
         (S.CORRECTION, A.CONVERT),  # … or when it is resubmitted after a correction
+        # 容缺受理: the owed materials did not arrive by the rule's deadline (退件)
+        (S.DRAFTING, A.RETURN_UNSUPPLIED),
+        (S.REVIEWING, A.RETURN_UNSUPPLIED),
+        (S.SIGNING, A.RETURN_UNSUPPLIED),
     ]
 
 
@@ -200,7 +207,7 @@ def test_automated_states_are_left_only_by_the_system_and_final_states_not_at_al
 @pytest.mark.parametrize(
     ("kind", "finals"),
     [
-        (STD, {S.NOT_ACCEPTED, S.APPROVED, S.DENIED, S.WITHDRAWN}),
+        (STD, {S.NOT_ACCEPTED, S.APPROVED, S.DENIED, S.WITHDRAWN, S.RETURNED}),
         (FIL, {S.FILED, S.WITHDRAWN}),
         (SRV, {S.NOT_ACCEPTED, S.ANSWERED, S.WITHDRAWN}),
         (COM, {S.NOT_ACCEPTED, S.CLOSED, S.REVOKED, S.WITHDRAWN}),
