@@ -28,7 +28,7 @@ from approvals.errors import DomainError, InvalidInput
 from approvals.services.queries import STAFF_ROLES, get_application_for
 from approvals.tolerance import commitments, credit_list
 from approvals.tolerance.views import commitment_public, rule_sources
-from approvals.uploads import material_key
+from approvals.uploads import CheckedUpload, material_key
 from models import Role, User
 from models.tolerance import CreditEntryIn, ToleranceDeclare
 
@@ -134,12 +134,12 @@ async def supply(
 
 def _supply(
     session: Session, services: AppServices, user: User, application_id: int, code: str,
-    checked: object, data: bytes,
+    checked: CheckedUpload, data: bytes,
 ) -> None:  # fmt: skip
     application = get_application_for(session, user, application_id)
-    key = material_key(application.number, checked.sha256)  # type: ignore[attr-defined]
-    services.store.put(key, data, checked.content_type)  # type: ignore[attr-defined]
-    commitments.supply(session, services.clock, user, application, code, checked, key)  # type: ignore[arg-type]
+    key = material_key(application.number, checked.sha256)
+    services.store.put(key, data, checked.content_type)  # before the row: no row without bytes
+    commitments.supply(session, services.clock, user, application, code, checked, key)
     session.commit()
 
 

@@ -22,6 +22,7 @@ from approvals.tolerance.rules import OVERDUE_LABELS, ItemRule, load_rules
 from approvals.uploads import CheckedUpload
 from models import Application, ClockPause, Enterprise, Material, Role, Status, User
 from models.enums import ROLE_LABELS
+from models.ids import id_of
 from models.tolerance import (
     TOLERANCE_STATE_LABELS,
     OwedMaterial,
@@ -53,7 +54,7 @@ def present_codes(session: Session, application_id: int) -> dict[str, int]:
         Material.application_id == application_id,
         Material.superseded == False,  # noqa: E712
     )
-    return {code: int(mid) for code, mid in session.exec(query)}
+    return {code: int(mid) for code, mid in session.exec(query) if mid is not None}
 
 
 def owed_materials(
@@ -78,7 +79,7 @@ def option(
     today = local_date(clock.now())
     if rule is None:
         return ToleranceOption(allowed=False, reason="本事项不适用容缺受理", materials=[])
-    materials = owed_materials(session, item, application.id, rule.materials)  # type: ignore[arg-type]
+    materials = owed_materials(session, item, id_of(application), rule.materials)
     reason = ""
     if application.status not in DECLARABLE:
         reason = "只有草稿或待补正的申请可以签署容缺受理承诺"
@@ -142,7 +143,7 @@ def declare(
             field="material_codes",
             allowed=list(rule.materials),
         )
-    uploaded = [c for c in codes if c in present_codes(session, application.id)]  # type: ignore[arg-type]
+    uploaded = [c for c in codes if c in present_codes(session, id_of(application))]
     if uploaded:
         raise InvalidInput(
             "材料已上传，无需容缺：" + "、".join(uploaded),
@@ -162,13 +163,13 @@ def declare(
     text = commitment_text(
         application, item, rule, codes, data.supply_by, enterprise.name if enterprise else ""
     )
-    row = find(session, application.id) or ToleranceCommitment(  # type: ignore[arg-type]
-        application_id=application.id,  # type: ignore[arg-type]
+    row = find(session, id_of(application)) or ToleranceCommitment(
+        application_id=id_of(application),
         supply_by=data.supply_by,
         overdue_rule=rule.overdue.value,
         text=text,
         text_sha256="",
-        signed_by=actor.id,  # type: ignore[arg-type]
+        signed_by=id_of(actor),
         signed_at=to_utc(now),
         state=ToleranceState.OWED,
     )
@@ -177,7 +178,7 @@ def declare(
     row.supply_by, row.overdue_rule = data.supply_by, rule.overdue.value
     row.return_after_days = spec.return_after_days
     row.text, row.text_sha256 = text, hashlib.sha256(text.encode("utf-8")).hexdigest()
-    row.signed_by, row.signed_at, row.state = actor.id, to_utc(now), ToleranceState.OWED  # type: ignore[assignment]
+    row.signed_by, row.signed_at, row.state = id_of(actor), to_utc(now), ToleranceState.OWED
     session.add(row)
     audit_case(
         session,
@@ -204,7 +205,7 @@ def supply(
     settled and a suspension the sweep started ends (the clock runs again)."""
     if actor.role is not Role.APPLICANT:
         raise PermissionDenied("只有申请人可以补交容缺材料", "only the applicant supplies")
-    row = find(session, application.id)  # type: ignore[arg-type]
+    row = find(session, id_of(application))
     if row is None or code not in row.material_codes:
         raise InvalidInput(f"“{code}”不是本办件承诺补齐的材料", "not an owed material")
     if row.state not in (ToleranceState.OWED, ToleranceState.SUSPENDED):
@@ -226,7 +227,7 @@ def supply(
         old.superseded = True
         session.add(old)
     material = Material(
-        application_id=application.id,  # type: ignore[arg-type]
+        application_id=id_of(application),
         material_code=code,
         filename=upload.filename,
         content_type=upload.content_type,
@@ -234,12 +235,12 @@ def supply(
         sha256=upload.sha256,
         object_key=object_key,
         uploaded_at=to_utc(now),
-        uploaded_by=actor.id,  # type: ignore[arg-type]
+        uploaded_by=id_of(actor),
     )
     session.add(material)
     session.flush()
     item = item_of(session, application)
-    owed = owed_materials(session, item, application.id, row.material_codes)  # type: ignore[arg-type]
+    owed = owed_materials(session, item, id_of(application), row.material_codes)
     audit_case(
         session,
         now,

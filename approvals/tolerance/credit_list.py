@@ -11,6 +11,7 @@ from approvals import audit
 from approvals.enterprise import fields
 from approvals.errors import InvalidInput, PermissionDenied
 from models import Enterprise, Role, User
+from models.ids import id_of
 from models.tolerance import BadCreditEntry, CreditEntryIn, CreditListResult
 
 LOADERS = frozenset({Role.INTAKE_OFFICER, Role.SECTION_CHIEF, Role.ADMIN})
@@ -59,7 +60,7 @@ def load(
                 name=entry.name,
                 reason=entry.reason,
                 listed_on=entry.listed_on,
-                loaded_by=actor.id,  # type: ignore[arg-type]
+                loaded_by=id_of(actor),
                 loaded_at=now,
             )
         )

@@ -11,13 +11,14 @@ from approvals.errors import InvalidInput, InvalidTransition
 from approvals.services.item_versions import item_of
 from approvals.tolerance.commitments import BAD_CREDIT, enterprise_listed, find, owed_materials
 from models import Application
+from models.ids import id_of
 from models.tolerance import ToleranceState
 
 
 def excused_materials(session: Session, application: Application, today: date) -> frozenset[str]:
     """The material codes a submission may lack: those of a signed, still owed commitment.
     Refused when the enterprise is (now) on the bad-credit list or the promised date passed."""
-    row = find(session, application.id)  # type: ignore[arg-type]
+    row = find(session, id_of(application))
     if row is None or row.state is not ToleranceState.OWED:
         return frozenset()
     if enterprise_listed(session, application):
@@ -32,12 +33,12 @@ def excused_materials(session: Session, application: Application, today: date) -
 
 def check_may_sign(session: Session, application: Application) -> None:
     """The decision is not signed while a material owed under 容缺受理 has not arrived."""
-    row = find(session, application.id)  # type: ignore[arg-type]
+    row = find(session, id_of(application))
     if row is None or row.state is ToleranceState.SUPPLIED:
         return
     owed = owed_materials(
-        session, item_of(session, application), application.id, row.material_codes
-    )  # type: ignore[arg-type]
+        session, item_of(session, application), id_of(application), row.material_codes
+    )
     missing = [o.name for o in owed if not o.supplied]
     raise InvalidTransition(
         "容缺受理的材料尚未补齐，不能签发：" + "；".join(missing or ["（承诺未办结）"]),

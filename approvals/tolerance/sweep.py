@@ -25,6 +25,7 @@ from approvals.tolerance.commitments import (
 )
 from approvals.tolerance.rules import OverdueRule
 from models import Application, ClockPause, OutboxMail, Status
+from models.ids import id_of
 from models.tolerance import ToleranceCommitment, ToleranceState
 
 PAUSE_REASON = "容缺材料逾期未补齐（暂停办理）"
@@ -65,7 +66,7 @@ def _suspend(
 ) -> None:  # fmt: skip
     now, today = clock.now(), local_date(clock.now())
     item = item_of(session, application)
-    if all(p.end_on is not None for p in pauses_of(session, application.id)):  # type: ignore[arg-type]
+    if all(p.end_on is not None for p in pauses_of(session, id_of(application))):
         pause = open_pause(
             session,
             clock,
@@ -116,9 +117,9 @@ def _mail(
     item = item_of(session, application)
     owed = [
         o.name
-        for o in owed_materials(session, item, application.id, row.material_codes)
+        for o in owed_materials(session, item, id_of(application), row.material_codes)
         if not o.supplied
-    ]  # type: ignore[arg-type]
+    ]
     subject = (
         "容缺材料逾期未补齐，办件暂停办理"
         if event == "suspended"
