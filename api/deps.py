@@ -21,7 +21,8 @@ _bearer = HTTPBearer(auto_error=False, description="POST /api/auth/token 获取"
 
 
 def get_services(request: Request) -> AppServices:
-    return request.app.state.services
+    services: AppServices = request.app.state.services  # set once by api.app.create_app
+    return services
 
 
 ServicesDep = Annotated[AppServices, Depends(get_services)]

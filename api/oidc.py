@@ -72,7 +72,7 @@ def metadata(settings: Settings) -> dict[str, Any]:
         document = httpx.get(url, timeout=TIMEOUT).raise_for_status().json()
     except (httpx.HTTPError, ValueError) as exc:
         raise _unavailable() from exc
-    if document.get("issuer") != settings.oidc_issuer:
+    if not isinstance(document, dict) or document.get("issuer") != settings.oidc_issuer:
         raise _unavailable()
     return document
 

@@ -362,6 +362,7 @@ def render_pdf(template: DocumentTemplate | str, context: Mapping[str, Any]) -> 
         url_fetcher=AssetsOnlyURLFetcher(),
     )
     try:
-        return document.write_pdf()
+        pdf: bytes = document.write_pdf()  # WeasyPrint ships no types
+        return pdf
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: make it an error
         raise DocumentRenderError(str(exc)) from exc.__cause__

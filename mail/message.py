@@ -46,7 +46,8 @@ def parse_address(value: str, *, field: str = "address") -> Address:
         raise ValueError(f"{field} must be exactly one address: {value!r}")
     if header.defects or not _ADDR_SPEC.fullmatch(addresses[0].addr_spec):
         raise ValueError(f"{field} is not a valid address: {value!r}")
-    return addresses[0]
+    address: Address = addresses[0]  # the header registry's parsed address
+    return address
 
 
 def normalize_message_id(message_id: str, sender: Address) -> str:
