@@ -141,7 +141,7 @@ def sign(
 ) -> Application:
     """签发: the decision becomes final; the issuing flow numbers, renders, stores and mails it."""
     application = get_application_for(session, actor, application_id)
-    check_may_sign(session, application)
+    check_may_sign(session, application, local_date(clock.now()))
     tolerance_gate.check_may_sign(session, application)  # 容缺受理: nothing still owed
     moment = clock.now()
     now = to_utc(moment)

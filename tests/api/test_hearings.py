@@ -102,6 +102,11 @@ def test_a_requested_hearing_stops_the_clock_and_the_decision_rests_on_its_recor
     approve_draft(client, case_id)
     _tell_right(client, case_id)
     due_before = date.fromisoformat(_detail(client, case_id)["clock"]["due_on"])
+    waiting = client.post(
+        f"/api/applications/{case_id}/sign", json={}, headers=headers_for(client, "lingdao")
+    )
+    message = expect_error(waiting, 409, "invalid_transition")["message"]
+    assert "申请听证的期限至2026年11月27日届满" in message
 
     _on(clock, date(2026, 11, 23))
     asked = _party_request(client, case_id, "198.51.100.7")

@@ -5,7 +5,7 @@ then the 听证笔录 issued and the clock resumed; the decision may be signed o
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -19,9 +19,11 @@ from approvals.participation.hearings import clock_stop
 from approvals.participation.hearings.lookup import (
     active_requests,
     get_live_hearing,
+    latest_right,
     live_hearing,
     spec_of,
 )
+from approvals.schedule import shared_calendar
 from approvals.services.item_versions import item_of
 from approvals.services.transitions import queue_document
 from models import (
@@ -302,10 +304,26 @@ def confirm(
     return hearing
 
 
-def check_may_sign(session: Session, application: Application) -> None:
-    """The decision rests on the record (§48): refused while a hearing is pending."""
+def check_may_sign(session: Session, application: Application, today: date) -> None:
+    """The decision rests on the record (§48): refused while a hearing is pending, and while
+    the period to ask for one after the right was told still runs (a request may yet come)."""
     hearing = live_hearing(session, id_of(application))
-    if hearing is None or hearing.state is HearingState.RECORDED:
+    if hearing is None:
+        item = item_of(session, application)
+        right = latest_right(session, id_of(application))
+        if item.hearing is None or right is None:
+            return
+        spec = item.hearing
+        last = shared_calendar().due(right.notified_on, spec.request_days, spec.request_unit).day
+        if today <= last:
+            raise InvalidTransition(
+                f"暂不能签发：申请听证的期限至{_cn(last)}届满，期限届满前申请人、利害关系人"
+                "仍可申请听证（《中华人民共和国行政许可法》第四十七条）",
+                "signing waits for the hearing request period",
+                request_period_ends=last.isoformat(),
+            )
+        return
+    if hearing.state is HearingState.RECORDED:
         return
     raise InvalidTransition(
         "暂不能签发：本案听证尚未举行或听证笔录尚未经听证参加人确认；"
