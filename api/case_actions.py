@@ -17,10 +17,16 @@ from sqlmodel import Session
 
 from api.dispatching import after_commit
 from api.services import AppServices
-from approvals.services import cases, review
-from models import Application, User
+from approvals.services import answers, cases, review
+from models import Application, PostalDispatch, User
 from models.ids import id_of
-from models.schemas import CorrectionRequest, DecisionDraft, RefusalRequest
+from models.schemas import (
+    AnswerCreate,
+    CorrectionRequest,
+    DecisionDraft,
+    PostalDispatchCreate,
+    RefusalRequest,
+)
 
 
 @dataclass(frozen=True)
@@ -120,3 +126,23 @@ def return_from_signing(
     """签发退回: back to the case officer, with the reason."""
     app = _with_comment(review.return_from_signing, actor, application_id, comment, version)
     return _done(actor, app, starts_work=False)
+
+
+def answer(
+    actor: Actor, application_id: int, body: AnswerCreate, version: int | None
+) -> Application:
+    """承办人答复 (service items): the 答复书 is numbered, rendered and mailed by the flow."""
+    s = actor.services
+    app = answers.answer(
+        actor.session, s.clock, s.catalogue, actor.user, application_id, body, version
+    )
+    return _done(actor, app, starts_work=True)
+
+
+def record_postal(actor: Actor, application_id: int, body: PostalDispatchCreate) -> PostalDispatch:
+    """网上受理，邮寄结果: the courier and waybill of the sealed original."""
+    row = review.record_postal_dispatch(
+        actor.session, actor.services.clock, actor.user, application_id, body
+    )
+    actor.session.commit()
+    return row

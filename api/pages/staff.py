@@ -1,10 +1,10 @@
 """Bureau staff pages: the queue of one's role and the action forms of the case page.
 
 Every reviewer action (accept, correction, refuse, draft, approve, return, sign, return from
-signing) calls the same action as the JSON API (``api/case_actions.py``: the use case, the
-commit, the flow launch); the page only parses its form and answers 303 back to the case page
-with a flash message. A
-refused action shows the case page again with the Chinese message and what was typed.
+signing, answer, postal dispatch) calls the same action as the JSON API
+(``api/case_actions.py``: the use case, the commit, the flow launch); the page only parses its
+form and answers 303 back to the case page with a flash message. A refused action shows the
+case page again with the Chinese message and what was typed.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from approvals.catalogue import DayUnit, ProcessKind
 from approvals.clock import local_date
 from approvals.errors import DomainError
 from approvals.process.standard import WITH_RESULT
-from approvals.services import answers, pauses, review
+from approvals.services import pauses, review
 from approvals.services.queries import (
     get_application_by_number,
     get_application_for,
@@ -422,7 +422,7 @@ def record_postal(
 
     def step() -> object:
         body = build(PostalDispatchCreate, values)
-        return review.record_postal_dispatch(session, services.clock, user, application_id, body)
+        return case_actions.record_postal(Actor(session, services, user), application_id, body)
 
     return _act(request, session, services, user, application_id, values, step, "postal")
 
@@ -507,10 +507,7 @@ def answer(
 
     def step() -> object:
         body = build(AnswerCreate, values, labels={"legal_basis": "答复依据"})
-        return answers.answer(
-            session, services.clock, services.catalogue, user, application_id, body, version
-        )
+        actor = Actor(session, services, user, background)
+        return case_actions.answer(actor, application_id, body, version)
 
-    return _act(
-        request, session, services, user, application_id, values, step, "answer", background
-    )
+    return _act(request, session, services, user, application_id, values, step, "answer")

@@ -12,7 +12,7 @@ from api.etag import IfMatch
 from api.params import Id
 from api.presenters import application_public
 from approvals.catalogue import DayUnit
-from approvals.services import answers, outbox, pauses, review
+from approvals.services import outbox, pauses
 from approvals.services.queries import get_application_for, queue_for
 from models import Role
 from models.ids import id_of
@@ -174,8 +174,7 @@ def record_postal(
     services: ServicesDep,
 ) -> PostalDispatchPublic:
     """网上受理，邮寄结果: record the courier and waybill of the sealed original."""
-    row = review.record_postal_dispatch(session, services.clock, user, application_id, body)
-    session.commit()
+    row = case_actions.record_postal(Actor(session, services, user), application_id, body)
     return PostalDispatchPublic.model_validate(row, from_attributes=True)
 
 
@@ -246,9 +245,6 @@ def answer(
     version: IfMatch,
 ) -> ApplicationPublic:
     """承办人答复 (service items): the 答复书 is numbered, rendered and mailed by the flow."""
-    app = answers.answer(
-        session, services.clock, services.catalogue, user, application_id, body, version
-    )
-    session.commit()
-    after_commit(background, services, application_id)
+    actor = Actor(session, services, user, background)
+    app = case_actions.answer(actor, application_id, body, version)
     return application_public(session, services, app, user)
