@@ -32,6 +32,7 @@ from api.routers import (
     joint_review,
     public,
     public_notices,
+    ratings,
     reference,
     registration,
     staff,
@@ -117,6 +118,7 @@ def create_app(
             {"name": "电子监察 auditor", "description": "办理时效统计、环节耗时、导出"},
             {"name": "管理 admin", "description": "年度节假日安排导入"},
             {"name": "容缺受理 tolerance", "description": "容缺受理承诺、补交材料、失信名单"},
+            {"name": "好差评 ratings", "description": "企业评价、差评整改反馈、申诉复核、统计"},
         ],
     )
     app.state.services = services
@@ -146,6 +148,7 @@ def create_app(
     app.include_router(audit.router)
     app.include_router(audit_commitment.router)
     app.include_router(tolerance.router)
+    app.include_router(ratings.router)
     app.include_router(pages.router)
     if ASSETS_DIR.is_dir():
         app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")

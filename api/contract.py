@@ -59,6 +59,11 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/api/public/notices/{notice_id}/comments"): (429,),  # comments per address
     ("post", "/api/public/notices/{notice_id}/hearing-requests"): (409, 429),  # late; per address
     ("post", "/api/admin/items/{code}/publish"): (409,),  # facts left to verify
+    # 好差评: a follow-up acted on out of turn (already answered, in appeal, …)
+    ("post", "/api/ratings/{rating_id}/answer"): (409,),
+    ("post", "/api/ratings/{rating_id}/reply"): (409,),
+    ("post", "/api/ratings/{rating_id}/appeal"): (409,),
+    ("post", "/api/ratings/{rating_id}/appeal-decision"): (409,),
 }
 
 BINARY = {"schema": {"type": "string", "format": "binary"}}

@@ -16,9 +16,14 @@ MenuLink = tuple[str, str]  # (path, label)
 GUIDE: MenuLink = ("/guide", "办事指南")
 VERIFY: MenuLink = ("/verify", "文书核验")
 FACTS: MenuLink = ("/admin/facts", "数据来源与核实")
-AUDIT: tuple[MenuLink, ...] = (("/audit", "电子监察"), ("/audit/commitment", "承诺制对比"))
+AUDIT: tuple[MenuLink, ...] = (
+    ("/audit", "电子监察"),
+    ("/audit/commitment", "承诺制对比"),
+    ("/audit/ratings", "好差评统计"),
+)
+RATINGS: MenuLink = ("/ratings", "差评整改")  # 好差评: bad ratings to follow up
 CREDIT: MenuLink = ("/credit-list", "失信名单")  # 容缺受理 is refused to those listed
-STAFF_MENU: tuple[MenuLink, ...] = (("/queue", "我的待办"), FACTS, CREDIT, GUIDE, VERIFY)
+STAFF_MENU: tuple[MenuLink, ...] = (("/queue", "我的待办"), RATINGS, FACTS, CREDIT, GUIDE, VERIFY)
 
 NOTICES: MenuLink = ("/public/notices", "公示公告")  # 受理公示 and comments, no account
 VISITOR_MENU: tuple[MenuLink, ...] = (
@@ -42,7 +47,7 @@ MENUS: dict[Role, tuple[MenuLink, ...]] = {
     Role.SECTION_CHIEF: STAFF_MENU,
     Role.LEADER: STAFF_MENU,
     Role.AUDITOR: (*AUDIT, FACTS, CREDIT, GUIDE, VERIFY),
-    Role.ADMIN: (("/admin", "系统管理"), *AUDIT, FACTS, CREDIT, GUIDE, VERIFY),
+    Role.ADMIN: (("/admin", "系统管理"), RATINGS, *AUDIT, FACTS, CREDIT, GUIDE, VERIFY),
 }
 # The roles that work cases from a queue (受理、承办、审核、签发).
 QUEUE_ROLES = (Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER)

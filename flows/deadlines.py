@@ -6,6 +6,7 @@ from __future__ import annotations
 from approvals import holidays
 from approvals.clock import local_date, to_utc
 from approvals.ports import FlowLauncher
+from approvals.ratings import service as rating_service
 from approvals.schedule import install_overrides, shared_calendar
 from approvals.services import commitment_steps, deadlines, dispatch, joint_review, licences
 from approvals.tolerance import sweep as tolerance_sweep
@@ -87,6 +88,14 @@ def queue_reminders(rt: Runtime) -> int:
         queued = deadlines.queue_reminders(session, rt.clock)
         session.commit()
     return queued
+
+
+def escalate_ratings(rt: Runtime) -> int:
+    """好差评: mail the section chiefs and leaders about bad ratings past their deadline."""
+    with session_scope(rt.engine) as session:
+        escalated = rating_service.escalate_overdue(session, rt.clock)
+        session.commit()
+    return escalated
 
 
 def apply_tolerance_rules(rt: Runtime) -> dict[str, int]:

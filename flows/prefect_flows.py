@@ -115,10 +115,12 @@ def sweep_deadlines() -> dict[str, int]:
     checks = deadlines.assign_post_checks(rt)  # 告知承诺制 post-approval checks coming due
     experts = deadlines.remind_experts(rt)  # 远程会审 opinions still missing
     tolerance = deadlines.apply_tolerance_rules(rt)  # 容缺受理: overdue materials
+    ratings = deadlines.escalate_ratings(rt)  # 好差评: follow-ups past their deadline
     mailed = _TASKS[steps.relay_mail]()
     return {
         "deemed": deemed, **counts, "reminders": reminders, "post_checks": checks,
         "expert_reminders": experts,
         "tolerance_suspended": tolerance["suspended"], "tolerance_returned": tolerance["returned"],
+        "ratings_escalated": ratings,
         "mailed": mailed,
     }  # fmt: skip

@@ -43,6 +43,7 @@ from models.participation import (
     PublicComment,
     PublicNotice,
 )
+from models.ratings import FollowUpState, RatedEvent, Rating, RatingFollowUp
 from models.security import LoginAttempt, SignInOutcome, UserSession
 from models.tables import (
     Application,
@@ -103,6 +104,7 @@ __all__ = [
     "ExchangeMessage",
     "Expert",
     "FlowDispatch",
+    "FollowUpState",
     "GreenChannel",
     "Hearing",
     "HearingMode",
@@ -129,6 +131,9 @@ __all__ = [
     "ProjectDeclaration",
     "PublicComment",
     "PublicNotice",
+    "RatedEvent",
+    "Rating",
+    "RatingFollowUp",
     "Reminder",
     "RequestKind",
     "Role",

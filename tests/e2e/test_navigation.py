@@ -15,10 +15,11 @@ from tests.helpers import page_login
 
 TOP_PAGES = {
     "/my", "/apply", "/enterprise", "/expert", "/queue", "/audit", "/audit/commitment", "/admin",
-    "/admin/facts", "/credit-list", "/guide", "/verify",
+    "/admin/facts", "/credit-list", "/guide", "/verify", "/ratings", "/audit/ratings",
 }  # fmt: skip
-STAFF = ["/queue", "/admin/facts", "/credit-list", "/guide", "/verify"]
-AUDIT = ["/audit", "/audit/commitment", "/admin/facts", "/credit-list", "/guide", "/verify"]
+STAFF = ["/queue", "/ratings", "/admin/facts", "/credit-list", "/guide", "/verify"]
+AUDIT = ["/audit", "/audit/commitment", "/audit/ratings", "/admin/facts", "/credit-list"]
+AUDIT += ["/guide", "/verify"]
 EXPECTED: dict[str, list[str]] = {  # username -> the menu, its first link the start page
     "qiye": ["/my", "/apply", "/enterprise", "/guide", "/verify"],
     "zj01": ["/expert", "/guide", "/verify"],
@@ -27,7 +28,7 @@ EXPECTED: dict[str, list[str]] = {  # username -> the menu, its first link the s
     "kezhang": STAFF,
     "lingdao": STAFF,
     "jiancha": AUDIT,
-    "admin": ["/admin", *AUDIT],
+    "admin": ["/admin", "/ratings", *AUDIT],
 }
 _NAV = re.compile(r'<nav class="site-nav".*?</nav>', re.S)
 _HREF = re.compile(r'href="([^"]+)"')

@@ -1,0 +1,302 @@
+"""Rating a case's events and following up a bad rating. Services flush; callers commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from approvals import audit
+from approvals.clock import Clock, local_date, to_utc
+from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from approvals.notifications import render_text
+from approvals.process.standard import WITH_RESULT
+from approvals.ratings.rules import load_rules
+from approvals.schedule import shared_calendar
+from approvals.services.queries import get_application_for
+from models import Application, AuditEvent, OutboxMail, Role, User
+from models.enums import ROLE_LABELS
+from models.ids import id_of
+from models.ratings import (
+    AppealCreate,
+    AppealDecision,
+    FollowUpAnswer,
+    FollowUpReply,
+    FollowUpState,
+    RatedEvent,
+    Rating,
+    RatingCreate,
+    RatingFollowUp,
+)
+
+RESPONDERS = frozenset({Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.ADMIN})
+APPEAL_DECIDERS = frozenset({Role.AUDITOR, Role.ADMIN})
+# The audit actions whose actor served the enterprise at each event.
+SERVED_BY: dict[RatedEvent, tuple[str, ...]] = {
+    RatedEvent.ACCEPTANCE: ("accept", "accept_service", "refuse"),
+    RatedEvent.DECISION: ("draft", "answer", "refuse", "file"),
+}
+
+
+def ratable_events(application: Application) -> list[RatedEvent]:
+    """The events of the case the enterprise may rate now."""
+    events = []
+    if application.accepted_on is not None:
+        events.append(RatedEvent.ACCEPTANCE)
+    if application.status in WITH_RESULT:
+        events.append(RatedEvent.DECISION)
+    return events
+
+
+def ratings_of(session: Session, application_id: int) -> dict[RatedEvent, Rating]:
+    rows = session.exec(select(Rating).where(Rating.application_id == application_id))
+    return {r.event: r for r in rows}
+
+
+def find_follow_up(session: Session, rating_id: int) -> RatingFollowUp | None:
+    query = select(RatingFollowUp).where(RatingFollowUp.rating_id == rating_id)
+    return session.exec(query).first()
+
+
+def bad_ratings(session: Session, state: FollowUpState | None = None) -> list[Rating]:
+    """Ratings with a follow-up (in ``state``), earliest due first."""
+    query = select(Rating).join(RatingFollowUp, col(RatingFollowUp.rating_id) == col(Rating.id))
+    if state is not None:
+        query = query.where(RatingFollowUp.state == state)
+    return list(session.exec(query.order_by(col(RatingFollowUp.due_on), col(Rating.id))))
+
+
+def _officer(session: Session, application_id: int, event: RatedEvent) -> int | None:
+    query = (
+        select(AuditEvent.actor_id)
+        .where(
+            AuditEvent.application_id == application_id,
+            col(AuditEvent.action).in_(SERVED_BY[event]),
+        )
+        .order_by(col(AuditEvent.id).desc())
+    )
+    return session.exec(query).first()
+
+
+def rate(
+    session: Session, clock: Clock, actor: User, application_id: int, event: RatedEvent,
+    data: RatingCreate,
+) -> Rating:  # fmt: skip
+    """The enterprise rates ``event`` once; a bad rating must name its reasons and opens a
+    follow-up due in the rules' working days, and the section chiefs are mailed."""
+    application = get_application_for(session, actor, application_id)
+    if actor.role is not Role.APPLICANT or actor.enterprise_id != application.enterprise_id:
+        raise PermissionDenied("由申请企业进行评价", "only the applying enterprise rates")
+    if event not in ratable_events(application):
+        raise InvalidTransition("该环节尚未办理，暂不能评价", f"event {event.value} not reached")
+    if event in ratings_of(session, application_id):
+        raise InvalidTransition("该环节已评价，不能重复评价", "already rated")
+    rules = load_rules()
+    bad = rules.is_bad(data.level)
+    reasons = list(dict.fromkeys(data.reasons))
+    unknown = [r for r in reasons if r not in rules.reasons.values]
+    if unknown or (bad and not reasons):
+        raise InvalidInput(
+            "差评请选择原因：" + "、".join(rules.reasons.values),
+            "a bad rating needs reasons from the list",
+            field="reasons",
+            allowed=list(rules.reasons.values),
+        )
+    if reasons and not bad:
+        raise InvalidInput("只有差评需要选择原因", "reasons only for a bad rating", field="reasons")
+    now = clock.now()
+    rating = Rating(
+        application_id=application_id,
+        event=event,
+        enterprise_id=application.enterprise_id,
+        item_code=application.item_code,
+        officer_id=_officer(session, application_id, event),
+        level=data.level,
+        reasons=reasons,
+        comment=data.comment.strip(),
+        rated_by=id_of(actor),
+        rated_at=to_utc(now),
+    )
+    session.add(rating)
+    session.flush()
+    label = rules.levels.values[data.level]
+    _audit(session, now, application_id, actor, "rating", f"评价：{label}")
+    if bad:
+        due = shared_calendar().due(local_date(now), rules.rectify.days, rules.rectify.unit).day
+        follow_up = RatingFollowUp(rating_id=id_of(rating), state=FollowUpState.OPEN, due_on=due)
+        session.add(follow_up)
+        _mail_staff(
+            session,
+            now,
+            application,
+            rating,
+            "new",
+            f"收到差评（{label}），请于{due.isoformat()}前回访核实、整改并反馈",
+        )
+    session.flush()
+    return rating
+
+
+def _rating_and_follow_up(session: Session, rating_id: int) -> tuple[Rating, RatingFollowUp]:
+    rating = session.get(Rating, rating_id)
+    follow_up = find_follow_up(session, rating_id) if rating else None
+    if rating is None or follow_up is None:
+        raise NotFound(f"差评{rating_id}不存在", f"bad rating {rating_id} not found")
+    return rating, follow_up
+
+
+def answer(
+    session: Session, clock: Clock, actor: User, rating_id: int, data: FollowUpAnswer
+) -> RatingFollowUp:
+    """回访核实 → 整改 → 反馈 in one record; the enterprise is mailed the feedback."""
+    if actor.role not in RESPONDERS:
+        raise PermissionDenied("当前角色无权办理差评整改", "this role cannot answer a rating")
+    rating, follow_up = _rating_and_follow_up(session, rating_id)
+    if follow_up.state is not FollowUpState.OPEN:
+        raise InvalidTransition("该差评已反馈或在申诉复核中", "the follow-up is not open")
+    now = clock.now()
+    follow_up.verification = data.verification.strip()
+    follow_up.rectification = data.rectification.strip()
+    follow_up.feedback = data.feedback.strip()
+    follow_up.answered_by, follow_up.answered_on = actor.id, local_date(now)
+    follow_up.state = FollowUpState.ANSWERED
+    session.add(follow_up)
+    application = session.get(Application, rating.application_id)
+    assert application is not None, "a rating belongs to a case"
+    _audit(session, now, rating.application_id, actor, "rating_answered", "差评整改反馈")
+    session.add(
+        OutboxMail(
+            message_id=f"<rating-feedback-{rating.id}@eia.local>",
+            application_id=rating.application_id,
+            to_addr=application.contact_email,
+            subject=f"【{application.number}】您的评价已整改反馈",
+            body=render_text(
+                "rating_feedback.txt",
+                application=application,
+                feedback=follow_up.feedback,
+                rectification=follow_up.rectification,
+                sent_at=f"{now:%Y-%m-%d %H:%M}",
+            ),
+            created_at=to_utc(now),
+        )
+    )
+    session.flush()
+    return follow_up
+
+
+def reply(
+    session: Session, clock: Clock, actor: User, rating_id: int, data: FollowUpReply
+) -> RatingFollowUp:
+    """The enterprise's one reply (追评) to the feedback."""
+    rating, follow_up = _rating_and_follow_up(session, rating_id)
+    application = get_application_for(session, actor, rating.application_id)
+    if actor.role is not Role.APPLICANT or actor.enterprise_id != application.enterprise_id:
+        raise PermissionDenied("由申请企业追评", "only the rating enterprise replies")
+    if follow_up.state is not FollowUpState.ANSWERED or follow_up.reply_satisfied is not None:
+        raise InvalidTransition("整改反馈后可追评一次", "reply once, after the feedback")
+    follow_up.reply_satisfied, follow_up.reply = data.satisfied, data.reply.strip()
+    session.add(follow_up)
+    verdict = "满意" if data.satisfied else "不满意"
+    _audit(session, clock.now(), rating.application_id, actor, "rating_reply", f"追评：{verdict}")
+    session.flush()
+    return follow_up
+
+
+def appeal(
+    session: Session, clock: Clock, actor: User, rating_id: int, data: AppealCreate
+) -> RatingFollowUp:
+    """申诉复核: staff believe the bad rating false; an auditor decides."""
+    if actor.role not in RESPONDERS:
+        raise PermissionDenied("当前角色无权提出申诉", "this role cannot appeal a rating")
+    rating, follow_up = _rating_and_follow_up(session, rating_id)
+    if follow_up.state is not FollowUpState.OPEN:
+        raise InvalidTransition("只有待整改的差评可以申诉", "only an open follow-up is appealed")
+    follow_up.state, follow_up.appeal_reason = FollowUpState.APPEALED, data.reason.strip()
+    follow_up.appealed_by = actor.id
+    session.add(follow_up)
+    _audit(session, clock.now(), rating.application_id, actor, "rating_appeal", "差评申诉复核")
+    session.flush()
+    return follow_up
+
+
+def decide_appeal(
+    session: Session, clock: Clock, actor: User, rating_id: int, data: AppealDecision
+) -> RatingFollowUp:
+    """Upheld: the rating leaves the figures; rejected: the follow-up is open again (its due
+    date unchanged: the appeal does not buy time)."""
+    if actor.role not in APPEAL_DECIDERS:
+        raise PermissionDenied("申诉由电子监察复核", "an auditor decides appeals")
+    rating, follow_up = _rating_and_follow_up(session, rating_id)
+    if follow_up.state is not FollowUpState.APPEALED:
+        raise InvalidTransition("该差评不在申诉复核中", "no appeal to decide")
+    follow_up.state = FollowUpState.VOIDED if data.upheld else FollowUpState.OPEN
+    follow_up.appeal_decision, follow_up.appeal_decided_by = data.decision.strip(), actor.id
+    session.add(follow_up)
+    outcome = "申诉成立，评价不计入" if data.upheld else "申诉不成立，继续整改"
+    _audit(session, clock.now(), rating.application_id, actor, "rating_appeal_decided", outcome)
+    session.flush()
+    return follow_up
+
+
+def escalate_overdue(session: Session, clock: Clock) -> int:
+    """The deadline sweep: mail the section chiefs and leaders once about each follow-up past
+    its due date; returns how many were escalated."""
+    now = clock.now()
+    query = select(RatingFollowUp).where(
+        RatingFollowUp.state == FollowUpState.OPEN,
+        col(RatingFollowUp.due_on) < local_date(now),
+        RatingFollowUp.overdue_notified == False,  # noqa: E712
+    )
+    escalated = 0
+    for follow_up in session.exec(query).all():
+        rating = session.get(Rating, follow_up.rating_id)
+        application = session.get(Application, rating.application_id) if rating else None
+        if rating is None or application is None:
+            continue
+        follow_up.overdue_notified = True
+        session.add(follow_up)
+        text = f"差评整改已逾期（应于{follow_up.due_on.isoformat()}前反馈），请督办"
+        _mail_staff(session, now, application, rating, "overdue", text, Role.LEADER)
+        escalated += 1
+    session.flush()
+    return escalated
+
+
+def _mail_staff(
+    session: Session, now: datetime, application: Application, rating: Rating, kind: str,
+    text: str, *extra: Role,
+) -> None:  # fmt: skip
+    roles = (Role.SECTION_CHIEF, *extra)
+    staff = session.exec(
+        select(User).where(col(User.role).in_(roles), User.is_active == True)  # noqa: E712
+    ).all()
+    for user in staff:
+        session.add(
+            OutboxMail(
+                message_id=f"<rating-{kind}-{rating.id}-{user.id}@eia.local>",
+                application_id=application.id,
+                to_addr=user.email,
+                subject=f"【好差评】办件{application.number}：{text[:30]}",
+                body=(
+                    f"{user.display_name}：\n\n办件 {application.number}"
+                    f"“{application.project_name}”{text}。\n请登录系统在“差评整改”中办理。\n\n本邮件由系统自动发送"
+                    f"（{now:%Y-%m-%d %H:%M}）。\n"
+                ),
+                created_at=to_utc(now),
+            )
+        )
+
+
+def _audit(
+    session: Session, now: datetime, application_id: int, actor: User, action: str, comment: str
+) -> None:
+    audit.append_event(
+        session,
+        at=to_utc(now),
+        application_id=application_id,
+        actor_id=actor.id,
+        actor_name=actor.display_name,
+        actor_role=ROLE_LABELS[actor.role],
+        action=action,
+        comment=comment,
+    )
