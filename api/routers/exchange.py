@@ -28,6 +28,7 @@ from models.exchange import (
     ObservationPublic,
 )
 from models.exchange_tables import CREDIT_LIST_LABELS, CreditListKind
+from models.ids import id_of
 
 router = APIRouter(prefix="/api", tags=["数据交换 exchange"])
 STAFF = (Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER, Role.ADMIN)
@@ -112,7 +113,7 @@ def intake_check(
 
 def _list_public(row: CreditList) -> CreditListPublic:
     return CreditListPublic(
-        id=row.id,  # type: ignore[arg-type]
+        id=id_of(row),
         kind=row.kind.value,
         label=CREDIT_LIST_LABELS[row.kind],
         version=row.version,
@@ -160,7 +161,7 @@ async def load_credit_list(
     filename, data = await _read_list(file)
     row = credit.load_list(
         session, kind=kind, list_date=list_date, filename=filename, data=data,
-        loaded_by=user.id, now=to_utc(services.clock.now()),  # type: ignore[arg-type]
+        loaded_by=id_of(user), now=to_utc(services.clock.now()),
     )  # fmt: skip
     session.commit()
     return _list_public(row)
@@ -201,7 +202,7 @@ def observe(
 @router.post(
     "/exchange/credit-observations/export",
     response_class=Response,
-    responses=CSV_RESPONSE,  # type: ignore[arg-type]
+    responses=CSV_RESPONSE,  # type: ignore[arg-type]  # FastAPI types the mapping narrowly
     dependencies=[STAFF_ONLY],
     summary="导出待上传的失信记分（CSV） / export the observations to upload",
 )
@@ -229,11 +230,11 @@ def message_state(row: ExchangeMessage) -> str:
 
 def message_staff(row: ExchangeMessage) -> ExchangeMessageStaff:
     return ExchangeMessageStaff(
-        id=row.id,  # type: ignore[arg-type]
+        id=id_of(row),
         kind=row.kind.value,
         key=row.key,
         application_id=row.application_id,
-        state=message_state(row),  # type: ignore[arg-type]
+        state=message_state(row),  # type: ignore[arg-type]  # one of the schema's literal states
         attempts=row.attempts,
         last_error=row.last_error,
         receipt=row.receipt,

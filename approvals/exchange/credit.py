@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from approvals.errors import InvalidInput
 from models import CreditList, CreditListEntry
 from models.exchange_tables import CREDIT_LIST_LABELS, CreditListKind
+from models.ids import id_of
 
 COLUMNS = {
     "name": ("名称", "单位名称", "姓名", "编制单位", "编制人员", "信用管理对象"),
@@ -167,7 +168,7 @@ def load_list(
     session.add(listing)
     session.flush()
     for entry in entries:
-        entry.list_id = listing.id  # type: ignore[assignment]
+        entry.list_id = id_of(listing)
         session.add(entry)
     session.flush()
     return listing

@@ -19,6 +19,7 @@ from approvals.errors import InvalidInput, InvalidTransition, PermissionDenied
 from approvals.schedule import shared_calendar
 from approvals.services.queries import get_application_for
 from models import Application, CreditObservation, Role, User
+from models.ids import id_of
 
 UPLOAD_WORKING_DAYS = 5
 SCORERS = frozenset({Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER})
@@ -61,7 +62,7 @@ def record_observation(
         points=points,
         decided_on=today,
         upload_due_on=shared_calendar().add_working_days(today, UPLOAD_WORKING_DAYS).day,
-        recorded_by=actor.id,  # type: ignore[arg-type]
+        recorded_by=id_of(actor),
         recorded_at=to_utc(clock.now()),
     )
     session.add(observation)

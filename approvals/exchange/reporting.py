@@ -32,6 +32,7 @@ from models import (
     ProjectDeclaration,
 )
 from models.exchange_tables import ExchangeKind
+from models.ids import id_of
 
 DECISIONS = {DocumentKind.APPROVAL: "批准", DocumentKind.DENIAL: "不予批准"}
 DECISIONS_OF_COMMITMENT = {DocumentKind.COMMITMENT_DECISION: "批准（告知承诺制）"}
@@ -157,7 +158,7 @@ def _queue(
     message = ExchangeMessage(
         key=key,
         kind=kind,
-        application_id=application.id,  # type: ignore[arg-type]
+        application_id=id_of(application),
         payload=payload,
         created_at=now,
     )

@@ -92,8 +92,8 @@ def claim(
                 attempts=col(FlowDispatch.attempts) + 1,
             )
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
-            taken.append((dispatch_id, application_id, flow_name))  # type: ignore[arg-type]
+        if result.rowcount == 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
+            taken.append((dispatch_id, application_id, flow_name))  # type: ignore[arg-type]  # ids of stored rows
     if not taken:
         return []
     ids = {application_id for _, application_id, _ in taken}

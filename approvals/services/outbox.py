@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
 from models import OutboxMail
@@ -19,7 +19,7 @@ from models import OutboxMail
 LEASE_SECONDS = 300.0  # far above one SMTP send (its timeout is EIA_SMTP_TIMEOUT_SECONDS)
 
 
-def _claimable(now: datetime, lease_seconds: float):  # type: ignore[no-untyped-def]
+def _claimable(now: datetime, lease_seconds: float) -> tuple[ColumnElement[bool], ...]:
     return (
         col(OutboxMail.sent_at).is_(None),
         or_(
@@ -39,7 +39,7 @@ def _take(
         .where(col(OutboxMail.id) == mail.id, *_claimable(now, lease))
         .values(claimed_at=now)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
         return None
     session.refresh(mail)
     return mail

@@ -95,7 +95,7 @@ def stop_clock(
     the caller decided that the phase starts, e.g. a hearing request on time)."""
     today = local_date(now)
     pause = ClockPause(
-        application_id=application.id,  # type: ignore[arg-type]
+        application_id=id_of(application),
         reason=reason,
         start_on=today,
         max_days=max_days,

@@ -66,3 +66,18 @@ def test_no_process_kind_is_compared_as_a_string() -> None:
                 if any(p.search(line) for p in AS_TEXT):
                     offenders.append(f"{path.relative_to(PROJECT_ROOT)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+CHECKED = ("approvals", "models", "api", "core", "documents", "mail", "storage")
+EXPLAINED_IGNORE = re.compile(r"# type: ignore\[[a-z-]+(, [a-z-]+)*\]  # \S")
+
+
+def test_every_type_ignore_in_the_checked_packages_names_its_code_and_why() -> None:
+    unexplained = [
+        f"{path.relative_to(PROJECT_ROOT)}:{number}"
+        for folder in CHECKED
+        for path in sorted((PROJECT_ROOT / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "# type: ignore" in line and not EXPLAINED_IGNORE.search(line)
+    ]
+    assert unexplained == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from approvals import audit
 from approvals.catalogue_schema import HearingSpec
@@ -19,6 +19,7 @@ from approvals.services.item_versions import item_of
 from approvals.services.transitions import SYSTEM_NAME, SYSTEM_ROLE
 from models import Application, ClockPause, Hearing, User
 from models.enums import ROLE_LABELS
+from models.ids import id_of
 
 REASON = "听证"
 
@@ -29,12 +30,12 @@ def bump_version(session: Session, application: Application) -> None:
     result = session.execute(
         update(Application)
         .where(
-            Application.id == application.id,  # type: ignore[arg-type]
-            Application.version == application.version,  # type: ignore[arg-type]
+            col(Application.id) == id_of(application),
+            col(Application.version) == application.version,
         )
         .values(version=application.version + 1)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
         raise ConcurrentUpdate(
             "该办件已被他人处理或页面已过期，请刷新后重试",
             "the case was changed by someone else first; reload and retry",
@@ -54,7 +55,7 @@ def ensure_stopped(
     runs (an expert review), the hearing's starts when scheduling finds the clock running."""
     if hearing.pause_id is not None or application.clock_started_on is None:
         return None
-    if any(p.end_on is None for p in pauses_of(session, application.id)):  # type: ignore[arg-type]
+    if any(p.end_on is None for p in pauses_of(session, id_of(application))):
         return None
     bump_version(session, application)
     pause = pauses.stop_clock(
