@@ -20,7 +20,7 @@ COPY templates templates
 RUN pip install --no-cache-dir -e .
 ENV PYTHONUNBUFFERED=1
 EXPOSE 8000
-ENV EIA_FORWARDED_ALLOW_IPS=127.0.0.1 EIA_API_PROCESSES=2
+ENV EIA_FORWARDED_ALLOW_IPS=127.0.0.1 API_PROCESSES=2
 # Behind a TLS proxy: X-Forwarded-Proto/-For are trusted from EIA_FORWARDED_ALLOW_IPS only.
-# EIA_API_PROCESSES uvicorn processes share the port (one per core).
-CMD ["sh", "-c", "exec uvicorn api.asgi:app --host 0.0.0.0 --port 8000 --workers \"$EIA_API_PROCESSES\" --proxy-headers --forwarded-allow-ips \"$EIA_FORWARDED_ALLOW_IPS\""]
+# API_PROCESSES uvicorn processes share the port (one per core).
+CMD ["sh", "-c", "exec uvicorn api.asgi:app --host 0.0.0.0 --port 8000 --workers \"$API_PROCESSES\" --proxy-headers --forwarded-allow-ips \"$EIA_FORWARDED_ALLOW_IPS\""]

@@ -38,7 +38,7 @@ def test_every_eia_variable_names_a_setting() -> None:
     named |= {
         k for s in SERVICES.values() for k in (s.get("environment") or {}) if k.startswith("EIA_")
     }
-    assert named - fields - {"EIA_API_PROCESSES"} == set()  # that one is the image's CMD
+    assert named - fields == set()
     assert {"EIA_DATABASE_URL", "EIA_DB_POOL_SIZE", "EIA_DB_MAX_OVERFLOW"} <= named
 
 
@@ -70,7 +70,7 @@ def test_the_bucket_is_created_before_the_api_and_workers_start() -> None:
 
 def test_several_api_processes_and_workers_run() -> None:
     assert int(SERVICES["worker"]["deploy"]["replicas"]) >= 2
-    assert int(SERVICES["api"]["environment"]["EIA_API_PROCESSES"]) >= 2
+    assert int(SERVICES["api"]["environment"]["API_PROCESSES"]) >= 2
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
-    assert '--workers \\"$EIA_API_PROCESSES\\"' in dockerfile
+    assert '--workers \\"$API_PROCESSES\\"' in dockerfile
     assert all(f"COPY {p} {p}" in dockerfile for p in ("flows", "api", "core", "approvals"))
