@@ -39,7 +39,9 @@ def clean_filename(raw: str) -> str:
             f"the file name is longer than {MAX_NAME_CHARS} characters",
         )
     if not name.lower().endswith(".pdf"):
-        raise UploadRejected("仅接受PDF文件（.pdf）", "only PDF files (.pdf) are accepted")
+        raise UploadRejected(
+            "只接受PDF文件（文件名以 .pdf 结尾）", "only PDF files (.pdf) are accepted"
+        )
     return name
 
 
@@ -53,14 +55,17 @@ def check_upload(filename: str, data: bytes, max_bytes: int) -> CheckedUpload:
             limit=max_bytes,
         )
     if len(data) == 0:
-        raise UploadRejected("文件为空", "the file is empty")
+        raise UploadRejected("文件是空的（0字节），请重新选择", "the file is empty")
     if not data.startswith(PDF_MAGIC):
         raise UploadRejected(
-            "文件内容不是PDF（文件头不是 %PDF-）",
+            "不是PDF文件：请在编辑软件中“另存为”或“导出”PDF后再上传（改文件扩展名无效）",
             "the file content is not a PDF (it does not start with %PDF-)",
         )
     if b"%%EOF" not in data[-2048:]:
-        raise UploadRejected("PDF文件不完整（缺少结束标记）", "the PDF is truncated (no %%EOF)")
+        raise UploadRejected(
+            "PDF文件不完整，可能没有下载或保存完整：请重新导出后上传",
+            "the PDF is truncated (no %%EOF)",
+        )
     return CheckedUpload(
         filename=name,
         content_type="application/pdf",

@@ -84,6 +84,7 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = 12 * 3600
     max_upload_bytes: int = 50 * 1024 * 1024
     max_json_bytes: int = 1024 * 1024  # a JSON or plain form body (api.body_limit)
+    staged_upload_hours: int = 48  # an apply form's uploaded materials kept before cleanup
     public_base_url: str = "http://127.0.0.1:8000"
     forwarded_allow_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-* headers are trusted
     # Sign-in throttling (approvals.sign_in): wrong passwords before a username locks, the

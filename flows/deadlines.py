@@ -3,7 +3,9 @@ own work; running the sweep twice changes and sends nothing twice."""
 
 from __future__ import annotations
 
-from approvals import holidays
+from datetime import timedelta
+
+from approvals import holidays, staging
 from approvals.clock import local_date, to_utc
 from approvals.ports import FlowLauncher
 from approvals.ratings import service as rating_service
@@ -104,3 +106,18 @@ def apply_tolerance_rules(rt: Runtime) -> dict[str, int]:
         counts = tolerance_sweep.apply_overdue(session, rt.clock, shared_calendar())
         session.commit()
     return counts
+
+
+def discard_staged_uploads(rt: Runtime) -> int:
+    """Delete the apply form's staged files that were submitted, replaced or abandoned (older
+    than ``EIA_STAGED_UPLOAD_HOURS``); an object a live draft still uses stays. Returns rows."""
+    cutoff = to_utc(rt.clock.now() - timedelta(hours=rt.settings.staged_upload_hours))
+    discarded = 0
+    with session_scope(rt.engine) as session:
+        for row in staging.discardable(session, cutoff):
+            if not staging.still_used(session, row.object_key, cutoff):
+                rt.store.delete(row.object_key)  # before the row: a retry finds the row again
+            session.delete(row)
+            session.commit()
+            discarded += 1
+    return discarded

@@ -105,7 +105,8 @@ def sweep_outbox(stale_after_seconds: int = 60) -> dict[str, int]:
 @flow(name="sweep-deadlines")
 def sweep_deadlines() -> dict[str, int]:
     """Deemed acceptance (§32), due dates and warnings of every open case, reminders to the
-    assignees (due soon) and their section chiefs (overdue), then the mail. Idempotent."""
+    assignees (due soon) and their section chiefs (overdue), leftover staged uploads, then the
+    mail. Idempotent."""
     rt = runtime()
     deadlines.reload_calendar(rt)
     deemed = deadlines.deem_overdue_intakes(rt)  # their work: claimed by the workers
@@ -116,10 +117,11 @@ def sweep_deadlines() -> dict[str, int]:
     experts = deadlines.remind_experts(rt)  # 远程会审 opinions still missing
     tolerance = deadlines.apply_tolerance_rules(rt)  # 容缺受理: overdue materials
     ratings = deadlines.escalate_ratings(rt)  # 好差评: follow-ups past their deadline
+    staged = deadlines.discard_staged_uploads(rt)  # the apply form's leftover uploads
     mailed = _TASKS[steps.relay_mail]()
     return {
         "deemed": deemed, **counts, "reminders": reminders, "post_checks": checks,
-        "expert_reminders": experts,
+        "expert_reminders": experts, "staged_discarded": staged,
         "tolerance_suspended": tolerance["suspended"], "tolerance_returned": tolerance["returned"],
         "ratings_escalated": ratings,
         "mailed": mailed,

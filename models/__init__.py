@@ -45,6 +45,7 @@ from models.participation import (
 )
 from models.ratings import FollowUpState, RatedEvent, Rating, RatingFollowUp
 from models.security import LoginAttempt, SignInOutcome, UserSession
+from models.staging import StagedMaterial
 from models.tables import (
     Application,
     AuditEvent,
@@ -140,6 +141,7 @@ __all__ = [
     "SerialCounter",
     "SignInOutcome",
     "SiteInspection",
+    "StagedMaterial",
     "Status",
     "StepRecord",
     "TokenPurpose",

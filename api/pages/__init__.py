@@ -36,6 +36,7 @@ import api.pages.guide  # noqa: E402, F401 - registers the /guide pages on route
 from api.pages import (  # noqa: E402 - each registers its pages on router
     admin,  # noqa: F401 - 系统管理
     admin_experts,  # noqa: F401 - 评审专家库
+    apply,  # noqa: F401 - the apply form, its staged materials
     audit,  # noqa: F401 - /audit
     commitment,  # noqa: F401 - 告知承诺制
     drafts,  # noqa: F401 - the applicant's draft: 编辑、撤回

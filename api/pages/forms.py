@@ -95,6 +95,17 @@ def _problem(error: Mapping[str, Any], labels: Mapping[str, str]) -> str:
     return f"{label}填写不正确"
 
 
+def problems_by_field(
+    exc: ValidationError, labels: Mapping[str, str] | None = None, whole_form: str = ""
+) -> dict[str, str]:
+    """Each field's first problem in Chinese; a rule of the whole schema goes to ``whole_form``."""
+    found: dict[str, str] = {}
+    for error in exc.errors():
+        field = next((str(p) for p in reversed(error["loc"]) if isinstance(p, str)), whole_form)
+        found.setdefault(field, _problem(error, labels or {}))
+    return found
+
+
 def build(
     schema: type[Schema], data: Mapping[str, Any], labels: Mapping[str, str] | None = None
 ) -> Schema:

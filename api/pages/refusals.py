@@ -48,13 +48,16 @@ def refused_redirect(
     *,
     field: str = "",
     anchor: str = "",
+    query: str = "",
 ) -> Response | None:
-    """A 303 to ``path`` carrying the refusal; None when it does not fit in a cookie."""
+    """A 303 to ``path`` (with ``query``) carrying the refusal; None when it does not fit in a
+    cookie."""
     data = {"u": user_id, "p": path, "e": error, "v": dict(values), "f": field}
     token = _signer(services).dumps(data)
     if len(token) > MAX_COOKIE_BYTES:
         return None
-    response = RedirectResponse(f"{path}#{anchor}" if anchor else path, status_code=303)
+    target = f"{path}?{query}" if query else path
+    response = RedirectResponse(f"{target}#{anchor}" if anchor else target, status_code=303)
     response.set_cookie(
         REFUSAL_COOKIE,
         token,

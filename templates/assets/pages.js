@@ -33,3 +33,86 @@ for (const table of document.querySelectorAll("table.table-stack")) {
     });
   }
 }
+// The apply form (<form data-stage-url>): each chosen material is sent at once (XHR, so the
+// upload shows its progress), checked by the server and kept with the form's draft; the result
+// is said beside the field. Without JavaScript the files go with the form and are kept the same.
+for (const form of document.querySelectorAll("form[data-stage-url]")) {
+  const token = form.querySelector("input[name=csrf_token]");
+  const maxBytes = Number(form.dataset.maxBytes || 0);
+  const say = (input, problem) => {
+    const error = document.getElementById(`e-${input.name}`);
+    const described = [`s-${input.name}`];
+    if (problem) {
+      error.textContent = problem;
+      error.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      described.push(error.id);
+    } else {
+      error.textContent = "";
+      error.hidden = true;
+      input.removeAttribute("aria-invalid");
+    }
+    input.setAttribute("aria-describedby", described.join(" "));
+  };
+  const size = (bytes) =>
+    bytes >= 104858 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+  for (const input of form.querySelectorAll("input[type=file][data-stage]")) {
+    const name = input.closest(".material").querySelector(".material-name").firstChild.textContent.trim();
+    const progress = input.parentElement.querySelector(".upload-progress");
+    const staged = document.getElementById(`s-${input.name}`);
+    input.addEventListener("change", () => {
+      const file = input.files && input.files[0];
+      if (!file) {
+        return;
+      }
+      if (maxBytes && file.size > maxBytes) {
+        say(input, `「${name}」文件超过大小上限（${form.dataset.maxMb} MB）`);
+        input.value = "";
+        return;
+      }
+      const body = new FormData();
+      body.append("draft", form.dataset.draft);
+      body.append("file", file);
+      const request = new XMLHttpRequest();
+      request.open("POST", form.dataset.stageUrl + encodeURIComponent(input.dataset.stage));
+      request.setRequestHeader("X-CSRF-Token", token ? token.value : "");
+      request.responseType = "json";
+      request.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable) {
+          progress.value = Math.round((100 * event.loaded) / event.total);
+        }
+      });
+      request.addEventListener("load", () => {
+        progress.hidden = true;
+        input.disabled = false;
+        const answer = request.response || {};
+        if (request.status === 200) {
+          staged.textContent = `已上传：${answer.filename}（${size(answer.size)}）`;
+          staged.hidden = false;
+          input.value = ""; // kept on the server: the form need not send it again
+          input.required = false;
+          say(input, "");
+        } else {
+          say(input, answer.message || `「${name}」上传失败（${request.status}），请重新选择`);
+          input.value = "";
+        }
+      });
+      request.addEventListener("error", () => {
+        progress.hidden = true;
+        input.disabled = false;
+        say(input, `「${name}」上传中断，请检查网络后重新选择`);
+        input.value = "";
+      });
+      say(input, "");
+      progress.value = 0;
+      progress.hidden = false;
+      input.disabled = true;
+      request.send(body);
+    });
+  }
+}
+// A refused form lands with its list of problems: focus it so it is read out first.
+const summary = document.getElementById("error-summary");
+if (summary) {
+  summary.focus();
+}

@@ -107,7 +107,10 @@ def test_a_service_request_is_assigned_by_intake_and_answered_by_the_case_office
     form = client.get("/apply/PS-04").text
     assert '<textarea name="description"' in form and 'name="industry_code"' not in form
     missing = apply(client, "PS-04", "ps-04-empty", project_name="环评类别咨询")
-    assert missing.status_code == 422 and "申请内容" in missing.text
+    assert missing.status_code == 303  # back to the form, the field marked
+    refused = client.get(missing.headers["location"]).text
+    assert re.search(r'id="f-description"[^>]*aria-invalid="true"', refused)
+    assert "请填写申请内容" in refused
     assert my_cases(client) == []
     created = apply(client, "PS-04", "ps-04", project_name="环评类别咨询", description=QUESTION)
     application_id = case_id(created)

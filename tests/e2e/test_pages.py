@@ -169,10 +169,11 @@ def test_apply_with_a_non_pdf_file_shows_the_upload_error_and_creates_nothing(
         for code in required_materials(client, "EIA-01")
     ]
     response = apply_form(client, "key-non-pdf", files, project_name="保留的项目名称")
-    assert response.status_code == 415
-    assert "文件内容不是PDF" in response.text
-    assert "请修改后重新选择全部材料" in response.text
-    assert 'value="保留的项目名称"' in response.text
+    assert response.status_code == 303  # back to the form's GET: a reload never re-posts
+    page = client.get(response.headers["location"])
+    assert "不是PDF文件" in page.text
+    assert "已填写的内容和已上传的材料都已保留" in page.text
+    assert 'value="保留的项目名称"' in page.text
     assert my_cases(client) == []
 
 
