@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from fastapi import BackgroundTasks, Request, Response, UploadFile
-from starlette.datastructures import UploadFile as FormFile
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as FormFile
 
 from api.body_limit import ITEM_MATERIALS, accepts_uploads
 from api.deps import ServicesDep, SessionDep

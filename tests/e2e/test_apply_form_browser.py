@@ -13,13 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.test_accessibility import BLOCKING, SIDEWAYS
-from tests.e2e.test_browser import (  # noqa: F401 - fixtures
-    SCREENS,
-    Desk,
-    browser,
-    engine,
-    live_server,
-)
+from tests.e2e.test_browser import SCREENS, Desk, browser, engine, live_server  # noqa: F401 (fixtures)
 from tests.helpers import PROJECT, minimal_pdf
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +27,9 @@ def _fill_all_but_site(page: Page) -> None:
 
 
 def test_a_bad_material_is_named_at_once_and_no_chosen_file_is_lost(
-    live_server: str, browser: Browser, tmp_path: Path
+    live_server: str,  # noqa: F811
+    browser: Browser,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
     qiye = Desk(browser, live_server, "qiye")
