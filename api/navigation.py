@@ -53,11 +53,16 @@ MENUS: dict[Role, tuple[MenuLink, ...]] = {
 QUEUE_ROLES = (Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER)
 
 
+# Menu links that show a live count: the small JSON the page script polls for it.
+LIVE_COUNTS: dict[str, str] = {"/queue": "/queue/live"}
+
+
 @dataclass(frozen=True)
 class MenuEntry:
     href: str
     label: str
     current: bool
+    count_url: str = ""  # polled by the page script for the count shown beside the label
 
 
 def home_of(role: Role) -> str:
@@ -71,4 +76,6 @@ def menu_for(role: Role | None, path: str) -> list[MenuEntry]:
     links = VISITOR_MENU if role is None else MENUS[role]
     matching = [href for href, _ in links if path == href or path.startswith(href + "/")]
     current = max(matching, key=len, default=None)
-    return [MenuEntry(href, label, href == current) for href, label in links]
+    return [
+        MenuEntry(href, label, href == current, LIVE_COUNTS.get(href, "")) for href, label in links
+    ]

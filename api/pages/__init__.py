@@ -46,6 +46,7 @@ from api.pages import (  # noqa: E402 - each registers its pages on router
     fact_checks,  # noqa: F401 - 数据来源与核实 (staff)
     hearings,  # noqa: F401 - 听证
     joint_review,  # noqa: F401 - 远程会审
+    live,  # noqa: F401 - live queues: /queue/live
     ratings,  # noqa: F401 - 好差评
     tolerance,  # noqa: F401 - 容缺受理、失信名单
     verify_pdf,  # noqa: F401 - 上传PDF核验电子签名

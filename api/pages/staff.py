@@ -41,6 +41,7 @@ from approvals.clock import local_date
 from approvals.errors import DomainError
 from approvals.process.standard import WITH_RESULT
 from approvals.services import pauses, review
+from approvals.services.live_queue import fingerprint_of
 from approvals.services.queries import (
     get_application_by_number,
     get_application_for,
@@ -132,6 +133,7 @@ def queue(
         "queue.html",
         {
             "rows": rows,
+            "live_fingerprint": fingerprint_of(waiting),  # polled by pages.js (api.pages.live)
             "postal_rows": postal,
             "shows_postal": user.role in review.POSTAL_ROLES,
             "tones": STATUS_TONES,

@@ -116,3 +116,51 @@ const summary = document.getElementById("error-summary");
 if (summary) {
   summary.focus();
 }
+// Live queues: a menu link with <span data-count-url> shows its queue's count, polled every few
+// seconds while the page is visible; on the queue page (<section data-live-url
+// data-fingerprint>) a changed fingerprint swaps in the fresh list, without a reload.
+const counters = [...document.querySelectorAll(".menu-count[data-count-url]")];
+const liveQueue = document.querySelector("[data-live-url][data-fingerprint]");
+if (counters.length || liveQueue) {
+  const url = (liveQueue && liveQueue.dataset.liveUrl) || counters[0].dataset.countUrl;
+  let wait = 3000;
+  const refreshList = async () => {
+    const response = await fetch(window.location.href, { credentials: "same-origin" });
+    if (!response.ok) {
+      return;
+    }
+    const fresh = new DOMParser()
+      .parseFromString(await response.text(), "text/html")
+      .getElementById(liveQueue.id);
+    if (fresh) {
+      liveQueue.innerHTML = fresh.innerHTML;
+      liveQueue.dataset.fingerprint = fresh.dataset.fingerprint;
+      const news = document.getElementById("queue-news");
+      if (news) {
+        news.textContent = `待办已更新，共 ${liveQueue.querySelectorAll("tbody tr").length} 件`;
+      }
+    }
+  };
+  const poll = async () => {
+    try {
+      const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+      if (response.ok) {
+        const state = await response.json();
+        wait = 1000 * (state.poll_seconds || 3);
+        for (const counter of counters) {
+          counter.textContent = String(state.count);
+          counter.title = `待办 ${state.count} 件`;
+          counter.hidden = false;
+        }
+        if (liveQueue && state.fingerprint !== liveQueue.dataset.fingerprint) {
+          await refreshList();
+        }
+      }
+    } catch {
+      // offline or the server restarting: the next poll tries again
+    } finally {
+      window.setTimeout(poll, document.hidden ? wait * 5 : wait);
+    }
+  };
+  poll();
+}
