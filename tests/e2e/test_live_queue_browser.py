@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_case_reaching_the_officers_queue_appears_without_a_reload(
-    served: tuple[FastAPI, str],
+    served: tuple[FastAPI, str],  # noqa: F811
 ) -> None:
     app, base = served
     client = TestClient(app, base_url="https://testserver")  # the page cookie is Secure
