@@ -18,6 +18,7 @@ from approvals.catalogue_schema import Item, MaterialSpec
 from approvals.errors import InvalidInput, UploadRejected
 from approvals.uploads import CheckedUpload
 from models import Role, StagedMaterial, User
+from models.ids import id_of
 
 DRAFT_KEY = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
 
@@ -79,7 +80,7 @@ def stage(
     material_of(item, material_code)
     release(session, now, actor, draft_key, material_code)
     row = StagedMaterial(
-        user_id=actor.id,  # type: ignore[arg-type]
+        user_id=id_of(actor),
         draft_key=check_draft_key(draft_key),
         item_code=item.code,
         material_code=material_code,

@@ -46,6 +46,7 @@ from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import DomainError, InvalidInput
 from approvals.services import cases
 from models import Application, StagedMaterial, User
+from models.ids import id_of
 from models.schemas import ApplicationCreate
 
 
@@ -201,7 +202,7 @@ def _create_and_submit(
     if created:
         attach_staged(session, services, user, application, staged)
         if application.process_kind is not ProcessKind.COMMITMENT:  # 告知承诺制: panel first
-            cases.submit(session, services.clock, services.catalogue, user, application.id)  # type: ignore[arg-type]
+            cases.submit(session, services.clock, services.catalogue, user, id_of(application))
         session.commit()
     return application, created
 
@@ -272,7 +273,7 @@ async def apply(
             request, session, services, user, item, key, values, {}, exc.message_zh, status_for(exc)
         )
     if created:
-        after_commit(background, services, application.id)  # type: ignore[arg-type]
+        after_commit(background, services, id_of(application))
     return redirect_with(
         f"/cases/{application.id}",
         SUBMITTED_MESSAGES[item.process_kind] if created else "already_submitted",

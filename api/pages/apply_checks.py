@@ -22,6 +22,7 @@ from approvals.industry import validate_industry_code
 from approvals.services import cases
 from approvals.uploads import material_key
 from models import Application, StagedMaterial, User
+from models.ids import id_of
 from models.schemas import ApplicationCreate
 
 Problems = dict[str, str]
@@ -75,7 +76,7 @@ async def stage_upload(
         checked, data = await read_checked(upload, services.settings.max_upload_bytes)
     except UploadRejected as exc:
         raise staging.said_of(material, exc) from exc
-    key = staging.staging_key(user.id, draft_key, checked.sha256)  # type: ignore[arg-type]
+    key = staging.staging_key(id_of(user), draft_key, checked.sha256)
     services.store.put(key, data, checked.content_type)  # before the row: no row without bytes
     row = staging.stage(
         session, to_utc(services.clock.now()), user, item, draft_key, material_code, checked, key
