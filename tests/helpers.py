@@ -119,3 +119,14 @@ def create_submitted(
     submitted = client.post(f"/api/applications/{application_id}/submit", headers=headers)
     assert submitted.status_code == 200, submitted.text
     return submitted.json()
+
+
+def refused_page(client: TestClient, response: Response) -> str:
+    """A refused page form goes back to its page by a redirect (post/redirect/get), which shows
+    the message once: the text of that page (following the redirect if the client did not)."""
+    if response.status_code == 303:
+        response = client.get(response.headers["location"])
+    else:
+        assert [r.status_code for r in response.history] == [303], response.status_code
+    assert response.status_code == 200, response.text[:300]
+    return response.text

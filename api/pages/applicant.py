@@ -12,8 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api.body_limit import MAX_FILES_PER_REQUEST, accepts_uploads
 from api.deps import ServicesDep, SessionDep
 from api.dispatching import after_commit
-from api.errors import status_for
-from api.pages.case import MATERIAL_FIELD, paused_ids, render_case
+from api.pages.case import MATERIAL_FIELD, paused_ids, refused_back
 from api.pages.display import (
     KIND_SHORT_LABELS,
     PROVISIONAL_NOTE,
@@ -151,14 +150,6 @@ async def resubmit(
             await run_in_threadpool(_resubmit, session, services, user, application_id, files)
         except DomainError as exc:
             session.rollback()
-            return render_case(
-                request,
-                session,
-                services,
-                user,
-                application_id,
-                error=exc.message_zh,
-                status_code=status_for(exc),
-            )
+            return refused_back(request, session, services, user, application_id, exc)
     after_commit(background, services, application_id)
     return redirect_with(f"/cases/{application_id}", "resubmitted")

@@ -23,7 +23,7 @@ from api.pages.display import (
     unit_text,
 )
 from api.pages.forms import apply_form_for
-from api.pages.refusals import clear_refusal, take_refusal
+from api.pages.refusals import clear_refusal, refused_redirect, take_refusal
 from api.pages.security import PageUser
 from api.params import Id
 from api.presenters import application_detail
@@ -216,6 +216,42 @@ def case_page(
 PageRenderer = Callable[..., Response]
 
 
+# Refusals of a form (out of date, invalid, a refused upload) go back to the page by a redirect;
+# forbidden or missing cases are answered in place (there is no page to go back to).
+REDIRECTED_REFUSALS = frozenset({409, 412, 413, 415, 422})
+
+
+def refused_back(
+    request: Request,
+    session: Session,
+    services: AppServices,
+    user: User,
+    application_id: int,
+    exc: DomainError,
+    values: Mapping[str, str] | None = None,
+    *,
+    render: PageRenderer | None = None,
+    back: str = "",
+    anchor: str = "",
+    error: str = "",
+) -> Response:
+    """A refused page form (post/redirect/get): a 303 to ``back`` (the case page unless given)
+    with the message and typed values in the refusal cookie, so a reload never posts again and
+    never meets a 405; in place (``render``, the case page unless given) when the refusal is
+    not a form's or does not fit in the cookie."""
+    status, message = status_for(exc), error or exc.message_zh
+    if status in REDIRECTED_REFUSALS:
+        path = back or f"/cases/{application_id}"
+        typed = dict(values or {})
+        redirect = refused_redirect(request, services, user.id, path, message, typed, anchor=anchor)
+        if redirect is not None:
+            return redirect
+    return (render or render_case)(
+        request, session, services, user, application_id,
+        error=message, values=values or {}, status_code=status,
+    )  # fmt: skip
+
+
 def run_step(
     request: Request,
     session: Session,
@@ -229,25 +265,35 @@ def run_step(
     background: BackgroundTasks | None = None,
     render: PageRenderer | None = None,
     error_text: Callable[[DomainError], str] = lambda exc: exc.message_zh,
+    back: str = "",
+    anchor: str = "",
+    fallback: PageRenderer | None = None,
 ) -> Response:
     """A page action: run ``step`` and commit, launch flows after the commit when
-    ``background`` is given (as the API does), answer ``done``. A refusal rolls back and
-    re-renders the page (the case page unless ``render``) with the message and typed values."""
+    ``background`` is given (as the API does), answer ``done``. A refusal rolls back; a
+    ``render`` given answers it (as it sees fit), otherwise ``refused_back`` does: back to the
+    page ``back`` (the case page) by a redirect, the message and typed values kept, or in
+    place by ``fallback`` (the case page)."""
     try:
         step()
         session.commit()
     except DomainError as exc:
         session.rollback()
-        return (render or render_case)(
-            request,
-            session,
-            services,
-            user,
-            application_id,
-            error=error_text(exc),
-            values=values,
-            status_code=status_for(exc),
-        )
+        if render is not None:
+            return render(
+                request,
+                session,
+                services,
+                user,
+                application_id,
+                error=error_text(exc),
+                values=values,
+                status_code=status_for(exc),
+            )
+        return refused_back(
+            request, session, services, user, application_id, exc, values,
+            render=fallback, back=back, anchor=anchor, error=error_text(exc),
+        )  # fmt: skip
     if background is not None:
         after_commit(background, services, application_id)
     return done

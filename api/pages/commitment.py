@@ -257,8 +257,9 @@ def _act(
     anchor = "post-check" if message.startswith("post_check") else "commitment"
     done = redirect_with(f"/cases/{application_id}", message, anchor)
     return run_step(
-        request, session, services, user, application_id, values, step, done, background=background
-    )
+        request, session, services, user, application_id, values, step, done,
+        background=background, anchor=anchor,
+    )  # fmt: skip
 
 
 def facts_of(form: dict[str, str], ticked: set[str]) -> CommitmentFacts:

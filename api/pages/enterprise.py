@@ -13,6 +13,7 @@ from api.deps import ServicesDep, SessionDep
 from api.mail_relay import send_after_commit
 from api.pages import router
 from api.pages.display import flash_of, redirect_with
+from api.pages.refusals import clear_refusal, refused_redirect, take_refusal
 from api.pages.security import ApplicantUser
 from api.params import Id
 from api.templating import render_page
@@ -45,8 +46,22 @@ def _page(
 
 
 @router.get("/enterprise")
-def enterprise_page(request: Request, session: SessionDep, user: ApplicantUser) -> Response:
-    return _page(request, session, user)
+def enterprise_page(
+    request: Request, session: SessionDep, services: ServicesDep, user: ApplicantUser
+) -> Response:
+    waiting = take_refusal(request, services, user.id)
+    response = _page(request, session, user, waiting.error if waiting else "")
+    if waiting is not None:  # a refused form, redirected here: shown once
+        clear_refusal(response, request.url.path)
+    return response
+
+
+def _refused(
+    request: Request, session: SessionDep, services: ServicesDep, user: ApplicantUser, error: str
+) -> Response:
+    """Back to the page by a redirect (a reload never posts again), the message kept."""
+    back = refused_redirect(request, services, user.id, "/enterprise", error, {})
+    return back or _page(request, session, user, error, 422)
 
 
 @router.post("/enterprise/members")
@@ -73,7 +88,7 @@ def invite(
         )  # fmt: skip
     except InvalidInput as exc:
         session.rollback()
-        return _page(request, session, user, exc.message_zh, 422)
+        return _refused(request, session, services, user, exc.message_zh)
     session.commit()
     send_after_commit(background, services, session)
     return redirect_with("/enterprise", "member_invited")
@@ -81,7 +96,12 @@ def invite(
 
 @router.post("/enterprise/members/{user_id}/{change}")
 def change_member(
-    request: Request, session: SessionDep, user: ApplicantUser, user_id: Id, change: str
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    user: ApplicantUser,
+    user_id: Id,
+    change: str,
 ) -> Response:
     if change not in ("disable", "enable"):
         return _page(request, session, user, "不支持的操作", 404)
@@ -89,20 +109,24 @@ def change_member(
         members.set_active(session, user, user_id, change == "enable", wall_now())
     except InvalidInput as exc:
         session.rollback()
-        return _page(request, session, user, exc.message_zh, 422)
+        return _refused(request, session, services, user, exc.message_zh)
     session.commit()
     return redirect_with("/enterprise", f"member_{change}d")
 
 
 @router.post("/enterprise/agents")
 def grant(
-    request: Request, session: SessionDep, user: ApplicantUser, agent_uscc: Text = ""
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    user: ApplicantUser,
+    agent_uscc: Text = "",
 ) -> Response:
     try:
         agents.grant(session, user, agent_uscc, wall_now())
     except InvalidInput as exc:
         session.rollback()
-        return _page(request, session, user, exc.message_zh, 422)
+        return _refused(request, session, services, user, exc.message_zh)
     session.commit()
     return redirect_with("/enterprise", "agent_authorised")
 

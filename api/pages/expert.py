@@ -34,6 +34,7 @@ from api.pages.joint_review import (
     revised_materials,
     specialty_text,
 )
+from api.pages.refusals import clear_refusal, take_refusal
 from api.pages.security import signed_in
 from api.params import Id
 from api.services import AppServices
@@ -222,7 +223,10 @@ def render_case_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     application = get_application_for(session, user, application_id)  # another panel's: 404
-    return render_page(
+    waiting = None if error or values is not None else take_refusal(request, services, user.id)
+    if waiting is not None:  # a refused form, redirected here (shown once)
+        error, values = waiting.error, waiting.values
+    response = render_page(
         request,
         "expert_case.html",
         case_view(session, services, user, application)
@@ -233,6 +237,9 @@ def render_case_page(
         },
         status_code=status_code,
     )
+    if waiting is not None:
+        clear_refusal(response, request.url.path)
+    return response
 
 
 @router.get("/expert/cases/{application_id}")
@@ -269,7 +276,8 @@ def _act(
         step,
         done,
         background=background,
-        render=render_case_page,
+        back=f"/expert/cases/{application_id}",
+        fallback=render_case_page,
     )
 
 

@@ -28,9 +28,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.body_limit import MAX_FILES_PER_REQUEST, accepts_uploads
 from api.deps import ServicesDep, SessionDep
-from api.errors import status_for
 from api.pages import router
-from api.pages.case import CASE_SECTIONS, MATERIAL_FIELD, render_case, run_step
+from api.pages.case import CASE_SECTIONS, MATERIAL_FIELD, refused_back, run_step
 from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS, redirect_with
 from api.pages.forms import build, chosen_files
 from api.pages.security import ApplicantUser, PageUser, StaffUser
@@ -352,6 +351,7 @@ def _act(
         done,
         background=background,
         error_text=refusal_text,
+        anchor=anchor,
     )
 
 
@@ -566,14 +566,8 @@ async def submit_revision(
             )
         except DomainError as exc:
             session.rollback()
-            return render_case(
-                request,
-                session,
-                services,
-                user,
-                application_id,
-                error=exc.message_zh,
-                status_code=status_for(exc),
+            return refused_back(
+                request, session, services, user, application_id, exc, anchor="joint-review"
             )
     query = urlencode({"msg": "revision_submitted"})
     return RedirectResponse(f"/cases/{application_id}?{query}#joint-review", status_code=303)

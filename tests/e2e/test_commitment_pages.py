@@ -18,7 +18,14 @@ from flows import deadlines
 from flows.runtime import Runtime
 from tests.api.case_driving import to_signing
 from tests.e2e.test_pages import page_login
-from tests.helpers import PROJECT, create_submitted, minimal_pdf, required_materials, sign_in
+from tests.helpers import (
+    PROJECT,
+    create_submitted,
+    minimal_pdf,
+    refused_page,
+    required_materials,
+    sign_in,
+)
 
 FAST_TRACK = {
     "project_name": "郑州绿源年产20万套汽车零部件项目",
@@ -135,8 +142,9 @@ def test_the_applicant_sees_every_reason_before_submitting_and_is_converted(
     assert "中国（河南）自由贸易试验区郑州片区" in panel and "不在上述园区" in panel
 
     half = _facts(client, case_id, park_name="-", longitude="113.80")
-    assert half.status_code == 422 and "经纬度须同时填写或同时不填" in half.text
-    assert 'value="113.80"' in half.text  # what was typed is kept
+    shown = refused_page(client, half)
+    assert "经纬度须同时填写或同时不填" in shown
+    assert 'value="113.80"' in shown  # what was typed is kept
 
     saved = _facts(
         client, case_id, document_type="report_book", park_name="-", has_electroplating="1"
@@ -153,7 +161,7 @@ def test_the_applicant_sees_every_reason_before_submitting_and_is_converted(
     assert "提交后将自动转为一般程序审批" in panel
     assert "生成告知承诺书" not in panel  # no letter for an ineligible project
     refused = client.post(f"/cases/{case_id}/commitment/letter")
-    assert refused.status_code == 422 and "不符合告知承诺制条件" in refused.text
+    assert "不符合告知承诺制条件" in refused_page(client, refused)
 
     submitted = client.post(f"/cases/{case_id}/resubmit", follow_redirects=False)
     assert submitted.status_code == 303
@@ -173,7 +181,7 @@ def test_generating_and_accepting_the_letter_from_the_page(client: TestClient) -
     assert 'data-eligible="true"' in panel and "可适用告知承诺制" in panel
     assert "建设地点位于郑州经济技术开发区" in panel
     early = client.post(f"/cases/{case_id}/resubmit")
-    assert early.status_code == 422 and "请先阅读并确认告知承诺书" in early.text
+    assert "请先阅读并确认告知承诺书" in refused_page(client, early)
 
     generated = client.post(f"/cases/{case_id}/commitment/letter", follow_redirects=False)
     assert generated.headers["location"] == f"/cases/{case_id}?msg=commitment_letter#commitment"
@@ -187,7 +195,7 @@ def test_generating_and_accepting_the_letter_from_the_page(client: TestClient) -
     assert sha == hashlib.sha256(pdf.content).hexdigest()
 
     unticked = client.post(f"/cases/{case_id}/commitment/accept", data={"sha256": sha})
-    assert unticked.status_code == 422 and "请先阅读告知承诺书并勾选确认" in unticked.text
+    assert "请先阅读告知承诺书并勾选确认" in refused_page(client, unticked)
     accepted = client.post(
         f"/cases/{case_id}/commitment/accept", data={"sha256": sha, "read": "1"},
         follow_redirects=False,
@@ -197,7 +205,7 @@ def test_generating_and_accepting_the_letter_from_the_page(client: TestClient) -
     assert 'id="accepted"' in panel and 'id="accept-form"' not in panel
     assert sha not in panel  # the applicant sees no digest; staff do (below)
     twice = client.post(f"/cases/{case_id}/commitment/accept", data={"sha256": sha, "read": "1"})
-    assert twice.status_code == 409 and "告知承诺书已确认" in twice.text
+    assert "告知承诺书已确认" in refused_page(client, twice)
 
     submitted = client.post(f"/cases/{case_id}/resubmit", follow_redirects=False)
     assert submitted.status_code == 303
@@ -229,7 +237,7 @@ def test_the_assigned_officer_checks_a_decided_case_with_a_png_from_the_page(
         f"/cases/{case_id}/post-check/evidence",
         files=[("evidence", ("notes.txt", b"just text", "text/plain"))],
     )
-    assert wrong.status_code == 415 and "仅接受PDF、JPEG" in wrong.text
+    assert "仅接受PDF、JPEG" in refused_page(client, wrong)
     uploaded = client.post(
         f"/cases/{case_id}/post-check/evidence",
         files=[("evidence", ("现场照片.png", PNG, "image/png"))],
@@ -247,7 +255,7 @@ def test_the_assigned_officer_checks_a_decided_case_with_a_png_from_the_page(
                         r'\s*<input type="hidden" name="version" value="(\d+)"', page)  # fmt: skip
     assert version is not None
     missing = client.post(f"/cases/{case_id}/post-check", data={"findings": "x"})
-    assert missing.status_code == 422 and "请选择核查结论" in missing.text
+    assert "请选择核查结论" in refused_page(client, missing)
     checked = client.post(
         f"/cases/{case_id}/post-check",
         data={"outcome": "conforms", "findings": "现场建设内容与报告表一致\n污染防治设施已建成",
