@@ -16,7 +16,7 @@ from documents.render import render_pdf
 from documents.signing import bureau_signer
 from flows.runtime import Runtime
 from mail import Attachment, build_message
-from models import Application, Document
+from models import Application, Document, DocumentState
 
 
 def pending_document_ids(rt: Runtime, application_id: int) -> list[int]:
@@ -33,8 +33,14 @@ def number_document(rt: Runtime, document_id: int) -> str:
 
 def render_and_store(rt: Runtime, document_id: int) -> dict[str, object]:
     """Render the PDF, sign it with the bureau's key and put it at its deterministic key;
-    returns key, sha256 (of the signed bytes) and size."""
+    returns key, sha256 (of the signed bytes) and size. A document another run issued
+    meanwhile (the sweep and a worker on the same case) is not rendered and stored again:
+    signed bytes differ on every signing, and the stored object must match the recorded
+    digest."""
     with session_scope(rt.engine) as session:
+        issued = session.get(Document, document_id)
+        if issued is not None and issued.state is DocumentState.ISSUED and issued.object_key:
+            return {"key": issued.object_key, "sha256": issued.sha256, "size": issued.size}
         context = issuing.document_context(
             session,
             rt.catalogue,
