@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from approvals import audit, lawbook
@@ -151,7 +152,8 @@ def stuck_application_ids(
     """Cases whose automated work is older than ``cutoff`` and still not done: a document
     pending since before it, or an automated state entered before it. Work younger than the
     cutoff belongs to a worker that may be running it now, and is left alone; so is a case a
-    worker claimed after ``live_claims_since`` (its lease still runs)."""
+    worker claimed, or whose request was queued, after ``live_claims_since`` (the lease):
+    the workers' backlog is theirs to run."""
     with_pending = select(Document.application_id).where(
         Document.state == DocumentState.PENDING, col(Document.created_at) <= cutoff
     )
@@ -171,8 +173,16 @@ def stuck_application_ids(
         held = session.exec(
             select(FlowDispatch.application_id).where(
                 col(FlowDispatch.application_id).in_(ids),
-                col(FlowDispatch.state) == DispatchState.CLAIMED,
-                col(FlowDispatch.dispatched_at) > live_claims_since,
+                or_(
+                    and_(
+                        col(FlowDispatch.state) == DispatchState.CLAIMED,
+                        col(FlowDispatch.dispatched_at) > live_claims_since,
+                    ),
+                    and_(  # queued for the workers within the lease: theirs to run
+                        col(FlowDispatch.state) == DispatchState.PENDING,
+                        col(FlowDispatch.created_at) > live_claims_since,
+                    ),
+                ),
             )
         )
         ids -= set(held)
