@@ -51,6 +51,8 @@ class User(SQLModel, table=True):
     email_verified: bool = True  # False from self-registration until the mailed link is opened
     member_kind: MemberKind | None = Field(default=None, sa_type=StrEnumType(MemberKind))
     is_enterprise_admin: bool = False  # manages the enterprise's users and agents
+    # 分局: staff of a district's branch work that district's cases (None: the bureau, 市局)
+    branch_district: str | None = Field(default=None, max_length=40)
 
 
 class Application(SQLModel, table=True):

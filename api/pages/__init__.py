@@ -35,6 +35,7 @@ for module in (
 import api.pages.guide  # noqa: E402, F401 - registers the /guide pages on router
 from api.pages import (  # noqa: E402 - each registers its pages on router
     admin,  # noqa: F401 - 系统管理
+    admin_branches,  # noqa: F401 - 分局: a staff account's unit
     admin_experts,  # noqa: F401 - 评审专家库
     apply,  # noqa: F401 - the apply form, its staged materials
     audit,  # noqa: F401 - /audit

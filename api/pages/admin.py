@@ -28,6 +28,7 @@ from api.templating import render_page
 from approvals import holidays
 from approvals.administration import schedules, staff
 from approvals.clock import to_utc
+from approvals.districts import BRANCHES
 from approvals.errors import DomainError, InvalidInput
 from approvals.schedule import install_overrides
 from models import Expert, User
@@ -52,6 +53,7 @@ FLASH_MESSAGES.update(
     {
         "staff_created": "已开通账号，设置密码的链接已发送到其邮箱。",
         "staff_role_changed": "已调整角色，该账号需重新登录。",
+        "staff_branch_changed": "已设置所属单位，其待办随之调整。",
         "staff_disabled": "已停用该账号，其登录会话已全部结束。",
         "staff_enabled": "已启用该账号。",
         "holidays_loaded": "已导入节假日安排，办理时限已按其重新计算。",
@@ -109,6 +111,7 @@ def _users_page(
     context = {
         "staff": staff.list_staff(session, user),
         "roles": [(r.value, ROLE_LABELS[r]) for r in staff.STAFF_ROLES],
+        "branches": list(BRANCHES.items()),  # 分局 by district (api.pages.admin_branches)
         "values": {},
         "error": "",
         "error_field": "",

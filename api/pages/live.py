@@ -24,5 +24,5 @@ class QueueLive(BaseModel):
 @router.get("/queue/live", response_model=QueueLive)
 def queue_live(user: QueueUser, session: SessionDep, response: Response) -> QueueLive:
     response.headers["Cache-Control"] = "no-store"
-    state = queue_state(session, user.role)
+    state = queue_state(session, user)
     return QueueLive(count=state.count, fingerprint=state.fingerprint, poll_seconds=POLL_SECONDS)

@@ -36,6 +36,7 @@ from api.params import Id
 from api.presenters import application_public
 from api.services import AppServices
 from api.templating import render_page
+from approvals.administration.branches import branch_label
 from approvals.catalogue import DayUnit, ProcessKind
 from approvals.clock import local_date
 from approvals.errors import DomainError
@@ -106,7 +107,10 @@ def queue(
             error = exc.message_zh
     today = local_date(services.clock.now())
     # Red (past the statutory limit) first, then yellow, then the rest in the order they came.
-    waiting = sorted(queue_for(session, user.role), key=lambda a: WARNING_ORDER.get(a.warning, 2))
+    waiting = sorted(
+        queue_for(session, user.role, district=user.branch_district),  # a branch: its district
+        key=lambda a: WARNING_ORDER.get(a.warning, 2),
+    )
     ids = [a.id for a in waiting if a.id is not None]
     since = _last_step_on(session, ids)
     paused = paused_ids(session, ids)
@@ -134,6 +138,7 @@ def queue(
         {
             "rows": rows,
             "live_fingerprint": fingerprint_of(waiting),  # polled by pages.js (api.pages.live)
+            "branch": branch_label(user.branch_district),
             "postal_rows": postal,
             "shows_postal": user.role in review.POSTAL_ROLES,
             "tones": STATUS_TONES,

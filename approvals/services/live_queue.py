@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from approvals.services.queries import queue_for
-from models import Application, Role
+from models import Application, User
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ def fingerprint_of(waiting: Iterable[Application]) -> str:
     return hashlib.sha256(seen.encode()).hexdigest()[:16]
 
 
-def queue_state(session: Session, role: Role) -> QueueState:
-    """The state of ``role``'s queue (the same cases as the queue page)."""
-    waiting = queue_for(session, role)
+def queue_state(session: Session, user: User) -> QueueState:
+    """The state of ``user``'s queue (the same cases as the queue page: the role's, of the
+    user's district when the user belongs to a branch)."""
+    waiting = queue_for(session, user.role, district=user.branch_district)
     return QueueState(count=len(waiting), fingerprint=fingerprint_of(waiting))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from approvals.calendar import WorkingCalendar, calendar_days_between
@@ -87,14 +87,20 @@ def applications_of(session: Session, actor: User, limit: int = 200) -> list[App
     return list(session.exec(query))
 
 
-def queue_for(session: Session, role: Role, limit: int = 200) -> list[Application]:
-    """Cases waiting for ``role``, oldest first (the order they must be worked in)."""
+def queue_for(
+    session: Session, role: Role, limit: int = 200, district: str | None = None
+) -> list[Application]:
+    """Cases waiting for ``role``, oldest first (the order they must be worked in); a branch's
+    staff (``district``: the branch's district) see the cases of their district only."""
     statuses = [s for s, r in HUMAN_STEP.items() if r is role and r is not Role.APPLICANT]
     if not statuses:
         return []
+    where: list[ColumnElement[bool]] = [col(Application.status).in_(statuses)]
+    if district:
+        where.append(col(Application.district) == district)
     query = (
         select(Application)
-        .where(col(Application.status).in_(statuses))
+        .where(*where)
         # 特事特办 first, then the order cases arrived in
         .order_by(
             (col(Application.track) == "green").desc(),
