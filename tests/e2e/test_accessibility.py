@@ -41,7 +41,7 @@ PAGES: dict[str | None, list[str]] = {
     "kezhang": ["/queue"],
     "lingdao": ["/queue"],
     "jiancha": ["/audit", "/audit/commitment", f"/audit/cases/{CASE}"],
-    "admin": ["/admin", "/admin/users", "/admin/experts", "/admin/holidays"],
+    "admin": ["/admin", "/admin/users", "/admin/experts", "/admin/holidays", "/admin/parks"],
     "zj01": ["/expert"],
 }  # fmt: skip
 APPLICANT_PAGES = PAGES[None] + PAGES["qiye"]
