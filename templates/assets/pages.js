@@ -164,3 +164,28 @@ if (counters.length || liveQueue) {
   };
   poll();
 }
+// A case page (<div data-live-case data-version>): when the case moves on (another person acted,
+// a flow finished), say so with a link to the fresh page; never reload by itself.
+const moved = document.querySelector("[data-live-case][data-version]");
+if (moved) {
+  const watch = async () => {
+    let again = true;
+    try {
+      const response = await fetch(moved.dataset.liveCase, { credentials: "same-origin", cache: "no-store" });
+      if (response.ok) {
+        const state = await response.json();
+        if (String(state.version) !== moved.dataset.version) {
+          moved.querySelector(".case-moved-status").textContent = state.status_label;
+          moved.hidden = false;
+          again = false;
+        }
+      }
+    } catch {
+      // offline: try again later
+    }
+    if (again) {
+      window.setTimeout(watch, document.hidden ? 15000 : 3000);
+    }
+  };
+  window.setTimeout(watch, 3000);
+}

@@ -1,6 +1,7 @@
 """In Chromium: a case officer's queue page, left open, shows a case the moment intake accepts
 it (the page polls ``/queue/live`` and swaps in the fresh list, no reload), and the menu's
-count follows. The wait is printed (``-s``) for the record."""
+count follows; the applicant's open case page says the case has moved on. The wait is printed
+(``-s``) for the record."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def test_a_case_reaching_the_officers_queue_appears_without_a_reload(
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
+        follower = Desk(browser, base, "qiye").open(f"/cases/{case['id']}")  # the applicant
+        assert follower.locator("#case-moved").is_hidden()
         page = Desk(browser, base, "chengban").open("/queue")
         count = page.locator(".menu-count")
         count.wait_for(state="visible")
@@ -45,6 +48,8 @@ def test_a_case_reaching_the_officers_queue_appears_without_a_reload(
         assert count.inner_text() == "1"
         assert "待办已更新，共 1 件" in page.inner_text("#queue-news")
         page.screenshot(path=SCREENS / "live_queue.png")
+        follower.wait_for_selector("#case-moved:visible")  # the case page says it moved on
+        assert follower.inner_text("#case-moved .case-moved-status") != ""
         print(f"\nin the officer's queue {waited:.1f} s after 受理 was posted, {after_move:.1f} s"
               " after the flow moved it, without a reload")  # fmt: skip
         browser.close()
