@@ -11,8 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from approvals import audit
 from approvals.clock import Clock, to_utc
@@ -22,9 +21,9 @@ from approvals.services.forms import check_form
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
 from approvals.services.transitions import move
+from approvals.services.versioned import update_versioned
 from models import Application, Role, Status, User
 from models.enums import ROLE_LABELS, STATUS_LABELS
-from models.ids import id_of
 from models.schemas import ApplicationCreate, ApplicationUpdate
 
 EDITABLE: dict[str, str] = {
@@ -79,21 +78,16 @@ def edit_draft(
     changed = [name for name in EDITABLE if merged[name] != current[name]]
     if not changed:
         return application
-    version = application.version if expected_version is None else expected_version
-    result = session.execute(
-        update(Application)
-        .where(
-            col(Application.id) == id_of(application),
-            col(Application.version) == version,
-            col(Application.status) == Status.DRAFT,
-        )
-        .values(version=version + 1, **{name: merged[name] for name in changed})
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
-        raise ConcurrentUpdate(
+    update_versioned(
+        session,
+        application,
+        expected_version,
+        Status.DRAFT,
+        {name: merged[name] for name in changed},
+        ConcurrentUpdate(
             "该草稿已被修改或已提交，请刷新后重试", "the draft changed first; reload and retry"
-        )
-    session.refresh(application)
+        ),
+    )
     audit.append_event(
         session,
         at=to_utc(clock.now()),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from approvals import audit
@@ -23,6 +22,7 @@ from approvals.schedule import shared_calendar
 from approvals.services.clock import refresh_cached
 from approvals.services.dispatch import ADVANCE_STANDARD, request_flow
 from approvals.services.item_versions import item_of
+from approvals.services.versioned import update_versioned
 from models import (
     Application,
     Document,
@@ -79,22 +79,17 @@ def move(
             f"“{ACTION_LABELS[action]}”须填写意见或理由",
             f"action {action.value!r} needs a comment",
         )
-    version = application.version if expected_version is None else expected_version
-    result = session.execute(
-        update(Application)
-        .where(
-            col(Application.id) == id_of(application),
-            col(Application.version) == version,
-            col(Application.status) == transition.source,
-        )
-        .values(status=transition.target, version=version + 1)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
-        raise ConcurrentUpdate(
+    update_versioned(
+        session,
+        application,
+        expected_version,
+        transition.source,
+        {"status": transition.target},
+        ConcurrentUpdate(
             "该办件已被他人处理或页面已过期，请刷新后重试",
             "the case was changed by someone else first; reload and retry",
-        )
-    session.refresh(application)
+        ),
+    )
     _record_steps(session, application, transition, at, actor)
     audit.append_event(
         session,
