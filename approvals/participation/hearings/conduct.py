@@ -19,8 +19,8 @@ from approvals.participation.hearings import clock_stop
 from approvals.participation.hearings.lookup import (
     active_requests,
     get_live_hearing,
-    latest_right,
     live_hearing,
+    sign_facts,
     spec_of,
 )
 from approvals.schedule import shared_calendar
@@ -307,14 +307,12 @@ def confirm(
 def check_may_sign(session: Session, application: Application, today: date) -> None:
     """The decision rests on the record (§48): refused while a hearing is pending, and while
     the period to ask for one after the right was told still runs (a request may yet come)."""
-    hearing = live_hearing(session, id_of(application))
-    if hearing is None:
-        item = item_of(session, application)
-        right = latest_right(session, id_of(application))
-        if item.hearing is None or right is None:
+    state, told = sign_facts(session, id_of(application))
+    if state is None:
+        spec = item_of(session, application).hearing if told is not None else None
+        if told is None or spec is None:
             return
-        spec = item.hearing
-        last = shared_calendar().due(right.notified_on, spec.request_days, spec.request_unit).day
+        last = shared_calendar().due(told, spec.request_days, spec.request_unit).day
         if today <= last:
             raise InvalidTransition(
                 f"暂不能签发：申请听证的期限至{_cn(last)}届满，期限届满前申请人、利害关系人"
@@ -323,13 +321,13 @@ def check_may_sign(session: Session, application: Application, today: date) -> N
                 request_period_ends=last.isoformat(),
             )
         return
-    if hearing.state is HearingState.RECORDED:
+    if state is HearingState.RECORDED:
         return
     raise InvalidTransition(
         "暂不能签发：本案听证尚未举行或听证笔录尚未经听证参加人确认；"
         "行政机关应当根据听证笔录作出行政许可决定（《中华人民共和国行政许可法》第四十八条）",
         "signing waits for the hearing record",
-        hearing_state=hearing.state.value,
+        hearing_state=state.value,
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import sqlalchemy as sql
 from sqlmodel import Session, col, select
 
 from approvals.catalogue_schema import HearingSpec, Item
@@ -29,6 +32,27 @@ def live_hearing(session: Session, application_id: int) -> Hearing | None:
         .where(Hearing.application_id == application_id, col(Hearing.state).in_(list(LIVE)))
         .order_by(col(Hearing.id).desc())
     ).first()
+
+
+def sign_facts(session: Session, application_id: int) -> tuple[HearingState | None, date | None]:
+    """What signing asks of hearings, in one statement: the live hearing's state and the last
+    day the right to one was told (each None where there is none)."""
+    state = (
+        select(col(Hearing.state))
+        .where(Hearing.application_id == application_id, col(Hearing.state).in_(list(LIVE)))
+        .order_by(col(Hearing.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    told = (
+        select(col(HearingRight.notified_on))
+        .where(HearingRight.application_id == application_id)
+        .order_by(col(HearingRight.notified_on).desc(), col(HearingRight.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    found_state, found_told = session.execute(sql.select(state, told)).one()
+    return found_state, found_told
 
 
 def hearings_of(session: Session, application_id: int) -> list[Hearing]:
