@@ -22,6 +22,7 @@ from api.routers import (
     applications,
     audit,
     audit_commitment,
+    audit_notices,
     commitment,
     enterprise,
     events,
@@ -30,6 +31,7 @@ from api.routers import (
     hearings,
     item_facts,
     joint_review,
+    notice_publication,
     public,
     public_notices,
     ratings,
@@ -131,6 +133,7 @@ def create_app(
     app.include_router(verify_pdf.router)
     app.include_router(exchange.router)
     app.include_router(public_notices.router)
+    app.include_router(notice_publication.router)
     app.include_router(account.router)
     app.include_router(registration.router)
     app.include_router(enterprise.router)
@@ -146,6 +149,7 @@ def create_app(
     app.include_router(joint_review.router)
     app.include_router(hearings.router)
     app.include_router(audit.router)
+    app.include_router(audit_notices.router)
     app.include_router(audit_commitment.router)
     app.include_router(tolerance.router)
     app.include_router(ratings.router)

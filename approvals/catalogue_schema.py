@@ -180,6 +180,32 @@ class HearingSpec(BaseModel):
     note: str = ""
 
 
+class PreApprovalNoticeSpec(BaseModel):
+    """The item's 拟批准公示: published when the leader agrees in principle to approve, signing
+    waits for its end (rule ``before_decision``); ``after_decision`` (告知承诺制) publishes none
+    before the decision, which is published on issue. ``evidence`` and ``note`` are research."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    days: int = Field(ge=1, le=30)
+    unit: DayUnit = DayUnit.WORKING
+    rule: PublicationRule
+    evidence: Evidence
+    note: str = ""
+
+
+class DecisionNoticeSpec(BaseModel):
+    """The item publishes its decisions (批复公告) on issue, and a revocation (撤销公告), each
+    shown as current for ``days`` (then listed among past decisions)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    days: int = Field(ge=1, le=30)
+    unit: DayUnit = DayUnit.CALENDAR
+    evidence: Evidence
+    note: str = ""
+
+
 class LicenceKind(StrEnum):
     POLLUTANT_DISCHARGE = "pollutant_discharge"  # 排污许可证
     HAZARDOUS_WASTE = "hazardous_waste"  # 危险废物经营许可证
@@ -238,6 +264,8 @@ class Item(BaseModel):
     licence: LicenceSpec | None = None
     acceptance_notice: AcceptanceNoticeSpec | None = None
     hearing: HearingSpec | None = None
+    pre_approval_notice: PreApprovalNoticeSpec | None = None
+    decision_notice: DecisionNoticeSpec | None = None
 
     @property
     def appliable(self) -> bool:

@@ -28,6 +28,7 @@ from typing import Any
 
 from approvals.calendar import Pause, WorkingCalendar
 from approvals.catalogue import DayUnit, Item, ProcessKind
+from approvals.catalogue_schema import PublicationRule
 from approvals.clock import SHANGHAI
 from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import InvalidInput
@@ -129,6 +130,9 @@ class Act(StrEnum):
     RESUME = "resume"
     DRAFT = "draft"
     APPROVE_DRAFT = "approve_draft"
+    AGREE = "agree"  # the leader agrees in principle: the 拟批准公示 is published
+    COMMENT = "comment"  # a member of the public comments on the 受理公示 (maybe late)
+    ANSWER = "answer"  # the case officer answers every comment waiting
     SIGN = "sign"
     FLAG_GREEN = "flag_green"  # the section chief flags the green channel at acceptance
     START_JOINT_REVIEW = "start_joint_review"  # the case officer draws the panel; clock stops
@@ -153,6 +157,8 @@ class Rates:
     joint_review: float = 0.50  # of the report books (JOINT_REVIEW_ITEMS)
     revision: float = 0.40  # of the joint reviews: pass after revision
     green: float = 0.03  # of the standard cases accepted
+    commented: float = 0.35  # of the cases with a 受理公示 before the decision
+    late_comment: float = 0.25  # of the commented cases: one comment after the notice's end
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,8 @@ class ItemProfile:
     expert_review: bool
     required_materials: tuple[str, ...]
     fast_track: bool = False  # a 告知承诺制 item (process kind commitment)
+    notice_days: int = 0  # its 受理公示 runs before the decision: drafting waits for its end
+    pre_approval_days: int = 0  # its 拟批准公示 runs before signing an approval
 
     @property
     def budget(self) -> int:
@@ -183,7 +191,23 @@ class ItemProfile:
             expert_review=EXPERT_REVIEW in item.clock_stops,
             required_materials=tuple(m.code for m in item.materials if m.required),
             fast_track=item.process_kind is ProcessKind.COMMITMENT,
+            notice_days=_notice_days(item),
+            pre_approval_days=_pre_approval_days(item),
         )
+
+
+def _notice_days(item: Item) -> int:
+    spec = item.acceptance_notice
+    if spec is None or spec.rule is not PublicationRule.BEFORE_DECISION:
+        return 0
+    return spec.days
+
+
+def _pre_approval_days(item: Item) -> int:
+    spec = item.pre_approval_notice
+    if spec is None or spec.rule is not PublicationRule.BEFORE_DECISION:
+        return 0
+    return spec.days
 
 
 @dataclass(frozen=True)
@@ -291,6 +315,8 @@ class CasePlan:
     joint_review: JointReview | None
     green: bool
     post_check: PostCheck | None
+    comments: int = 0  # public comments on its 受理公示
+    late_comments: int = 0  # ... of which after the notice's last day
 
 
 @dataclass(frozen=True)
@@ -568,7 +594,7 @@ def plan_year(
     draws.sort(key=lambda d: (d.submit_day, d.submit_minute))
     _ensure(rng, draws, profiles, {Feature(f) for f in ensure})
 
-    cases = tuple(_lay_out(rng, calendar, i, d) for i, d in enumerate(draws))
+    cases = tuple(_lay_out(rng, calendar, i, d, rates) for i, d in enumerate(draws))
     events = tuple(sorted(e for case in cases for e in case.events))
     return Plan(year, applications, seed, cases, events)
 
@@ -842,6 +868,23 @@ class _Layout:
         self.events.append(event)
         return event
 
+    def not_before(self, last: Event, ended: date) -> Event:
+        """``last`` (the latest event) moved to the first working day after ``ended`` if it
+        falls on or before it."""
+        if last.day > ended:
+            return last
+        assert self.events[-1] is last, "only the latest event moves"
+        self.events.pop()
+        day = self.add_working_days(ended, 1)
+        return self.at(day, last.minute, last.act)  # no draw: the rest of the plan stays
+
+    def soon_after(self, previous: Event, act: Act) -> Event:
+        """``act`` half an hour after ``previous``, or at opening the next working day (drawing
+        nothing, so the rest of the plan stays as drawn)."""
+        if previous.minute + 30 <= OFFICE_CLOSES:
+            return self.at(previous.day, previous.minute + 30, act)
+        return self.at(self.add_working_days(previous.day, 1), OFFICE_OPENS, act)
+
     def after(self, previous: Event, working_days: int, act: Act) -> Event:
         """``act`` ``working_days`` after ``previous`` (0: later the same working day, or the
         next working day when the office has closed or it is not a working day)."""
@@ -883,7 +926,9 @@ def _staff_days(
     return drafting, review, sign
 
 
-def _lay_out(rng: random.Random, calendar: WorkingCalendar, index: int, d: _Draw) -> CasePlan:
+def _lay_out(
+    rng: random.Random, calendar: WorkingCalendar, index: int, d: _Draw, rates: Rates
+) -> CasePlan:
     lay = _Layout(rng, calendar, index)
     submitted = lay.at(d.submit_day, d.submit_minute, Act.SUBMIT)
     case = CasePlan(
@@ -960,19 +1005,58 @@ def _lay_out(rng: random.Random, calendar: WorkingCalendar, index: int, d: _Draw
         drafted = lay.after(resumed, drafting - before, Act.DRAFT)
     else:
         drafted = lay.after(anchor, drafting, Act.DRAFT)
+    if d.final.notice_days:  # the draft waits for the 受理公示's last day and the answers
+        ended = lay.add_working_days(accepted.day, d.final.notice_days)
+        answered = _comments(lay, accepted, ended, rates)
+        drafted = lay.not_before(drafted, max(ended, answered.day if answered else ended))
+        if answered is not None:
+            case = replace(
+                case,
+                comments=sum(1 for e in lay.events if e.act is Act.COMMENT),
+                late_comments=sum(1 for e in lay.events if e.act is Act.COMMENT and e.day > ended),
+            )
     reviewed = lay.after(drafted, review, Act.APPROVE_DRAFT)
-    signed = lay.after(reviewed, sign, Act.SIGN)
+    if d.final.pre_approval_days and d.outcome is Outcome.APPROVE:
+        signed = lay.after(reviewed, sign, Act.SIGN)  # drawn as without the notice
+        lay.events.pop()
+        agreed = lay.soon_after(reviewed, Act.AGREE)
+        lay.events.append(signed)  # ... and moved past the 拟批准公示's last day
+        signed = lay.not_before(signed, lay.add_working_days(agreed.day, d.final.pre_approval_days))
+    else:
+        signed = lay.after(reviewed, sign, Act.SIGN)
 
     started = case.clock_started_on
     assert started is not None
     used = calendar.used(started, signed.day, DayUnit.WORKING, pauses).days
     return replace(
         case,
-        events=tuple(lay.events),
+        events=tuple(sorted(lay.events)),  # the public comments interleave
         decided_on=signed.day,  # the issuing flow runs at the sign-off and decides the case
         turnaround_working_days=used,
         paused_working_days=calendar.used(started, signed.day, DayUnit.WORKING).days - used,
     )
+
+
+def _comments(lay: _Layout, accepted: Event, ended: date, rates: Rates) -> Event | None:
+    """The public's comments on the 受理公示 (from its own random stream, so the rest of the plan
+    stays as drawn) and the officer's answer to them; None when nobody comments."""
+    rng = random.Random(f"comments:{lay.index}:{accepted.day}")
+    if rng.random() >= rates.commented:
+        return None
+    days = [
+        day for day in (lay.add_working_days(accepted.day, n) for n in range(1, 11)) if day <= ended
+    ]
+    picked = sorted(rng.sample(days, k=min(len(days), rng.randint(1, 3))))
+    if rng.random() < rates.late_comment:
+        picked.append(lay.add_working_days(ended, rng.randint(1, 3)))
+    last = accepted
+    for day in picked:
+        last = Event(day, rng.randrange(8 * 60, 22 * 60), lay.index, Act.COMMENT)
+        lay.events.insert(len(lay.events) - 1, last)  # before the draft, which stays last
+    answer_day = lay.add_working_days(last.day, rng.randint(1, 2))
+    answer = Event(answer_day, rng.randrange(OFFICE_OPENS, OFFICE_CLOSES), lay.index, Act.ANSWER)
+    lay.events.insert(len(lay.events) - 1, answer)
+    return answer
 
 
 def _joint_review(
@@ -1078,6 +1162,16 @@ CORRECTION_REASONS = (
     "缺少附件页，请一次性补齐",
     "扫描件不清晰，请重新上传",
 )
+
+
+def pre_approval_text_for(case: CasePlan) -> tuple[str, str]:
+    """项目概况 and 主要环境影响及对策措施 of the case's 拟批准公示."""
+    p = case.project
+    overview = (
+        f"{p.name}，位于{p.site}，总投资{p.total_investment}万元，"
+        f"其中环保投资{p.env_investment}万元。"
+    )
+    return overview, "；".join(conditions_for(case))
 
 
 def conditions_for(case: CasePlan) -> list[str]:

@@ -43,6 +43,7 @@ from approvals.clock import SHANGHAI, FixedClock, local_date, to_utc
 from approvals.errors import DomainError, ItemNotAvailable
 from approvals.expert_pool import ensure_expert_pool
 from approvals.holidays import calendar_from_db
+from approvals.participation import pre_approval
 from approvals.schedule import install_overrides, shared_calendar
 from approvals.services import (
     cases,
@@ -71,10 +72,12 @@ from approvals.simulation import (
     green_justification_for,
     opinion_for,
     plan_year,
+    pre_approval_text_for,
     refusal_for,
 )
 from approvals.uploads import check_upload, material_key
 from approvals.uscc import CHARSET, check_character
+from cli import simulate_participation
 from cli.sample_pdf import minimal_pdf
 from core.db import session_scope
 from flows import deadlines, steps
@@ -432,6 +435,14 @@ class _Replay:
             )
         elif act is Act.APPROVE_DRAFT:
             review.approve_draft(session, clock, who[Role.SECTION_CHIEF], application_id, "同意")
+        elif act is Act.AGREE:
+            self._agree(session, case, application_id)
+        elif act is Act.COMMENT:
+            simulate_participation.comment(session, case, application_id, to_utc(clock.now()))
+        elif act is Act.ANSWER:
+            officer = who[Role.CASE_OFFICER]
+            now = to_utc(clock.now())
+            simulate_participation.answer_all(session, officer, application_id, now)
         elif act is Act.SIGN:
             review.sign(session, clock, rt.catalogue, who[Role.LEADER], application_id, "同意签发")
         elif act is Act.FLAG_GREEN:
@@ -459,6 +470,22 @@ class _Replay:
             data = PostCheckCreate(outcome=outcome, findings=check_findings_for(case))
             commitment_steps.record_check(session, clock, officer, application_id, data)
         return application_id
+
+    def _agree(self, session: Session, case: CasePlan, application_id: int) -> None:
+        """The leader agrees in principle: the 拟批准公示 is published."""
+        application = session.get(Application, application_id)
+        assert application is not None
+        now = self.clock.now()
+        pre_approval.publish_pre_approval(
+            session,
+            shared_calendar(),
+            self.actors[Role.LEADER],
+            application,
+            item_of(session, application),
+            pre_approval.PreApprovalIn(*pre_approval_text_for(case)),
+            to_utc(now),
+            local_date(now),
+        )
 
     # -- the joint review (远程会审) --------------------------------------------------------
 
@@ -976,5 +1003,6 @@ def run_simulate(
 
             result = run_plan(rt, plan, on_day=on_day)
         print_summary(console, result, summarise(rt.engine, result, rt.catalogue))
+        simulate_participation.print_notice_figures(console, rt.engine, plan)
     finally:
         rt.engine.dispose()

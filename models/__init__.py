@@ -38,6 +38,7 @@ from models.hearings import (
 )
 from models.participation import (
     NOTICE_KIND_LABELS,
+    PERIOD_KINDS,
     NoticeKind,
     NoticeStatus,
     PublicComment,
@@ -83,6 +84,7 @@ from models.tolerance import (
 __all__ = [
     "MEMBER_KIND_LABELS",
     "NOTICE_KIND_LABELS",
+    "PERIOD_KINDS",
     "TOLERANCE_STATE_LABELS",
     "AccountRequest",
     "AccountToken",

@@ -17,9 +17,20 @@ from models.types import StrEnumType
 
 class NoticeKind(StrEnum):
     ACCEPTANCE = "acceptance"  # 受理公示（含环评文件公开版本）
+    PRE_APPROVAL = "pre_approval"  # 拟批准公示（听证权利告知）
+    DECISION = "decision"  # 批复公告（审批决定）
+    REVOCATION = "revocation"  # 撤销公告
 
 
-NOTICE_KIND_LABELS: dict[NoticeKind, str] = {NoticeKind.ACCEPTANCE: "受理公示"}
+NOTICE_KIND_LABELS: dict[NoticeKind, str] = {
+    NoticeKind.ACCEPTANCE: "受理公示",
+    NoticeKind.PRE_APPROVAL: "拟批准公示",
+    NoticeKind.DECISION: "审批决定公告",
+    NoticeKind.REVOCATION: "撤销决定公告",
+}
+PERIOD_KINDS = frozenset(
+    {NoticeKind.ACCEPTANCE, NoticeKind.PRE_APPROVAL}
+)  # run days, take comments
 
 
 class PublicNotice(SQLModel, table=True):
@@ -42,12 +53,25 @@ class PublicNotice(SQLModel, table=True):
     site: str = Field(max_length=300)
     district: str = Field(max_length=40)
     consultant: str = Field(max_length=200)
-    public_material_id: int = Field(foreign_key="material.id")
+    public_material_id: int | None = Field(default=None, foreign_key="material.id")
     participation_material_id: int | None = Field(default=None, foreign_key="material.id")
+    event_on: date | None = (
+        None  # the day of the event it follows (acceptance, agreement, decision)
+    )
     starts_on: date
-    ends_on: date  # the last day comments are on time
-    days: int
+    ends_on: date  # the last day comments are on time (a decision's: its publication day)
+    days: int  # 0: a 公告 without a period
     published_at: datetime
+    # 拟批准公示 (Zhengzhou's columns besides the project's particulars)
+    overview: str = Field(default="", max_length=2000)  # 项目概况
+    measures: str = Field(default="", max_length=2000)  # 主要环境影响及对策措施
+    participation_summary: str = Field(default="", max_length=500)  # 公众参与情况
+    hearing_right: str = Field(default="", max_length=500)  # 听证权利告知（§47）
+    # 批复公告 / 撤销公告
+    document_id: int | None = Field(default=None, foreign_key="document.id")
+    document_number: str = Field(default="", max_length=60)
+    conclusion: str = Field(default="", max_length=100)
+    appeal_note: str = Field(default="", max_length=500)  # 行政复议、行政诉讼期限
 
 
 class PublicComment(SQLModel, table=True):
@@ -100,10 +124,28 @@ class NoticePublic(SQLModel):
     days: int
     status: NoticeStatus
     working_days_left: int
-    report_url: str  # the public version of the report (公开版本), PDF
+    report_url: str | None  # the public version of the report (公开版本), PDF
     participation_url: str | None  # 公众参与说明, PDF, where the item has one
     page_url: str
-    how_to_comment: str
+    how_to_comment: str  # empty for a 公告 that takes no comments
+    published_at: datetime
+    event_on: date | None  # the event it follows (acceptance, the leader's agreement, decision)
+    overview: str  # 拟批准公示: 项目概况
+    measures: str  # 拟批准公示: 主要环境影响及对策措施
+    participation_summary: str  # 拟批准公示: 公众参与情况
+    hearing_right: str  # 拟批准公示: 听证权利告知
+    hearing_request_url: str | None  # where a hearing is requested online, when offered
+    document_number: str  # 公告: 文号
+    conclusion: str  # 公告: 审批结论
+    document_url: str | None  # 公告: the decision's PDF
+    appeal_note: str  # 公告: 行政复议、行政诉讼期限
+
+
+class PreApprovalCreate(SQLModel):
+    """The leader's agreement in principle: the notice's two texts of the project."""
+
+    overview: Annotated[str, Multiline] = Field(min_length=1, max_length=2000)  # 项目概况
+    measures: Annotated[str, Multiline] = Field(min_length=1, max_length=2000)  # 影响及对策措施
 
 
 class ChallengePublic(SQLModel):

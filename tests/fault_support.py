@@ -44,6 +44,7 @@ from tests.fixtures_servers import (
     weed_mini_command,
 )
 from tests.helpers import PROJECT, minimal_pdf
+from tests.notice_time import agree_and_end_pre_approval_in, end_notices_in
 
 BUCKET = "eia-faults"
 
@@ -249,9 +250,12 @@ def signed_cases(
             cases.submit(session, clock, catalogue, users["qiye"], application.id)
             cases.accept(session, clock, catalogue, users["shouli"], application.id)
             move(session, to_utc(clock.now()), application, Action.START_DRAFTING, None)
+            end_notices_in(session, clock, application.id)
             draft = DecisionDraft(outcome=Outcome.APPROVE, conditions=["落实废水治理措施。"])
             review.draft_decision(session, clock, users["chengban"], application.id, draft)
             review.approve_draft(session, clock, users["kezhang"], application.id)
+            item = catalogue.get(application.item_code)
+            agree_and_end_pre_approval_in(session, clock, users["lingdao"], application, item)
             review.sign(session, clock, catalogue, users["lingdao"], application.id, "同意。")
             ids.append(application.id)
             session.commit()

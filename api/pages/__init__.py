@@ -11,6 +11,7 @@ from api.pages import (
     applicant,
     auth,
     case,
+    notice_feed,
     public,
     public_comments,
     public_notices,
@@ -29,6 +30,7 @@ for module in (
     staff,
     public,
     public_notices,
+    notice_feed,
     public_comments,
 ):
     router.include_router(module.router)

@@ -25,6 +25,7 @@ from approvals.catalogue import DayUnit, ProcessKind
 from approvals.clock import local_date
 from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import InvalidInput
+from approvals.participation import notice_audit
 from approvals.services import reports
 from approvals.services.queries import get_application_by_number
 from approvals.services.report_tables import percent
@@ -153,6 +154,9 @@ def audit_report(
         "limit_of": {i.code: (limit_text(i.statutory), limit_text(i.promised)) for i in items},
         "pct": pct,
         "num": charts.number,
+        "notice_rows": notice_audit.summary(
+            session, services.calendar, local_date(services.clock.now())
+        ),
     }
     return render_page(request, "audit_report.html", context)
 
@@ -209,15 +213,19 @@ def audit_case(
     services: ServicesDep,
 ) -> Response:
     """One case's trace: the step table, the clock stops and the timeline bar."""
+    today = local_date(services.clock.now())
     report = reports.case_report(
-        session,
-        services.catalogue,
-        application_id,
-        calendar=services.calendar,
-        today=local_date(services.clock.now()),
+        session, services.catalogue, application_id, calendar=services.calendar, today=today
     )
+    notices = notice_audit.case_notices(session, services.calendar, application_id, today)
     return render_page(
         request,
         "audit_case.html",
-        {"case": report, "timeline": _timeline(report), "unit": UNIT_TEXT, "num": charts.number},
+        {
+            "case": report,
+            "timeline": _timeline(report),
+            "unit": UNIT_TEXT,
+            "num": charts.number,
+            "notices": notices,
+        },
     )

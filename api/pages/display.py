@@ -86,6 +86,11 @@ TIMELINE_ACTIONS: dict[str, str] = {
     "tolerance_supplied": "补交容缺材料",
     "tolerance_settled": "容缺材料已全部补齐",
     "tolerance_suspended": "容缺材料逾期未补齐，暂停办理",
+    "public_comment_response": "答复公众意见",
+    "public_comment_hidden": "屏蔽公众意见",
+    "pre_approval_notice": "同意拟批准，发布拟批准公示",
+    "hearing_right": "告知听证权利",
+    "public_notice_dates_moved": "公示期间前移（演示/测试）",
 }
 TIMELINE_ROLES: dict[str, str] = {"system": "自动流程"}
 

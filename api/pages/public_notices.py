@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response, UploadFile
+from fastapi import APIRouter, Form, Query, Request, Response, UploadFile
 
 from api.auth import wall_now
 from api.deps import ServicesDep, SessionDep
@@ -16,10 +16,12 @@ from api.routers.public_notices import notice_public, post_comment
 from api.services import AppServices
 from api.templating import render_page
 from approvals.clock import local_date
+from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import DomainError, TooManyAttempts
 from approvals.participation import challenge
 from approvals.participation import comments as comment_service
 from approvals.participation.notices import NoticeFilter, get_notice, list_notices
+from models import PERIOD_KINDS, NoticeKind
 from models.text_input import clean_line, clean_text
 
 router = APIRouter()
@@ -28,17 +30,35 @@ Field = Annotated[str, Form(max_length=comment_service.MAX_TEXT)]
 
 @router.get("/public/notices")
 def notices_page(
-    request: Request, user: OptionalUser, session: SessionDep, services: ServicesDep
+    request: Request,
+    user: OptionalUser,
+    session: SessionDep,
+    services: ServicesDep,
+    q: Annotated[str, Query(max_length=50)] = "",
+    district: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
+    """Open notices with their countdown, the decisions published, past notices; searchable
+    by project, builder or site and by district."""
     today = local_date(services.clock.now())
-    running = list_notices(session, today, NoticeFilter(open=True))
-    ended = list_notices(session, today, NoticeFilter(open=False), limit=50)
+    q, district = clean_line(q).strip(), clean_line(district).strip()
+    periods, published = tuple(PERIOD_KINDS), (NoticeKind.DECISION, NoticeKind.REVOCATION)
+
+    def matching(kinds: tuple[NoticeKind, ...], running: bool | None) -> NoticeFilter:
+        return NoticeFilter(open=running, kinds=kinds, text=q, district=district)
+
+    running = list_notices(session, today, matching(periods, True))
+    ended = list_notices(session, today, matching(periods, False), limit=50)
+    decisions = list_notices(session, today, matching(published, None), limit=50)
     return render_page(
         request,
         "public_notices.html",
         {
             "running": [notice_public(services, n) for n in running],
             "ended": [notice_public(services, n) for n in ended],
+            "decisions": [notice_public(services, n) for n in decisions],
+            "q": q,
+            "district": district,
+            "districts": ZHENGZHOU_DISTRICTS,
         },
     )
 

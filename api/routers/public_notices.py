@@ -20,7 +20,15 @@ from approvals.participation import comments as comment_service
 from approvals.participation.notices import NoticeFilter, days_left, get_notice, list_notices
 from approvals.services.queries import get_application_for
 from approvals.uploads import check_upload
-from models import NOTICE_KIND_LABELS, Material, NoticeKind, NoticeStatus, PublicNotice, Role
+from models import (
+    NOTICE_KIND_LABELS,
+    PERIOD_KINDS,
+    Material,
+    NoticeKind,
+    NoticeStatus,
+    PublicNotice,
+    Role,
+)
 from models.ids import id_of
 from models.participation import (
     ChallengePublic,
@@ -60,10 +68,23 @@ def notice_public(services: AppServices, notice: PublicNotice) -> NoticePublic:
         days=notice.days,
         status=NoticeStatus.OPEN if today <= notice.ends_on else NoticeStatus.ENDED,
         working_days_left=days_left(services.calendar, notice, today),
-        report_url=f"{base}/report",
+        report_url=f"{base}/report" if notice.public_material_id else None,
         participation_url=f"{base}/participation" if notice.participation_material_id else None,
         page_url=f"/public/notices/{notice.id}",
-        how_to_comment=HOW_TO_COMMENT,
+        how_to_comment=HOW_TO_COMMENT if notice.kind in PERIOD_KINDS else "",
+        published_at=notice.published_at,
+        event_on=notice.event_on,
+        overview=notice.overview,
+        measures=notice.measures,
+        participation_summary=notice.participation_summary,
+        hearing_right=notice.hearing_right,
+        hearing_request_url=(  # 听证 (api.routers.hearings): interested parties ask here
+            f"{base}/hearing-requests" if notice.kind is NoticeKind.PRE_APPROVAL else None
+        ),
+        document_number=notice.document_number,
+        conclusion=notice.conclusion,
+        document_url=f"{base}/document" if notice.document_id else None,
+        appeal_note=notice.appeal_note,
     )
 
 
@@ -75,12 +96,17 @@ def notices(
     services: ServicesDep,
     kind: NoticeKind | None = None,
     status: NoticeStatus | None = None,
+    q: Annotated[str, Query(max_length=50, description="项目名称、建设单位或建设地点包含")] = "",
+    district: Annotated[str, Query(max_length=40, description="所在区县（全称）")] = "",
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[NoticePublic]:
-    """For 政务公开 sites to pull: open notices end soonest first, ended ones newest first."""
+    """For 政务公开 sites to pull: open notices end soonest first, ended ones newest first.
+    Kinds: acceptance 受理公示, pre_approval 拟批准公示, decision 审批决定公告,
+    revocation 撤销公告."""
     today = local_date(services.clock.now())
     running = None if status is None else status is NoticeStatus.OPEN
-    rows = list_notices(session, today, NoticeFilter(kind=kind, open=running), limit)
+    flt = NoticeFilter(kind=kind, open=running, text=clean_line(q), district=clean_line(district))
+    rows = list_notices(session, today, flt, limit)
     return [notice_public(services, n) for n in rows]
 
 

@@ -18,8 +18,16 @@ from approvals.catalogue_schema import Item, PublicationRule
 from approvals.clock import local_date
 from approvals.enterprise.throttle import admit
 from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from approvals.participation.notices import find_notice, get_notice
-from models import Application, NoticeKind, PublicComment, RequestKind, Role, User
+from approvals.participation.notices import cn_day, find_notice, get_notice
+from models import (
+    PERIOD_KINDS,
+    Application,
+    NoticeKind,
+    PublicComment,
+    RequestKind,
+    Role,
+    User,
+)
 from models.enums import ROLE_LABELS
 
 MAX_NAME = 50
@@ -83,6 +91,8 @@ def submit_comment(
     notice = get_notice(session, notice_id)
     check_fields(comment)
     today = local_date(at)
+    if notice.kind not in PERIOD_KINDS:
+        raise InvalidInput("审批决定公告不接受意见", "a decision notice takes no comments")
     if today < notice.starts_on:
         raise InvalidInput("该公示尚未开始", "the notice has not started")
     row = PublicComment(
@@ -192,9 +202,8 @@ def unanswered(comments: list[PublicComment]) -> list[PublicComment]:
 
 
 def check_may_draft(session: Session, item: Item, application: Application, today: date) -> None:
-    """Refuse drafting (409) while a comment on the case's 受理公示 waits for its response.
-    (Waiting for the notice's end as well is the next step: the demo and the tests that draft
-    on the day of acceptance must first let the notice run.)"""
+    """Refuse drafting (409) while the case's 受理公示 still runs, and while a comment on it
+    waits for its response (a late one included: it is kept and answered like the others)."""
     spec = item.acceptance_notice
     if spec is None or spec.rule is not PublicationRule.BEFORE_DECISION:
         return
@@ -202,6 +211,12 @@ def check_may_draft(session: Session, item: Item, application: Application, toda
     notice = find_notice(session, application.id, NoticeKind.ACCEPTANCE)
     if notice is None:
         return
+    if today <= notice.ends_on:
+        raise InvalidTransition(
+            f"暂不能拟办：受理公示期至{cn_day(notice.ends_on)}止，公示期满后方可拟办",
+            "drafting waits for the acceptance notice to end",
+            notice_ends_on=notice.ends_on.isoformat(),
+        )
     waiting = len(unanswered(comments_of(session, application.id)))
     if waiting:
         raise InvalidTransition(

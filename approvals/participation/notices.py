@@ -2,9 +2,8 @@
 
 An item with ``acceptance_notice`` and rule ``before_decision`` publishes it on the day of
 acceptance (also a deemed one); it runs ``days`` working days counted from the day after, on
-the working-day calendar. Drafting the decision is refused while a comment on it is unanswered
-(``approvals.participation.comments.check_may_draft``); refusing it until the notice has ended
-is not enforced yet (the tests, demo and simulator draft on the day of acceptance).
+the working-day calendar. Drafting the decision is refused until the notice has ended and every
+comment on it is answered (``approvals.participation.comments.check_may_draft``).
 Rule ``after_decision`` (告知承诺制) decides first and publishes after: its notice is written
 with the decision (``publish_on_decision``), and comments on it inform the post-approval check.
 """
@@ -14,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from approvals.calendar import WorkingCalendar
@@ -98,6 +98,7 @@ def _publish(
         consultant=application.consultant,
         public_material_id=id_of(public),
         participation_material_id=participation.id if participation else None,
+        event_on=accepted_on,
         starts_on=accepted_on,
         ends_on=calendar.due(accepted_on, spec.days, spec.unit).day,
         days=spec.days,
@@ -106,6 +107,11 @@ def _publish(
     session.add(notice)
     session.flush()
     return notice
+
+
+def cn_day(day: date) -> str:
+    """A day as notices and their refusals write it: 2026年12月4日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def find_notice(session: Session, application_id: int, kind: NoticeKind) -> PublicNotice | None:
@@ -131,6 +137,14 @@ def is_open(notice: PublicNotice, today: date) -> bool:
 class NoticeFilter:
     kind: NoticeKind | None = None
     open: bool | None = None  # True: running today; False: ended; None: both
+    kinds: tuple[NoticeKind, ...] = ()  # any of these (with ``kind`` unset)
+    text: str = ""  # in the project's name, the builder's or the site
+    district: str = ""
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def list_notices(
@@ -140,6 +154,19 @@ def list_notices(
     query = select(PublicNotice)
     if flt.kind is not None:
         query = query.where(PublicNotice.kind == flt.kind)
+    elif flt.kinds:
+        query = query.where(col(PublicNotice.kind).in_(list(flt.kinds)))
+    if flt.text.strip():
+        pattern = _like(flt.text.strip())
+        query = query.where(
+            or_(
+                col(PublicNotice.project_name).like(pattern, escape="\\"),
+                col(PublicNotice.builder).like(pattern, escape="\\"),
+                col(PublicNotice.site).like(pattern, escape="\\"),
+            )
+        )
+    if flt.district.strip():
+        query = query.where(PublicNotice.district == flt.district.strip())
     if flt.open is True:
         query = query.where(col(PublicNotice.ends_on) >= today).order_by(
             col(PublicNotice.ends_on), col(PublicNotice.id)

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from approvals.calendar import Pause, WorkingCalendar
 from approvals.catalogue import DayUnit, Item
 from approvals.clock import local_date
+from approvals.participation.allowance import notice_allowance
 from models import Application, ClockPause, Status, StepRecord, WarningLevel
 from models.ids import id_of
 
@@ -128,6 +129,8 @@ def compute_state(
     step = application.status
     budgets = GREEN_STEP_BUDGETS if application.track == "green" else STEP_BUDGETS
     budget = budgets.get(step)
+    if budget is not None:
+        budget += notice_allowance(item, step)
     step_used = (
         calendar.used(step_entered_on, end, DayUnit.WORKING).days if step_entered_on else None
     )

@@ -15,8 +15,11 @@ from approvals import audit, lawbook
 from approvals.clock import Clock, to_utc
 from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
+from approvals.participation.decision_notices import publish_on_issue
 from approvals.process.standard import AUTOMATED, Action
+from approvals.schedule import shared_calendar
 from approvals.services.document_context import document_context as document_context
+from approvals.services.item_versions import item_of
 from approvals.services.kinds import steps_of
 from approvals.services.transitions import SYSTEM_NAME, SYSTEM_ROLE, move
 from models import (
@@ -98,6 +101,15 @@ def record_issued(
     assert enterprise is not None
     label = lawbook.document_label(
         application.item_code, document.kind, DOCUMENT_LABELS[document.kind]
+    )
+    publish_on_issue(  # 批复公告 / 撤销公告: published with the issue, where the item asks
+        session,
+        shared_calendar(),
+        application,
+        item_of(session, application),
+        document,
+        issuer,
+        now,
     )
     subject, body = document_mail(document, application, enterprise.name, issuer, label)
     session.add(

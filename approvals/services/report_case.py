@@ -13,9 +13,10 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from approvals.calendar import Pause, WorkingCalendar
-from approvals.catalogue import Catalogue, DayUnit, Limit
+from approvals.catalogue import Catalogue, DayUnit, Item, Limit
 from approvals.clock import local_date
 from approvals.errors import NotFound
+from approvals.participation.allowance import notice_allowance
 from approvals.schedule import shared_calendar
 from approvals.services.clock import STEP_BUDGETS
 from models import Application, ClockPause, Status, StepRecord, Track, User
@@ -88,7 +89,7 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
     return {int(i): name for i, name in rows if i is not None}
 
 
-def _steps(session: Session, application_id: int) -> tuple[StepLine, ...]:
+def _steps(session: Session, application_id: int, item: Item) -> tuple[StepLine, ...]:
     records = list(
         session.exec(
             select(StepRecord)
@@ -100,6 +101,8 @@ def _steps(session: Session, application_id: int) -> tuple[StepLine, ...]:
     lines = []
     for r in records:
         budget = STEP_BUDGETS.get(r.status)
+        if budget is not None:
+            budget += notice_allowance(item, r.status)
         lines.append(
             StepLine(
                 status=r.status,
@@ -219,7 +222,7 @@ def case_report(
         clock_started_on=started,
         decided_on=application.decided_on,
         counted_to=end,
-        steps=_steps(session, application_id),
+        steps=_steps(session, application_id, item),
         pauses=(lines := _pauses(pause_rows, calendar, end)),
         hearing_working_days=sum(p.working_days for p in lines if p.reason == "听证"),
         elapsed_working_days=working,

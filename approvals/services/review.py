@@ -11,6 +11,7 @@ from approvals.date_bounds import check_day
 from approvals.errors import InvalidInput, PermissionDenied
 from approvals.participation.comments import check_may_draft
 from approvals.participation.hearings.conduct import check_may_sign
+from approvals.participation.pre_approval import check_pre_approval_over
 from approvals.process.standard import WITH_RESULT, Action
 from approvals.services.item_versions import item_of
 from approvals.services.kinds import steps_of
@@ -146,6 +147,7 @@ def sign(
     moment = clock.now()
     now = to_utc(moment)
     issued_by(application, Action.SIGN, actor)  # out of turn or role: refused before any read
+    check_pre_approval_over(session, item_of(session, application), application, local_date(moment))
     decision = find_decision(session, application_id)
     assert decision is not None, "a case reaches sign-off only with a drafted decision"
     steps = steps_of(application)

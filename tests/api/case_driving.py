@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.api.case_checks import headers_for
+from tests.notice_time import agree_and_end_pre_approval, end_notices_of_app
 
 APPROVE = {"outcome": "approve", "conditions": ["落实废气治理措施，颗粒物排放执行GB 16297-1996。"]}
 DENY = {
@@ -30,6 +31,8 @@ def accept(client: TestClient, case_id: int) -> dict[str, Any]:
 
 
 def draft(client: TestClient, case_id: int, decision: dict[str, Any] = APPROVE) -> dict[str, Any]:
+    """The officer's draft, once the case's 受理公示 has run out (moved back, not waited for)."""
+    end_notices_of_app(client.app, case_id)
     return _ok(
         client.post(
             f"/api/applications/{case_id}/decision",
@@ -57,4 +60,5 @@ def to_signing(
     draft(client, case_id, decision)
     signing = approve_draft(client, case_id)
     assert signing["status"] == "signing"
+    agree_and_end_pre_approval(client, case_id)
     return signing

@@ -92,7 +92,9 @@ def test_an_eligible_project_is_decided_within_one_working_day_and_checked_after
     decision = next(d for d in detail["documents"] if d["kind"] == "commitment_decision")
     assert sha in _text(client, decision["download_url"], applicant)
     # decide first, publish after: the notice appears with the decision, not at acceptance
-    [notice] = client.get("/api/public/notices").json()
+    [notice] = client.get("/api/public/notices", params={"kind": "acceptance"}).json()
+    [decided] = client.get("/api/public/notices", params={"kind": "decision"}).json()
+    assert decided["conclusion"] == "准予许可（告知承诺制）" and decided["document_url"]
     assert (notice["project_name"], notice["starts_on"]) == (
         FAST_TRACK["project_name"],
         detail["decided_on"],

@@ -24,6 +24,7 @@ from tests.api.case_driving import approve_draft, draft
 from tests.api.test_public_comments import answered_challenge, other_address
 from tests.api.test_public_notices import accepted_case
 from tests.helpers import page_login, refused_page
+from tests.notice_time import agree_and_end_pre_approval
 
 PARTY = {
     "name": "王利民",
@@ -207,6 +208,7 @@ def test_a_requested_hearing_stops_the_clock_and_the_decision_rests_on_its_recor
     ):
         assert text in record, text
 
+    agree_and_end_pre_approval(client, case_id)  # the 拟批准公示 runs out (moved back)
     signed = client.post(
         f"/api/applications/{case_id}/sign", json={}, headers=headers_for(client, "lingdao")
     )

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from flows.runtime import Runtime
 from tests.helpers import create_submitted, sign_in
+from tests.notice_time import agree_and_end_pre_approval, end_notices_of_app
 
 
 def _outbox(runtime: Runtime) -> list[email.message.EmailMessage]:
@@ -40,6 +41,7 @@ def test_report_book_goes_from_submission_to_a_mailed_approval(
     notice = detail["documents"][0]
     assert notice["kind"] == "acceptance_notice" and notice["number"] == "郑环受〔2026〕1号"
 
+    end_notices_of_app(client.app, case_id)  # the 受理公示 has run its 10 working days
     drafted = client.post(
         f"/api/applications/{case_id}/decision",
         json={
@@ -53,6 +55,7 @@ def test_report_book_goes_from_submission_to_a_mailed_approval(
     approved = client.post(f"/api/applications/{case_id}/review/approve", json={}, headers=chief)
     assert approved.json()["status"] == "signing"
     leader = sign_in(client, "lingdao")
+    agree_and_end_pre_approval(client, case_id, "EIA-01")  # the 拟批准公示 has run its 5 days
     signed = client.post(f"/api/applications/{case_id}/sign", json={}, headers=leader)
     assert signed.status_code == 200, signed.text
 
@@ -75,8 +78,12 @@ def test_report_book_goes_from_submission_to_a_mailed_approval(
         "submit",
         "accept",
         "start_drafting",
+        "public_notice_dates_moved",  # the 受理公示 run out by the test, on the record
         "draft",
         "approve_draft",
+        "hearing_right",  # told by the 拟批准公示 (行政许可法第47条)
+        "pre_approval_notice",
+        "public_notice_dates_moved",
         "sign",
         "finish_approval",
     ]

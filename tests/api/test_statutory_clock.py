@@ -19,6 +19,7 @@ from flows.inline import InlineLauncher
 from flows.runtime import Runtime
 from models import Application, AuditEvent, OutboxMail, Reminder
 from tests.helpers import create_submitted, sign_in
+from tests.notice_time import agree_and_end_pre_approval, end_notices_of_app
 
 
 def _on(clock: FixedClock, day: date) -> None:
@@ -148,12 +149,14 @@ def test_a_decided_case_records_its_turnaround_in_working_days_without_pauses(
     _on(clock, date(2026, 11, 27))
     client.post(f"/api/applications/{case['id']}/clock/resume", json={}, headers=officer)
     _on(clock, date(2026, 12, 2))
+    end_notices_of_app(client.app, case["id"])
     client.post(
         f"/api/applications/{case['id']}/decision",
         headers=officer,
         json={"outcome": "approve", "conditions": ["落实各项措施。"]},
     )
     client.post(f"/api/applications/{case['id']}/review/approve", json={}, headers=chief)
+    agree_and_end_pre_approval(client, case["id"], "EIA-01")
     client.post(f"/api/applications/{case['id']}/sign", json={}, headers=leader)
     with session_scope(runtime.engine) as session:
         application = session.get(Application, case["id"])

@@ -28,6 +28,7 @@ from flows.runtime import Runtime
 from tests.fixtures_db import wipe
 from tests.fixtures_servers import free_port
 from tests.helpers import PROJECT, minimal_pdf
+from tests.notice_time import agree_and_end_pre_approval_on, end_notices
 
 pytestmark = pytest.mark.e2e
 
@@ -200,8 +201,11 @@ def test_one_application_walks_from_apply_to_a_mailed_approval(
     reload_until(page, lambda: page.locator("#case-status:text('承办拟办')"), "drafting")
     lap("accept")
 
-    # The case officer drafts an approval with two conditions.
+    # The case officer drafts an approval with two conditions, once the 受理公示 has run
+    # (moved back here, audited; tests/e2e/test_notice_chain_browser.py walks the notices).
     clock.advance(timedelta(days=2))
+    case_id = int(case_path.rsplit("/", 1)[-1])
+    end_notices(runtime.engine, clock, case_id)
     chengban = Desk(browser, live_server, "chengban")
     page = chengban.open("/queue")
     page.click(f"tr:has-text('{number}') >> a:has-text('办理')")
@@ -219,6 +223,7 @@ def test_one_application_walks_from_apply_to_a_mailed_approval(
     page.click("button:has-text('审核通过')")
     assert kezhang.status() == "领导签发"
     clock.advance(timedelta(days=1))
+    agree_and_end_pre_approval_on(runtime.engine, clock, case_id)  # the 拟批准公示 has run
     lingdao = Desk(browser, live_server, "lingdao")
     page = lingdao.open(case_path)
     page.screenshot(path=SCREENS / "staff_case.png", full_page=True)
@@ -245,7 +250,9 @@ def test_one_application_walks_from_apply_to_a_mailed_approval(
     steps = page.locator("#timeline .step-action").all_inner_texts()
     assert steps == [
         "提交申请", "一次性告知补正", "补正后重新提交", "受理", "受理通知书已送达，转承办",
-        "承办人拟办", "审核通过", "领导签发", "批复已制发送达", "登记邮寄结果",
+        "公示期间前移（演示/测试）", "承办人拟办", "审核通过", "告知听证权利",
+        "同意拟批准，发布拟批准公示", "公示期间前移（演示/测试）", "领导签发", "批复已制发送达",
+        "登记邮寄结果",
     ]  # fmt: skip
     assert "+3 天 / +1 工作日" in page.inner_text("#timeline")
     approval = page.locator("tr[data-kind=approval]")

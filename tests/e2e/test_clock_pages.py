@@ -73,7 +73,8 @@ def test_the_panel_shows_used_of_the_limit_the_due_date_and_the_warning_badge(
     assert "法定时限" in words and "3/30个工作日" in words and "27个工作日" in words
     due = shared_calendar().due(ACCEPTED_ON, 30, DayUnit.WORKING).day
     assert _cn(due) in words
-    assert "承办拟办·已用3/8个工作日" in words  # the current step against its budget
+    # the current step against its budget: 8 working days and the 受理公示's 5 it waits for
+    assert "承办拟办·已用3/13个工作日" in words
     assert 'id="clock-warning"' in panel and "正常" in words and "warn-good" in panel
 
     _on(clock, date(2026, 12, 7))  # 11 working days: the promised 10 are exceeded

@@ -42,6 +42,7 @@ from models import (
 from models.schemas import ApplicationCreate, DecisionDraft
 from tests.fixtures_db import wipe
 from tests.helpers import PROJECT, minimal_pdf
+from tests.notice_time import agree_and_end_pre_approval_in, end_notices_in
 
 pytestmark = pytest.mark.integration
 
@@ -142,9 +143,12 @@ def _case_in_signing(engine: Engine, catalogue: Catalogue, clock: FixedClock) ->
         cases.accept(session, clock, catalogue, users["shouli"], application.id)
         # What the flow does once the 受理通知书 is out; the notice itself is not needed here.
         move(session, to_utc(clock.now()), application, Action.START_DRAFTING, None)
+        end_notices_in(session, clock, application.id)
         draft = DecisionDraft(outcome=Outcome.APPROVE, conditions=["落实废水治理措施。"])
         review.draft_decision(session, clock, users["chengban"], application.id, draft)
         review.approve_draft(session, clock, users["kezhang"], application.id)
+        item = catalogue.get(application.item_code)
+        agree_and_end_pre_approval_in(session, clock, users["lingdao"], application, item)
         session.commit()
         assert application.status is Status.SIGNING
         return application.id

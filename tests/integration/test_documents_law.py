@@ -31,6 +31,7 @@ from flows import deadlines
 from flows.runtime import Runtime
 from models import DocumentKind, Expert, User
 from tests.helpers import PROJECT, minimal_pdf, required_materials, sign_in
+from tests.notice_time import agree_and_end_pre_approval, end_notices_of_app
 from tests.real_stack import real_stack
 
 pytestmark = pytest.mark.integration
@@ -124,8 +125,10 @@ def _submitted(stack: dict[str, Any], code: str, *, skip: tuple[str, ...] = ()) 
 
 def _decide(stack: dict[str, Any], case_id: int, decision: dict[str, Any]) -> None:
     _post(stack, f"/api/applications/{case_id}/accept", "shouli")
+    end_notices_of_app(stack["client"].app, case_id)
     _post(stack, f"/api/applications/{case_id}/decision", "chengban", decision)
     _post(stack, f"/api/applications/{case_id}/review/approve", "kezhang")
+    agree_and_end_pre_approval(stack["client"], case_id)
     _post(stack, f"/api/applications/{case_id}/sign", "lingdao")
 
 

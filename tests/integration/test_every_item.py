@@ -18,6 +18,7 @@ from approvals.catalogue import LicenceAction, ProcessKind, load_catalogue
 from approvals.expert_pool import ensure_expert_pool
 from models import Application, Expert, User
 from tests.helpers import PROJECT, minimal_pdf, required_materials, sign_in
+from tests.notice_time import agree_and_end_pre_approval, end_notices_of_app
 from tests.real_stack import real_stack
 
 pytestmark = pytest.mark.integration
@@ -112,6 +113,7 @@ def _apply(stack: dict[str, Any], code: str) -> dict[str, Any]:
         assert answered.status_code == 200, answered.text
     elif item.process_kind in (ProcessKind.STANDARD, ProcessKind.COMMITMENT):
         if item.process_kind is ProcessKind.STANDARD:
+            end_notices_of_app(client.app, case_id)
             for path, user, payload in (
                 ("decision", "chengban", {"outcome": "approve", "conditions": ["落实各项要求。"]}),
                 ("review/approve", "kezhang", {}),
@@ -122,6 +124,7 @@ def _apply(stack: dict[str, Any], code: str) -> dict[str, Any]:
                     headers=_headers(stack, user),
                 )
                 assert moved.status_code == 200, moved.text
+            agree_and_end_pre_approval(client, case_id)
         signed = client.post(
             f"/api/applications/{case_id}/sign", json={}, headers=_headers(stack, "lingdao")
         )
@@ -232,11 +235,14 @@ def test_a_report_book_through_a_joint_review_to_its_approval_on_the_real_servic
         headers=sign_in(client, usernames[chair["expert_id"]]),
     )
     assert closed.status_code == 200 and closed.json()["conclusion"] == "pass"
+    end_notices_of_app(client.app, case_id)
     for path, user, payload in (
         ("decision", "chengban", {"outcome": "approve", "conditions": ["落实专家组意见。"]}),
         ("review/approve", "kezhang", {}),
         ("sign", "lingdao", {}),
     ):
+        if path == "sign":
+            agree_and_end_pre_approval(client, case_id)
         assert (
             client.post(
                 f"/api/applications/{case_id}/{path}", json=payload, headers=_headers(stack, user)

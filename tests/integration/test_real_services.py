@@ -33,6 +33,7 @@ from storage import S3Store
 from tests.fixtures_db import wipe
 from tests.fixtures_prefect import PrefectServer, start_worker, stop
 from tests.helpers import create_submitted, sign_in
+from tests.notice_time import agree_and_end_pre_approval, end_notices_of_app
 
 pytestmark = pytest.mark.integration
 
@@ -139,12 +140,14 @@ def test_report_book_is_issued_by_the_worker_and_mailed_over_smtp(
         sign_in(client, "kezhang"),
         sign_in(client, "lingdao"),
     )
+    end_notices_of_app(client.app, case["id"])
     client.post(
         f"/api/applications/{case['id']}/decision",
         headers=officer,
         json={"outcome": "approve", "conditions": ["严格落实报告书提出的各项污染防治措施。"]},
     )
     client.post(f"/api/applications/{case['id']}/review/approve", headers=chief, json={})
+    agree_and_end_pre_approval(client, case["id"], case["item_code"])
     signed_at = time.monotonic()
     assert (
         client.post(f"/api/applications/{case['id']}/sign", headers=leader, json={}).status_code

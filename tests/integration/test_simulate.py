@@ -29,6 +29,7 @@ from approvals.services.reports import ReportFilter, turnaround_report
 from approvals.simulation import Act, CasePlan, Feature, Intake, Route, plan_year
 from cli.main import app
 from cli.simulate import appliable_items, plan_for, run_plan, summarise
+from cli.simulate_participation import notice_figures
 from core.db import session_scope
 from core.settings import get_settings
 from flows.runtime import Runtime
@@ -42,10 +43,12 @@ from models import (
     DocumentKind,
     DocumentState,
     GreenChannel,
+    NoticeKind,
     OutboxMail,
     Outcome,
     Panel,
     PanelMember,
+    PublicComment,
     Status,
     Track,
 )
@@ -138,9 +141,23 @@ def test_the_tracks_keep_their_shares_and_their_timing(catalogue: Catalogue) -> 
     for case in green:  # faster: the staff's steps fit the shortened budgets unless late
         if case.late is not simulation.Late.NONE or case.pause_days or case.joint_review:
             continue
-        assert _working_days(calendar, _on(case, Act.FLAG_GREEN), _on(case, Act.DRAFT)) <= drafting
-        assert _working_days(calendar, _on(case, Act.DRAFT), _on(case, Act.APPROVE_DRAFT)) <= step
-        assert _working_days(calendar, _on(case, Act.APPROVE_DRAFT), _on(case, Act.SIGN)) <= step
+        item = catalogue.get(case.final_item_code)
+        flagged, drafted = _on(case, Act.FLAG_GREEN), _on(case, Act.DRAFT)
+        if item.acceptance_notice is not None:  # drafting waits for the 受理公示's end
+            accepted = case.deemed_on or _on(case, Act.ACCEPT)
+            ended = calendar.due(accepted, item.acceptance_notice.days, DayUnit.WORKING).day
+            assert drafted > ended
+            flagged = max(flagged, ended)
+        if Act.ANSWER in {e.act for e in case.events}:  # ... and for the answers to comments
+            flagged = max(flagged, _on(case, Act.ANSWER))
+        assert _working_days(calendar, flagged, drafted) <= drafting
+        assert _working_days(calendar, drafted, _on(case, Act.APPROVE_DRAFT)) <= step
+        signed = _on(case, Act.SIGN)
+        if Act.AGREE in {e.act for e in case.events}:  # signing waits for the 拟批准公示's end
+            agreed = _on(case, Act.AGREE)
+            assert signed > calendar.due(agreed, 5, DayUnit.WORKING).day
+            continue
+        assert _working_days(calendar, _on(case, Act.APPROVE_DRAFT), signed) <= step
 
 
 def test_the_plan_mirrors_the_services_rules(catalogue: Catalogue) -> None:
@@ -392,6 +409,23 @@ def test_a_simulated_year_on_the_real_services(runtime: Runtime, seeded: Engine)
     )
     assert figures.joint_reviewed.count == len(joint)
     assert figures.joint_reviewed.median_paused and figures.joint_reviewed.median_paused > 0
+
+    # the public's part: every comment planned was made (late ones marked) and answered; each
+    # 受理公示 and 拟批准公示 ran its full length, published on the day of its event
+    rows, received, late = notice_figures(seeded, plan)
+    with session_scope(seeded) as session:
+        made = session.exec(select(PublicComment)).all()
+    assert (len(made), sum(c.late for c in made)) == (received, late)
+    assert all(c.response for c in made)
+    by_kind = {r.kind: r for r in rows}
+    for kind in (NoticeKind.ACCEPTANCE, NoticeKind.PRE_APPROVAL):
+        row = by_kind[kind]
+        assert row.notices and row.ran_full_length == row.finished == row.notices
+    assert by_kind[NoticeKind.PRE_APPROVAL].median_lag_working_days == 0
+    publishing = {i.code for i in runtime.catalogue.items if i.decision_notice}
+    assert by_kind[NoticeKind.DECISION].notices == sum(
+        1 for c in plan.cases if c.final_item_code in publishing and c.outcome is not None
+    )
 
 
 @pytest.fixture
