@@ -16,7 +16,9 @@ from sqlmodel import Session, col, select
 from approvals import audit
 from approvals.calendar import WorkingCalendar
 from approvals.catalogue_schema import DayUnit
-from models import NOTICE_KIND_LABELS, PERIOD_KINDS, PublicNotice
+from models import NOTICE_KIND_LABELS, PERIOD_KINDS, HearingRight, NoticeKind, PublicNotice
+
+PRE_APPROVAL_VIA = "拟批准公示"  # how approvals.participation.pre_approval tells the right
 
 
 def move_to_ended(
@@ -34,6 +36,16 @@ def move_to_ended(
             break
         shift += 1
     before = f"{notice.starts_on}～{notice.ends_on}"
+    if notice.kind is NoticeKind.PRE_APPROVAL:  # the hearing right it told moves with it
+        for right in session.exec(
+            select(HearingRight).where(
+                HearingRight.application_id == notice.application_id,
+                HearingRight.via == PRE_APPROVAL_VIA,
+                HearingRight.notified_on == notice.starts_on,
+            )
+        ):
+            right.notified_on = starts_on
+            session.add(right)
     notice.starts_on, notice.ends_on = starts_on, ends_on
     notice.published_at = notice.published_at - timedelta(days=shift)
     session.add(notice)

@@ -24,6 +24,7 @@ from approvals.catalogue_schema import Item, PreApprovalNoticeSpec, PublicationR
 from approvals.errors import InvalidInput, InvalidTransition, PermissionDenied
 from approvals.participation.comments import comments_of, unanswered
 from approvals.participation.hearings.requests import notify_right
+from approvals.participation.notice_dates import PRE_APPROVAL_VIA
 from approvals.participation.notices import cn_day, find_notice
 from models import (
     Application,
@@ -158,7 +159,7 @@ def publish_pre_approval(
     )
     session.add(notice)
     if item.hearing is not None:  # the notice tells of the right: requests run from today
-        notify_right(session, at, application, "拟批准公示", actor, today)
+        notify_right(session, at, application, PRE_APPROVAL_VIA, actor, today)
     audit.append_event(
         session,
         at=at,
