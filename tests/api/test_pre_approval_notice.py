@@ -82,7 +82,9 @@ def test_signing_waits_for_the_pre_approval_notice_the_leader_publishes_and_its_
     expect_error(_publish(client, case_id), 409, "invalid_transition")
 
     too_early = expect_error(_sign(client, case_id), 409, "invalid_transition")
-    assert "拟批准公示期至2026年11月27日止" in too_early["message"]
+    # refused until 11-27: the 拟批准公示, and the hearing request period it started (§47)
+    message = too_early["message"]
+    assert message.startswith("暂不能签发") and "2026年11月27日" in message
     clock.set(datetime(2026, 11, 27, 16, 0, tzinfo=SHANGHAI))  # its last day
     expect_error(_sign(client, case_id), 409, "invalid_transition")
     clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI))  # Monday: ended
