@@ -60,7 +60,8 @@ def feed_xml(base: str, bureau: str, notices: list[PublicNotice]) -> bytes:
         sub(entry, "published", _stamp(notice))
         sub(entry, "category", term=notice.kind.value, label=label)
         sub(entry, "summary", _summary(notice))
-    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+    document: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 @router.get("/public/notices.atom", include_in_schema=False)

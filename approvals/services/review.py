@@ -142,12 +142,13 @@ def sign(
 ) -> Application:
     """签发: the decision becomes final; the issuing flow numbers, renders, stores and mails it."""
     application = get_application_for(session, actor, application_id)
-    check_may_sign(session, application, local_date(clock.now()))
-    tolerance_gate.check_may_sign(session, application)  # 容缺受理: nothing still owed
     moment = clock.now()
     now = to_utc(moment)
     issued_by(application, Action.SIGN, actor)  # out of turn or role: refused before any read
-    check_pre_approval_over(session, item_of(session, application), application, local_date(moment))
+    today = local_date(moment)
+    check_pre_approval_over(session, item_of(session, application), application, today)
+    check_may_sign(session, application, today)  # 听证: the decision rests on its record
+    tolerance_gate.check_may_sign(session, application)  # 容缺受理: nothing still owed
     decision = find_decision(session, application_id)
     assert decision is not None, "a case reaches sign-off only with a drafted decision"
     steps = steps_of(application)
