@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from approvals.ports import FlowLauncher
@@ -35,24 +37,28 @@ class Claim:
 def request_flow(session: Session, at: datetime, application: Application, flow_name: str) -> None:
     """Record, in the caller's transaction, that ``flow_name`` must run for this case.
 
-    The idempotency key names the case and its version, so the same state asks once. On
+    The idempotency key names the case and its version, so the same state asks once: one
+    insert that does nothing where the key is already there (two racing requests included). On
     PostgreSQL the commit also wakes the waiting workers (``NOTIFY``, delivered on commit only).
     """
     key = f"{flow_name}:{application.number}:v{application.version}"
-    exists = session.exec(select(FlowDispatch.id).where(FlowDispatch.idempotency_key == key))
-    if exists.first() is not None:
-        return
-    session.add(
-        FlowDispatch(
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    added = session.execute(
+        insert(FlowDispatch)
+        .values(
             application_id=id_of(application),
             flow_name=flow_name,
             idempotency_key=key,
             state=DispatchState.PENDING,
             created_at=at,
+            attempts=0,
+            claimed_by="",
+            last_error="",
         )
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
     )
-    session.flush()
-    if session.get_bind().dialect.name == "postgresql":
+    if added.rowcount == 1 and dialect == "postgresql":  # type: ignore[attr-defined]  # an INSERT returns a CursorResult
         session.execute(text(f"NOTIFY {WAKE_CHANNEL}"))
 
 
