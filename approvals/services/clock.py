@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from sqlmodel import Session, col, select
 
@@ -171,24 +172,40 @@ def open_step_entered_on(session: Session, application_id: int) -> date | None:
     return local_date(row) if row else None
 
 
+class _Unread(Enum):
+    STEP = "read the open step"
+
+
+READ_STEP = _Unread.STEP  # the open step's entry day is read from the database
+
+
 def state_of(
-    session: Session, calendar: WorkingCalendar, item: Item, application: Application, today: date
+    session: Session,
+    calendar: WorkingCalendar,
+    item: Item,
+    application: Application,
+    today: date,
+    step_entered_on: date | _Unread | None = READ_STEP,
 ) -> ClockState:
+    """The clock of ``application`` on ``today``; ``step_entered_on`` where the caller has just
+    opened the step (None: the case is in a final state), read otherwise."""
+    if step_entered_on is READ_STEP:
+        step_entered_on = open_step_entered_on(session, id_of(application))
     return compute_state(
-        calendar,
-        item,
-        application,
-        pauses_of(session, id_of(application)),
-        open_step_entered_on(session, id_of(application)),
-        today,
+        calendar, item, application, pauses_of(session, id_of(application)), step_entered_on, today
     )
 
 
 def refresh_cached(
-    session: Session, calendar: WorkingCalendar, item: Item, application: Application, today: date
+    session: Session,
+    calendar: WorkingCalendar,
+    item: Item,
+    application: Application,
+    today: date,
+    step_entered_on: date | _Unread | None = READ_STEP,
 ) -> ClockState:
     """Recompute and store due_on / warning (and the turnaround once decided)."""
-    state = state_of(session, calendar, item, application, today)
+    state = state_of(session, calendar, item, application, today, step_entered_on)
     application.due_on, application.due_provisional = state.due_on, state.provisional
     application.warning = state.warning
     if application.decided_on is not None and application.clock_started_on is not None:

@@ -104,7 +104,8 @@ def move(
         comment=comment.strip(),
     )
     item = item_of(session, application)
-    refresh_cached(session, shared_calendar(), item, application, local_date(at))
+    entered = None if transition.target in FINAL else local_date(at)  # _record_steps opened it
+    refresh_cached(session, shared_calendar(), item, application, local_date(at), entered)
     if transition.issues is not None:
         if payload is None:
             raise ValueError(f"{action.value} issues a document: give its payload")
