@@ -175,16 +175,13 @@ def publish_pre_approval(
 
 
 def check_pre_approval_over(
-    session: Session, item: Item, application: Application, today: date
+    session: Session, item: Item, application: Application, outcome: Outcome, today: date
 ) -> None:
-    """Refuse signing an approval (409) until its 拟批准公示 has been published and has ended,
-    and while a comment on the case waits for its response."""
-    if spec_before_signing(item) is None:
+    """Refuse signing an approval (``outcome``, as drafted; 409) until its 拟批准公示 has been
+    published and has ended, and while a comment on the case waits for its response."""
+    if spec_before_signing(item) is None or outcome is not Outcome.APPROVE:
         return
     assert application.id is not None
-    decision = _decision(session, application.id)
-    if decision is None or decision.outcome is not Outcome.APPROVE:
-        return
     notice = find_notice(session, application.id, NoticeKind.PRE_APPROVAL)
     if notice is None:
         raise InvalidTransition(

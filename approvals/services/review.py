@@ -145,12 +145,13 @@ def sign(
     moment = clock.now()
     now = to_utc(moment)
     issued_by(application, Action.SIGN, actor)  # out of turn or role: refused before any read
-    today = local_date(moment)
-    check_pre_approval_over(session, item_of(session, application), application, today)
-    check_may_sign(session, application, today)  # 听证: the decision rests on its record
-    tolerance_gate.check_may_sign(session, application)  # 容缺受理: nothing still owed
     decision = find_decision(session, application_id)
     assert decision is not None, "a case reaches sign-off only with a drafted decision"
+    today = local_date(moment)
+    check_may_sign(session, application, today)  # 听证: the decision rests on its record
+    tolerance_gate.check_may_sign(session, application)  # 容缺受理: nothing still owed
+    item = item_of(session, application)
+    check_pre_approval_over(session, item, application, decision.outcome, today)  # 拟批准公示
     steps = steps_of(application)
     assert steps.decision_payload is not None, "a kind that is signed has a decision payload"
     move(
@@ -167,7 +168,7 @@ def sign(
     decision.signed_by, decision.signed_at = actor.id, now
     session.add(decision)
     if steps.on_signed is not None:
-        steps.on_signed(session, moment, application, item_of(session, application), decision)
+        steps.on_signed(session, moment, application, item, decision)
     return application
 
 

@@ -16,7 +16,9 @@ from core.settings import DispatchMode
 from flows.runtime import Runtime
 from flows.standard import advance_case
 from flows.worker import drain_once
+from tests.api.case_driving import approve_draft, draft
 from tests.helpers import create_submitted, page_login, sign_in
+from tests.notice_time import agree_and_end_pre_approval
 
 # Statements per request (raise one only with a reason). Sign-off: the decision, its audit
 # event and step, the clock, the document and its work request (and on PostgreSQL the NOTIFY
@@ -47,13 +49,9 @@ def _signing_case(client: TestClient, runtime: Runtime) -> tuple[int, dict[str, 
     case = create_submitted(client, applicant)
     assert client.post(f"/api/applications/{case['id']}/accept", headers=intake).status_code == 200
     _drain(runtime)
-    officer, chief = sign_in(client, "chengban"), sign_in(client, "kezhang")
-    client.post(
-        f"/api/applications/{case['id']}/decision",
-        headers=officer,
-        json={"outcome": "approve", "conditions": ["落实废水治理措施。"]},
-    )
-    client.post(f"/api/applications/{case['id']}/review/approve", headers=chief, json={})
+    draft(client, case["id"])
+    approve_draft(client, case["id"])
+    agree_and_end_pre_approval(client, case["id"])
     return case["id"], applicant
 
 

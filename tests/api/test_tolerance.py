@@ -20,6 +20,7 @@ from models import ClockPause, OutboxMail
 from tests.api.case_checks import expect_error, headers_for
 from tests.api.case_driving import accept, approve_draft, draft
 from tests.helpers import PROJECT, minimal_pdf, required_materials
+from tests.notice_time import agree_and_end_pre_approval
 
 OWED = ["project_approval", "business_licence"]
 
@@ -107,6 +108,7 @@ def test_a_case_accepted_with_owed_materials_is_signed_only_once_they_arrive(
     expect_error(ordinary, 422, "invalid_input")
     draft(client, case_id)
     approve_draft(client, case_id)
+    agree_and_end_pre_approval(client, case_id)
     leader = headers_for(client, "lingdao")
     refused = client.post(f"/api/applications/{case_id}/sign", json={}, headers=leader)
     body = expect_error(refused, 409, "invalid_transition")

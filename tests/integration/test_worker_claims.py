@@ -22,9 +22,11 @@ from flows.runtime import Runtime
 from flows.standard import advance_case
 from flows.worker import drain_once
 from models import Application, DispatchState, Document, DocumentState, FlowDispatch, Status
+from tests.api.case_driving import approve_draft, draft
 from tests.fault_support import signed_cases
 from tests.fixtures_db import wipe
 from tests.helpers import create_submitted, sign_in
+from tests.notice_time import agree_and_end_pre_approval
 
 pytestmark = pytest.mark.integration
 LEASE = 120.0
@@ -174,13 +176,9 @@ def test_a_sign_off_only_records_and_the_worker_issues_it(
     assert [r.state for r in _rows(runtime.engine)] == [DispatchState.PENDING]
     assert drain_once(runtime, run_batch, "w1") == 1
 
-    officer, chief = sign_in(client, "chengban"), sign_in(client, "kezhang")
-    client.post(
-        f"/api/applications/{case['id']}/decision",
-        headers=officer,
-        json={"outcome": "approve", "conditions": ["落实废水治理措施。"]},
-    )
-    client.post(f"/api/applications/{case['id']}/review/approve", headers=chief, json={})
+    draft(client, case["id"])
+    approve_draft(client, case["id"])
+    agree_and_end_pre_approval(client, case["id"])
     signed = client.post(
         f"/api/applications/{case['id']}/sign", headers=sign_in(client, "lingdao"), json={}
     )
