@@ -32,11 +32,9 @@ def number_document(rt: Runtime, document_id: int) -> str:
 
 
 def render_and_store(rt: Runtime, document_id: int) -> dict[str, object]:
-    """Render the PDF, sign it with the bureau's key and put it at its deterministic key;
-    returns key, sha256 (of the signed bytes) and size. A document another run issued
-    meanwhile (the sweep and a worker on the same case) is not rendered and stored again:
-    signed bytes differ on every signing, and the stored object must match the recorded
-    digest."""
+    """Render the PDF, sign it with the bureau's key (PAdES, the key loaded once) and put it
+    under its number and digest (``issuing.object_key``); returns key, sha256 (of the signed
+    bytes) and size. A document another run has issued meanwhile is not rendered again."""
     with session_scope(rt.engine) as session:
         issued = session.get(Document, document_id)
         if issued is not None and issued.state is DocumentState.ISSUED and issued.object_key:
@@ -50,10 +48,12 @@ def render_and_store(rt: Runtime, document_id: int) -> dict[str, object]:
         )
         document = session.get(Document, document_id)
         assert document is not None
-        key, template = issuing.object_key(document), str(context["template"])
-    pdf = bureau_signer(rt.settings).sign(render_pdf(template, context))  # PAdES, key cached
+        session.expunge(document)
+    pdf = bureau_signer(rt.settings).sign(render_pdf(str(context["template"]), context))
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    key = issuing.object_key(document, sha256)
     rt.store.put(key, pdf, "application/pdf")
-    return {"key": key, "sha256": hashlib.sha256(pdf).hexdigest(), "size": len(pdf)}
+    return {"key": key, "sha256": sha256, "size": len(pdf)}
 
 
 def mark_issued(rt: Runtime, document_id: int, stored: dict[str, object]) -> None:
@@ -72,6 +72,9 @@ def mark_issued(rt: Runtime, document_id: int, stored: dict[str, object]) -> Non
             session, document, authority=rt.settings.bureau_name, now=to_utc(rt.clock.now())
         )
         session.commit()
+        recorded = document.object_key
+    if recorded != stored["key"]:  # another run's rendering was recorded first: drop ours
+        rt.store.delete(str(stored["key"]))
 
 
 def finish_stage(rt: Runtime, application_id: int) -> str:

@@ -169,7 +169,8 @@ def test_report_book_is_issued_by_the_worker_and_mailed_over_smtp(
     compact = "".join(text.split())
     assert approval["number"] in compact and case["project_name"] in compact
 
-    key = f"documents/2026/郑环审/{approval['number'].split('〕')[1].rstrip('号')}.pdf"
+    serial = approval["number"].split("〕")[1].rstrip("号")
+    key = f"documents/2026/郑环审/{serial}-{approval['sha256'][:16]}.pdf"
     assert stack["store"].get(key) == pdf  # the mailed bytes are the stored bytes
 
     # The mail goes out in the run's last task; Prefect records the run as completed a moment
