@@ -12,7 +12,14 @@ from core.settings import Settings
 from models import Application, AuditEvent, Enterprise, User
 from tests.api.account_mail import link_in, mails_to, token_of
 from tests.api.test_registration import PASSWORD, registration
-from tests.helpers import PROJECT, create_submitted, page_form_token, page_login, sign_in
+from tests.helpers import (
+    PROJECT,
+    create_submitted,
+    page_form_token,
+    page_login,
+    refused_page,
+    sign_in,
+)
 
 MEMBER = {
     "username": "wangjing",
@@ -126,7 +133,7 @@ def test_the_enterprise_page_invites_disables_and_authorises(
     invited = client.post("/enterprise/members", data=MEMBER, follow_redirects=True)
     assert "邀请邮件已发送" in invited.text and "王静" in invited.text
     taken = client.post("/enterprise/members", data=MEMBER)
-    assert taken.status_code == 422 and "该用户名已被使用" in taken.text
+    assert "该用户名已被使用" in refused_page(client, taken)
     with Session(engine) as session:
         member = session.exec(select(User).where(User.username == "wangjing")).one()
     disabled = client.post(f"/enterprise/members/{member.id}/disable", follow_redirects=True)
