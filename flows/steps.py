@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from approvals.clock import to_utc
 from approvals.errors import ConcurrentUpdate
-from approvals.exchange import reporting
 from approvals.services import issuing, outbox
 from core.db import session_scope
 from core.processes import deferred_signals
@@ -66,10 +65,6 @@ def mark_issued(rt: Runtime, document_id: int, stored: dict[str, object]) -> Non
             sha256=str(stored["sha256"]),
             size=int(stored["size"]),  # type: ignore[call-overload]
             issuer=rt.settings.bureau_name,
-        )
-        # a decision's national report and project-code push, in the same transaction
-        reporting.on_document_issued(
-            session, document, authority=rt.settings.bureau_name, now=to_utc(rt.clock.now())
         )
         session.commit()
         recorded = document.object_key

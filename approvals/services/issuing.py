@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from approvals import audit, lawbook
 from approvals.clock import Clock, to_utc
+from approvals.exchange import reporting
 from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
 from approvals.participation.decision_notices import publish_on_issue
@@ -78,7 +79,9 @@ def record_issued(
     size: int,
     issuer: str,
 ) -> Document:
-    """Mark the stored PDF issued and queue its mail to the applicant, in one transaction."""
+    """Mark the stored PDF issued and queue what that implies, in one transaction: its mail to
+    the applicant, the decision's 公告, national report and project-code push; nothing where
+    another run recorded it first."""
     document = session.get(Document, document_id, with_for_update=True)
     assert document is not None
     if document.state is not DocumentState.PENDING:
@@ -132,7 +135,8 @@ def record_issued(
             created_at=now,
         )
     )
-    session.flush()
+    reporting.on_document_issued(session, document, authority=issuer, now=now)  # a decision's
+    session.flush()  # national report and project-code push, in the same transaction
     return document
 
 
