@@ -16,7 +16,7 @@ SERVICES: dict[str, Any] = COMPOSE["services"]
 EIA_ENV: dict[str, str] = COMPOSE["x-eia-env"]
 SECRETS = {
     "EIA_SECRET_KEY", "EIA_S3_ACCESS_KEY", "EIA_S3_SECRET_KEY",
-    "EIA_SMTP_USERNAME", "EIA_SMTP_PASSWORD",
+    "EIA_SMTP_USERNAME", "EIA_SMTP_PASSWORD", "EIA_SIGNING_KEY_PASSPHRASE",
 }  # fmt: skip
 
 
@@ -74,3 +74,16 @@ def test_several_api_processes_and_workers_run() -> None:
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
     assert '--workers \\"$API_PROCESSES\\"' in dockerfile
     assert all(f"COPY {p} {p}" in dockerfile for p in ("flows", "api", "core", "approvals"))
+
+
+def test_the_api_and_workers_sign_with_the_bureau_key_they_are_given() -> None:
+    """Outside the embedded mode issuing refuses to start without a signing key: compose names
+    the bureau's key and CA files, and mounts them read-only where they are named."""
+    files = [EIA_ENV["EIA_SIGNING_PKCS12_FILE"], EIA_ENV["EIA_SIGNING_TRUST_FILE"]]
+    for name in ("api", "worker"):
+        mounts = [v.split(":") for v in SERVICES[name]["volumes"]]
+        assert all(
+            any(f.startswith(target + "/") and mode == "ro" for _, target, mode in mounts)
+            for f in files
+        ), (name, mounts)
+    assert "EIA_SIGNING_SELF_SIGNED" not in EIA_ENV  # never the local CA in production
