@@ -98,18 +98,39 @@ def first_broken_event(session: Session) -> AuditEvent | None:
     return verify_chain(session)[1]
 
 
+SYSTEM_NAME = "系统（自动流程）"  # who acts where no one signed in did: the automated flow
+SYSTEM_ROLE = "system"
+
+
+def record_case(
+    session: Session,
+    at: datetime,
+    application_id: int | None,
+    actor: User | None,
+    action: str,
+    comment: str = "",
+    *,
+    anonymous: tuple[str, str] = (SYSTEM_NAME, SYSTEM_ROLE),
+) -> AuditEvent:
+    """Append what ``actor`` did (None: the automated flow, or the ``anonymous`` name and role
+    of who acted without an account) on a case (None: on no case), in the caller's
+    transaction."""
+    name, role = (actor.display_name, ROLE_LABELS[actor.role]) if actor else anonymous
+    return append_event(
+        session,
+        at=at,
+        application_id=application_id,
+        actor_id=actor.id if actor else None,
+        actor_name=name,
+        actor_role=role,
+        action=action,
+        comment=comment,
+    )
+
+
 def record_by(
     session: Session, actor: User, now: datetime, action: str, comment: str
 ) -> AuditEvent:
     """Append a change that concerns no case (accounts, enterprises, administration) made by
     actor, inside the caller's transaction."""
-    return append_event(
-        session,
-        at=now,
-        application_id=None,
-        actor_id=actor.id,
-        actor_name=actor.display_name,
-        actor_role=ROLE_LABELS[actor.role],
-        action=action,
-        comment=comment,
-    )
+    return record_case(session, now, None, actor, action, comment)

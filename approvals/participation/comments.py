@@ -28,7 +28,6 @@ from models import (
     Role,
     User,
 )
-from models.enums import ROLE_LABELS
 
 MAX_NAME = 50
 MAX_CONTACT = 100
@@ -134,16 +133,7 @@ def _comment_of_case(session: Session, application_id: int, comment_id: int) -> 
 def _audit(
     session: Session, at: datetime, actor: User, application_id: int, action: str, note: str
 ) -> None:
-    audit.append_event(
-        session,
-        at=at,
-        application_id=application_id,
-        actor_id=actor.id,
-        actor_name=actor.display_name,
-        actor_role=ROLE_LABELS[actor.role],
-        action=action,
-        comment=note,
-    )
+    audit.record_case(session, at, application_id, actor, action, note)
 
 
 def respond(

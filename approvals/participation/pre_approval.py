@@ -37,7 +37,6 @@ from models import (
     Status,
     User,
 )
-from models.enums import ROLE_LABELS
 
 PUBLISHERS = frozenset({Role.LEADER, Role.ADMIN})
 MAX_TEXT = 2000
@@ -160,15 +159,13 @@ def publish_pre_approval(
     session.add(notice)
     if item.hearing is not None:  # the notice tells of the right: requests run from today
         notify_right(session, at, application, PRE_APPROVAL_VIA, actor, today)
-    audit.append_event(
+    audit.record_case(
         session,
-        at=at,
-        application_id=application.id,
-        actor_id=actor.id,
-        actor_name=actor.display_name,
-        actor_role=ROLE_LABELS[actor.role],
-        action="pre_approval_notice",
-        comment=f"同意拟批准，发布拟批准公示（至{cn_day(notice.ends_on)}止）",
+        at,
+        application.id,
+        actor,
+        "pre_approval_notice",
+        f"同意拟批准，发布拟批准公示（至{cn_day(notice.ends_on)}止）",
     )
     session.flush()
     return notice

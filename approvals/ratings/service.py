@@ -15,7 +15,6 @@ from approvals.ratings.rules import load_rules
 from approvals.schedule import shared_calendar
 from approvals.services.queries import get_application_for
 from models import Application, AuditEvent, OutboxMail, Role, User
-from models.enums import ROLE_LABELS
 from models.ids import id_of
 from models.ratings import (
     AppealCreate,
@@ -290,13 +289,4 @@ def _mail_staff(
 def _audit(
     session: Session, now: datetime, application_id: int, actor: User, action: str, comment: str
 ) -> None:
-    audit.append_event(
-        session,
-        at=to_utc(now),
-        application_id=application_id,
-        actor_id=actor.id,
-        actor_name=actor.display_name,
-        actor_role=ROLE_LABELS[actor.role],
-        action=action,
-        comment=comment,
-    )
+    audit.record_case(session, to_utc(now), application_id, actor, action, comment)

@@ -14,9 +14,8 @@ from approvals.schedule import shared_calendar
 from approvals.services.clock import pauses_of, refresh_cached
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
-from approvals.services.transitions import SYSTEM_NAME, SYSTEM_ROLE, queue_document
+from approvals.services.transitions import queue_document
 from models import Application, ClockPause, DocumentKind, Role, Status, User
-from models.enums import ROLE_LABELS
 from models.ids import id_of
 
 PAUSABLE = frozenset({Status.DRAFTING, Status.REVIEWING})
@@ -172,16 +171,7 @@ def _audit(
     action: str,
     comment: str,
 ) -> None:
-    audit.append_event(
-        session,
-        at=to_utc(now),
-        application_id=application.id,
-        actor_id=actor.id if actor else None,
-        actor_name=actor.display_name if actor else SYSTEM_NAME,
-        actor_role=ROLE_LABELS[actor.role] if actor else SYSTEM_ROLE,
-        action=action,
-        comment=comment,
-    )
+    audit.record_case(session, to_utc(now), application.id, actor, action, comment)
 
 
 def end_open_pause(

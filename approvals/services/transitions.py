@@ -35,8 +35,7 @@ from models import (
 from models.enums import ROLE_LABELS
 from models.ids import id_of
 
-SYSTEM_NAME = "系统（自动流程）"
-SYSTEM_ROLE = "system"
+SYSTEM_NAME, SYSTEM_ROLE = audit.SYSTEM_NAME, audit.SYSTEM_ROLE
 # 发文字号 代字 of the documents with a series of their own; the others take their item's
 # decision series (approvals/items: decision_series).
 SERIES: dict[DocumentKind, str] = {

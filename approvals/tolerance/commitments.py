@@ -16,12 +16,10 @@ from approvals.process.standard import FINAL
 from approvals.schedule import shared_calendar
 from approvals.services.clock import refresh_cached
 from approvals.services.item_versions import item_of
-from approvals.services.transitions import SYSTEM_NAME, SYSTEM_ROLE
 from approvals.tolerance import credit_list
 from approvals.tolerance.rules import OVERDUE_LABELS, ItemRule, load_rules
 from approvals.uploads import CheckedUpload
 from models import Application, ClockPause, Enterprise, Material, Role, Status, User
-from models.enums import ROLE_LABELS
 from models.ids import id_of
 from models.tolerance import (
     TOLERANCE_STATE_LABELS,
@@ -269,16 +267,7 @@ def audit_case(
     session: Session, now: datetime, application: Application, actor: User | None, action: str,
     comment: str,
 ) -> None:  # fmt: skip
-    audit.append_event(
-        session,
-        at=to_utc(now),
-        application_id=application.id,
-        actor_id=actor.id if actor else None,
-        actor_name=actor.display_name if actor else SYSTEM_NAME,
-        actor_role=ROLE_LABELS[actor.role] if actor else SYSTEM_ROLE,
-        action=action,
-        comment=comment,
-    )
+    audit.record_case(session, to_utc(now), application.id, actor, action, comment)
 
 
 def open_commitments(session: Session) -> list[ToleranceCommitment]:

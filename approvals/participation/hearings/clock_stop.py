@@ -16,9 +16,7 @@ from approvals.schedule import shared_calendar
 from approvals.services import pauses
 from approvals.services.clock import pauses_of, refresh_cached
 from approvals.services.item_versions import item_of
-from approvals.services.transitions import SYSTEM_NAME, SYSTEM_ROLE
 from models import Application, ClockPause, Hearing, User
-from models.enums import ROLE_LABELS
 from models.ids import id_of
 
 REASON = "听证"
@@ -94,15 +92,6 @@ def resume(
     pause.end_on, pause.ended_by = today, actor.id if actor else None
     session.add(pause)
     session.flush()
-    audit.append_event(
-        session,
-        at=to_utc(now),
-        application_id=application.id,
-        actor_id=actor.id if actor else None,
-        actor_name=actor.display_name if actor else SYSTEM_NAME,
-        actor_role=ROLE_LABELS[actor.role] if actor else SYSTEM_ROLE,
-        action="clock_resume",
-        comment=why,
-    )
+    audit.record_case(session, to_utc(now), application.id, actor, "clock_resume", why)
     refresh_cached(session, shared_calendar(), item_of(session, application), application, today)
     return pause

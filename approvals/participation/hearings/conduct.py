@@ -60,16 +60,7 @@ def _audit(
     action: str,
     comment: str,
 ) -> None:
-    audit.append_event(
-        session,
-        at=to_utc(now),
-        application_id=application.id,
-        actor_id=actor.id,
-        actor_name=actor.display_name,
-        actor_role=ROLE_LABELS[actor.role],
-        action=action,
-        comment=comment,
-    )
+    audit.record_case(session, to_utc(now), application.id, actor, action, comment)
 
 
 def reviewers(session: Session, application: Application) -> set[int]:

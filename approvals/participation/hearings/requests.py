@@ -35,7 +35,6 @@ from models import (
     Status,
     User,
 )
-from models.enums import ROLE_LABELS
 from models.ids import id_of
 
 # Before the decision is signed: a hearing can still inform it.
@@ -64,6 +63,9 @@ class PartyIn:
     reasons: str
 
 
+PUBLIC_PARTY = ("利害关系人（网上申请）", "公众")  # who asks on the public form
+
+
 def _unit(unit: DayUnit) -> str:
     return "个工作日" if unit is DayUnit.WORKING else "日"
 
@@ -76,15 +78,8 @@ def _audit(
     action: str,
     comment: str,
 ) -> None:
-    audit.append_event(
-        session,
-        at=to_utc(now),
-        application_id=application.id,
-        actor_id=actor.id if actor else None,
-        actor_name=actor.display_name if actor else "利害关系人（网上申请）",
-        actor_role=ROLE_LABELS[actor.role] if actor else "公众",
-        action=action,
-        comment=comment,
+    audit.record_case(
+        session, to_utc(now), application.id, actor, action, comment, anonymous=PUBLIC_PARTY
     )
 
 
