@@ -7,6 +7,7 @@ the Chinese message and what was typed. Routes hang off the pages' shared ``rout
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -134,6 +135,31 @@ def users(
     )
 
 
+def users_action(
+    request: Request,
+    session: Session,
+    services: AppServices,
+    user: User,
+    step: Callable[[], object],
+    done: Response,
+    values: dict[str, str] | None = None,
+    after: Callable[[], object] | None = None,
+) -> Response:
+    """An administrator's change on /admin/users: run ``step``, commit, run ``after`` (work
+    started once committed) and answer ``done``; a refusal rolls back and goes back to the
+    page by a redirect (typed ``values`` kept), or renders it in place."""
+    try:
+        step()
+    except DomainError as exc:
+        extra = failed(session, exc) | ({"values": values} if values else {})
+        back = refused_page(request, services, user, "/admin/users", extra, status_for(exc))
+        return back or _users_page(request, session, user, extra, status_for(exc))
+    session.commit()
+    if after is not None:
+        after()
+    return done
+
+
 @router.post("/admin/users")
 def create_user(
     request: Request,
@@ -147,18 +173,16 @@ def create_user(
     role: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
     values = {"username": username, "display_name": display_name, "email": email, "role": role}
-    try:
-        staff.create_staff(
+    return users_action(
+        request, session, services, user,
+        lambda: staff.create_staff(
             session, user, username=username, display_name=display_name, email=email,
             role=role, now=now_of(services), mail=link_mail(services.settings),
-        )  # fmt: skip
-    except DomainError as exc:
-        extra = failed(session, exc) | {"values": values}
-        back = refused_page(request, services, user, "/admin/users", extra, status_for(exc))
-        return back or _users_page(request, session, user, extra, status_for(exc))
-    session.commit()
-    send_after_commit(background, services, session)
-    return redirect_with("/admin/users", "staff_created")
+        ),
+        redirect_with("/admin/users", "staff_created"),
+        values,
+        after=lambda: send_after_commit(background, services, session),
+    )  # fmt: skip
 
 
 @router.post("/admin/users/{user_id}/role")
@@ -170,14 +194,11 @@ def change_role(
     services: ServicesDep,
     role: Annotated[str, Form(max_length=32)] = "",
 ) -> Response:
-    try:
-        staff.change_role(session, user, user_id, role, now_of(services))
-    except DomainError as exc:
-        extra = failed(session, exc)
-        back = refused_page(request, services, user, "/admin/users", extra, status_for(exc))
-        return back or _users_page(request, session, user, extra, status_for(exc))
-    session.commit()
-    return redirect_with("/admin/users", "staff_role_changed", f"user-{user_id}")
+    return users_action(
+        request, session, services, user,
+        lambda: staff.change_role(session, user, user_id, role, now_of(services)),
+        redirect_with("/admin/users", "staff_role_changed", f"user-{user_id}"),
+    )  # fmt: skip
 
 
 @router.post("/admin/users/{user_id}/{change}")
@@ -191,14 +212,11 @@ def set_active(
 ) -> Response:
     if change not in ("disable", "enable"):
         raise InvalidInput("无效的操作", f"unknown change {change!r}")
-    try:
-        staff.set_active(session, user, user_id, change == "enable", now_of(services))
-    except DomainError as exc:
-        extra = failed(session, exc)
-        back = refused_page(request, services, user, "/admin/users", extra, status_for(exc))
-        return back or _users_page(request, session, user, extra, status_for(exc))
-    session.commit()
-    return redirect_with("/admin/users", f"staff_{change}d", f"user-{user_id}")
+    return users_action(
+        request, session, services, user,
+        lambda: staff.set_active(session, user, user_id, change == "enable", now_of(services)),
+        redirect_with("/admin/users", f"staff_{change}d", f"user-{user_id}"),
+    )  # fmt: skip
 
 
 # --- holiday schedules ---------------------------------------------------------------------------

@@ -7,14 +7,12 @@ from typing import Annotated
 from fastapi import Form, Request, Response
 
 from api.deps import ServicesDep, SessionDep
-from api.errors import status_for
 from api.pages import router
-from api.pages.admin import _users_page, failed, now_of, refused_page
+from api.pages.admin import now_of, users_action
 from api.pages.display import redirect_with
 from api.pages.security import AdminUser
 from api.params import Id
 from approvals.administration import branches
-from approvals.errors import DomainError
 
 
 @router.post("/admin/branches/{user_id}")
@@ -26,11 +24,8 @@ def set_branch(
     services: ServicesDep,
     branch: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    try:
-        branches.set_branch(session, user, user_id, branch, now_of(services))
-    except DomainError as exc:
-        extra = failed(session, exc)
-        back = refused_page(request, services, user, "/admin/users", extra, status_for(exc))
-        return back or _users_page(request, session, user, extra, status_for(exc))
-    session.commit()
-    return redirect_with("/admin/users", "staff_branch_changed", f"user-{user_id}")
+    return users_action(
+        request, session, services, user,
+        lambda: branches.set_branch(session, user, user_id, branch, now_of(services)),
+        redirect_with("/admin/users", "staff_branch_changed", f"user-{user_id}"),
+    )  # fmt: skip
