@@ -15,6 +15,7 @@ from approvals.participation.notices import publish_on_acceptance
 from approvals.process.standard import Action
 from approvals.schedule import shared_calendar
 from approvals.services import licences
+from approvals.services.attach import attach_material
 from approvals.services.forms import check_form
 from approvals.services.item_versions import item_of, record_version
 from approvals.services.kinds import KINDS, steps_of
@@ -176,28 +177,9 @@ def record_material(
 ) -> Material:
     """Attach a checked, already stored upload; a new upload of a material replaces the old."""
     check_material_upload(session, actor, application, material_code)
-    for old in session.exec(
-        select(Material).where(
-            Material.application_id == application.id,
-            Material.material_code == material_code,
-            Material.superseded == False,  # noqa: E712
-        )
-    ):
-        old.superseded = True
-        session.add(old)
-    material = Material(
-        application_id=id_of(application),
-        material_code=material_code,
-        filename=upload.filename,
-        content_type=upload.content_type,
-        size=upload.size,
-        sha256=upload.sha256,
-        object_key=object_key,
-        uploaded_at=to_utc(clock.now()),
-        uploaded_by=id_of(actor),
+    material = attach_material(
+        session, to_utc(clock.now()), actor, application, material_code, upload, object_key
     )
-    session.add(material)
-    session.flush()
     return material
 
 

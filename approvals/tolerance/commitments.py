@@ -14,6 +14,7 @@ from approvals.clock import Clock, local_date, to_utc
 from approvals.errors import InvalidInput, InvalidTransition, PermissionDenied
 from approvals.process.standard import FINAL
 from approvals.schedule import shared_calendar
+from approvals.services.attach import attach_material
 from approvals.services.clock import refresh_cached
 from approvals.services.item_versions import item_of
 from approvals.tolerance import credit_list
@@ -215,28 +216,7 @@ def supply(
             "受理前请在申请材料中直接上传；已办结的办件不能补交", "supply only after acceptance"
         )
     now = clock.now()
-    for old in session.exec(
-        select(Material).where(
-            Material.application_id == application.id,
-            Material.material_code == code,
-            Material.superseded == False,  # noqa: E712
-        )
-    ):
-        old.superseded = True
-        session.add(old)
-    material = Material(
-        application_id=id_of(application),
-        material_code=code,
-        filename=upload.filename,
-        content_type=upload.content_type,
-        size=upload.size,
-        sha256=upload.sha256,
-        object_key=object_key,
-        uploaded_at=to_utc(now),
-        uploaded_by=id_of(actor),
-    )
-    session.add(material)
-    session.flush()
+    material = attach_material(session, to_utc(now), actor, application, code, upload, object_key)
     item = item_of(session, application)
     owed = owed_materials(session, item, id_of(application), row.material_codes)
     audit_case(
