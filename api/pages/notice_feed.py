@@ -3,13 +3,13 @@ the newest 100 publications of every kind, each linking to its public page."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from xml.etree import ElementTree
 
 from fastapi import APIRouter, Response
 
 from api.deps import ServicesDep, SessionDep
-from approvals.clock import local_date
+from approvals.clock import as_local, local_date
 from approvals.participation.notices import NoticeFilter, list_notices
 from models import NOTICE_KIND_LABELS, PublicNotice
 
@@ -18,11 +18,8 @@ ATOM = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 
 
-def _stamp(notice: PublicNotice) -> str:
-    moment = notice.published_at
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _stamp(moment: datetime) -> str:
+    return as_local(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _summary(notice: PublicNotice) -> str:
@@ -34,7 +31,8 @@ def _summary(notice: PublicNotice) -> str:
     return "；".join(parts)
 
 
-def feed_xml(base: str, bureau: str, notices: list[PublicNotice]) -> bytes:
+def feed_xml(base: str, bureau: str, notices: list[PublicNotice], now: datetime) -> bytes:
+    """The feed; ``updated`` is the newest publication's time, or ``now`` when there is none."""
     ElementTree.register_namespace("", ATOM)
 
     def sub(parent: ElementTree.Element, tag: str, text: str = "", **attrs: str) -> None:
@@ -47,7 +45,7 @@ def feed_xml(base: str, bureau: str, notices: list[PublicNotice]) -> bytes:
     sub(feed, "id", f"{base}/public/notices")
     sub(feed, "link", href=f"{base}/public/notices.atom", rel="self")
     sub(feed, "link", href=f"{base}/public/notices")
-    sub(feed, "updated", _stamp(notices[0]) if notices else "2000-01-01T00:00:00Z")
+    sub(feed, "updated", _stamp(notices[0].published_at if notices else now))
     author = ElementTree.SubElement(feed, f"{{{ATOM}}}author")
     sub(author, "name", bureau)
     for notice in notices:
@@ -56,8 +54,8 @@ def feed_xml(base: str, bureau: str, notices: list[PublicNotice]) -> bytes:
         sub(entry, "title", f"{label}：{notice.project_name}")
         sub(entry, "id", f"{base}/public/notices/{notice.id}")
         sub(entry, "link", href=f"{base}/public/notices/{notice.id}")
-        sub(entry, "updated", _stamp(notice))
-        sub(entry, "published", _stamp(notice))
+        sub(entry, "updated", _stamp(notice.published_at))
+        sub(entry, "published", _stamp(notice.published_at))
         sub(entry, "category", term=notice.kind.value, label=label)
         sub(entry, "summary", _summary(notice))
     document: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
@@ -66,7 +64,8 @@ def feed_xml(base: str, bureau: str, notices: list[PublicNotice]) -> bytes:
 
 @router.get("/public/notices.atom", include_in_schema=False)
 def notices_feed(session: SessionDep, services: ServicesDep) -> Response:
-    today = local_date(services.clock.now())
-    notices = list_notices(session, today, NoticeFilter(), limit=100)
+    now = services.clock.now()
+    notices = list_notices(session, local_date(now), NoticeFilter(), limit=100)
     base = services.settings.public_base_url.rstrip("/")
-    return Response(feed_xml(base, services.settings.bureau_name, notices), media_type=ATOM_TYPE)
+    feed = feed_xml(base, services.settings.bureau_name, notices, now)
+    return Response(feed, media_type=ATOM_TYPE)
