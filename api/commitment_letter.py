@@ -13,7 +13,6 @@ from approvals.services import commitment
 from approvals.services.document_text import common_context
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
-from documents.render import render_pdf
 from models import CommitmentCase, User
 
 LETTER_TITLE = "建设项目环境影响评价文件审批告知承诺书"
@@ -36,6 +35,8 @@ def generate_letter(
         issuer=services.settings.bureau_name,
         base_url=services.settings.public_base_url,
     ) | commitment.letter_context(session, application, today)
+    from documents.render import render_pdf  # WeasyPrint (~1.5 s to import) only when used
+
     pdf = render_pdf("commitment_letter", context)
     sha = hashlib.sha256(pdf).hexdigest()
     key = f"applications/{application.number}/commitment/{sha}.pdf"

@@ -21,7 +21,6 @@ from approvals.exchange.verification import (
     require_pdf,
     verdict,
 )
-from documents.signing import bureau_signer
 from models.exchange import IssuedDocumentPublic, PdfVerificationPublic
 
 router = APIRouter(prefix="/api", tags=["公共 public"])
@@ -30,6 +29,8 @@ router = APIRouter(prefix="/api", tags=["公共 public"])
 def check_pdf(services: AppServices, session: Session, data: bytes) -> PdfVerdict:
     """The signature (documents adapter) and the issued record (domain), as one verdict."""
     require_pdf(data)
+    from documents.signing import bureau_signer  # pyHanko only when a PDF is checked
+
     check = bureau_signer(services.settings).check(data)
     facts = SignatureFacts(
         check.signed,
