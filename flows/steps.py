@@ -67,9 +67,10 @@ def mark_issued(rt: Runtime, document_id: int, stored: dict[str, object]) -> Non
             issuer=rt.settings.bureau_name,
         )
         session.commit()
-        recorded = document.object_key
-    if recorded != stored["key"]:  # another run's rendering was recorded first: drop ours
-        rt.store.delete(str(stored["key"]))
+        recorded, prefix = document.object_key, issuing.object_prefix(document)
+    for key in rt.store.keys(prefix):  # a rendering not recorded: another run's, or ours when
+        if key != recorded:  # another run recorded first, or one a crashed run left behind
+            rt.store.delete(key)
 
 
 def finish_stage(rt: Runtime, application_id: int) -> str:

@@ -1,7 +1,10 @@
 """The object store interface shared by every backend, its errors and its key rules.
 
-Keys are deterministic (``documents/2025/郑环审/12.pdf``), so a retried task writes the same
-object again: ``put`` overwrites. Keys are validated the same way by every backend so that a key
+``put`` overwrites the object under its key; an issued document's key names its number and
+the digest of its bytes (``documents/2025/郑环审/12-<digest>.pdf``), so two renderings never
+overwrite each other and the one not recorded is found by ``keys`` and deleted.
+
+Keys are validated the same way by every backend so that a key
 accepted by the filesystem store in development is accepted by S3 in production and vice versa.
 """
 
@@ -42,6 +45,10 @@ class ObjectStore(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove the object; deleting a missing object is not an error."""
+        ...
+
+    def keys(self, prefix: str) -> list[str]:
+        """The keys of the objects whose key starts with ``prefix`` (sorted)."""
         ...
 
     def check(self) -> None:

@@ -73,6 +73,18 @@ class FilesystemStore:
         except OSError as exc:
             raise StorageError(f"cannot delete object {key!r} under {self.root}: {exc}") from exc
 
+    def keys(self, prefix: str) -> list[str]:
+        folder, _, start = prefix.rpartition("/")
+        base = self._path(folder) if folder else self.root.resolve()
+        try:
+            names = [p.name for p in base.iterdir() if p.is_file() and p.name.startswith(start)]
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        except OSError as exc:
+            raise StorageError(f"cannot list {prefix!r} under {self.root}: {exc}") from exc
+        keys = (f"{folder}/{name}" if folder else name for name in names)
+        return sorted(k for k in keys if not k.rsplit("/", 1)[-1].startswith("."))
+
     def check(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)

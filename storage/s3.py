@@ -114,6 +114,11 @@ class S3Store:
         with self._errors("delete", key):
             self.client.remove_object(self.bucket, key)  # S3 DELETE of a missing key succeeds
 
+    def keys(self, prefix: str) -> list[str]:
+        with self._errors("list", prefix):
+            found = self.client.list_objects(self.bucket, prefix=prefix, recursive=True)
+            return sorted(str(o.object_name) for o in found if not o.is_dir)
+
     def ensure_bucket(self) -> None:
         """Create the bucket unless it exists (safe when several processes start at once)."""
         with self._errors("create"):

@@ -60,13 +60,18 @@ def allocate_number(session: Session, document_id: int) -> Document:
     return document
 
 
+def object_prefix(document: Document) -> str:
+    """What the keys of every rendering of ``document`` start with."""
+    assert document.serial is not None, "number the document first"
+    return f"documents/{document.year}/{document.series}/{document.serial}-"
+
+
 def object_key(document: Document, sha256: str) -> str:
     """Where a rendering of ``document`` is stored: its number and the digest of its bytes.
     Signed bytes differ on every signing, so two renderings of one document (a retry, or the
     sweep and a worker overlapping) never overwrite each other; the one recorded as issued is
     the one whose digest the document holds."""
-    assert document.serial is not None, "number the document first"
-    return f"documents/{document.year}/{document.series}/{document.serial}-{sha256[:16]}.pdf"
+    return f"{object_prefix(document)}{sha256[:16]}.pdf"
 
 
 def record_issued(

@@ -91,6 +91,21 @@ def test_delete_removes_the_object_and_ignores_a_missing_one(store: ObjectStore)
     store.delete("never/stored.txt")
 
 
+def test_keys_lists_the_objects_under_a_prefix(store: ObjectStore) -> None:
+    for key in (
+        "documents/2025/审/3-bb.pdf",
+        "documents/2025/审/3-aa.pdf",
+        "documents/2025/审/30-cc.pdf",
+    ):
+        store.put(key, b"%PDF", "application/pdf")
+    assert store.keys("documents/2025/审/3-") == [
+        "documents/2025/审/3-aa.pdf",
+        "documents/2025/审/3-bb.pdf",
+    ]
+    assert store.keys("documents/2025/审/4-") == []
+    assert store.keys("documents/2024/") == []
+
+
 def test_get_of_a_missing_key_raises_object_not_found(store: ObjectStore) -> None:
     with pytest.raises(ObjectNotFound) as caught:
         store.get("no/such/object.pdf")
