@@ -31,7 +31,15 @@ from approvals.uploads import CheckedUpload
 from core.settings import MailBackend, Settings, StorageBackend
 from flows.runtime import Runtime
 from mail import build_sender
-from models import Document, DocumentKind, DocumentState, OutboxMail, Outcome, User
+from models import (
+    Application,
+    Document,
+    DocumentKind,
+    DocumentState,
+    OutboxMail,
+    Outcome,
+    User,
+)
 from models.schemas import ApplicationCreate, DecisionDraft
 from storage import S3Store
 from tests.fixtures_servers import (
@@ -205,6 +213,35 @@ def fault_runtime(
     )
 
 
+def reviewed_case(
+    session: Session, clock: FixedClock, catalogue: Catalogue, users: dict[str, User], name: str
+) -> Application:
+    """A report book ``name`` created, submitted, accepted, drafted and reviewed by the
+    services, its public notices run out (moved back): waiting for the leader's sign-off."""
+    pdf = minimal_pdf()
+    upload = CheckedUpload("m.pdf", "application/pdf", hashlib.sha256(pdf).hexdigest(), len(pdf))
+    item = catalogue.get(PROJECT["item_code"])
+    application, _ = cases.create_application(
+        session, clock, catalogue, users["qiye"],
+        ApplicationCreate(**PROJECT | {"project_name": name}), area_code="410100",
+    )  # fmt: skip
+    assert application.id is not None
+    for code in [m.code for m in item.materials if m.required]:
+        key = f"applications/{application.number}/materials/{upload.sha256}"
+        cases.record_material(
+            session, clock, users["qiye"], application, code, upload, key, catalogue
+        )
+    cases.submit(session, clock, catalogue, users["qiye"], application.id)
+    cases.accept(session, clock, catalogue, users["shouli"], application.id)
+    move(session, to_utc(clock.now()), application, Action.START_DRAFTING, None)
+    end_notices_in(session, clock, application.id)
+    draft = DecisionDraft(outcome=Outcome.APPROVE, conditions=["落实废水治理措施。"])
+    review.draft_decision(session, clock, users["chengban"], application.id, draft)
+    review.approve_draft(session, clock, users["kezhang"], application.id)
+    agree_and_end_pre_approval_in(session, clock, users["lingdao"], application, item)
+    return application
+
+
 def signed_cases(
     engine: Engine,
     catalogue: Catalogue,
@@ -221,41 +258,9 @@ def signed_cases(
     with Session(engine) as session:
         ensure_demo_accounts(session)
         users = {u.username: u for u in session.exec(select(User))}
-        pdf = minimal_pdf()
-        upload = CheckedUpload(
-            "m.pdf", "application/pdf", hashlib.sha256(pdf).hexdigest(), len(pdf)
-        )
-        required = [m.code for m in catalogue.get(PROJECT["item_code"]).materials if m.required]
         for n in range(count):
-            application, _ = cases.create_application(
-                session,
-                clock,
-                catalogue,
-                users["qiye"],
-                ApplicationCreate(**PROJECT | {"project_name": f"故障测试项目{n + 1}"}),
-                area_code="410100",
-            )
+            application = reviewed_case(session, clock, catalogue, users, f"故障测试项目{n + 1}")
             assert application.id is not None
-            for code in required:
-                cases.record_material(
-                    session,
-                    clock,
-                    users["qiye"],
-                    application,
-                    code,
-                    upload,
-                    f"applications/{application.number}/materials/{upload.sha256}",
-                    catalogue,
-                )
-            cases.submit(session, clock, catalogue, users["qiye"], application.id)
-            cases.accept(session, clock, catalogue, users["shouli"], application.id)
-            move(session, to_utc(clock.now()), application, Action.START_DRAFTING, None)
-            end_notices_in(session, clock, application.id)
-            draft = DecisionDraft(outcome=Outcome.APPROVE, conditions=["落实废水治理措施。"])
-            review.draft_decision(session, clock, users["chengban"], application.id, draft)
-            review.approve_draft(session, clock, users["kezhang"], application.id)
-            item = catalogue.get(application.item_code)
-            agree_and_end_pre_approval_in(session, clock, users["lingdao"], application, item)
             review.sign(session, clock, catalogue, users["lingdao"], application.id, "同意。")
             ids.append(application.id)
             session.commit()

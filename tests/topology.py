@@ -5,7 +5,6 @@ and an SMTP server, on a PostgreSQL database. Used by the scale-out test and by
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -21,12 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from approvals.catalogue import Catalogue
-from approvals.clock import FixedClock, to_utc
-from approvals.process.standard import Action
+from approvals.clock import FixedClock
 from approvals.seed import DEMO_PASSWORD, ensure_demo_accounts
-from approvals.services import cases, review
-from approvals.services.transitions import move
-from approvals.uploads import CheckedUpload
 from core.settings import PROJECT_ROOT, Settings
 from models import (
     Application,
@@ -36,20 +31,18 @@ from models import (
     DocumentState,
     FlowDispatch,
     OutboxMail,
-    Outcome,
     Status,
     User,
 )
-from models.schemas import ApplicationCreate, DecisionDraft
 from tests.fault_support import (
     StoppableS3,
     StoppableSmtp,
     fault_settings,
+    reviewed_case,
     settings_env,
     stoppable_servers,
 )
 from tests.fixtures_servers import free_port
-from tests.helpers import PROJECT, minimal_pdf
 
 
 @dataclass
@@ -197,29 +190,9 @@ def cases_to_sign(engine: Engine, catalogue: Catalogue, clock: FixedClock, count
     with Session(engine) as session:
         ensure_demo_accounts(session)
         users = {u.username: u for u in session.exec(select(User))}
-        pdf = minimal_pdf()
-        upload = CheckedUpload(
-            "m.pdf", "application/pdf", hashlib.sha256(pdf).hexdigest(), len(pdf)
-        )
-        required = [m.code for m in catalogue.get(PROJECT["item_code"]).materials if m.required]
         for n in range(count):
-            application, _ = cases.create_application(
-                session, clock, catalogue, users["qiye"],
-                ApplicationCreate(**PROJECT | {"project_name": f"扩容测试项目{n + 1}"}),
-                area_code="410100",
-            )  # fmt: skip
+            application = reviewed_case(session, clock, catalogue, users, f"扩容测试项目{n + 1}")
             assert application.id is not None
-            for code in required:
-                key = f"applications/{application.number}/materials/{upload.sha256}"
-                cases.record_material(
-                    session, clock, users["qiye"], application, code, upload, key, catalogue
-                )
-            cases.submit(session, clock, catalogue, users["qiye"], application.id)
-            cases.accept(session, clock, catalogue, users["shouli"], application.id)
-            move(session, to_utc(clock.now()), application, Action.START_DRAFTING, None)
-            draft = DecisionDraft(outcome=Outcome.APPROVE, conditions=["落实废水治理措施。"])
-            review.draft_decision(session, clock, users["chengban"], application.id, draft)
-            review.approve_draft(session, clock, users["kezhang"], application.id)
             ids.append(application.id)
         session.execute(
             update(Document)

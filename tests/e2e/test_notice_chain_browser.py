@@ -99,7 +99,9 @@ def test_comment_answer_pre_approval_refused_sign_and_the_published_decision(
     leader.open(f"/cases/{case_id}")
     leader.page.click("#decide")
     leader.page.wait_for_load_state()
-    assert "公示期满后方可签发" in leader.page.inner_text("main")
+    # refused by the notice or by the hearing period it opened: both run to 11-27
+    refusal = leader.page.locator("[role=alert]").inner_text()
+    assert "暂不能签发" in refusal and "2026年11月27日" in refusal
     leader.page.screenshot(path=str(SCREENS / "sign-refused-notice.png"), full_page=True)
 
     clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI))  # the notice ended on 11-27
