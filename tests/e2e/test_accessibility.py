@@ -33,7 +33,8 @@ pytestmark = pytest.mark.e2e
 
 CASE = "{case}"  # replaced by the id of a case with documents and materials
 PAGES: dict[str | None, list[str]] = {
-    None: ["/login", "/register", "/password/forgot", "/guide", "/guide/EIA-01", "/verify"],
+    None: ["/login", "/register", "/password/forgot", "/guide", "/guide/EIA-01", "/verify",
+           "/public/notices"],
     "qiye": ["/my", "/apply", "/apply/EIA-01", "/enterprise", f"/cases/{CASE}", "/guide",
              "/verify"],
     "shouli": ["/queue", f"/cases/{CASE}", "/admin/facts", "/admin/facts/EIA-01"],
