@@ -137,7 +137,7 @@ def _pre_approval_step(
             headers=leader,
             json={
                 "overview": "新建数控机床生产线，年产5000台，总投资12000万元，环保投资360万元。",
-                "measures": "；".join(CONDITIONS),
+                "measures": "".join(CONDITIONS),  # each ends with its 。
             },
         )
     )

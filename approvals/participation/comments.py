@@ -52,23 +52,28 @@ class Attachment:
     key: str
 
 
-def check_fields(comment: CommentIn) -> None:
+def check_texts(fields: tuple[tuple[str, str, str, int], ...], message_en: str) -> None:
+    """Every (field, label, value, limit) filled in and within its limit; all problems at once,
+    each naming its field."""
     problems = []
-    for field, label, value, limit in (
-        ("name", "姓名", comment.name, MAX_NAME),
-        ("contact", "联系方式", comment.contact, MAX_CONTACT),
-        ("text", "意见内容", comment.text, MAX_TEXT),
-    ):
+    for field, label, value, limit in fields:
         if not value.strip():
             problems.append({"field": field, "problem": f"请填写{label}"})
         elif len(value) > limit:
             problems.append({"field": field, "problem": f"{label}不能超过{limit}个字"})
     if problems:
-        raise InvalidInput(
-            "；".join(p["problem"] for p in problems),
-            "the comment does not validate",
-            problems=problems,
-        )
+        raise InvalidInput("；".join(p["problem"] for p in problems), message_en, problems=problems)
+
+
+def check_fields(comment: CommentIn) -> None:
+    check_texts(
+        (
+            ("name", "姓名", comment.name, MAX_NAME),
+            ("contact", "联系方式", comment.contact, MAX_CONTACT),
+            ("text", "意见内容", comment.text, MAX_TEXT),
+        ),
+        "the comment does not validate",
+    )
 
 
 def admit_comment(session: Session, notice_id: int, address: str, at: datetime) -> None:

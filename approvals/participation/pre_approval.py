@@ -21,8 +21,8 @@ from sqlmodel import Session, select
 from approvals import audit
 from approvals.calendar import WorkingCalendar
 from approvals.catalogue_schema import Item, PreApprovalNoticeSpec, PublicationRule
-from approvals.errors import InvalidInput, InvalidTransition, PermissionDenied
-from approvals.participation.comments import comments_of, unanswered
+from approvals.errors import InvalidTransition, PermissionDenied
+from approvals.participation.comments import check_texts, comments_of, unanswered
 from approvals.participation.hearings.requests import notify_right
 from approvals.participation.notice_dates import PRE_APPROVAL_VIA
 from approvals.participation.notices import cn_day, find_notice
@@ -66,20 +66,13 @@ def _decision(session: Session, application_id: int) -> Decision | None:
 
 
 def _check_text(text: PreApprovalIn) -> None:
-    problems = [
-        {"field": field, "problem": f"请填写{label}" if not value.strip() else f"{label}过长"}
-        for field, label, value in (
-            ("overview", "项目概况", text.overview),
-            ("measures", "主要环境影响及对策措施", text.measures),
-        )
-        if not value.strip() or len(value) > MAX_TEXT
-    ]
-    if problems:
-        raise InvalidInput(
-            "；".join(p["problem"] for p in problems),
-            "the notice's text does not validate",
-            problems=problems,
-        )
+    check_texts(
+        (
+            ("overview", "项目概况", text.overview, MAX_TEXT),
+            ("measures", "主要环境影响及对策措施", text.measures, MAX_TEXT),
+        ),
+        "the notice's text does not validate",
+    )
 
 
 def participation_summary(session: Session, application_id: int) -> str:
