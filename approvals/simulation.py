@@ -26,6 +26,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from approvals import lawbook
 from approvals.calendar import Pause, WorkingCalendar
 from approvals.catalogue import DayUnit, Item, ProcessKind
 from approvals.catalogue_schema import PublicationRule
@@ -36,7 +37,6 @@ from approvals.expert_draw import MAX_SEED
 from models.enums import Outcome
 
 EXPERT_REVIEW = "专家评审"
-INTAKE_LIMIT = 5  # working days (行政许可法第32条); silent intake beyond it is deemed acceptance
 OFFICE_OPENS = 8 * 60 + 30  # minutes after midnight, Asia/Shanghai
 OFFICE_CLOSES = 17 * 60 + 30
 SWEEP_MINUTE = 7 * 60  # the daily deadline sweep runs before office hours
@@ -83,7 +83,7 @@ MONTH_WEIGHTS = (0.9, 0.6, 1.0, 1.0, 1.1, 1.1, 1.0, 0.9, 1.0, 0.9, 1.1, 1.3)
 class Intake(StrEnum):
     ACCEPT = "accept"
     CORRECTION = "correction"  # 补正 requested, resubmitted a few days later, then accepted
-    DEEMED = "deemed"  # intake silent for more than 5 working days: the sweep deems it accepted
+    DEEMED = "deemed"  # intake silent past the item's intake period: the sweep deems it accepted
     REFUSE = "refuse"  # 不予受理
 
 
@@ -174,6 +174,8 @@ class ItemProfile:
     fast_track: bool = False  # a 告知承诺制 item (process kind commitment)
     notice_days: int = 0  # its 受理公示 runs before the decision: drafting waits for its end
     pre_approval_days: int = 0  # its 拟批准公示 runs before signing an approval
+    intake_days: int = lawbook.DEFAULT_INTAKE_DAYS  # silent intake past it is deemed acceptance
+    intake_unit: DayUnit = lawbook.DEFAULT_INTAKE_UNIT  # (e.g. 排污许可管理条例第9条: 3日)
 
     @property
     def budget(self) -> int:
@@ -193,6 +195,8 @@ class ItemProfile:
             fast_track=item.process_kind is ProcessKind.COMMITMENT,
             notice_days=_notice_days(item),
             pre_approval_days=_pre_approval_days(item),
+            intake_days=lawbook.intake_period(item.code)[0],
+            intake_unit=lawbook.intake_period(item.code)[1],
         )
 
 
@@ -957,13 +961,14 @@ def _lay_out(
     )
     if d.route is Route.FAST_TRACK:
         return _lay_out_fast(lay, case, d, submitted)
-    intake_days = rng.choice((0, 1, 1, 2, 3))
+    intake_deadline = calendar.due(d.submit_day, d.profile.intake_days, d.profile.intake_unit).day
+    within, _ = calendar.working_days_between(submitted.day, intake_deadline)
+    intake_days = min(rng.choice((0, 1, 1, 2, 3)), within)  # staff act within the item's period
     if d.intake is Intake.REFUSE:
         refused = lay.after(submitted, intake_days, Act.REFUSE)
         return replace(case, events=tuple(lay.events), decided_on=refused.day)
     if d.intake is Intake.DEEMED:
-        deadline = calendar.due(d.submit_day, INTAKE_LIMIT, DayUnit.WORKING).day
-        deemed_on = deadline + timedelta(days=1)  # the first daily sweep past the deadline
+        deemed_on = intake_deadline + timedelta(days=1)  # the first daily sweep past it
         accepted = Event(deemed_on, SWEEP_MINUTE, index, Act.ACCEPT)  # the sweep's, not staff's
         case = replace(case, deemed_on=deemed_on, clock_started_on=d.submit_day)  # as of receipt
     elif d.intake is Intake.CORRECTION:

@@ -8,7 +8,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
+from approvals import lawbook as deadlines_law
 from approvals import simulation
 from approvals.audit import first_broken_event
 from approvals.calendar import WorkingCalendar
@@ -194,6 +195,30 @@ def test_the_plan_mirrors_the_services_rules(catalogue: Catalogue) -> None:
         )
         expected = [] if facts.eligible else [facts.ineligible]
         assert [r.value for r in result.reasons] == expected, project
+
+
+def test_staff_act_on_intake_within_each_items_own_period(catalogue: Catalogue) -> None:
+    """The sweep deems a case accepted the day after its item's intake period (排污许可: 3日,
+    else 5 working days): the plan's staff refuse, ask for corrections or accept by then, and
+    its deemed acceptances fall on that day."""
+    calendar = WorkingCalendar()
+    plan = plan_year(YEAR, 1500, appliable_items(catalogue), calendar, seed=SEED)
+    first_acts = (Act.ACCEPT, Act.REFUSE, Act.REQUEST_CORRECTION)
+    shorter = 0
+    for case in plan.cases:
+        if case.route is not Route.STANDARD:
+            continue
+        days, unit, _ = deadlines_law.intake_period(case.item_code)
+        deadline = calendar.due(case.submitted_on, days, unit).day
+        shorter += (days, unit) != (5, DayUnit.WORKING)
+        first = next((e for e in case.events if e.act in first_acts), None)
+        if first is None:  # a filing or service item: no intake decision to take
+            continue
+        if case.intake is Intake.DEEMED:
+            assert case.deemed_on == deadline + timedelta(days=1), case.item_code
+        else:
+            assert first.day <= deadline, (case.item_code, case.submitted_on, first.day)
+    assert shorter > 0  # the plan does have items with a period of their own
 
 
 def test_ensure_gives_a_small_plan_one_case_of_each_kind(catalogue: Catalogue) -> None:
