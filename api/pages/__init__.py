@@ -51,6 +51,7 @@ from api.pages import (  # noqa: E402 - each registers its pages on router
     hearings,  # noqa: F401 - 听证
     joint_review,  # noqa: F401 - 远程会审
     live,  # noqa: F401 - live queues: /queue/live
+    pre_approval,  # noqa: F401 - 拟批准公示 (the leader publishes it)
     ratings,  # noqa: F401 - 好差评
     tolerance,  # noqa: F401 - 容缺受理、失信名单
     verify_pdf,  # noqa: F401 - 上传PDF核验电子签名

@@ -80,12 +80,15 @@ def test_comment_answer_pre_approval_refused_sign_and_the_published_decision(
     drafted = client.post(f"/api/applications/{case_id}/decision", json=APPROVE, headers=officer)
     assert drafted.status_code == 200, drafted.text
     approve_draft(client, case_id)
-    published = client.post(
-        f"/api/applications/{case_id}/pre-approval-notice",
-        json=PRE_APPROVAL_TEXT,
-        headers=headers_for(client, "lingdao"),
-    )
-    assert published.status_code == 200, published.text
+    leader = Desk(browser, live_server, "lingdao")  # agrees in principle on the case page
+    card = leader.open(f"/cases/{case_id}").locator("#pre-approval")
+    assert APPROVE["conditions"][0] in card.locator("textarea[name=measures]").input_value()
+    card.locator("textarea[name=overview]").fill(PRE_APPROVAL_TEXT["overview"])
+    card.locator("textarea[name=measures]").fill(PRE_APPROVAL_TEXT["measures"])
+    card.get_by_role("button", name="同意拟批准，发布拟批准公示").click()
+    leader.page.wait_for_load_state()
+    assert "拟批准公示已发布" in leader.flash()
+    assert "公示期至2026年11月27日止" in leader.page.inner_text("#pre-approval")
 
     page.goto(f"{live_server}/public/notices")
     row = page.locator("table.notices-open tr", has_text="拟批准公示")
@@ -95,7 +98,6 @@ def test_comment_answer_pre_approval_refused_sign_and_the_published_decision(
     assert "已逐条研究答复1条" in page.inner_text("main")
     page.screenshot(path=str(SCREENS / "pre-approval-notice.png"), full_page=True)
 
-    leader = Desk(browser, live_server, "lingdao")
     leader.open(f"/cases/{case_id}")
     leader.page.click("#decide")
     leader.page.wait_for_load_state()
