@@ -12,8 +12,10 @@ COPY approvals approvals
 COPY documents documents
 COPY mail mail
 COPY storage storage
+COPY exchange_adapters exchange_adapters
 COPY flows flows
 COPY api api
+COPY simulator simulator
 COPY cli cli
 COPY migrations migrations
 COPY templates templates

@@ -1,7 +1,7 @@
 """Simulated cases for the benchmarks, generated inside PostgreSQL (``INSERT … SELECT FROM
 generate_series`` with ``random()`` distributions; a million cases load in about a minute).
 
-* Decided cases: items drawn with the simulator's weights (``approvals.simulation.ITEM_WEIGHTS``:
+* Decided cases: items drawn with the simulator's weights (``simulator.plan.ITEM_WEIGHTS``:
   EIA-02 most, then EIA-01, …, every other appliable item 1), districts from
   ``approvals.districts``, decided on a weekday of 2021-01-01 .. the day before ``today``;
   turnaround in working days drawn per item against its own limits (about 70 % within the
@@ -39,8 +39,8 @@ from sqlmodel import Session
 from approvals.catalogue import Catalogue, DayUnit, ProcessKind
 from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.services.item_versions import record_version
-from approvals.simulation import ITEM_WEIGHTS
 from models import DocumentKind
+from simulator.plan import ITEM_WEIGHTS
 
 SERVER_URL = os.environ.get("EIA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 FIRST_DECIDED = date(2021, 1, 1)

@@ -47,7 +47,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cli.sample_pdf import minimal_pdf  # noqa: E402
+from simulator.sample_pdf import minimal_pdf  # noqa: E402
 
 PASSWORD = "eia-demo-2026"
 PROJECT = {

@@ -13,10 +13,10 @@ from approvals.clock import SystemClock, local_date, to_utc
 from approvals.participation.notice_dates import move_case_notices_to_ended
 from approvals.schedule import shared_calendar
 from approvals.seed import DEMO_PASSWORD
-from cli.sample_pdf import minimal_pdf
 from core.db import make_engine, session_scope
 from core.settings import MailBackend, get_settings
 from mail import safe_filename_stem
+from simulator.sample_pdf import minimal_pdf
 
 PROJECT = {
     "item_code": "EIA-01",

@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from api.auth import issue_token
 from approvals.seed import DEMO_PASSWORD
 from approvals.sessions import ClientInfo
-from cli.sample_pdf import minimal_pdf
 from models import User
+from simulator.sample_pdf import minimal_pdf
 
 __all__ = [
     "CSRF_HEADER",

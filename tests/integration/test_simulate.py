@@ -17,7 +17,6 @@ from sqlmodel import col, select
 from typer.testing import CliRunner
 
 from approvals import lawbook as deadlines_law
-from approvals import simulation
 from approvals.audit import first_broken_event
 from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue, DayUnit
@@ -27,10 +26,7 @@ from approvals.services import commitment
 from approvals.services.clock import GREEN_STEP_BUDGETS, STEP_BUDGETS
 from approvals.services.report_commitment import commitment_report
 from approvals.services.reports import ReportFilter, turnaround_report
-from approvals.simulation import Act, CasePlan, Feature, Intake, Route, plan_year
 from cli.main import app
-from cli.simulate import appliable_items, plan_for, run_plan, summarise
-from cli.simulate_participation import notice_figures
 from core.db import session_scope
 from core.settings import get_settings
 from flows.runtime import Runtime
@@ -53,6 +49,10 @@ from models import (
     Status,
     Track,
 )
+from simulator import plan as simulation
+from simulator.participation import notice_figures
+from simulator.plan import Act, CasePlan, Feature, Intake, Route, plan_year
+from simulator.replay import appliable_items, plan_for, run_plan, summarise
 
 pytestmark = pytest.mark.integration
 

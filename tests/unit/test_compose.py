@@ -5,6 +5,7 @@ every secret from the environment and run several API processes and workers."""
 from __future__ import annotations
 
 import re
+import tomllib
 from typing import Any
 
 import yaml
@@ -87,3 +88,14 @@ def test_the_api_and_workers_sign_with_the_bureau_key_they_are_given() -> None:
             for f in files
         ), (name, mounts)
     assert "EIA_SIGNING_SELF_SIGNED" not in EIA_ENV  # never the local CA in production
+
+
+def test_the_image_copies_every_package_the_project_installs() -> None:
+    """The image installs the project from the copied folders: a package left out of the COPY
+    lines imports on a developer's machine and fails in the container (exchange_adapters once)."""
+    pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+    includes = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
+    packages = {pattern.rstrip("*") for pattern in includes}
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    copied = set(re.findall(r"^COPY (\w+) \1$", dockerfile, flags=re.MULTILINE))
+    assert packages - copied == set()

@@ -13,8 +13,8 @@ from sqlmodel import Session
 from approvals.participation import comments, notice_audit
 from approvals.participation.notices import find_notice
 from approvals.schedule import shared_calendar
-from approvals.simulation import CasePlan, Plan
 from models import NoticeKind, User
+from simulator.plan import CasePlan, Plan
 
 NAMES = ("王女士", "李先生", "张先生", "刘女士", "陈先生", "附近居民", "周边企业职工")
 TEXTS = (

@@ -1,6 +1,6 @@
 """A year's workload, planned: which item each application is for, when it arrives, what happens
 at intake, whether the clock stops for expert review, how long each staff step takes, and the
-outcome. Pure: a seeded plan of dated events and no I/O; ``cli.simulate`` replays it through the
+outcome. Pure: a seeded plan of dated events and no I/O; ``simulator.replay`` replays it through the
 real services on a moved clock.
 
 Every date comes from the working calendar: applications arrive and staff act on working days
