@@ -19,6 +19,7 @@ from api.routers import (
     account,
     admin,
     admin_accounts,
+    admin_reference,
     applications,
     audit,
     audit_commitment,
@@ -144,6 +145,7 @@ def create_app(
     app.include_router(staff.router)
     app.include_router(admin.router)
     app.include_router(admin_accounts.router)
+    app.include_router(admin_reference.router)
     app.include_router(item_facts.router)
     app.include_router(commitment.router)
     app.include_router(joint_review.router)

@@ -62,6 +62,9 @@ class ScopeType(_Frozen):
     gb_codes: tuple[GbCode, ...] = Field(min_length=1)  # 中类 (3 digits) or 小类 (4 digits)
     evidence: Evidence
     note: str = ""
+    # Non-empty while the type is suspended (暂停适用) by the administrator: the reason and
+    # its basis, stated to an applicant whose project falls under it.
+    suspended: str = ""
 
     def covers(self, industry_code: str) -> bool:
         """Whether a digits-only industry code falls under one of ``gb_codes``.

@@ -39,6 +39,7 @@ from approvals.industry import IndustryClass, validate_industry_code
 
 class Reason(StrEnum):
     CATEGORY_NOT_IN_SCOPE = "category_not_in_scope"
+    TYPE_SUSPENDED = "type_suspended"
     NOT_REPORT_TABLE = "not_report_table"
     OUTSIDE_ELIGIBLE_PARKS = "outside_eligible_parks"
     PARK_PLAN_EIA_NOT_PASSED = "park_plan_eia_not_passed"
@@ -198,6 +199,8 @@ def _match_scope(
     """The scope type of the industry code (and 名录 item, when given), or the finding."""
     matched = scope.type_for_code(industry.code)
     if matched is not None and item in (None, matched.minglu_item):
+        if matched.suspended:
+            return None, [_suspended(industry, matched, scope)]
         return matched, []
     label, types = _label(industry), list(scope.types())
     detail: dict[str, Any] = {"industry_code": industry.code, "minglu_item": item}
@@ -222,6 +225,16 @@ def _match_scope(
         if detail["types_of_minglu_item"]:
             zh += f"（名录第{item}项仅其中部分行业适用）"
     return None, [Finding(Reason.CATEGORY_NOT_IN_SCOPE, zh, en, detail)]
+
+
+def _suspended(industry: IndustryClass, scope_type: ScopeType, scope: CommitmentScope) -> Finding:
+    return Finding(
+        Reason.TYPE_SUSPENDED,
+        f"{_in_scope(industry, scope_type, scope)}，但该类型已暂停适用告知承诺制"
+        f"（{scope_type.suspended}），请按一般程序申请",
+        f"scope type {scope_type.code} is suspended",
+        {"industry_code": industry.code, "scope_type": scope_type.code},
+    )
 
 
 def _not_report_table(document_type: DocumentType) -> Finding:

@@ -45,6 +45,7 @@ from models.participation import (
     PublicNotice,
 )
 from models.ratings import FollowUpState, RatedEvent, Rating, RatingFollowUp
+from models.reference_data import ReferenceKind, ReferenceVersion
 from models.security import LoginAttempt, SignInOutcome, UserSession
 from models.staging import StagedMaterial
 from models.tables import (
@@ -137,6 +138,8 @@ __all__ = [
     "RatedEvent",
     "Rating",
     "RatingFollowUp",
+    "ReferenceKind",
+    "ReferenceVersion",
     "Reminder",
     "RequestKind",
     "Role",

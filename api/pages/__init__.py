@@ -39,7 +39,7 @@ from api.pages import (  # noqa: E402 - each registers its pages on router
     admin,  # noqa: F401 - 系统管理
     admin_branches,  # noqa: F401 - 分局: a staff account's unit
     admin_experts,  # noqa: F401 - 评审专家库
-    admin_parks,  # noqa: F401 - 园区与告知承诺制范围 (read-only)
+    admin_parks,  # noqa: F401 - 园区与告知承诺制范围 (versioned, audited changes)
     apply,  # noqa: F401 - the apply form, its staged materials
     audit,  # noqa: F401 - /audit
     commitment,  # noqa: F401 - 告知承诺制

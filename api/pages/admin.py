@@ -51,7 +51,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     (
         "/admin/parks",
         "园区与告知承诺制范围",
-        "告知承诺制适用的园区及其规划环评审查情况、10大类27小类适用范围。",
+        "记录园区规划环评审查情况、增减园区，暂停或恢复10大类27小类中的小类；每次修改留有版本与依据。",
     ),
     ("/audit", "电子监察", "办理时限、超期预警与审计记录。"),
 )
@@ -135,6 +135,34 @@ def users(
     )
 
 
+def admin_action(
+    request: Request,
+    session: Session,
+    services: AppServices,
+    user: User,
+    step: Callable[[], object],
+    done: Response,
+    *,
+    path: str,
+    page: Callable[[dict[str, Any], int], Response],
+    values: dict[str, str] | None = None,
+    after: Callable[[], object] | None = None,
+) -> Response:
+    """An administrator's change on the page at ``path``: run ``step``, commit, run ``after``
+    (work started once committed) and answer ``done``; a refusal rolls back and goes back to
+    the page by a redirect (typed ``values`` kept), or renders it in place (``page``)."""
+    try:
+        step()
+    except DomainError as exc:
+        extra = failed(session, exc) | ({"values": values} if values else {})
+        back = refused_page(request, services, user, path, extra, status_for(exc))
+        return back or page(extra, status_for(exc))
+    session.commit()
+    if after is not None:
+        after()
+    return done
+
+
 def users_action(
     request: Request,
     session: Session,
@@ -145,19 +173,12 @@ def users_action(
     values: dict[str, str] | None = None,
     after: Callable[[], object] | None = None,
 ) -> Response:
-    """An administrator's change on /admin/users: run ``step``, commit, run ``after`` (work
-    started once committed) and answer ``done``; a refusal rolls back and goes back to the
-    page by a redirect (typed ``values`` kept), or renders it in place."""
-    try:
-        step()
-    except DomainError as exc:
-        extra = failed(session, exc) | ({"values": values} if values else {})
-        back = refused_page(request, services, user, "/admin/users", extra, status_for(exc))
-        return back or _users_page(request, session, user, extra, status_for(exc))
-    session.commit()
-    if after is not None:
-        after()
-    return done
+    """``admin_action`` on /admin/users."""
+    return admin_action(
+        request, session, services, user, step, done, path="/admin/users",
+        page=lambda extra, status: _users_page(request, session, user, extra, status),
+        values=values, after=after,
+    )  # fmt: skip
 
 
 @router.post("/admin/users")

@@ -38,8 +38,9 @@ from api.params import Id, ListIndex
 from api.services import AppServices
 from api.templating import render_page
 from approvals import charts
+from approvals.administration.reference_data import current_parks
 from approvals.clock import local_date
-from approvals.commitment_scope import shared_parks
+from approvals.commitment_scope import ParkList
 from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.eligibility import DocumentType
 from approvals.errors import DomainError, InvalidInput, NotFound
@@ -102,20 +103,20 @@ Version = Annotated[int | None, Form()]
 # --- the panel on the case page ----------------------------------------------------------------
 
 
-def park_options() -> list[dict[str, str]]:
+def park_options(parks: ParkList) -> list[dict[str, str]]:
     """The eligible-park list for the select: name, level and the plan-EIA status as far as
     it is confirmed (``PlanEia.label``; an unconfirmed one is never stated)."""
     return [
         {"name": p.name, "note": "·".join(filter(None, [p.level.value, p.plan_eia.label()]))}
-        for p in shared_parks().parks
+        for p in parks.parks
     ]
 
 
-def park_choice(facts: dict[str, Any]) -> str:
+def park_choice(parks: ParkList, facts: dict[str, Any]) -> str:
     """The option to select: the park's listed name, "不在上述园区", or none before any facts."""
     if not facts:
         return ""
-    park = shared_parks().find(str(facts.get("park_name") or ""))
+    park = parks.find(str(facts.get("park_name") or ""))
     return park.name if park else NO_PARK
 
 
@@ -194,6 +195,7 @@ def panel(
         and application.status in (Status.DRAFT, Status.CORRECTION)
     )
     facts = dict(case.facts) if case else {}
+    parks = current_parks(session)
     status = application.status
     officer_id = case.check_officer_id if case else None
     return {
@@ -203,9 +205,9 @@ def panel(
         "document_type": DOCUMENT_TYPES.get(str(facts.get("document_type", "")), ""),
         "declarations": DECLARATIONS,
         "document_types": DOCUMENT_TYPES,
-        "parks": park_options(),
+        "parks": park_options(parks),
         "no_park": NO_PARK,
-        "park_choice": park_choice(facts),
+        "park_choice": park_choice(parks, facts),
         "eligibility": _eligibility(session, application, case, today),
         "letter_sha256": case.letter_sha256 if case else None,
         "letter_generated_at": case.letter_generated_at if case else None,

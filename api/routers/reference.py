@@ -9,9 +9,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import ServicesDep
+from api.deps import ServicesDep, SessionDep
 from api.routers.guide import GuideMaterial, guide_of
-from approvals.commitment_scope import shared_parks, shared_scope
+from approvals.administration.reference_data import current_parks, current_scope
 from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.industry import industry_reference
 from approvals.process.standard import (
@@ -79,6 +79,7 @@ class ScopeTypePublic(BaseModel):
     minglu_item: int = Field(description="《建设项目环境影响评价分类管理名录》二级类别序号")
     name: str
     gb_codes: list[str] = Field(description="所含国民经济行业代码（中类或小类）")
+    suspended: str = Field("", description="暂停适用的原因；为空表示正在适用")
 
 
 class ScopeCategoryPublic(BaseModel):
@@ -152,8 +153,8 @@ def industries() -> list[IndustryDivision]:
     response_model=CommitmentScopePublic,
     summary="告知承诺制适用的项目类型（大类、小类）",
 )
-def commitment_scope() -> CommitmentScopePublic:
-    scope = shared_scope()
+def commitment_scope(session: SessionDep) -> CommitmentScopePublic:
+    scope = current_scope(session)
     return CommitmentScopePublic(
         version=scope.version,
         categories=[
@@ -166,6 +167,7 @@ def commitment_scope() -> CommitmentScopePublic:
                         minglu_item=t.minglu_item,
                         name=t.name_zh,
                         gb_codes=list(t.gb_codes),
+                        suspended=t.suspended,
                     )
                     for t in category.types
                 ],
@@ -176,7 +178,7 @@ def commitment_scope() -> CommitmentScopePublic:
 
 
 @router.get("/parks", response_model=list[ParkPublic], summary="告知承诺制适用的园区")
-def parks() -> list[ParkPublic]:
+def parks(session: SessionDep) -> list[ParkPublic]:
     return [
         ParkPublic(
             name=park.name,
@@ -186,7 +188,7 @@ def parks() -> list[ParkPublic]:
             districts=list(park.districts),
             plan_eia=park.plan_eia.label(),
         )
-        for park in shared_parks().parks
+        for park in current_parks(session).parks
     ]
 
 

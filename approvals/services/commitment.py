@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from approvals import audit
+from approvals.administration.reference_data import current_parks, current_scope
 from approvals.clock import Clock, local_date, to_utc
 from approvals.eligibility import Eligibility, EligibilityInput, assess
 from approvals.errors import ConcurrentUpdate, InvalidInput, InvalidTransition, PermissionDenied
@@ -90,7 +91,7 @@ def assess_case(
         involves_radiation=bool(facts.get("involves_radiation")),
         barred_until=barred_until(session, id_of(enterprise), today),
         bad_credit=enterprise.bad_credit, today=today,
-    ))  # fmt: skip
+    ), current_scope(session), current_parks(session))  # fmt: skip
 
 
 def _record(case: CommitmentCase, result: Eligibility) -> None:

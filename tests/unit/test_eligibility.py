@@ -178,7 +178,24 @@ def test_each_reason_alone_makes_the_project_ineligible_and_says_why(
 
 
 def test_every_reason_has_a_test_alone() -> None:
-    assert {case[2] for case in REASON_ALONE} == set(Reason)
+    alone = {case[2] for case in REASON_ALONE} | {Reason.TYPE_SUSPENDED}  # (the next test)
+    assert alone == set(Reason)
+
+
+def test_a_type_the_administrator_suspended_is_refused_with_the_reason(
+    scope: CommitmentScope, parks: ParkList
+) -> None:
+    suspended = scope.model_copy(update={"categories": tuple(
+        c.model_copy(update={"types": tuple(
+            t.model_copy(update={"suspended": "依市政府通知暂停"}) if t.code == "36-1" else t
+            for t in c.types
+        )})
+        for c in scope.categories
+    )})  # fmt: skip
+    result = assess(ELIGIBLE, suspended, parks)
+    assert result.reasons == [Reason.TYPE_SUSPENDED]
+    assert "已暂停适用告知承诺制（依市政府通知暂停），请按一般程序申请" in result.summary_zh
+    assert assess(ELIGIBLE, scope, parks).eligible
 
 
 def test_every_applicable_reason_is_listed_in_reason_order() -> None:
@@ -202,7 +219,8 @@ def test_every_applicable_reason_is_listed_in_reason_order() -> None:
 
     assert result.reasons == [
         r for r in Reason
-        if r not in (Reason.OUTSIDE_ELIGIBLE_PARKS, Reason.PARK_PLAN_EIA_NOT_PASSED)
+        if r not in (Reason.OUTSIDE_ELIGIBLE_PARKS, Reason.PARK_PLAN_EIA_NOT_PASSED,
+                     Reason.TYPE_SUSPENDED)  # (excludes: the industry is out of scope)
     ]  # fmt: skip
     assert result.summary_zh.startswith("不适用告知承诺制，原因共8项：")
     both = result.findings[4].message_zh
