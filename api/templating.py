@@ -16,6 +16,7 @@ from approvals.clock import as_local
 from approvals.tolerance.rules import load_rules
 from core.settings import TEMPLATES_DIR
 from models.enums import DOCUMENT_LABELS, ROLE_LABELS, STATUS_LABELS, DocumentKind, ProcessKind
+from models.participation import NoticeKind
 
 
 def _dt(value: datetime | None) -> str:
@@ -42,6 +43,7 @@ def environment() -> Environment:
         # kinds are compared as enum members in templates too, never as strings
         "ProcessKind": ProcessKind,
         "DocumentKind": DocumentKind,
+        "NoticeKind": NoticeKind,
         "TOLERANCE_ITEMS": frozenset(load_rules().items),  # the items with 容缺受理
     }
     return env

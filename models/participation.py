@@ -20,6 +20,7 @@ class NoticeKind(StrEnum):
     PRE_APPROVAL = "pre_approval"  # 拟批准公示（听证权利告知）
     DECISION = "decision"  # 批复公告（审批决定）
     REVOCATION = "revocation"  # 撤销公告
+    HEARING = "hearing"  # 听证公告（行政许可法第四十六条：本机关依职权举行的听证向社会公告）
 
 
 NOTICE_KIND_LABELS: dict[NoticeKind, str] = {
@@ -27,6 +28,7 @@ NOTICE_KIND_LABELS: dict[NoticeKind, str] = {
     NoticeKind.PRE_APPROVAL: "拟批准公示",
     NoticeKind.DECISION: "审批决定公告",
     NoticeKind.REVOCATION: "撤销决定公告",
+    NoticeKind.HEARING: "听证公告",
 }
 PERIOD_KINDS = frozenset(
     {NoticeKind.ACCEPTANCE, NoticeKind.PRE_APPROVAL}
@@ -72,6 +74,9 @@ class PublicNotice(SQLModel, table=True):
     document_number: str = Field(default="", max_length=60)
     conclusion: str = Field(default="", max_length=100)
     appeal_note: str = Field(default="", max_length=500)  # 行政复议、行政诉讼期限
+    # 听证公告: when and where the hearing is held (the subject is in ``overview``)
+    hearing_at: datetime | None = None
+    hearing_place: str = Field(default="", max_length=300)
 
 
 class PublicComment(SQLModel, table=True):
@@ -139,6 +144,8 @@ class NoticePublic(SQLModel):
     conclusion: str  # 公告: 审批结论
     document_url: str | None  # 公告: the decision's PDF
     appeal_note: str  # 公告: 行政复议、行政诉讼期限
+    hearing_at: datetime | None = None  # 听证公告: the hearing's time
+    hearing_place: str = ""  # 听证公告: how and where it is held
 
 
 class PreApprovalCreate(SQLModel):

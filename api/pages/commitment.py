@@ -31,7 +31,7 @@ from api.deps import ServicesDep, SessionDep
 from api.pages import router
 from api.pages.audit import AuditUser, pct
 from api.pages.case import CASE_SECTIONS, run_step
-from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS, redirect_with
+from api.pages.display import FLASH_MESSAGES, redirect_with
 from api.pages.forms import build, lines
 from api.pages.security import ApplicantUser, StaffUser
 from api.params import Id, ListIndex
@@ -64,7 +64,6 @@ FLASH_MESSAGES.update(
         "post_check_revoked": "已登记事后核查结果：承诺不实，撤销决定书正在制发。",
     }
 )
-TIMELINE_ACTIONS.setdefault("accept_commitment", "确认告知承诺书")
 
 DOCUMENT_TYPES = {
     DocumentType.REPORT_TABLE.value: "环境影响报告表",

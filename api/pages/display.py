@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
+from approvals.audit_labels import AUDIT_ACTION_LABELS
 from approvals.calendar import OFFICIAL_YEARS
 from approvals.catalogue import DayUnit, Item, ItemStatus, Limit, ProcessKind
 from approvals.process.standard import FINAL
@@ -78,20 +79,7 @@ KIND_SHORT_LABELS: dict[ProcessKind, str] = {
     ProcessKind.FILING: "即时备案",
     ProcessKind.SERVICE: "公共服务",
 }
-TIMELINE_ACTIONS: dict[str, str] = {
-    "postal_dispatch": "登记邮寄结果",
-    "clock_pause": "暂停计时（特别程序）",
-    "clock_resume": "恢复计时",
-    "tolerance_commitment": "签署容缺受理承诺书",
-    "tolerance_supplied": "补交容缺材料",
-    "tolerance_settled": "容缺材料已全部补齐",
-    "tolerance_suspended": "容缺材料逾期未补齐，暂停办理",
-    "public_comment_response": "答复公众意见",
-    "public_comment_hidden": "屏蔽公众意见",
-    "pre_approval_notice": "同意拟批准，发布拟批准公示",
-    "hearing_right": "告知听证权利",
-    "public_notice_dates_moved": "公示期间前移（演示/测试）",
-}
+TIMELINE_ACTIONS: dict[str, str] = AUDIT_ACTION_LABELS  # the actions besides the graph's
 TIMELINE_ROLES: dict[str, str] = {"system": "自动流程"}
 
 

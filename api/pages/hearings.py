@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from api.deps import ServicesDep, SessionDep
 from api.pages import router
 from api.pages.case import CASE_SECTIONS, run_step
-from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS, redirect_with
+from api.pages.display import FLASH_MESSAGES, redirect_with
 from api.pages.forms import build, lines
 from api.pages.security import ApplicantUser, PageUser, StaffUser
 from api.params import Id
@@ -39,17 +39,6 @@ FLASH_MESSAGES.update(
         "hearing_scheduled": "听证已安排，听证通知书正在制发并送达。",
         "hearing_confirmed": "已登记听证笔录确认。",
         "hearing_held": "听证笔录已录入，待听证参加人确认。",
-    }
-)
-TIMELINE_ACTIONS.update(
-    {
-        "hearing_right": "告知听证权利",
-        "hearing_request": "申请听证",
-        "hearing_order": "决定举行听证",
-        "hearing_withdraw": "撤回听证申请",
-        "hearing_scheduled": "安排听证（制发听证通知书）",
-        "hearing_held": "举行听证",
-        "hearing_confirmation": "确认听证笔录",
     }
 )
 RECORD_LABELS = {

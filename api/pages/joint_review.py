@@ -30,7 +30,7 @@ from api.body_limit import MAX_FILES_PER_REQUEST, accepts_uploads
 from api.deps import ServicesDep, SessionDep
 from api.pages import router
 from api.pages.case import CASE_SECTIONS, MATERIAL_FIELD, refused_back, run_step
-from api.pages.display import FLASH_MESSAGES, TIMELINE_ACTIONS, redirect_with
+from api.pages.display import FLASH_MESSAGES, redirect_with
 from api.pages.forms import build, chosen_files
 from api.pages.security import ApplicantUser, PageUser, StaffUser
 from api.params import Id, ListIndex
@@ -78,8 +78,6 @@ FLASH_MESSAGES.update(
         "revision_returned": "已退回申请人继续修改。",
     }
 )
-TIMELINE_ACTIONS.setdefault("expert_declined", "专家无法参加，按原种子补抽")
-TIMELINE_ACTIONS.setdefault("green_channel", "启用绿色通道（特事特办）")
 
 SPECIALTY_LABELS = expert_draw.SPECIALTY_LABELS
 CONCLUSIONS = joint_review.CONCLUSIONS

@@ -49,6 +49,7 @@ def notices_page(
     running = list_notices(session, today, matching(periods, True))
     ended = list_notices(session, today, matching(periods, False), limit=50)
     decisions = list_notices(session, today, matching(published, None), limit=50)
+    hearings = list_notices(session, today, matching((NoticeKind.HEARING,), None), limit=50)
     return render_page(
         request,
         "public_notices.html",
@@ -56,6 +57,7 @@ def notices_page(
             "running": [notice_public(services, n) for n in running],
             "ended": [notice_public(services, n) for n in ended],
             "decisions": [notice_public(services, n) for n in decisions],
+            "hearings": [notice_public(services, n) for n in hearings],
             "q": q,
             "district": district,
             "districts": ZHENGZHOU_DISTRICTS,

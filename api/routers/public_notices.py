@@ -85,6 +85,8 @@ def notice_public(services: AppServices, notice: PublicNotice) -> NoticePublic:
         conclusion=notice.conclusion,
         document_url=f"{base}/document" if notice.document_id else None,
         appeal_note=notice.appeal_note,
+        hearing_at=notice.hearing_at,
+        hearing_place=notice.hearing_place,
     )
 
 
@@ -102,7 +104,7 @@ def notices(
 ) -> list[NoticePublic]:
     """For 政务公开 sites to pull: open notices end soonest first, ended ones newest first.
     Kinds: acceptance 受理公示, pre_approval 拟批准公示, decision 审批决定公告,
-    revocation 撤销公告."""
+    revocation 撤销公告, hearing 听证公告."""
     today = local_date(services.clock.now())
     running = None if status is None else status is NoticeStatus.OPEN
     flt = NoticeFilter(kind=kind, open=running, text=clean_line(q), district=clean_line(district))

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
+from approvals.audit_labels import AUDIT_ACTION_LABELS
 from approvals.calendar import WorkingCalendar, calendar_days_between
 from approvals.clock import local_date
 from approvals.enterprise import agents
@@ -113,11 +114,12 @@ def queue_for(
 
 
 def action_label(action: str) -> str:
-    """The Chinese label of a recorded action (actions of other processes pass through)."""
+    """The Chinese label of a recorded action: a step of the process graph, or any other
+    recorded action (``approvals.audit_labels``)."""
     try:
         return ACTION_LABELS[Action(action)]
     except ValueError:
-        return action
+        return AUDIT_ACTION_LABELS.get(action, action)
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,8 @@ def test_a_requested_hearing_stops_the_clock_and_the_decision_rests_on_its_recor
     with Session(engine) as session:
         mails = session.exec(select(OutboxMail).where(OutboxMail.to_addr == PARTY["email"])).all()
         assert len(mails) == 1 and "2026年12月3日9时30分" in mails[0].body
+    # a hearing the parties asked for is notified to them, not announced (§47, §48(一))
+    assert client.get("/api/public/notices", params={"kind": "hearing"}).json() == []
 
     _on(clock, date(2026, 12, 3), 12)
     page_login(client, "chengban")
@@ -277,3 +279,51 @@ def test_a_withdrawn_request_resumes_the_clock_and_a_late_one_is_refused(
         client.get(f"/api/applications/{case_id}/hearings", headers=applicant).json()[0]["state"]
         == "cancelled"
     )
+
+
+def test_a_hearing_the_bureau_orders_is_announced_to_the_public_with_its_time_and_place(
+    client: TestClient, clock: FixedClock, engine: Engine
+) -> None:
+    """§46: a hearing held of the bureau's own motion on a matter of public interest is
+    announced (听证公告) — subject, time, way and place, open to the public — when scheduled;
+    rescheduling brings the announcement up to date."""
+    case_id = accepted_case(client)  # Friday 2026-11-20
+    draft(client, case_id)
+    officer = headers_for(client, "chengban")
+    reasons = "项目位于居民集中区上风向，涉及重大公共利益"
+    ordered = client.post(
+        f"/api/applications/{case_id}/hearing/order", json={"reasons": reasons}, headers=officer
+    )
+    assert ordered.status_code == 201, ordered.text
+    assert client.get("/api/public/notices", params={"kind": "hearing"}).json() == []
+    plan = {
+        "scheduled_at": "2026-12-03T09:30:00+08:00",
+        "mode": "in_person",
+        "place": "郑州市生态环境局三楼听证室",
+        "presiding_officer_id": _user_id(engine, "kezhang"),
+        "recorder": "孙记录",
+    }
+    url = f"/api/applications/{case_id}/hearing/schedule"
+    assert client.post(url, json=plan, headers=officer).status_code == 200
+    [notice] = client.get("/api/public/notices", params={"kind": "hearing"}).json()
+    assert notice["kind_label"] == "听证公告" and notice["overview"] == reasons
+    assert notice["hearing_place"] == "现场方式：郑州市生态环境局三楼听证室"
+    assert notice["hearing_at"].startswith("2026-12-03T01:30")  # UTC
+    assert notice["status"] == "open" and "公开举行" in notice["hearing_right"]
+
+    later = plan | {
+        "scheduled_at": "2026-12-04T14:00:00+08:00",
+        "mode": "online",
+        "place": "视频会议",
+    }
+    assert client.post(url, json=later, headers=officer).status_code == 200
+    [moved] = client.get("/api/public/notices", params={"kind": "hearing"}).json()
+    assert moved["id"] == notice["id"] and moved["ends_on"] == "2026-12-04"
+    assert moved["hearing_place"] == "网络视频方式：视频会议"
+    page = client.get(moved["page_url"]).text
+    for text in ("听证公告", "听证事项", reasons, "2026-12-04 14:00", "旁听", "待举行"):
+        assert text in page, text
+    listing = client.get("/public/notices").text
+    assert "notices-hearings" in listing and "网络视频方式" in listing
+    feed = client.get("/public/notices.atom").text
+    assert "听证公告" in feed

@@ -15,7 +15,7 @@ from approvals.calendar import WorkingCalendar
 from approvals.clock import as_local, local_date, to_utc
 from approvals.date_bounds import check_moment
 from approvals.errors import InvalidInput, InvalidTransition, PermissionDenied
-from approvals.participation.hearings import clock_stop
+from approvals.participation.hearings import announcement, clock_stop
 from approvals.participation.hearings.lookup import (
     active_requests,
     get_live_hearing,
@@ -97,7 +97,8 @@ def schedule(
 ) -> Hearing:
     if actor.role not in SCHEDULERS:
         raise PermissionDenied("只有承办人或科室负责人可以安排听证", "may not schedule")
-    spec = spec_of(item_of(session, application))
+    item = item_of(session, application)
+    spec = spec_of(item)
     hearing = get_live_hearing(session, id_of(application))
     if hearing.state not in (HearingState.REQUESTED, HearingState.SCHEDULED):
         raise InvalidTransition("听证已经举行，不能重新安排", "the hearing was held")
@@ -144,6 +145,7 @@ def schedule(
         {"hearing_id": hearing.id},
     )
     _notify_parties(session, now, application, hearing, presiding)
+    announcement.announce(session, application, item.name_zh, hearing, to_utc(now))  # §46
     _audit(
         session,
         now,
