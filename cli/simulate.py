@@ -8,7 +8,9 @@ from datetime import date
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from core.db import session_scope
 from flows.runtime import Runtime
+from simulator import hearings as simulate_hearings
 from simulator import participation as simulate_participation
 from simulator.replay import (
     SimulationError,
@@ -55,5 +57,17 @@ def run_simulate(
             result = run_plan(rt, plan, on_day=on_day)
         print_summary(console, result, summarise(rt.engine, result, rt.catalogue))
         simulate_participation.print_notice_figures(console, rt.engine, plan)
+        with session_scope(rt.engine) as session:
+            heard = simulate_hearings.figures(session, list(result.ids.values()))
+        stop = (
+            "—"
+            if heard.median_paused_working_days is None
+            else f"{heard.median_paused_working_days:g}"
+        )
+        console.print(
+            f"  hearings: {heard.held} held, {heard.ordered} ordered by the bureau and announced, "
+            f"median clock stop {stop} working days   听证（其中依职权举行并公告）",
+            soft_wrap=True,
+        )
     finally:
         rt.engine.dispose()

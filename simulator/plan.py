@@ -116,6 +116,7 @@ class Feature(StrEnum):
     REVISION = "revision"  # a joint review concluding "pass after revision"
     GREEN = "green"
     REVOCATION = "revocation"  # the post-approval check finds the commitment false
+    HEARING = "hearing"  # a 听证 after the 拟批准公示 (laid out again with one if none drew it)
 
 
 class Act(StrEnum):
@@ -141,6 +142,11 @@ class Act(StrEnum):
     SUBMIT_REVISION = "submit_revision"  # the applicant uploads and submits the revised report
     CONFIRM_REVISION = "confirm_revision"  # the chair confirms it; the clock runs again
     POST_CHECK = "post_check"  # the assigned officer records the fast track's check
+    REQUEST_HEARING = "request_hearing"  # the applicant asks within §47's period (拟批准公示)
+    ORDER_HEARING = "order_hearing"  # the bureau holds one of its own motion (§46): announced
+    SCHEDULE_HEARING = "schedule_hearing"  # the officer sets time and place: 听证通知书
+    HOLD_HEARING = "hold_hearing"  # held; the presiding officer's clerk enters the record
+    CONFIRM_HEARING = "confirm_hearing"  # the applicant confirms the record: 听证笔录, clock runs
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,8 @@ class Rates:
     green: float = 0.03  # of the standard cases accepted
     commented: float = 0.35  # of the cases with a 受理公示 before the decision
     late_comment: float = 0.25  # of the commented cases: one comment after the notice's end
+    hearing: float = 0.05  # of the approvals with a 拟批准公示 whose item has a hearing
+    hearing_ordered: float = 0.34  # of the hearings: ordered by the bureau, not asked for
 
 
 @dataclass(frozen=True)
@@ -174,6 +182,7 @@ class ItemProfile:
     fast_track: bool = False  # a 告知承诺制 item (process kind commitment)
     notice_days: int = 0  # its 受理公示 runs before the decision: drafting waits for its end
     pre_approval_days: int = 0  # its 拟批准公示 runs before signing an approval
+    hearing: bool = False  # its law provides for a hearing (行政许可法第46–48条)
     intake_days: int = lawbook.DEFAULT_INTAKE_DAYS  # silent intake past it is deemed acceptance
     intake_unit: DayUnit = lawbook.DEFAULT_INTAKE_UNIT  # (e.g. 排污许可管理条例第9条: 3日)
 
@@ -195,6 +204,7 @@ class ItemProfile:
             fast_track=item.process_kind is ProcessKind.COMMITMENT,
             notice_days=_notice_days(item),
             pre_approval_days=_pre_approval_days(item),
+            hearing=item.hearing is not None,
             intake_days=lawbook.intake_period(item.code)[0],
             intake_unit=lawbook.intake_period(item.code)[1],
         )
@@ -296,6 +306,22 @@ class Event:
 
 
 @dataclass(frozen=True)
+class HearingPlan:
+    """A hearing after the leader's agreement: asked for (or ordered), scheduled the next
+    working day for 8 working days later (the notice takes 7), held, the record confirmed the
+    working day after; the clock stands still from the request to the confirmation."""
+
+    ordered: bool
+    requested_on: date
+    held_at: datetime
+    confirmed_on: date
+
+    @property
+    def pause(self) -> Pause:
+        return Pause(self.requested_on, self.confirmed_on)
+
+
+@dataclass(frozen=True)
 class CasePlan:
     index: int
     item_code: str
@@ -321,6 +347,7 @@ class CasePlan:
     post_check: PostCheck | None
     comments: int = 0  # public comments on its 受理公示
     late_comments: int = 0  # ... of which after the notice's last day
+    hearing: HearingPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -363,6 +390,7 @@ def _has(case: CasePlan, feature: Feature) -> bool:
         Feature.REVISION: review is not None and review.conclusion == "revise",
         Feature.GREEN: case.green,
         Feature.REVOCATION: check is not None and not check.conforms,
+        Feature.HEARING: case.hearing is not None,
     }[feature]
 
 
@@ -525,6 +553,7 @@ class _Draw:
     late: Late
     check_late: bool  # fast track: the check is recorded after its due day
     revoked: bool  # fast track: the check finds the commitment false
+    hearing: bool = False  # a hearing is guaranteed (else drawn at its rate when laid out)
 
 
 @dataclass(frozen=True)
@@ -537,6 +566,7 @@ class _Profiles:
     converts_to: ItemProfile | None
     joint: list[ItemProfile]
     reviewed: list[ItemProfile]  # standard items with the 专家评审 clock stop
+    heard: list[ItemProfile]  # standard items with a 拟批准公示 and a hearing
 
     @classmethod
     def of(cls, profiles: list[ItemProfile]) -> _Profiles:
@@ -548,6 +578,7 @@ class _Profiles:
             converts_to=next((p for p in standard if p.code == CONVERTS_TO), None),
             joint=[p for p in standard if p.code in JOINT_REVIEW_ITEMS and p.expert_review],
             reviewed=[p for p in standard if p.expert_review],
+            heard=[p for p in standard if p.hearing and p.pre_approval_days],
         )
 
     def can(self, feature: Feature) -> bool:
@@ -562,6 +593,8 @@ class _Profiles:
             return bool(self.joint)
         if feature is Feature.PAUSE:
             return bool(self.reviewed)
+        if feature is Feature.HEARING:
+            return bool(self.heard)
         return True
 
 
@@ -598,7 +631,7 @@ def plan_year(
     draws.sort(key=lambda d: (d.submit_day, d.submit_minute))
     _ensure(rng, draws, profiles, {Feature(f) for f in ensure})
 
-    cases = tuple(_lay_out(rng, calendar, i, d, rates) for i, d in enumerate(draws))
+    cases = tuple(_lay_out(rng, calendar, i, d, rates, d.hearing) for i, d in enumerate(draws))
     events = tuple(sorted(e for case in cases for e in case.events))
     return Plan(year, applications, seed, cases, events)
 
@@ -707,6 +740,7 @@ _ENSURE_ORDER = (
     Feature.CONVERSION,
     Feature.JOINT_REVIEW,
     Feature.REVISION,
+    Feature.HEARING,
     Feature.REFUSAL,
     Feature.PAUSE,
     Feature.DEEMED,
@@ -715,6 +749,7 @@ _ENSURE_ORDER = (
     Feature.LATE,
     Feature.DENIAL,
 )
+_SHARES = frozenset({Feature.REVOCATION, Feature.REVISION, Feature.HEARING})  # a claimed case
 _IMPLIES = {
     Feature.REVOCATION: {Feature.FAST_TRACK},
     Feature.REVISION: {Feature.JOINT_REVIEW},
@@ -736,6 +771,7 @@ def _draw_has(d: _Draw, feature: Feature) -> bool:
         Feature.REVISION: standard and d.joint and d.revise,
         Feature.GREEN: standard and d.green,
         Feature.REVOCATION: not standard and d.revoked,
+        Feature.HEARING: standard and d.hearing,
     }[feature]
 
 
@@ -751,6 +787,9 @@ def _natural(d: _Draw, feature: Feature) -> bool:
         return d.route is Route.STANDARD and d.final.code in JOINT_REVIEW_ITEMS
     if feature is Feature.PAUSE:
         return d.route is not Route.FAST_TRACK and d.final.expert_review and not d.joint
+    if feature is Feature.HEARING:
+        heard = d.final.hearing and d.final.pre_approval_days > 0
+        return d.route is not Route.FAST_TRACK and heard and d.intake is not Intake.REFUSE
     return d.route is not Route.FAST_TRACK and d.intake is not Intake.REFUSE
 
 
@@ -771,9 +810,15 @@ def _compatible(feature: Feature, claimed: set[Feature], profiles: _Profiles) ->
     if feature in _JOINT_FEATURES:
         return not claimed & {Feature.CONVERSION, Feature.PAUSE}
     if feature is Feature.PAUSE:
-        return not claimed & _JOINT_FEATURES
+        return not claimed & {*_JOINT_FEATURES, Feature.HEARING}
+    if feature is Feature.DENIAL:
+        return Feature.HEARING not in claimed
     if feature in _INTAKE_FEATURES:
         return not claimed & _INTAKE_FEATURES
+    if feature is Feature.HEARING:  # an approval on an item with a hearing (EIA-01, the joint
+        # review's, has one; a paused case's item might have to change; a converted one is
+        # kept for a refusal)
+        return not claimed & {Feature.DENIAL, Feature.REFUSAL, Feature.PAUSE, Feature.CONVERSION}
     return True  # green channel, lateness, denial go with any standard review
 
 
@@ -799,7 +844,7 @@ def _ensure(
                 continue
             natural = [i for i in fits if _natural(draws[i], feature)]
             pool = (
-                [i for i in natural if claims[i] and feature in _IMPLIES]  # revoke, revise
+                [i for i in natural if claims[i] and feature in _SHARES]  # revoke, revise, hear
                 or natural
                 or [i for i in fits if not claims[i]]
                 or fits
@@ -852,6 +897,10 @@ def _give(rng: random.Random, profiles: _Profiles, d: _Draw, feature: Feature) -
         d.late = rng.choice(list(Late)[1:])
     elif feature is Feature.DENIAL:
         d.outcome = Outcome.DENY
+    elif feature is Feature.HEARING:
+        if not (d.final.hearing and d.final.pre_approval_days):
+            _switch(rng, d, profiles.heard)
+        d.outcome, d.hearing = Outcome.APPROVE, True
 
 
 # -- laying a case out on the calendar ---------------------------------------------------------
@@ -931,7 +980,12 @@ def _staff_days(
 
 
 def _lay_out(
-    rng: random.Random, calendar: WorkingCalendar, index: int, d: _Draw, rates: Rates
+    rng: random.Random,
+    calendar: WorkingCalendar,
+    index: int,
+    d: _Draw,
+    rates: Rates,
+    with_hearing: bool = False,
 ) -> CasePlan:
     lay = _Layout(rng, calendar, index)
     submitted = lay.at(d.submit_day, d.submit_minute, Act.SUBMIT)
@@ -1025,8 +1079,14 @@ def _lay_out(
         signed = lay.after(reviewed, sign, Act.SIGN)  # drawn as without the notice
         lay.events.pop()
         agreed = lay.soon_after(reviewed, Act.AGREE)
-        lay.events.append(signed)  # ... and moved past the 拟批准公示's last day
-        signed = lay.not_before(signed, lay.add_working_days(agreed.day, d.final.pre_approval_days))
+        ended = lay.add_working_days(agreed.day, d.final.pre_approval_days)
+        hearing = _hearing(lay, agreed, rates, force=with_hearing) if d.final.hearing else None
+        if hearing is not None:
+            pauses.append(hearing.pause)
+            case = replace(case, hearing=hearing)
+            ended = max(ended, hearing.confirmed_on)
+        lay.events.append(signed)  # ... and moved past the 拟批准公示's last day (and the record)
+        signed = lay.not_before(signed, ended)
     else:
         signed = lay.after(reviewed, sign, Act.SIGN)
 
@@ -1040,6 +1100,29 @@ def _lay_out(
         turnaround_working_days=used,
         paused_working_days=calendar.used(started, signed.day, DayUnit.WORKING).days - used,
     )
+
+
+def _hearing(lay: _Layout, agreed: Event, rates: Rates, *, force: bool) -> HearingPlan | None:
+    """An occasional hearing once the 拟批准公示 is out (its own random stream: the rest of the
+    plan stays as drawn): asked for within the 5 working days of §47, or ordered (§46)."""
+    rng = random.Random(f"hearing:{lay.index}:{agreed.day}")
+    if not force and rng.random() >= rates.hearing:
+        return None
+    ordered = rng.random() < rates.hearing_ordered
+    asked_on = lay.add_working_days(agreed.day, rng.randint(1, 3))
+    lay.at(asked_on, rng.randrange(OFFICE_OPENS, OFFICE_CLOSES),
+           Act.ORDER_HEARING if ordered else Act.REQUEST_HEARING)  # fmt: skip
+    scheduled_on = lay.add_working_days(asked_on, 1)
+    lay.at(scheduled_on, rng.randrange(OFFICE_OPENS, OFFICE_CLOSES), Act.SCHEDULE_HEARING)
+    held_on = lay.add_working_days(scheduled_on, 8)
+    lay.at(held_on, 16 * 60, Act.HOLD_HEARING)
+    confirmed = lay.at(
+        lay.add_working_days(held_on, 1),
+        rng.randrange(OFFICE_OPENS, OFFICE_CLOSES),
+        Act.CONFIRM_HEARING,
+    )
+    held_at = datetime.combine(held_on, time(9, 30), SHANGHAI)
+    return HearingPlan(ordered, asked_on, held_at, confirmed.day)
 
 
 def _comments(lay: _Layout, accepted: Event, ended: date, rates: Rates) -> Event | None:

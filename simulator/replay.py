@@ -92,6 +92,7 @@ from models.schemas import (
     PostCheckCreate,
     RefusalRequest,
 )
+from simulator import hearings as simulate_hearings
 from simulator import participation as simulate_participation
 from simulator.plan import (
     EXPERT_REVIEW,
@@ -454,6 +455,11 @@ class _Replay:
             )
         elif act in _JOINT_REVIEW_ACTS:
             self._joint_review(session, case, act, application_id)
+        elif act in simulate_hearings.HEARING_ACTS:
+            actors = simulate_hearings.Actors(
+                self._applicant(session, case), who[Role.CASE_OFFICER], who[Role.SECTION_CHIEF]
+            )
+            simulate_hearings.act(session, clock.now(), actors, case, act, application_id)
         elif act is Act.POST_CHECK:
             row = session.get(CommitmentCase, application_id)
             officer = (

@@ -46,9 +46,11 @@ from models import (
     Panel,
     PanelMember,
     PublicComment,
+    PublicNotice,
     Status,
     Track,
 )
+from simulator import hearings as simulate_hearings
 from simulator import plan as simulation
 from simulator.participation import notice_figures
 from simulator.plan import Act, CasePlan, Feature, Intake, Route, plan_year
@@ -354,7 +356,8 @@ def test_a_simulated_year_on_the_real_services(runtime: Runtime, seeded: Engine)
                 )
             ]
             revised = review.conclusion == "revise"
-            assert reasons == ["专家评审", *(["报告修改"] if revised else [])]
+            heard = ["听证"] if case.hearing else []
+            assert reasons == ["专家评审", *(["报告修改"] if revised else []), *heard]
             if revised:
                 confirmed = panel.revision_confirmed_at
                 assert confirmed and local_date(confirmed) == review.confirmed_on
@@ -370,11 +373,13 @@ def test_a_simulated_year_on_the_real_services(runtime: Runtime, seeded: Engine)
         assert paused
         rows = session.exec(select(ClockPause)).all()
         revisions = sum(1 for c in joint if c.joint_review and c.joint_review.revised_on)
-        assert len(rows) == len(paused) + len(joint) + revisions and all(r.end_on for r in rows)
+        heard = sum(1 for c in plan.cases if c.hearing)  # a hearing stops it too (its own notice)
+        expected = len(paused) + len(joint) + revisions + heard
+        assert len(rows) == expected and all(r.end_on for r in rows)
         assert all(of(c).paused_working_days for c in paused + joint)
         documents = session.exec(select(Document)).all()
         kinds = Counter(d.kind for d in documents)
-        assert kinds[DocumentKind.SPECIAL_PROCEDURE_NOTICE] == len(paused) + len(joint)
+        assert kinds[DocumentKind.SPECIAL_PROCEDURE_NOTICE] == len(paused) + len(joint) + heard
         assert kinds[DocumentKind.EXPERT_OPINION] == len(joint)
         assert kinds[DocumentKind.CORRECTION_NOTICE] == plan.count(Feature.CORRECTION)
         assert kinds[DocumentKind.DENIAL] == plan.count(Feature.DENIAL)
@@ -451,6 +456,35 @@ def test_a_simulated_year_on_the_real_services(runtime: Runtime, seeded: Engine)
     assert by_kind[NoticeKind.DECISION].notices == sum(
         1 for c in plan.cases if c.final_item_code in publishing and c.outcome is not None
     )
+
+    # the hearings: each held and recorded with its two PDFs; the clock stood still from the
+    # request to the confirmation (the turnaround above already matched the plan); an ordered
+    # one was announced to the public
+    heard = [c for c in plan.cases if c.hearing is not None]
+    assert heard
+    with session_scope(seeded) as session:
+        figures_heard = simulate_hearings.figures(session, list(result.ids.values()))
+        for case in heard:
+            application_id = result.ids[case.index]
+            kinds = set(
+                session.exec(
+                    select(Document.kind).where(
+                        Document.application_id == application_id,
+                        Document.state == DocumentState.ISSUED,
+                    )
+                )
+            )
+            assert {DocumentKind.HEARING_NOTICE, DocumentKind.HEARING_RECORD} <= kinds, case
+            announced = session.exec(
+                select(PublicNotice).where(
+                    PublicNotice.application_id == application_id,
+                    PublicNotice.kind == NoticeKind.HEARING,
+                )
+            ).first()
+            assert (announced is not None) is case.hearing.ordered
+            assert as_local(announced.hearing_at) == case.hearing.held_at if announced else True
+    assert figures_heard.held == len(heard) and figures_heard.median_paused_working_days
+    assert figures_heard.ordered == sum(c.hearing.ordered for c in heard if c.hearing)
 
 
 @pytest.fixture
