@@ -25,6 +25,7 @@ from api.routers import (
     audit_commitment,
     audit_notices,
     commitment,
+    consultation,
     enterprise,
     events,
     exchange,
@@ -155,6 +156,7 @@ def create_app(
     app.include_router(audit_commitment.router)
     app.include_router(tolerance.router)
     app.include_router(ratings.router)
+    app.include_router(consultation.router)
     app.include_router(pages.router)
     if ASSETS_DIR.is_dir():
         app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")

@@ -45,3 +45,13 @@ def shielded(task: Callable[..., Any], *args: Any) -> None:
 def after_commit(background: BackgroundTasks, services: AppServices, application_id: int) -> None:
     if services.launcher is not None:
         background.add_task(shielded, launch_pending, services, services.launcher, application_id)
+
+
+def after_guidance(background: BackgroundTasks, services: AppServices) -> None:
+    """靠前服务: in inline mode, issue the 指导意见 just recorded once the response is sent."""
+    if services.launcher is not None:
+        background.add_task(shielded, _issue_guidance, services.launcher)
+
+
+def _issue_guidance(launcher: FlowLauncher) -> None:
+    launcher.issue_guidance()

@@ -11,3 +11,8 @@ class FlowLauncher(Protocol):
     ) -> str:
         """Start (or find, for a repeated idempotency key) a run; return its id."""
         ...
+
+    def issue_guidance(self) -> int:
+        """Issue the pending 指导意见 of consultations now and send their mail; return how
+        many were issued (inline mode; the outbox sweep does it otherwise)."""
+        ...

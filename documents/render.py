@@ -77,6 +77,7 @@ class DocumentTemplate(StrEnum):
     DECISION = "decision"  # 决定书/审查意见/审核意见/证明 of a decision form (approvals/law)
     HEARING_NOTICE = "hearing_notice"  # 听证通知书
     HEARING_RECORD = "hearing_record"  # 听证笔录
+    GUIDANCE_OPINION = "guidance_opinion"  # 建设项目前期指导意见（靠前服务）
 
 
 class DocumentRenderError(RuntimeError):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from approvals import holidays, staging
 from approvals.clock import local_date, to_utc
+from approvals.consultation import slots as consultation_slots
 from approvals.ports import FlowLauncher
 from approvals.ratings import service as rating_service
 from approvals.schedule import install_overrides, shared_calendar
@@ -98,6 +99,14 @@ def escalate_ratings(rt: Runtime) -> int:
         escalated = rating_service.escalate_overdue(session, rt.clock)
         session.commit()
     return escalated
+
+
+def remind_consultations(rt: Runtime) -> int:
+    """靠前服务: remind both sides of a booked consultation on the working day before it."""
+    with session_scope(rt.engine) as session:
+        reminded = consultation_slots.queue_reminders(session, rt.clock, shared_calendar())
+        session.commit()
+    return reminded
 
 
 def apply_tolerance_rules(rt: Runtime) -> dict[str, int]:

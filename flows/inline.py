@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows import steps
+from flows.consultation import issue_guidance
 from flows.runtime import Runtime
 from flows.standard import advance_case
 
@@ -26,3 +28,8 @@ class InlineLauncher:
 
     def _run(self, step: Any, *args: Any) -> Any:
         return step(self.rt, *args)
+
+    def issue_guidance(self) -> int:
+        issued = issue_guidance(self.rt)
+        steps.relay_mail(self.rt)
+        return issued

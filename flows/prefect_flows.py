@@ -11,7 +11,7 @@ from prefect import tags as prefect_tags
 from prefect.cache_policies import NO_CACHE
 
 from core.processes import watch_parent
-from flows import deadlines, steps, sweeps
+from flows import consultation, deadlines, steps, sweeps
 from flows.exchange import relay_exchange
 from flows.runtime import runtime
 from flows.standard import advance_case
@@ -97,9 +97,10 @@ def sweep_outbox(stale_after_seconds: int = 60) -> dict[str, int]:
     stuck = sweeps.stuck_cases(rt, stale_after_seconds)
     for application_id in stuck:
         advance_case(application_id, _run_as_task)
+    guidance = consultation.issue_guidance(rt)  # 靠前服务: each 指导意见 the officer issued
     sent = _TASKS[steps.relay_mail]()
     delivered = relay_exchange(rt)  # national reports, decisions to the investment platform
-    return {"advanced": len(stuck), "mailed": sent, "sent": delivered}
+    return {"advanced": len(stuck), "guidance": guidance, "mailed": sent, "sent": delivered}
 
 
 @flow(name="sweep-deadlines")
@@ -117,12 +118,13 @@ def sweep_deadlines() -> dict[str, int]:
     experts = deadlines.remind_experts(rt)  # 远程会审 opinions still missing
     tolerance = deadlines.apply_tolerance_rules(rt)  # 容缺受理: overdue materials
     ratings = deadlines.escalate_ratings(rt)  # 好差评: follow-ups past their deadline
+    consultations = deadlines.remind_consultations(rt)  # 靠前服务: the day before a booking
     staged = deadlines.discard_staged_uploads(rt)  # the apply form's leftover uploads
     mailed = _TASKS[steps.relay_mail]()
     return {
         "deemed": deemed, **counts, "reminders": reminders, "post_checks": checks,
         "expert_reminders": experts, "staged_discarded": staged,
         "tolerance_suspended": tolerance["suspended"], "tolerance_returned": tolerance["returned"],
-        "ratings_escalated": ratings,
+        "ratings_escalated": ratings, "consultation_reminders": consultations,
         "mailed": mailed,
     }  # fmt: skip

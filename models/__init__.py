@@ -9,6 +9,14 @@ from models.accounts import (
     RequestKind,
     TokenPurpose,
 )
+from models.consultation import (
+    Consultation,
+    ConsultationLink,
+    ConsultationSlot,
+    ConsultationState,
+    ConsultMode,
+    EiaCategory,
+)
 from models.enums import (
     DispatchState,
     DocumentKind,
@@ -96,6 +104,11 @@ __all__ = [
     "ClockPause",
     "CommitmentBar",
     "CommitmentCase",
+    "ConsultMode",
+    "Consultation",
+    "ConsultationLink",
+    "ConsultationSlot",
+    "ConsultationState",
     "CreditList",
     "CreditListEntry",
     "CreditObservation",
@@ -104,6 +117,7 @@ __all__ = [
     "Document",
     "DocumentKind",
     "DocumentState",
+    "EiaCategory",
     "Enterprise",
     "ExchangeMessage",
     "Expert",

@@ -109,6 +109,7 @@ class DocumentKind(StrEnum):
     EXPERT_OPINION = "expert_opinion"  # 专家组评审意见
     HEARING_NOTICE = "hearing_notice"  # 听证通知书（行政许可法第48条）
     HEARING_RECORD = "hearing_record"  # 听证笔录（行政许可法第48条）
+    GUIDANCE_OPINION = "guidance_opinion"  # 指导意见（靠前服务，项目前期）
 
 
 DOCUMENT_LABELS: dict[DocumentKind, str] = {
@@ -128,6 +129,7 @@ DOCUMENT_LABELS: dict[DocumentKind, str] = {
     DocumentKind.EXPERT_OPINION: "专家组评审意见",
     DocumentKind.HEARING_NOTICE: "听证通知书",
     DocumentKind.HEARING_RECORD: "听证笔录",
+    DocumentKind.GUIDANCE_OPINION: "建设项目前期指导意见",
 }
 
 

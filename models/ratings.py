@@ -48,7 +48,11 @@ class Rating(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("application_id", "event", name="uq_rating_case_event"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    application_id: int = Field(foreign_key="application.id", index=True)
+    # A case's event, or (GUIDANCE) a pre-application consultation's written guidance.
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True)
+    consultation_id: int | None = Field(
+        default=None, foreign_key="consultation.id", unique=True, index=True
+    )
     event: RatedEvent = Field(sa_type=StrEnumType(RatedEvent))
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     item_code: str = Field(max_length=20, index=True)
@@ -129,7 +133,8 @@ class FollowUpPublic(SQLModel):
 
 class RatingPublic(SQLModel):
     id: int
-    application_id: int
+    application_id: int | None
+    consultation_id: int | None = None
     event: RatedEvent
     event_label: str
     level: int

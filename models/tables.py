@@ -158,7 +158,9 @@ class Document(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("series", "year", "serial", name="uq_document_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    application_id: int = Field(foreign_key="application.id", index=True)
+    # A case's document; or, without a case, a pre-application consultation's (指导意见).
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True)
+    consultation_id: int | None = Field(default=None, foreign_key="consultation.id", index=True)
     kind: DocumentKind = Field(sa_type=StrEnumType(DocumentKind))
     state: DocumentState = Field(sa_type=StrEnumType(DocumentState), index=True)
     series: str = Field(max_length=20)  # 机关代字, e.g. 郑环审

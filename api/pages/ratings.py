@@ -26,7 +26,7 @@ from approvals.ratings.report import rating_report
 from approvals.ratings.rules import load_rules
 from approvals.ratings.views import events_of, rating_public, rule_sources
 from approvals.services.queries import STAFF_ROLES, get_application_for
-from models import Application, Role, User
+from models import Application, Consultation, Role, User
 from models.ratings import (
     AppealCreate,
     AppealDecision,
@@ -175,12 +175,31 @@ def act_on_ratings(
     return _act(request, session, services, user, application_id, act, form)
 
 
+@dataclass(frozen=True)
+class Rated:
+    """What a rating is about, as the lists show it: a case, or a consultation's guidance."""
+
+    number: str
+    project_name: str
+    href: str
+
+
+def _rated(session: Session, rating: Rating) -> Rated:
+    if rating.application_id is not None:
+        case = session.get(Application, rating.application_id)
+        assert case is not None
+        return Rated(case.number, case.project_name, f"/cases/{case.id}/ratings")
+    consultation = session.get(Consultation, rating.consultation_id)
+    assert consultation is not None
+    href = f"/consultations/{consultation.id}"
+    return Rated(consultation.number, consultation.project_name, href)
+
+
 @router.get("/ratings")
 def follow_up_queue(request: Request, user: Staff, session: SessionDep) -> Response:
-    """差评整改: every bad rating, earliest due first, with its case."""
+    """差评整改: every bad rating, earliest due first, with its case (or consultation)."""
     rows = [
-        (rating_public(session, user, r), session.get(Application, r.application_id))
-        for r in service.bad_ratings(session)
+        (rating_public(session, user, r), _rated(session, r)) for r in service.bad_ratings(session)
     ]
     return render_page(request, "ratings_queue.html", {"rows": rows})
 
@@ -191,8 +210,7 @@ def audit_ratings(
 ) -> Response:
     today = local_date(services.clock.now())
     rows = [
-        (rating_public(session, user, r), session.get(Application, r.application_id))
-        for r in service.bad_ratings(session)
+        (rating_public(session, user, r), _rated(session, r)) for r in service.bad_ratings(session)
     ]
     return render_page(
         request,

@@ -14,7 +14,7 @@ from api.routers.guide import GuidePublic, public_guides
 from approvals.errors import NotAuthenticated, NotFound, TooManyAttempts
 from approvals.lawbook import document_label
 from approvals.sign_in import sign_in as password_sign_in
-from models import Application, Document, DocumentState
+from models import Application, Consultation, Document, DocumentState
 from models.enums import DOCUMENT_LABELS
 from models.responses import ItemSummary, VerifyPublic
 from models.schemas import TokenPublic, UserPublic
@@ -96,7 +96,9 @@ def verify(verify_code: str, session: SessionDep) -> dict[str, Any]:
     document = session.exec(select(Document).where(Document.verify_code == verify_code)).first()
     if document is None or document.state is DocumentState.PENDING:
         raise NotFound("核验码不存在", "no document with this verification code")
-    application = session.get(Application, document.application_id)
+    application = session.get(Application, document.application_id or 0)
+    consultation = session.get(Consultation, document.consultation_id or 0)
+    project = application or consultation  # a case's document, or a consultation's 指导意见
     return {
         "valid": document.state is DocumentState.ISSUED,
         "state": document.state.value,
@@ -108,7 +110,7 @@ def verify(verify_code: str, session: SessionDep) -> dict[str, Any]:
         "number": document.number,
         "sha256": document.sha256,
         "issued_at": document.issued_at,
-        "project_name": application.project_name if application else "",
+        "project_name": project.project_name if project else "",
     }
 
 

@@ -42,7 +42,10 @@ def _public(session: SessionDep, user: CurrentUser, rating_id: int) -> RatingPub
     rating = session.get(Rating, rating_id)
     if rating is None:
         raise NotFound(f"评价{rating_id}不存在", f"rating {rating_id} not found")
-    get_application_for(session, user, rating.application_id)  # visible to this reader?
+    if rating.application_id is not None:
+        get_application_for(session, user, rating.application_id)  # visible to this reader?
+    elif user.role not in STAFF_ROLES and user.enterprise_id != rating.enterprise_id:
+        raise NotFound(f"评价{rating_id}不存在", f"rating {rating_id} not found")
     return rating_public(session, user, rating)
 
 
@@ -68,6 +71,22 @@ def rate(
 ) -> RatingPublic:
     """Rate one event (5 非常满意 … 1 非常不满意); a bad rating names its reasons."""
     rating = service.rate(session, services.clock, user, application_id, event, body)
+    session.commit()
+    return rating_public(session, user, rating)
+
+
+@router.post(
+    "/consultations/{consultation_id}/rating",
+    response_model=RatingPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[APPLICANT],
+)
+def rate_guidance(
+    consultation_id: Id, body: RatingCreate, user: CurrentUser, session: SessionDep,
+    services: ServicesDep,
+) -> RatingPublic:  # fmt: skip
+    """靠前服务: rate the written guidance (指导意见) of a consultation, once."""
+    rating = service.rate_guidance(session, services.clock, user, consultation_id, body)
     session.commit()
     return rating_public(session, user, rating)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from approvals.errors import UploadRejected
-from models import Application, Document, DocumentState
+from models import Application, Consultation, Document, DocumentState
 from models.enums import DOCUMENT_LABELS
 
 MAX_PDF_BYTES = 30 * 1024 * 1024
@@ -61,13 +61,15 @@ def verdict(session: Session, sha256: str, facts: SignatureFacts) -> PdfVerdict:
     ).first()
     match = None
     if document is not None:
-        application = session.get(Application, document.application_id)
+        application = session.get(Application, document.application_id or 0)
+        consultation = session.get(Consultation, document.consultation_id or 0)
+        project = application or consultation  # a case's document, or a consultation's 指导意见
         match = IssuedMatch(
             number=document.number,
             kind=DOCUMENT_LABELS[document.kind],
             state=document.state.value,
             issued_at=document.issued_at,
-            project_name=application.project_name if application else "",
+            project_name=project.project_name if project else "",
         )
     problem = facts.problem
     if not problem and match is None:

@@ -14,7 +14,8 @@ from approvals.process.standard import WITH_RESULT
 from approvals.ratings.rules import load_rules
 from approvals.schedule import shared_calendar
 from approvals.services.queries import get_application_for
-from models import Application, AuditEvent, OutboxMail, Role, User
+from models import Application, AuditEvent, Consultation, OutboxMail, Role, User
+from models.consultation import ConsultationState
 from models.ids import id_of
 from models.ratings import (
     AppealCreate,
@@ -77,19 +78,8 @@ def _officer(session: Session, application_id: int, event: RatedEvent) -> int | 
     return session.exec(query).first()
 
 
-def rate(
-    session: Session, clock: Clock, actor: User, application_id: int, event: RatedEvent,
-    data: RatingCreate,
-) -> Rating:  # fmt: skip
-    """The enterprise rates ``event`` once; a bad rating must name its reasons and opens a
-    follow-up due in the rules' working days, and the section chiefs are mailed."""
-    application = get_application_for(session, actor, application_id)
-    if actor.role is not Role.APPLICANT or actor.enterprise_id != application.enterprise_id:
-        raise PermissionDenied("由申请企业进行评价", "only the applying enterprise rates")
-    if event not in ratable_events(application):
-        raise InvalidTransition("该环节尚未办理，暂不能评价", f"event {event.value} not reached")
-    if event in ratings_of(session, application_id):
-        raise InvalidTransition("该环节已评价，不能重复评价", "already rated")
+def _checked(data: RatingCreate) -> tuple[bool, list[str]]:
+    """(is it a 差评, its reasons): a bad rating names reasons from the list, a good one none."""
     rules = load_rules()
     bad = rules.is_bad(data.level)
     reasons = list(dict.fromkeys(data.reasons))
@@ -103,7 +93,23 @@ def rate(
         )
     if reasons and not bad:
         raise InvalidInput("只有差评需要选择原因", "reasons only for a bad rating", field="reasons")
-    now = clock.now()
+    return bad, reasons
+
+
+def rate(
+    session: Session, clock: Clock, actor: User, application_id: int, event: RatedEvent,
+    data: RatingCreate,
+) -> Rating:  # fmt: skip
+    """The enterprise rates ``event`` once; a bad rating must name its reasons and opens a
+    follow-up due in the rules' working days, and the section chiefs are mailed."""
+    application = get_application_for(session, actor, application_id)
+    if actor.role is not Role.APPLICANT or actor.enterprise_id != application.enterprise_id:
+        raise PermissionDenied("由申请企业进行评价", "only the applying enterprise rates")
+    if event not in ratable_events(application):
+        raise InvalidTransition("该环节尚未办理，暂不能评价", f"event {event.value} not reached")
+    if event in ratings_of(session, application_id):
+        raise InvalidTransition("该环节已评价，不能重复评价", "already rated")
+    bad, reasons = _checked(data)
     rating = Rating(
         application_id=application_id,
         event=event,
@@ -114,12 +120,59 @@ def rate(
         reasons=reasons,
         comment=data.comment.strip(),
         rated_by=id_of(actor),
-        rated_at=to_utc(now),
+        rated_at=to_utc(clock.now()),
     )
+    subject = f"办件 {application.number}“{application.project_name}”"
+    return _recorded(session, clock.now(), actor, rating, bad, subject)
+
+
+def guidance_rating(session: Session, consultation_id: int) -> Rating | None:
+    query = select(Rating).where(Rating.consultation_id == consultation_id)
+    return session.exec(query).first()
+
+
+def rate_guidance(
+    session: Session, clock: Clock, actor: User, consultation_id: int, data: RatingCreate
+) -> Rating:
+    """靠前服务: the enterprise rates the written guidance of its consultation once, as it
+    rates a case's events (a 差评 opens the same follow-up)."""
+    consultation = session.get(Consultation, consultation_id)
+    if consultation is None:
+        raise NotFound(f"前期指导{consultation_id}不存在", "no such consultation")
+    if actor.role is not Role.APPLICANT or actor.enterprise_id != consultation.enterprise_id:
+        raise PermissionDenied("由咨询企业进行评价", "only the consulting enterprise rates")
+    if consultation.state is not ConsultationState.GUIDED:
+        raise InvalidTransition("指导意见出具后方可评价", "the guidance is not issued yet")
+    if guidance_rating(session, consultation_id) is not None:
+        raise InvalidTransition("该指导意见已评价，不能重复评价", "already rated")
+    bad, reasons = _checked(data)
+    rating = Rating(
+        application_id=None,
+        consultation_id=consultation_id,
+        event=RatedEvent.GUIDANCE,
+        enterprise_id=consultation.enterprise_id,
+        item_code=consultation.item_code or "",
+        officer_id=consultation.guided_by,
+        level=data.level,
+        reasons=reasons,
+        comment=data.comment.strip(),
+        rated_by=id_of(actor),
+        rated_at=to_utc(clock.now()),
+    )
+    subject = f"前期指导 {consultation.number}“{consultation.project_name}”"
+    return _recorded(session, clock.now(), actor, rating, bad, subject)
+
+
+def _recorded(
+    session: Session, now: datetime, actor: User, rating: Rating, bad: bool, subject: str
+) -> Rating:
+    """Add ``rating``, audit it and, for a 差评, open its follow-up and mail the chiefs."""
+    rules = load_rules()
     session.add(rating)
     session.flush()
-    label = rules.levels.values[data.level]
-    _audit(session, now, application_id, actor, "rating", f"评价：{label}")
+    label = rules.levels.values[rating.level]
+    comment = f"评价：{label}" if rating.consultation_id is None else f"{subject}评价：{label}"
+    _audit(session, now, rating.application_id, actor, "rating", comment)
     if bad:
         due = shared_calendar().due(local_date(now), rules.rectify.days, rules.rectify.unit).day
         follow_up = RatingFollowUp(rating_id=id_of(rating), state=FollowUpState.OPEN, due_on=due)
@@ -127,8 +180,8 @@ def rate(
         _mail_staff(
             session,
             now,
-            application,
             rating,
+            subject,
             "new",
             f"收到差评（{label}），请于{due.isoformat()}前回访核实、整改并反馈",
         )
@@ -160,18 +213,18 @@ def answer(
     follow_up.answered_by, follow_up.answered_on = actor.id, local_date(now)
     follow_up.state = FollowUpState.ANSWERED
     session.add(follow_up)
-    application = session.get(Application, rating.application_id)
-    assert application is not None, "a rating belongs to a case"
+    reference, project, to_addr = _subject_of(session, rating)
     _audit(session, now, rating.application_id, actor, "rating_answered", "差评整改反馈")
     session.add(
         OutboxMail(
             message_id=f"<rating-feedback-{rating.id}@eia.local>",
             application_id=rating.application_id,
-            to_addr=application.contact_email,
-            subject=f"【{application.number}】您的评价已整改反馈",
+            to_addr=to_addr,
+            subject=f"【{reference}】您的评价已整改反馈",
             body=render_text(
                 "rating_feedback.txt",
-                application=application,
+                reference=reference,
+                project_name=project,
                 feedback=follow_up.feedback,
                 rectification=follow_up.rectification,
                 sent_at=f"{now:%Y-%m-%d %H:%M}",
@@ -183,13 +236,25 @@ def answer(
     return follow_up
 
 
+def _subject_of(session: Session, rating: Rating) -> tuple[str, str, str]:
+    """(reference number, project name, the enterprise's contact address) of what was rated."""
+    if rating.application_id is not None:
+        application = session.get(Application, rating.application_id)
+        assert application is not None, "a case's rating has its case"
+        return application.number, application.project_name, application.contact_email
+    consultation = session.get(Consultation, rating.consultation_id)
+    assert consultation is not None, "a guidance rating has its consultation"
+    return consultation.number, consultation.project_name, consultation.contact_email
+
+
 def reply(
     session: Session, clock: Clock, actor: User, rating_id: int, data: FollowUpReply
 ) -> RatingFollowUp:
     """The enterprise's one reply (追评) to the feedback."""
     rating, follow_up = _rating_and_follow_up(session, rating_id)
-    application = get_application_for(session, actor, rating.application_id)
-    if actor.role is not Role.APPLICANT or actor.enterprise_id != application.enterprise_id:
+    if rating.application_id is not None:
+        get_application_for(session, actor, rating.application_id)  # still visible to it?
+    if actor.role is not Role.APPLICANT or actor.enterprise_id != rating.enterprise_id:
         raise PermissionDenied("由申请企业追评", "only the rating enterprise replies")
     if follow_up.state is not FollowUpState.ANSWERED or follow_up.reply_satisfied is not None:
         raise InvalidTransition("整改反馈后可追评一次", "reply once, after the feedback")
@@ -249,21 +314,23 @@ def escalate_overdue(session: Session, clock: Clock) -> int:
     escalated = 0
     for follow_up in session.exec(query).all():
         rating = session.get(Rating, follow_up.rating_id)
-        application = session.get(Application, rating.application_id) if rating else None
-        if rating is None or application is None:
+        if rating is None:
             continue
         follow_up.overdue_notified = True
         session.add(follow_up)
+        reference, project, _ = _subject_of(session, rating)
+        kind = "办件" if rating.application_id is not None else "前期指导"
+        subject = f"{kind} {reference}“{project}”"
         text = f"差评整改已逾期（应于{follow_up.due_on.isoformat()}前反馈），请督办"
-        _mail_staff(session, now, application, rating, "overdue", text, Role.LEADER)
+        _mail_staff(session, now, rating, subject, "overdue", text, Role.LEADER)
         escalated += 1
     session.flush()
     return escalated
 
 
 def _mail_staff(
-    session: Session, now: datetime, application: Application, rating: Rating, kind: str,
-    text: str, *extra: Role,
+    session: Session, now: datetime, rating: Rating, subject: str, kind: str, text: str,
+    *extra: Role,
 ) -> None:  # fmt: skip
     roles = (Role.SECTION_CHIEF, *extra)
     staff = session.exec(
@@ -273,12 +340,11 @@ def _mail_staff(
         session.add(
             OutboxMail(
                 message_id=f"<rating-{kind}-{rating.id}-{user.id}@eia.local>",
-                application_id=application.id,
+                application_id=rating.application_id,
                 to_addr=user.email,
-                subject=f"【好差评】办件{application.number}：{text[:30]}",
+                subject=f"【好差评】{subject.split('“')[0].replace(' ', '')}：{text[:30]}",
                 body=(
-                    f"{user.display_name}：\n\n办件 {application.number}"
-                    f"“{application.project_name}”{text}。\n请登录系统在“差评整改”中办理。\n\n本邮件由系统自动发送"
+                    f"{user.display_name}：\n\n{subject}{text}。\n请登录系统在“差评整改”中办理。\n\n本邮件由系统自动发送"
                     f"（{now:%Y-%m-%d %H:%M}）。\n"
                 ),
                 created_at=to_utc(now),
@@ -287,6 +353,7 @@ def _mail_staff(
 
 
 def _audit(
-    session: Session, now: datetime, application_id: int, actor: User, action: str, comment: str
-) -> None:
+    session: Session, now: datetime, application_id: int | None, actor: User, action: str,
+    comment: str,
+) -> None:  # fmt: skip
     audit.record_case(session, to_utc(now), application_id, actor, action, comment)

@@ -208,7 +208,7 @@ def _revocations(session: Session, conditions: Conditions) -> tuple[Revocation, 
             )
             .order_by(col(Document.id))
         )
-        numbers = {app_id: number for app_id, number in documents}
+        numbers = {app_id: number for app_id, number in documents if app_id is not None}
     return tuple(
         Revocation(
             application_id=id_of(application),

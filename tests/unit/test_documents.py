@@ -109,6 +109,7 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         DocumentTemplate.EXPERT_OPINION: f"《{app['project_name']}环境影响报告书》专家组评审意见",
         DocumentTemplate.HEARING_NOTICE: "听证通知书",
         DocumentTemplate.HEARING_RECORD: "听证笔录",
+        DocumentTemplate.GUIDANCE_OPINION: f"关于{app['project_name']}的建设项目前期指导意见",
         DocumentTemplate.DECISION: "关于郑州豫新复合材料有限公司排污许可证核发的准予行政许可决定书",
     }
     prefixes = {
@@ -128,6 +129,7 @@ def common(kind: DocumentTemplate, project_name: str | None = None) -> dict[str,
         DocumentTemplate.EXPERT_OPINION: "郑环评审",
         DocumentTemplate.HEARING_NOTICE: "郑环听",
         DocumentTemplate.HEARING_RECORD: "郑环听录",
+        DocumentTemplate.GUIDANCE_OPINION: "郑环指",
         DocumentTemplate.DECISION: "郑环许",
     }
     return {
@@ -534,6 +536,10 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
                 {"name": "王利民", "confirmed": False, "note": "认为笔录遗漏其发言"},
             ],
         }
+    elif kind is DocumentTemplate.GUIDANCE_OPINION:
+        project = GUIDANCE_PROJECT | {"project_name": ctx["application"]["project_name"]}
+        ctx["application"] |= {"number": project["number"]}
+        ctx |= {"consultation": project, **GUIDANCE}
     elif kind is DocumentTemplate.EXPERT_OPINION:
         ctx |= {
             "meeting": dict(MEETING),
@@ -547,7 +553,41 @@ def context(kind: DocumentTemplate, project_name: str | None = None) -> dict[str
     return ctx
 
 
+GUIDANCE_PROJECT = {
+    "number": "QZ2026-0007",
+    "project_name": "郑州航空港区年产5万吨高性能复合材料建设项目",
+    "site": "新港大道与雁鸣路交叉口东北角",
+    "district": "郑州航空港经济综合实验区",
+    "industry_code": "2929",
+    "scale": "年产5万吨复合材料",
+    "description": "新建生产线两条",
+    "question": "应编制哪类环评文件，能否适用告知承诺制",
+    "requested_on": dt.date(2026, 11, 20),
+}
+GUIDANCE = {
+    "item": {"code": "EIA-02", "name": "建设项目环境影响报告表审批（非核与辐射类）"},
+    "eia_category": "环境影响报告表",
+    "materials": ["建设项目环境影响评价文件审批申请表", "环境影响报告表（报批稿）全本"],
+    "fast_track": False,
+    "fast_track_summary": "不适用告知承诺制，原因共1项：1. 建设地点不在适用园区内",
+    "obstacles": "项目东侧200米有居民区，应重点论证噪声影响。\n\n废气排放口高度须满足标准要求。",
+    "officer": "李承办",
+}
 KIND_TEXT: dict[DocumentTemplate, list[str]] = {
+    DocumentTemplate.GUIDANCE_OPINION: [
+        "前期指导编号：QZ2026-0007",
+        "你单位咨询的问题为：应编制哪类环评文件，能否适用告知承诺制。",
+        "“建设项目环境影响报告表审批（非核与辐射类）”（事项编码：EIA-02）",
+        "《建设项目环境影响评价分类管理名录（2021年版）》，本项目应编制环境影响报告表。",
+        "（一）建设项目环境影响评价文件审批申请表。",
+        "（二）环境影响报告表（报批稿）全本。",
+        "四、告知承诺制适用情况",
+        "不适用告知承诺制，原因共1项：1.建设地点不在适用园区内。",
+        "项目东侧200米有居民区，应重点论证噪声影响。",
+        "废气排放口高度须满足标准要求。",
+        "不代替行政许可决定",
+        "承办人员：李承办。",
+    ],
     DocumentTemplate.FILING_RECEIPT: [
         f"备案号：{FILING_NUMBER}",
         "已于2026年11月28日9时30分完成备案",
@@ -800,6 +840,7 @@ def test_template_values_are_the_contract() -> None:
         "decision",
         "hearing_notice",
         "hearing_record",
+        "guidance_opinion",
     ]
 
 

@@ -11,8 +11,9 @@ from approvals.services.kinds import KINDS
 from core.settings import PROJECT_ROOT
 from models import DocumentKind, Outcome, ProcessKind, Role, Status
 
-# the applicant's 告知承诺书 is generated for signing, never issued through the issuing flow
-ISSUED_KINDS = set(DocumentKind) - {DocumentKind.COMMITMENT_LETTER}
+# the applicant's 告知承诺书 is generated for signing, never issued through the issuing flow; a
+# consultation's 指导意见 belongs to no case (its context: approvals/consultation/issuing.py)
+ISSUED_KINDS = set(DocumentKind) - {DocumentKind.COMMITMENT_LETTER, DocumentKind.GUIDANCE_OPINION}
 
 
 def test_every_process_kind_has_one_row_of_behaviour() -> None:
