@@ -40,6 +40,13 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "rating_reply": "企业追评",
     "rating_appeal": "差评申诉复核",
     "rating_appeal_decided": "申诉复核决定",
+    # 靠前服务 (前期指导)
+    "consultation_requested": "登记项目并申请前期指导",
+    "consultation_assigned": "分派前期指导承办人员",
+    "consultation_booked": "预约前期指导会商",
+    "consultation_guided": "出具前期指导意见",
+    "guidance_issued": "前期指导意见已制发送达",
+    "consultation_linked": "申请关联前期指导项目",
     # accounts and enterprises
     "enterprise_registered": "企业注册",
     "email_verified": "验证邮箱",
