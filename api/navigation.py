@@ -20,10 +20,14 @@ AUDIT: tuple[MenuLink, ...] = (
     ("/audit", "电子监察"),
     ("/audit/commitment", "承诺制对比"),
     ("/audit/ratings", "好差评统计"),
+    ("/audit/consultations", "前期指导统计"),
 )
 RATINGS: MenuLink = ("/ratings", "差评整改")  # 好差评: bad ratings to follow up
 CREDIT: MenuLink = ("/credit-list", "失信名单")  # 容缺受理 is refused to those listed
-STAFF_MENU: tuple[MenuLink, ...] = (("/queue", "我的待办"), RATINGS, FACTS, CREDIT, GUIDE, VERIFY)
+CONSULTATIONS: MenuLink = ("/consultations", "前期指导")  # 靠前服务
+STAFF_MENU: tuple[MenuLink, ...] = (
+    ("/queue", "我的待办"), CONSULTATIONS, RATINGS, FACTS, CREDIT, GUIDE, VERIFY,
+)  # fmt: skip
 
 NOTICES: MenuLink = ("/public/notices", "公示公告")  # 受理公示 and comments, no account
 VISITOR_MENU: tuple[MenuLink, ...] = (
@@ -37,6 +41,7 @@ MENUS: dict[Role, tuple[MenuLink, ...]] = {
     Role.APPLICANT: (
         ("/my", "我的办件"),
         ("/apply", "网上申请"),
+        CONSULTATIONS,
         ("/enterprise", "企业账号"),
         GUIDE,
         VERIFY,
@@ -46,8 +51,17 @@ MENUS: dict[Role, tuple[MenuLink, ...]] = {
     Role.CASE_OFFICER: STAFF_MENU,
     Role.SECTION_CHIEF: STAFF_MENU,
     Role.LEADER: STAFF_MENU,
-    Role.AUDITOR: (*AUDIT, FACTS, CREDIT, GUIDE, VERIFY),
-    Role.ADMIN: (("/admin", "系统管理"), RATINGS, *AUDIT, FACTS, CREDIT, GUIDE, VERIFY),
+    Role.AUDITOR: (*AUDIT, CONSULTATIONS, FACTS, CREDIT, GUIDE, VERIFY),
+    Role.ADMIN: (
+        ("/admin", "系统管理"),
+        CONSULTATIONS,
+        RATINGS,
+        *AUDIT,
+        FACTS,
+        CREDIT,
+        GUIDE,
+        VERIFY,
+    ),
 }
 # The roles that work cases from a queue (受理、承办、审核、签发).
 QUEUE_ROLES = (Role.INTAKE_OFFICER, Role.CASE_OFFICER, Role.SECTION_CHIEF, Role.LEADER)

@@ -43,6 +43,7 @@ from api.pages import (  # noqa: E402 - each registers its pages on router
     apply,  # noqa: F401 - the apply form, its staged materials
     audit,  # noqa: F401 - /audit
     commitment,  # noqa: F401 - 告知承诺制
+    consultation,  # noqa: F401 - 靠前服务：前期指导
     drafts,  # noqa: F401 - the applicant's draft: 编辑、撤回
     enterprise,  # noqa: F401 - 企业账号管理
     exchange,  # noqa: F401 - 数据交换（报送记录、信用名单）

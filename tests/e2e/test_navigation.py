@@ -16,19 +16,22 @@ from tests.helpers import page_login
 TOP_PAGES = {
     "/my", "/apply", "/enterprise", "/expert", "/queue", "/audit", "/audit/commitment", "/admin",
     "/admin/facts", "/credit-list", "/guide", "/verify", "/ratings", "/audit/ratings",
+    "/consultations", "/audit/consultations",
 }  # fmt: skip
-STAFF = ["/queue", "/ratings", "/admin/facts", "/credit-list", "/guide", "/verify"]
-AUDIT = ["/audit", "/audit/commitment", "/audit/ratings", "/admin/facts", "/credit-list"]
+STAFF = ["/queue", "/consultations", "/ratings", "/admin/facts", "/credit-list", "/guide"]
+STAFF += ["/verify"]
+AUDIT = ["/audit", "/audit/commitment", "/audit/ratings", "/audit/consultations"]
+AUDIT += ["/consultations", "/admin/facts", "/credit-list"]
 AUDIT += ["/guide", "/verify"]
 EXPECTED: dict[str, list[str]] = {  # username -> the menu, its first link the start page
-    "qiye": ["/my", "/apply", "/enterprise", "/guide", "/verify"],
+    "qiye": ["/my", "/apply", "/consultations", "/enterprise", "/guide", "/verify"],
     "zj01": ["/expert", "/guide", "/verify"],
     "shouli": STAFF,
     "chengban": STAFF,
     "kezhang": STAFF,
     "lingdao": STAFF,
     "jiancha": AUDIT,
-    "admin": ["/admin", "/ratings", *AUDIT],
+    "admin": ["/admin", "/consultations", "/ratings", *AUDIT[:4], *AUDIT[5:]],
 }
 _NAV = re.compile(r'<nav class="site-nav".*?</nav>', re.S)
 _HREF = re.compile(r'href="([^"]+)"')
