@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from api.auth import issue_token
 from approvals.seed import DEMO_PASSWORD
 from approvals.sessions import ClientInfo
+from approvals.uscc import check_character
 from models import User
 from simulator.sample_pdf import minimal_pdf
 
@@ -93,6 +94,15 @@ PROJECT: dict[str, Any] = {
     "total_investment": "12000.00",
     "env_investment": "360.00",
     "consultant": "河南中环评价咨询有限公司",
+}
+
+
+# 投资项目代码与编制单位, as an applicant types them on the apply form of an EIA item
+CONSULTANCY_USCC = "91410100MA44AB12C" + check_character("91410100MA44AB12C")
+DECLARED: dict[str, str] = {
+    "project_code": "2025-410122-04-01-600123",
+    "consultancy_uscc": CONSULTANCY_USCC,
+    "engineers": "张工 BH012345\n李工 BH067890",
 }
 
 

@@ -26,6 +26,8 @@ from api.pages.applicant import SUBMITTED_MESSAGES, principals_of
 from api.pages.apply_checks import (
     Problems,
     attach_staged,
+    declaration_of,
+    declaration_problems_of,
     field_problems,
     missing_materials,
     stage_chosen,
@@ -34,7 +36,14 @@ from api.pages.apply_checks import (
 )
 from api.pages.case import MATERIAL_FIELD
 from api.pages.display import redirect_with
-from api.pages.forms import APPLY_FIELDS, application_values, apply_form_for, chosen_files, text
+from api.pages.forms import (
+    APPLY_FIELDS,
+    DECLARATION_FIELDS,
+    application_values,
+    apply_form_for,
+    chosen_files,
+    text,
+)
 from api.pages.refusals import clear_refusal, refused_redirect, take_refusal
 from api.pages.security import ApplicantUser
 from api.routers.guide import public_guides
@@ -42,9 +51,13 @@ from api.services import AppServices
 from api.templating import render_page
 from approvals import staging
 from approvals.catalogue import Item, ProcessKind
+from approvals.clock import local_date
 from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import DomainError, InvalidInput
+from approvals.exchange import declaration
+from approvals.exchange.declaration import DeclarationIn
 from approvals.services import cases
+from exchange_adapters import build_registry
 from models import Application, StagedMaterial, User
 from models.ids import id_of
 from models.schemas import ApplicationCreate
@@ -84,7 +97,7 @@ def _render(
         if row.item_code == item.code
     }
     labels = {f"{MATERIAL_FIELD}{m.code}": m.name for m in item.materials}
-    order = [*APPLY_FIELDS, *labels]
+    order = [*APPLY_FIELDS, *DECLARATION_FIELDS, *labels]
     summary = [(f, problems[f]) for f in order if f in problems]
     return render_page(
         request,
@@ -97,7 +110,8 @@ def _render(
             "statutory": guide.statutory.text,
             "promised": guide.promised.text,
             "fee": guide.fee,
-            "values": {f: values.get(f, "") for f in APPLY_FIELDS},
+            "values": {f: values.get(f, "") for f in (*APPLY_FIELDS, *DECLARATION_FIELDS)},
+            "area_code": services.settings.bureau_area_code,
             "principals": principals_of(session, request),  # an agent may apply for these
             "on_behalf_of": values.get("on_behalf_of", ""),
             "districts": ZHENGZHOU_DISTRICTS,
@@ -183,8 +197,10 @@ def _create_and_submit(
     data: ApplicationCreate,
     key: str,
     staged: Mapping[str, StagedMaterial],
+    declared: DeclarationIn | None = None,
 ) -> tuple[Application, bool]:
-    """One transaction: create, attach every staged material, submit, commit."""
+    """One transaction: create, declare the project code and preparers, attach every staged
+    material, submit, commit."""
 
     def create() -> tuple[Application, bool]:
         return cases.create_application(
@@ -200,6 +216,12 @@ def _create_and_submit(
         if created:
             raise
     if created:
+        if declared is not None:
+            declaration.declare(
+                session, services.clock, user, id_of(application), declared,
+                area_code=services.settings.bureau_area_code,
+                registry=build_registry(services.settings),
+            )  # fmt: skip
         attach_staged(session, services, user, application, staged)
         if application.process_kind is not ProcessKind.COMMITMENT:  # 告知承诺制: panel first
             cases.submit(session, services.clock, services.catalogue, user, id_of(application))
@@ -245,12 +267,15 @@ async def apply(
     item = cases.appliable_item(services.catalogue, item_code)
     shape = apply_form_for(item)
     async with request.form() as form:  # closes the spooled upload files at the end
-        values = {f: text(form, f) for f in APPLY_FIELDS}
+        values = {f: text(form, f) for f in (*APPLY_FIELDS, *DECLARATION_FIELDS)}
         values["on_behalf_of"] = text(form, "on_behalf_of")
         key = _draft_key(text(form, "idempotency_key")[:100])
         if (done := submitted_before(session, user, key)) is not None:
             return redirect_with(f"/cases/{done.id}", "already_submitted")
         problems = field_problems(shape, item, values)
+        today = local_date(services.clock.now())
+        area = services.settings.bureau_area_code
+        problems |= declaration_problems_of(shape, values, area, today)
         chosen = chosen_files(form, MATERIAL_FIELD)
         problems |= await stage_chosen(session, services, user, item, key, chosen)
     staged = staging.staged_for(session, user, key)
@@ -264,8 +289,9 @@ async def apply(
     if values["on_behalf_of"].isdigit():  # an agent applying for an enterprise
         data = data.model_copy(update={"on_behalf_of": int(values["on_behalf_of"])})
     try:
+        declared = declaration_of(shape, values)
         application, created = await run_in_threadpool(
-            _create_and_submit, session, services, user, data, key, staged
+            _create_and_submit, session, services, user, data, key, staged, declared
         )
     except DomainError as exc:
         session.rollback()

@@ -3,7 +3,9 @@ chosen file is checked and kept for the form's draft as it arrives, so no error 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date
 
 from fastapi import UploadFile
 from pydantic import ValidationError
@@ -18,6 +20,7 @@ from approvals.catalogue_schema import Item
 from approvals.clock import to_utc
 from approvals.districts import validate_district
 from approvals.errors import DomainError, UploadRejected
+from approvals.exchange.declaration import DeclarationIn, Engineer, declaration_problems
 from approvals.industry import validate_industry_code
 from approvals.services import cases
 from approvals.uploads import material_key
@@ -26,6 +29,36 @@ from models.ids import id_of
 from models.schemas import ApplicationCreate
 
 Problems = dict[str, str]
+_ENGINEER = re.compile(r"[\s,，:：;；]+")
+
+
+def declaration_of(shape: ApplyForm, values: Mapping[str, str]) -> DeclarationIn | None:
+    """The 投资项目代码与编制单位 typed on the form (the consultancy's name is the 环评单位 field;
+    one engineer per line: name, then the 信用编号)."""
+    if shape.declaration is None:
+        return None
+    engineers = []
+    for line in values.get("engineers", "").splitlines():
+        parts = _ENGINEER.split(line.strip())
+        if parts != [""]:
+            name = "".join(parts[:-1]) if len(parts) > 1 else parts[0]
+            engineers.append(Engineer(name, parts[-1] if len(parts) > 1 else ""))
+    return DeclarationIn(
+        project_code=values.get("project_code", "").strip() or None,
+        region_reason=values.get("region_reason", ""),
+        consultancy_uscc=values.get("consultancy_uscc", "").strip() or None,
+        consultancy_name=values.get("consultant", ""),
+        engineers=engineers,
+    )
+
+
+def declaration_problems_of(
+    shape: ApplyForm, values: Mapping[str, str], area_code: str, today: date
+) -> Problems:
+    data = declaration_of(shape, values)
+    if data is None or shape.declaration is None:
+        return {}
+    return declaration_problems(shape.declaration, data, area_code, today)
 
 
 def field_problems(shape: ApplyForm, item: Item, values: Mapping[str, str]) -> Problems:

@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from api.routers.guide import ACTION_LABELS, LICENCE_LABELS
 from approvals.catalogue import Item, LicenceAction, ProcessKind
 from approvals.errors import InvalidInput
+from approvals.exchange.requirements import ExchangeSpec, spec_of
 from approvals.services.forms import is_eia_approval, required_fields
 from approvals.services.pauses import MAX_PAUSE_DAYS
 from models.schemas import MissingMaterial
@@ -164,6 +165,8 @@ APPLY_FIELDS = (
     "description",
 )
 ALWAYS_REQUIRED = ("project_name", "site", "district")
+# 投资项目代码与编制单位 (approvals.exchange): asked of the items the exchange data names.
+DECLARATION_FIELDS = ("project_code", "region_reason", "consultancy_uscc", "engineers")
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ class ApplyForm:
     labels: dict[str, str]
     kind: ProcessKind
     licence_help: str = "所涉许可证的编号"
+    declaration: ExchangeSpec | None = None  # the project code and preparers it asks for
 
 
 def apply_form_for(item: Item) -> ApplyForm:
@@ -200,7 +204,9 @@ def apply_form_for(item: Item) -> ApplyForm:
     else:
         labels = {"project_name": "单位（项目）名称", "site": "生产经营场所地址"}
     ordered = {f: fields[f] for f in APPLY_FIELDS if f in fields}
-    form = ApplyForm(fields=ordered, labels=labels, kind=item.process_kind)
+    form = ApplyForm(
+        fields=ordered, labels=labels, kind=item.process_kind, declaration=spec_of(item.code)
+    )
     if item.licence is None:
         return form
     action, kind = ACTION_LABELS[item.licence.action], LICENCE_LABELS[item.licence.kind]
@@ -210,4 +216,8 @@ def apply_form_for(item: Item) -> ApplyForm:
 def application_values(form: ApplyForm, values: Mapping[str, str]) -> dict[str, str]:
     """The typed values the schema should see: required fields always (a blank one is reported
     missing), optional ones only when filled in."""
-    return {f: v for f, v in values.items() if form.fields.get(f) or v.strip()}
+    return {
+        f: v
+        for f, v in values.items()
+        if f not in DECLARATION_FIELDS and (form.fields.get(f) or v.strip())
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -14,7 +14,7 @@ from approvals.clock import Clock, local_date, to_utc
 from approvals.errors import InvalidInput, InvalidTransition, NotFound
 from approvals.exchange.ports import ProjectRegistry
 from approvals.exchange.project_code import parse_project_code
-from approvals.exchange.requirements import CodeRule, spec_of
+from approvals.exchange.requirements import CodeRule, ExchangeSpec, spec_of
 from approvals.services.queries import get_application_for
 from approvals.uscc import normalise_uscc
 from models import Application, ProjectDeclaration, Role, Status, User
@@ -65,17 +65,20 @@ def declare(
     declaration = session.get(ProjectDeclaration, application_id) or ProjectDeclaration(
         application_id=application_id, updated_at=to_utc(now)
     )
-    code = None
+    problems = declaration_problems(spec, data, area_code, local_date(now))
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise InvalidInput(
+            message,
+            "the declaration has problems",
+            field=field,
+            problems=[{"field": f, "problem": m} for f, m in problems.items()],
+        )
+    code = (
+        parse_project_code(data.project_code, local_date(now)).text if data.project_code else None
+    )
     lookup: dict[str, object] = {}
-    if data.project_code:
-        parsed = parse_project_code(data.project_code, local_date(now))
-        code = parsed.text
-        if not parsed.within(area_code) and not data.region_reason.strip():
-            raise InvalidInput(
-                f"项目代码的地区代码{parsed.region}不在本局辖区（{area_code}），请说明理由",
-                "the project's region is outside the bureau's area: give the reason",
-                field="region_reason",
-            )
+    if code:
         try:
             found = registry.lookup(code)
         except OSError:  # the platform is down: the code stands, unconfirmed
@@ -87,10 +90,6 @@ def declare(
                 "builder": (found or {}).get("builder", ""),
                 "checked_at": to_utc(now).isoformat(),
             }
-    elif spec.project_code is CodeRule.REQUIRED:
-        raise InvalidInput(
-            "该事项须填报投资项目代码", "a project code is required", field="project_code"
-        )
     declaration.project_code = code
     declaration.region_reason = data.region_reason.strip()[:500] if code else ""
     declaration.lookup = lookup
@@ -103,30 +102,48 @@ def declare(
 
 
 def _set_preparers(declaration: ProjectDeclaration, data: DeclarationIn) -> None:
-    if not data.consultancy_uscc or not data.consultancy_name.strip():
-        raise InvalidInput(
-            "请填写编制单位名称及其统一社会信用代码",
-            "the consultancy's name and USCC are required",
-            field="consultancy_uscc",
-        )
-    if not data.engineers or len(data.engineers) > MAX_ENGINEERS:
-        raise InvalidInput(
-            f"请填写编制主持人及主要编制人员（1至{MAX_ENGINEERS}人）",
-            "name 1-20 engineers",
-            field="engineers",
-        )
-    for engineer in data.engineers:
-        if not engineer.name.strip() or not _PERSON_NUMBER.match(engineer.number.strip()):
-            raise InvalidInput(
-                "编制人员须填写姓名和信用编号（或职业资格证书管理号）",
-                "each engineer needs a name and a registration number",
-                field="engineers",
-            )
+    assert data.consultancy_uscc is not None  # declaration_problems checked it
     declaration.consultancy_uscc = normalise_uscc(data.consultancy_uscc)
     declaration.consultancy_name = data.consultancy_name.strip()[:200]
     declaration.engineers = [
         {"name": e.name.strip()[:50], "number": e.number.strip().upper()} for e in data.engineers
     ]
+
+
+def declaration_problems(
+    spec: ExchangeSpec, data: DeclarationIn, area_code: str, today: date
+) -> dict[str, str]:
+    """Every problem of a declaration at once, by field, in plain Chinese (the apply form
+    shows them beside their fields; ``declare`` refuses with them)."""
+    problems: dict[str, str] = {}
+    if data.project_code:
+        try:
+            parsed = parse_project_code(data.project_code, today)
+        except InvalidInput as exc:
+            problems["project_code"] = exc.message_zh
+        else:
+            if not parsed.within(area_code) and not data.region_reason.strip():
+                problems["region_reason"] = (
+                    f"项目代码的地区代码{parsed.region}不在本局辖区（{area_code}），请说明理由"
+                )
+    elif spec.project_code is CodeRule.REQUIRED:
+        problems["project_code"] = "该事项须填报投资项目代码"
+    if not spec.preparers:
+        return problems
+    if not data.consultancy_uscc or not data.consultancy_name.strip():
+        problems["consultancy_uscc"] = "请填写编制单位名称及其统一社会信用代码"
+    else:
+        try:
+            normalise_uscc(data.consultancy_uscc)
+        except InvalidInput as exc:
+            problems["consultancy_uscc"] = f"编制单位的{exc.message_zh}"
+    if not data.engineers or len(data.engineers) > MAX_ENGINEERS:
+        problems["engineers"] = f"请填写编制主持人及主要编制人员（1至{MAX_ENGINEERS}人）"
+    elif any(
+        not e.name.strip() or not _PERSON_NUMBER.match(e.number.strip()) for e in data.engineers
+    ):
+        problems["engineers"] = "编制人员须填写姓名和信用编号（或职业资格证书管理号）"
+    return problems
 
 
 def declaration_of(session: Session, application: Application) -> ProjectDeclaration | None:

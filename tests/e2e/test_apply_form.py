@@ -15,7 +15,7 @@ from flows.deadlines import discard_staged_uploads
 from flows.runtime import Runtime
 from models import Material, StagedMaterial
 from tests.e2e.test_pages import my_cases
-from tests.helpers import PROJECT, minimal_pdf, page_login, required_materials
+from tests.helpers import DECLARED, PROJECT, minimal_pdf, page_login, required_materials
 
 KEY = "draft-keeps-work-0001"
 
@@ -26,7 +26,7 @@ def _item_materials(client: TestClient) -> dict[str, str]:
 
 
 def _post(client: TestClient, files: list[tuple[str, tuple[str, bytes, str]]], **fields: str):  # type: ignore[no-untyped-def]
-    data = {k: v for k, v in PROJECT.items() if k != "item_code"} | fields
+    data = {k: v for k, v in PROJECT.items() if k != "item_code"} | DECLARED | fields
     return client.post(
         "/apply/EIA-01", data=data | {"idempotency_key": KEY}, files=files, follow_redirects=False
     )
@@ -136,3 +136,43 @@ def test_the_sweep_deletes_submitted_replaced_and_abandoned_staged_files(
     assert discard_staged_uploads(runtime) == 2  # both drafts abandoned
     assert _staged(runtime) == []
     assert not runtime.store.exists(other.object_key)
+
+
+def test_the_project_code_and_the_preparers_are_declared_on_the_form_every_problem_at_once(
+    client: TestClient,
+) -> None:
+    """投资项目代码与编制单位 on the apply form of an EIA item: a wrong code, a wrong check
+    character in the consultancy's USCC and an engineer without a number are each named beside
+    the field; once right, the declaration is recorded with the application and intake sees it."""
+    page_login(client, "qiye")
+    form = client.get("/apply/EIA-01").text
+    assert 'name="project_code"' in form and 'name="engineers"' in form
+    files = [
+        (f"file_{code}", (f"{code}.pdf", minimal_pdf(code), "application/pdf"))
+        for code in _item_materials(client)
+    ]
+    wrong_uscc = DECLARED["consultancy_uscc"][:17] + (
+        "0" if DECLARED["consultancy_uscc"][17] != "0" else "1"
+    )
+    refused = _post(
+        client, files, project_code="2025-41012-04-01-600123", consultancy_uscc=wrong_uscc,
+        engineers="张工 BH012345\n李工",
+    )  # fmt: skip
+    page = client.get(refused.headers["location"]).text
+    assert "有 3 处需要修改" in page
+    assert "项目代码格式不正确" in page and "编制单位的统一社会信用代码校验位错误" in page
+    assert "编制人员须填写姓名和信用编号" in page
+    for field in ("project_code", "consultancy_uscc", "engineers"):
+        assert re.search(rf'id="f-{field}"[^>]*aria-invalid="true"', page), field
+    assert "李工" in page  # what was typed stays
+
+    outside = _post(client, [], project_code="2025-110101-04-01-600123")
+    assert "不在本局辖区" in client.get(outside.headers["location"]).text
+    done = _post(client, [], project_code="2025-110101-04-01-600123", region_reason="异地总部项目")
+    assert done.status_code == 303 and "/cases/" in done.headers["location"], done.text
+    [case] = my_cases(client)
+    declared = client.get(f"/api/applications/{case['id']}/declaration").json()
+    assert declared["project_code"] == "2025-110101-04-01-600123"
+    assert declared["region_reason"] == "异地总部项目"
+    assert declared["consultancy_name"] == PROJECT["consultant"]
+    assert [e["name"] for e in declared["engineers"]] == ["张工", "李工"]

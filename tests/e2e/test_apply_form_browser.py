@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.e2e.test_accessibility import BLOCKING, SIDEWAYS
 from tests.e2e.test_browser import SCREENS, Desk, browser, engine, live_server  # noqa: F401 (fixtures)
-from tests.helpers import PROJECT, minimal_pdf
+from tests.helpers import DECLARED, PROJECT, minimal_pdf
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +24,9 @@ def _fill_all_but_site(page: Page) -> None:
                  "consultant"):  # fmt: skip
         page.fill(f"input[name={name}]", PROJECT[name])
     page.select_option("select[name=district]", PROJECT["district"])
+    page.fill("input[name=project_code]", DECLARED["project_code"])
+    page.fill("input[name=consultancy_uscc]", DECLARED["consultancy_uscc"])
+    page.fill("textarea[name=engineers]", DECLARED["engineers"])
 
 
 def test_a_bad_material_is_named_at_once_and_no_chosen_file_is_lost(

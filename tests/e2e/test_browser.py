@@ -27,7 +27,7 @@ from flows.inline import InlineLauncher
 from flows.runtime import Runtime
 from tests.fixtures_db import wipe
 from tests.fixtures_servers import free_port
-from tests.helpers import PROJECT, minimal_pdf
+from tests.helpers import DECLARED, PROJECT, minimal_pdf
 from tests.notice_time import agree_and_end_pre_approval_on, end_notices
 
 pytestmark = pytest.mark.e2e
@@ -151,6 +151,9 @@ def test_one_application_walks_from_apply_to_a_mailed_approval(
     page.fill("input[name=total_investment]", PROJECT["total_investment"])
     page.fill("input[name=env_investment]", PROJECT["env_investment"])
     page.fill("input[name=consultant]", PROJECT["consultant"])
+    page.fill("input[name=project_code]", DECLARED["project_code"])
+    page.fill("input[name=consultancy_uscc]", DECLARED["consultancy_uscc"])
+    page.fill("textarea[name=engineers]", DECLARED["engineers"])
     required = page.locator("input[type=file][required]")
     names = [str(required.nth(i).get_attribute("name")) for i in range(required.count())]
     assert len(names) == 8  # a field stops being required once its file is staged

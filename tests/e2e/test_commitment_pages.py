@@ -19,6 +19,7 @@ from flows.runtime import Runtime
 from tests.api.case_driving import to_signing
 from tests.e2e.test_pages import page_login
 from tests.helpers import (
+    DECLARED,
     PROJECT,
     create_submitted,
     minimal_pdf,
@@ -35,7 +36,7 @@ FAST_TRACK = {
     "total_investment": "12000.00",
     "env_investment": "360.00",
     "consultant": "河南中环评价咨询有限公司",
-}
+} | DECLARED
 INSIDE_PARK = {"park_name": "郑州经济技术开发区", "longitude": "113.80", "latitude": "34.68"}
 CHECK_DUE_SOON = datetime(2026, 12, 14, 9, 0, tzinfo=SHANGHAI)  # the check comes due
 # A 1×1 transparent PNG: signature, IHDR, IDAT, IEND.

@@ -15,7 +15,14 @@ from approvals.seed import DEMO_PASSWORD
 from core.db import session_scope
 from models import Enterprise, Role, User
 from tests import helpers
-from tests.helpers import PROJECT, create_submitted, minimal_pdf, required_materials, sign_in
+from tests.helpers import (
+    DECLARED,
+    PROJECT,
+    create_submitted,
+    minimal_pdf,
+    required_materials,
+    sign_in,
+)
 
 
 def page_login(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> Response:
@@ -27,7 +34,7 @@ def apply_form(
     client: TestClient, key: str, files: list[tuple[str, tuple[str, bytes, str]]] | None = None,
     **overrides: str,
 ) -> Response:  # fmt: skip
-    fields = {k: v for k, v in PROJECT.items() if k != "item_code"} | overrides
+    fields = {k: v for k, v in PROJECT.items() if k != "item_code"} | DECLARED | overrides
     if files is None:
         files = [
             (f"file_{code}", (f"{code}.pdf", minimal_pdf(code), "application/pdf"))
