@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from core.db import session_scope
 from flows.runtime import Runtime
+from simulator import consultations as simulate_consultations
 from simulator import hearings as simulate_hearings
 from simulator import participation as simulate_participation
 from simulator.replay import (
@@ -69,5 +70,6 @@ def run_simulate(
             f"median clock stop {stop} working days   听证（其中依职权举行并公告）",
             soft_wrap=True,
         )
+        simulate_consultations.print_figures(console, rt.engine)
     finally:
         rt.engine.dispose()

@@ -92,6 +92,7 @@ from models.schemas import (
     PostCheckCreate,
     RefusalRequest,
 )
+from simulator import consultations as simulate_consultations
 from simulator import hearings as simulate_hearings
 from simulator import participation as simulate_participation
 from simulator.plan import (
@@ -728,6 +729,9 @@ def _draft(case: CasePlan) -> DecisionDraft:
 def run_plan(rt: Runtime, plan: Plan, *, on_day: DayCallback | None = None) -> Result:
     """Replay ``plan`` day by day: the sweep at 07:00, then the day's actions in time order."""
     replay = _Replay(rt, plan)
+    consultations = simulate_consultations.Consultations(
+        replay.rt, replay.clock, plan.year, plan.applications, plan.seed, plan.last_day
+    )  # 靠前服务: planned projects, consultations and guidance beside the cases
     by_day: dict[date, list[Event]] = {}
     for event in plan.events:
         by_day.setdefault(event.day, []).append(event)
@@ -738,6 +742,7 @@ def run_plan(rt: Runtime, plan: Plan, *, on_day: DayCallback | None = None) -> R
         for event in by_day.get(day, []):
             replay.act(event)
             decided += event.act in (Act.SIGN, Act.REFUSE)
+        consultations.run_day(day)
         if on_day is not None:
             on_day(day, decided)
     replay.relay()  # the outbox sweep (every minute) sends the last day's mail

@@ -22,7 +22,7 @@ from approvals.catalogue import load_catalogue
 from flows import deadlines, steps
 from flows.runtime import Runtime
 from models import User
-from tests.api.case_checks import expect_error
+from tests.api.case_checks import OTHER_USCC, add_other_applicant, expect_error
 from tests.helpers import create_submitted, minted_bearer
 from tests.real_stack import real_stack
 
@@ -172,3 +172,33 @@ def test_a_consultation_from_request_to_mailed_guidance_rating_and_linked_applic
     expect_error(client.get("/api/audit/consultations", headers=qiye), 403, "permission_denied")
     ratings = client.get("/api/audit/ratings", headers=auditor).json()
     assert ratings["total"] == 1 and ratings["by_level"]["5"] == 1
+
+
+def test_an_agent_registers_only_while_authorised_and_others_see_nothing(
+    client: TestClient, engine: Engine
+) -> None:
+    add_other_applicant(engine, "minjiang", "minjiang-pass-2026")
+    agent = minted_bearer(client.app, "minjiang")
+    qiye = minted_bearer(client.app, "qiye")
+    with Session(engine) as session:
+        principal = session.exec(select(User.enterprise_id).where(User.username == "qiye")).one()
+    on_behalf = PROJECT | {"on_behalf_of": principal}
+    refused = client.post("/api/consultations", json=on_behalf, headers=agent)
+    assert "代为申请授权" in expect_error(refused, 403, "permission_denied")["message"]
+    granted = client.post("/api/enterprise/agents", json={"agent_uscc": OTHER_USCC}, headers=qiye)
+    assert granted.status_code == 201, granted.text
+    created = client.post("/api/consultations", json=on_behalf, headers=agent)
+    assert created.status_code == 201, created.text
+    consultation_id = created.json()["id"]
+    assert created.json()["enterprise_name"].startswith("郑州绿源")
+    assert [c["id"] for c in client.get("/api/consultations", headers=qiye).json()] == [
+        consultation_id
+    ]
+    revoke = client.get("/api/enterprise/agents", headers=qiye).json()[0]["id"]
+    client.post(f"/api/enterprise/agents/{revoke}/revoke", headers=qiye)
+    gone = client.get(f"/api/consultations/{consultation_id}", headers=agent)
+    expect_error(gone, 404, "not_found")
+    bad = client.post("/api/consultations", json=PROJECT | {"district": "火星区"}, headers=qiye)
+    expect_error(bad, 422, "invalid_input")
+    staff_only = client.get("/api/consultation-rules", headers=qiye)
+    expect_error(staff_only, 403, "permission_denied")
