@@ -7,6 +7,7 @@ deadline sweep (``flows.deadlines.remind_consultations``)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import timedelta
 
 from approvals.clock import to_utc
@@ -18,6 +19,8 @@ from documents.signing import bureau_signer
 from flows import steps
 from flows.runtime import Runtime
 from models import Document, DocumentState
+
+log = logging.getLogger(__name__)
 
 
 def pending_guidance(rt: Runtime, stale_after_seconds: int | None = None) -> list[int]:
@@ -71,11 +74,16 @@ def mark_issued(rt: Runtime, document_id: int, stored: dict[str, object]) -> Non
 
 def issue_guidance(rt: Runtime, stale_after_seconds: int | None = None) -> int:
     """Number → render, sign and store → record issued and queue its mail, for each pending
-    指导意见; returns how many were issued. The mail goes with the next relay."""
+    指导意见; returns how many were issued. The mail goes with the next relay. One that fails
+    stays pending (logged) and does not stop the others or the sweep's mail relay."""
     issued = 0
     for document_id in pending_guidance(rt, stale_after_seconds):
-        steps.number_document(rt, document_id)
-        stored = render_and_store(rt, document_id)
-        mark_issued(rt, document_id, stored)
+        try:
+            steps.number_document(rt, document_id)
+            stored = render_and_store(rt, document_id)
+            mark_issued(rt, document_id, stored)
+        except Exception:  # S3 or the database away: it stays pending, the next sweep retries
+            log.warning("指导意见 %s 未能制发，下次清扫重试", document_id, exc_info=True)
+            continue
         issued += 1
     return issued

@@ -47,7 +47,7 @@ from models.consultation import (
     GuidanceCreate,
     SlotCreate,
 )
-from models.ratings import RatingCreate
+from models.ratings import FollowUpAnswer, RatingCreate
 
 T = TypeVar("T")
 Reader = Annotated[User, signed_in(Role.APPLICANT, *STAFF_ROLES)]
@@ -64,6 +64,7 @@ FLASH_MESSAGES.update(
         "guidance_issued": "指导意见已出具，文书签发后将邮件发送企业。",
         "consultation_linked": "已关联申请。",
         "guidance_rated": "感谢您的评价。",
+        "guidance_rating_answered": "已反馈整改情况，并邮件告知企业。",
         "slot_offered": "会商时段已发布。",
     }
 )
@@ -215,6 +216,9 @@ def _detail(
             and state == "guided"
             and rating is None
             and user.enterprise_id == consultation.enterprise_id,
+            "may_answer": user.role in ratings.RESPONDERS
+            and rating is not None
+            and ratings.find_follow_up(session, rating.id or 0) is not None,
             "levels": rating_rules().levels.values,
             "reasons": rating_rules().reasons.values,
             "sources": rule_sources() if user.role in STAFF_ROLES else [],
@@ -310,6 +314,29 @@ def rate(
     return _act(
         request, session, services, user, f"/consultations/{consultation_id}", step,
         "guidance_rated",
+    )  # fmt: skip
+
+
+@router.post("/consultations/{consultation_id}/rating/answer")
+def answer_rating(
+    consultation_id: Id, request: Request, user: Reader, session: SessionDep,
+    services: ServicesDep, verification: Text = "", rectification: Text = "", feedback: Text = "",
+) -> Response:  # fmt: skip
+    """差评整改 of the guidance's rating: 回访核实、整改、反馈 (mailed to the enterprise)."""
+
+    def step() -> object:
+        requests.get_for(session, user, consultation_id)
+        rating = ratings.guidance_rating(session, consultation_id)
+        if rating is None:
+            raise InvalidInput("该指导意见尚无评价", "no rating to answer")
+        answer = FollowUpAnswer(
+            verification=verification, rectification=rectification, feedback=feedback
+        )
+        return ratings.answer(session, services.clock, user, rating.id or 0, answer)
+
+    return _act(
+        request, session, services, user, f"/consultations/{consultation_id}", step,
+        "guidance_rating_answered",
     )  # fmt: skip
 
 
