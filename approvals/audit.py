@@ -20,8 +20,9 @@ GENESIS = "0" * 64
 _LOCK_KEY = 0x45494141  # "EIAA"
 
 
-def event_hash(event: AuditEvent) -> str:
-    """The hash an event must carry, given its fields and ``prev_hash``."""
+def event_hash(event: AuditEvent, prev_hash: str | None = None) -> str:
+    """The hash an event must carry, given its fields and ``prev_hash`` (the event's own, or
+    the one given: what the hash would be on a recomputed chain)."""
     fields = {
         "application_id": event.application_id,
         "actor_id": event.actor_id,
@@ -32,7 +33,7 @@ def event_hash(event: AuditEvent) -> str:
         "to_status": event.to_status,
         "comment": event.comment,
         "at": event.at.isoformat(),
-        "prev_hash": event.prev_hash,
+        "prev_hash": event.prev_hash if prev_hash is None else prev_hash,
     }
     canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -52,13 +53,7 @@ def append_event(
     comment: str = "",
 ) -> AuditEvent:
     """Append an event to the chain inside the caller's transaction (flushes, never commits)."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-    else:
-        # SQLite takes its write lock at the first write: take it before reading the last hash,
-        # so an append waiting on an uncommitted one links to it instead of forking the chain.
-        session.execute(text("UPDATE auditevent SET id = id WHERE 1 = 0"))
+    lock_chain(session)
     last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))
     prev = last.first() or GENESIS
     event = AuditEvent(
@@ -78,6 +73,17 @@ def append_event(
     session.add(event)
     session.flush()
     return event
+
+
+def lock_chain(session: Session) -> None:
+    """Hold the chain's append lock until the caller's transaction ends: the last event read
+    after it is the head, and no append slips in."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    else:
+        # SQLite takes its write lock at the first write: take it before reading the last hash,
+        # so an append waiting on an uncommitted one links to it instead of forking the chain.
+        session.execute(text("UPDATE auditevent SET id = id WHERE 1 = 0"))
 
 
 def verify_chain(session: Session) -> tuple[int, AuditEvent | None]:

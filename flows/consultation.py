@@ -16,7 +16,7 @@ from approvals.services import issuing
 from core.db import session_scope
 from documents.render import render_pdf
 from documents.signing import bureau_signer
-from flows import steps
+from flows import anchoring, steps
 from flows.runtime import Runtime
 from models import Document, DocumentState
 
@@ -70,6 +70,7 @@ def mark_issued(rt: Runtime, document_id: int, stored: dict[str, object]) -> Non
     for key in rt.store.keys(prefix):  # another run's rendering, or ours when it lost the race
         if key != recorded:
             rt.store.delete(key)
+    anchoring.seal_checkpoints(rt)  # the checkpoint the issue requested (else: the sweep)
 
 
 def issue_guidance(rt: Runtime, stale_after_seconds: int | None = None) -> int:

@@ -11,7 +11,7 @@ from prefect import tags as prefect_tags
 from prefect.cache_policies import NO_CACHE
 
 from core.processes import watch_parent
-from flows import consultation, deadlines, steps, sweeps
+from flows import anchoring, consultation, deadlines, steps, sweeps
 from flows.exchange import relay_exchange
 from flows.runtime import runtime
 from flows.standard import advance_case
@@ -100,7 +100,11 @@ def sweep_outbox(stale_after_seconds: int = 60) -> dict[str, int]:
     guidance = consultation.issue_guidance(rt)  # 靠前服务: each 指导意见 the officer issued
     sent = _TASKS[steps.relay_mail]()
     delivered = relay_exchange(rt)  # national reports, decisions to the investment platform
-    return {"advanced": len(stuck), "guidance": guidance, "mailed": sent, "sent": delivered}
+    sealed = anchoring.seal_checkpoints(rt)  # audit checkpoints an issue left unsealed
+    return {
+        "advanced": len(stuck), "guidance": guidance, "mailed": sent, "sent": delivered,
+        "checkpoints": sealed,
+    }  # fmt: skip
 
 
 @flow(name="sweep-deadlines")
@@ -120,11 +124,12 @@ def sweep_deadlines() -> dict[str, int]:
     ratings = deadlines.escalate_ratings(rt)  # 好差评: follow-ups past their deadline
     consultations = deadlines.remind_consultations(rt)  # 靠前服务: the day before a booking
     staged = deadlines.discard_staged_uploads(rt)  # the apply form's leftover uploads
+    checkpoints = anchoring.checkpoint_daily(rt)  # the audit chain's signed daily checkpoint
     mailed = _TASKS[steps.relay_mail]()
     return {
         "deemed": deemed, **counts, "reminders": reminders, "post_checks": checks,
         "expert_reminders": experts, "staged_discarded": staged,
         "tolerance_suspended": tolerance["suspended"], "tolerance_returned": tolerance["returned"],
         "ratings_escalated": ratings, "consultation_reminders": consultations,
-        "mailed": mailed,
+        "checkpoints": checkpoints, "mailed": mailed,
     }  # fmt: skip

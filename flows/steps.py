@@ -13,6 +13,7 @@ from core.db import session_scope
 from core.processes import deferred_signals
 from documents.render import render_pdf
 from documents.signing import bureau_signer
+from flows import anchoring
 from flows.runtime import Runtime
 from mail import Attachment, build_message
 from models import Application, Document, DocumentState
@@ -71,6 +72,7 @@ def mark_issued(rt: Runtime, document_id: int, stored: dict[str, object]) -> Non
     for key in rt.store.keys(prefix):  # a rendering not recorded: another run's, or ours when
         if key != recorded:  # another run recorded first, or one a crashed run left behind
             rt.store.delete(key)
+    anchoring.seal_checkpoints(rt)  # the checkpoint the issue requested (else: the sweep)
 
 
 def finish_stage(rt: Runtime, application_id: int) -> str:

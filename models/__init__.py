@@ -9,6 +9,7 @@ from models.accounts import (
     RequestKind,
     TokenPurpose,
 )
+from models.anchoring import AuditCheckpoint, CheckpointReason
 from models.consultation import (
     Consultation,
     ConsultationLink,
@@ -99,8 +100,10 @@ __all__ = [
     "AccountToken",
     "AgentAuthorisation",
     "Application",
+    "AuditCheckpoint",
     "AuditEvent",
     "BadCreditEntry",
+    "CheckpointReason",
     "ClockPause",
     "CommitmentBar",
     "CommitmentCase",

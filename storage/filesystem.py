@@ -76,13 +76,18 @@ class FilesystemStore:
     def keys(self, prefix: str) -> list[str]:
         folder, _, start = prefix.rpartition("/")
         base = self._path(folder) if folder else self.root.resolve()
-        try:
-            names = [p.name for p in base.iterdir() if p.is_file() and p.name.startswith(start)]
+        try:  # as S3 lists: every key with the prefix, in sub-folders too
+            names = [
+                p.relative_to(base).as_posix() if p.is_file() else ""
+                for entry in base.iterdir()
+                if entry.name.startswith(start)
+                for p in ([entry] if entry.is_file() else sorted(entry.rglob("*")))
+            ]
         except (FileNotFoundError, NotADirectoryError):
             return []
         except OSError as exc:
             raise StorageError(f"cannot list {prefix!r} under {self.root}: {exc}") from exc
-        keys = (f"{folder}/{name}" if folder else name for name in names)
+        keys = (f"{folder}/{name}" if folder else name for name in names if name)
         return sorted(k for k in keys if not k.rsplit("/", 1)[-1].startswith("."))
 
     def check(self) -> None:

@@ -15,7 +15,8 @@ from api.params import Id
 from api.routers.public_notices import notice_public, post_comment
 from api.services import AppServices
 from api.templating import render_page
-from approvals.clock import local_date
+from approvals import audit_anchor
+from approvals.clock import as_local, local_date
 from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import DomainError, TooManyAttempts
 from approvals.participation import challenge
@@ -50,6 +51,7 @@ def notices_page(
     ended = list_notices(session, today, matching(periods, False), limit=50)
     decisions = list_notices(session, today, matching(published, None), limit=50)
     hearings = list_notices(session, today, matching((NoticeKind.HEARING,), None), limit=50)
+    anchor = audit_anchor.latest_on_or_before(session, today)  # outsiders keep a copy of it
     return render_page(
         request,
         "public_notices.html",
@@ -61,6 +63,8 @@ def notices_page(
             "q": q,
             "district": district,
             "districts": ZHENGZHOU_DISTRICTS,
+            "anchor": anchor,
+            "anchor_at": as_local(anchor.at) if anchor else None,
         },
     )
 

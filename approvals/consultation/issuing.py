@@ -10,10 +10,19 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from approvals import audit_anchor
 from approvals.catalogue import Catalogue
 from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.consultation.requests import queue_mail, record
-from models import Consultation, Document, DocumentKind, DocumentState, Enterprise, User
+from models import (
+    CheckpointReason,
+    Consultation,
+    Document,
+    DocumentKind,
+    DocumentState,
+    Enterprise,
+    User,
+)
 from models.consultation import EIA_CATEGORY_LABELS
 from models.enums import DOCUMENT_LABELS
 
@@ -98,6 +107,7 @@ def record_issued(
     session.add(document)
     label = DOCUMENT_LABELS[document.kind]
     record(session, now, None, consultation, "guidance_issued", f"{label}{document.number}已签发")
+    audit_anchor.request_checkpoint(session, now, CheckpointReason.ISSUED)  # sealed after commit
     queue_mail(
         session,
         now,

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from approvals import audit, lawbook
+from approvals import audit, audit_anchor, lawbook
 from approvals.clock import Clock, to_utc
 from approvals.exchange import reporting
 from approvals.notifications import document_mail
@@ -25,6 +25,7 @@ from approvals.services.kinds import steps_of
 from approvals.services.transitions import SYSTEM_NAME, SYSTEM_ROLE, move
 from models import (
     Application,
+    CheckpointReason,
     DispatchState,
     Document,
     DocumentState,
@@ -141,7 +142,10 @@ def record_issued(
         )
     )
     reporting.on_document_issued(session, document, authority=issuer, now=now)  # a decision's
-    session.flush()  # national report and project-code push, in the same transaction
+    # national report and project-code push, and the audit chain's signed checkpoint (sealed
+    # after the commit), in the same transaction
+    audit_anchor.request_checkpoint(session, now, CheckpointReason.ISSUED)
+    session.flush()
     return document
 
 
