@@ -33,6 +33,7 @@ from api.routers import (
     hearings,
     item_facts,
     joint_review,
+    licences,
     notice_publication,
     public,
     public_notices,
@@ -133,6 +134,7 @@ def create_app(
 
     app.include_router(public.router)
     app.include_router(verify_pdf.router)
+    app.include_router(licences.router)
     app.include_router(exchange.router)
     app.include_router(public_notices.router)
     app.include_router(notice_publication.router)

@@ -25,8 +25,9 @@ AUDIT: tuple[MenuLink, ...] = (
 RATINGS: MenuLink = ("/ratings", "差评整改")  # 好差评: bad ratings to follow up
 CREDIT: MenuLink = ("/credit-list", "失信名单")  # 容缺受理 is refused to those listed
 CONSULTATIONS: MenuLink = ("/consultations", "前期指导")  # 靠前服务
+EXCHANGE: MenuLink = ("/exchange", "数据交换")  # national reporting, credit lists (staff, audit)
 STAFF_MENU: tuple[MenuLink, ...] = (
-    ("/queue", "我的待办"), CONSULTATIONS, RATINGS, FACTS, CREDIT, GUIDE, VERIFY,
+    ("/queue", "我的待办"), CONSULTATIONS, RATINGS, FACTS, CREDIT, EXCHANGE, GUIDE, VERIFY,
 )  # fmt: skip
 
 NOTICES: MenuLink = ("/public/notices", "公示公告")  # 受理公示 and comments, no account
@@ -51,7 +52,7 @@ MENUS: dict[Role, tuple[MenuLink, ...]] = {
     Role.CASE_OFFICER: STAFF_MENU,
     Role.SECTION_CHIEF: STAFF_MENU,
     Role.LEADER: STAFF_MENU,
-    Role.AUDITOR: (*AUDIT, CONSULTATIONS, FACTS, CREDIT, GUIDE, VERIFY),
+    Role.AUDITOR: (*AUDIT, CONSULTATIONS, FACTS, CREDIT, EXCHANGE, GUIDE, VERIFY),
     Role.ADMIN: (
         ("/admin", "系统管理"),
         CONSULTATIONS,
@@ -59,6 +60,7 @@ MENUS: dict[Role, tuple[MenuLink, ...]] = {
         *AUDIT,
         FACTS,
         CREDIT,
+        EXCHANGE,
         GUIDE,
         VERIFY,
     ),

@@ -64,6 +64,8 @@ def mark_issued(rt: Runtime, document_id: int, stored: dict[str, object]) -> Non
             key=str(stored["key"]),
             sha256=str(stored["sha256"]),
             size=int(stored["size"]),  # type: ignore[call-overload]
+            issuer=rt.settings.bureau_name,
+            issuer_code=rt.settings.bureau_uscc,
         )
         session.commit()
         recorded, prefix = document.object_key, issuing.object_prefix(document)

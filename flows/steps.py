@@ -66,6 +66,7 @@ def mark_issued(rt: Runtime, document_id: int, stored: dict[str, object]) -> Non
             sha256=str(stored["sha256"]),
             size=int(stored["size"]),  # type: ignore[call-overload]
             issuer=rt.settings.bureau_name,
+            issuer_code=rt.settings.bureau_uscc,
         )
         session.commit()
         recorded, prefix = document.object_key, issuing.object_prefix(document)

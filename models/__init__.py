@@ -18,6 +18,7 @@ from models.consultation import (
     ConsultMode,
     EiaCategory,
 )
+from models.elicence import ElectronicLicence
 from models.enums import (
     DispatchState,
     DocumentKind,
@@ -121,6 +122,7 @@ __all__ = [
     "DocumentKind",
     "DocumentState",
     "EiaCategory",
+    "ElectronicLicence",
     "Enterprise",
     "ExchangeMessage",
     "Expert",

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from models.elicence_public import LicenceSummaryPublic
 from models.schemas import Strict
 from models.text_input import Line
 
@@ -18,6 +19,7 @@ class IssuedDocumentPublic(BaseModel):
     state: str = Field(description="issued 有效 / revoked 已撤销")
     issued_at: datetime | None
     project_name: str
+    licence: LicenceSummaryPublic | None = Field(default=None, description="电子证照")
 
 
 class PdfVerificationPublic(BaseModel):

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from models.elicence_public import LicenceSummaryPublic
+
 Conclusion = Literal["pass", "revise", "fail"]
 STAFF_ONLY = "仅工作人员和电子监察可见 / staff and auditors only"
 
@@ -178,3 +180,4 @@ class VerifyPublic(BaseModel):
     sha256: str | None
     issued_at: datetime | None
     project_name: str
+    licence: LicenceSummaryPublic | None = None  # 电子证照标识 and key metadata

@@ -14,7 +14,7 @@ from api.templating import render_page
 from approvals.errors import NotFound
 
 router = APIRouter()
-MAX_CODE = 40
+MAX_CODE = 100  # a verification code, or an electronic-licence identifier (~80)
 
 
 @router.get("/verify")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -11,6 +12,8 @@ from sqlmodel import select
 from api.auth import client_of, issue_token, link_mail, sign_in_limits, wall_now
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.routers.guide import GuidePublic, public_guides
+from approvals.elicence.identifier import looks_like_identifier
+from approvals.elicence.views import lookup, summary_for_document
 from approvals.errors import NotAuthenticated, NotFound, TooManyAttempts
 from approvals.lawbook import document_label
 from approvals.sign_in import sign_in as password_sign_in
@@ -92,13 +95,19 @@ def item_summary(guide: GuidePublic) -> dict[str, Any]:
     "/verify/{verify_code}", response_model=VerifyPublic, summary="文书核验 / verify a document"
 )
 def verify(verify_code: str, session: SessionDep) -> dict[str, Any]:
-    """Anyone may check a document: its number, its SHA-256 and whether it is valid."""
-    document = session.exec(select(Document).where(Document.verify_code == verify_code)).first()
+    """Anyone may check a document: its number, its SHA-256, whether it is valid and its
+    electronic licence (identifier, issuer, holder, dates, status). ``verify_code`` is the
+    code printed on the document or its 电子证照标识 (``1.2.156.3005.2.…``)."""
+    if looks_like_identifier(verify_code):
+        document: Document | None = lookup(session, verify_code)[1]
+    else:
+        document = session.exec(select(Document).where(Document.verify_code == verify_code)).first()
     if document is None or document.state is DocumentState.PENDING:
         raise NotFound("核验码不存在", "no document with this verification code")
     application = session.get(Application, document.application_id or 0)
     consultation = session.get(Consultation, document.consultation_id or 0)
     project = application or consultation  # a case's document, or a consultation's 指导意见
+    licence = summary_for_document(session, document)
     return {
         "valid": document.state is DocumentState.ISSUED,
         "state": document.state.value,
@@ -111,6 +120,7 @@ def verify(verify_code: str, session: SessionDep) -> dict[str, Any]:
         "sha256": document.sha256,
         "issued_at": document.issued_at,
         "project_name": project.project_name if project else "",
+        "licence": asdict(licence) if licence else None,
     }
 
 

@@ -14,6 +14,7 @@ from approvals import audit_anchor
 from approvals.catalogue import Catalogue
 from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.consultation.requests import queue_mail, record
+from approvals.elicence import records as elicence
 from models import (
     CheckpointReason,
     Consultation,
@@ -91,10 +92,18 @@ def context(
 
 
 def record_issued(
-    session: Session, clock: Clock, document_id: int, *, key: str, sha256: str, size: int
+    session: Session,
+    clock: Clock,
+    document_id: int,
+    *,
+    key: str,
+    sha256: str,
+    size: int,
+    issuer: str,
+    issuer_code: str,
 ) -> Document:
-    """Mark the stored PDF issued and queue its mail (the PDF attached) to the enterprise's
-    contact, once; nothing where another run recorded it first."""
+    """Mark the stored PDF issued, record its electronic licence and queue its mail (the PDF
+    attached) to the enterprise's contact, once; nothing where another run recorded it first."""
     document = session.get(Document, document_id, with_for_update=True)
     assert document is not None and document.kind is DocumentKind.GUIDANCE_OPINION
     if document.state is not DocumentState.PENDING:
@@ -106,6 +115,17 @@ def record_issued(
     document.issued_at = to_utc(now)
     session.add(document)
     label = DOCUMENT_LABELS[document.kind]
+    enterprise = session.get(Enterprise, consultation.enterprise_id)
+    assert enterprise is not None
+    elicence.record_issued_document(
+        session,
+        document,
+        name=label,
+        holder=elicence.Holder(enterprise.name, enterprise.uscc),
+        issuer=elicence.Issuer(issuer, issuer_code),
+        issued_on=local_date(now),
+        now=to_utc(now),
+    )
     record(session, now, None, consultation, "guidance_issued", f"{label}{document.number}已签发")
     audit_anchor.request_checkpoint(session, now, CheckpointReason.ISSUED)  # sealed after commit
     queue_mail(

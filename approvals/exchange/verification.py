@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from approvals.elicence.views import LicenceSummary, summary_for_document
 from approvals.errors import UploadRejected
 from models import Application, Consultation, Document, DocumentState
 from models.enums import DOCUMENT_LABELS
@@ -35,6 +36,7 @@ class IssuedMatch:
     state: str
     issued_at: datetime | None
     project_name: str
+    licence: LicenceSummary | None = None  # its electronic licence (identifier, metadata)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ def verdict(session: Session, sha256: str, facts: SignatureFacts) -> PdfVerdict:
             state=document.state.value,
             issued_at=document.issued_at,
             project_name=project.project_name if project else "",
+            licence=summary_for_document(session, document),
         )
     problem = facts.problem
     if not problem and match is None:

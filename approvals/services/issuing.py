@@ -12,7 +12,8 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from approvals import audit, audit_anchor, lawbook
-from approvals.clock import Clock, to_utc
+from approvals.clock import Clock, local_date, to_utc
+from approvals.elicence import records as elicence
 from approvals.exchange import reporting
 from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
@@ -22,12 +23,14 @@ from approvals.schedule import shared_calendar
 from approvals.services.document_context import document_context as document_context
 from approvals.services.item_versions import item_of
 from approvals.services.kinds import steps_of
+from approvals.services.licences import title_of
 from approvals.services.transitions import SYSTEM_NAME, SYSTEM_ROLE, move
 from models import (
     Application,
     CheckpointReason,
     DispatchState,
     Document,
+    DocumentKind,
     DocumentState,
     Enterprise,
     FlowDispatch,
@@ -84,10 +87,12 @@ def record_issued(
     sha256: str,
     size: int,
     issuer: str,
+    issuer_code: str,
 ) -> Document:
-    """Mark the stored PDF issued and queue what that implies, in one transaction: its mail to
-    the applicant, the decision's 公告, national report and project-code push; nothing where
-    another run recorded it first."""
+    """Mark the stored PDF issued and queue what that implies, in one transaction: its
+    electronic licence (identifier and metadata, ``approvals.elicence``; ``issuer_code`` is the
+    bureau's USCC), its mail to the applicant, the decision's 公告, national report and
+    project-code push; nothing where another run recorded it first."""
     document = session.get(Document, document_id, with_for_update=True)
     assert document is not None
     if document.state is not DocumentState.PENDING:
@@ -113,6 +118,16 @@ def record_issued(
     assert enterprise is not None
     label = lawbook.document_label(
         application.item_code, document.kind, DOCUMENT_LABELS[document.kind]
+    )
+    certificate = document.kind is DocumentKind.LICENCE_CERTIFICATE
+    elicence.record_issued_document(
+        session,
+        document,
+        name=title_of(str(document.payload["kind"])) if certificate else label,
+        holder=elicence.Holder(enterprise.name, enterprise.uscc),
+        issuer=elicence.Issuer(issuer, issuer_code),
+        issued_on=local_date(now),
+        now=now,
     )
     publish_on_issue(  # 批复公告 / 撤销公告: published with the issue, where the item asks
         session,

@@ -16,12 +16,12 @@ from tests.helpers import page_login
 TOP_PAGES = {
     "/my", "/apply", "/enterprise", "/expert", "/queue", "/audit", "/audit/commitment", "/admin",
     "/admin/facts", "/credit-list", "/guide", "/verify", "/ratings", "/audit/ratings",
-    "/consultations", "/audit/consultations",
+    "/consultations", "/audit/consultations", "/exchange",
 }  # fmt: skip
-STAFF = ["/queue", "/consultations", "/ratings", "/admin/facts", "/credit-list", "/guide"]
-STAFF += ["/verify"]
+STAFF = ["/queue", "/consultations", "/ratings", "/admin/facts", "/credit-list", "/exchange"]
+STAFF += ["/guide", "/verify"]
 AUDIT = ["/audit", "/audit/commitment", "/audit/ratings", "/audit/consultations"]
-AUDIT += ["/consultations", "/admin/facts", "/credit-list"]
+AUDIT += ["/consultations", "/admin/facts", "/credit-list", "/exchange"]
 AUDIT += ["/guide", "/verify"]
 EXPECTED: dict[str, list[str]] = {  # username -> the menu, its first link the start page
     "qiye": ["/my", "/apply", "/consultations", "/enterprise", "/guide", "/verify"],
