@@ -101,17 +101,23 @@ def verify_anchored(
 def _compare_with_database(
     session: Session, signed: list[StoredCheckpoint], report: AnchorReport
 ) -> None:
-    by_id = {int(s.fields["checkpoint_id"]): s for s in signed}
+    by_id: dict[int, StoredCheckpoint] = {}
+    for copy in signed:
+        checkpoint_id = int(copy.fields["checkpoint_id"])
+        if checkpoint_id in by_id and by_id[checkpoint_id].payload != copy.payload:
+            problem = f"{copy.label}在对象存储中有两份内容不同的签名副本（{copy.key}）"
+            report.problems.append((int(copy.fields["event_id"]), problem))
+        by_id[checkpoint_id] = copy
     rows = session.exec(select(AuditCheckpoint).order_by(col(AuditCheckpoint.id))).all()
     seen: set[int] = set()
     for row in rows:
         assert row.id is not None
         seen.add(row.id)
-        if row.sealed_at is None:
-            report.pending += 1
-            continue
         stored = by_id.get(row.id)
         label = f"检查点 #{row.id}（事件 #{row.event_id}）"
+        if stored is None and row.sealed_at is None:
+            report.pending += 1
+            continue
         if stored is None:
             report.problems.append((row.event_id, f"数据库中的{label}在对象存储中没有签名副本"))
             continue

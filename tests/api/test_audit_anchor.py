@@ -72,8 +72,13 @@ def _rewrite_whole_chain(engine: Engine) -> int:
         return events[1].id
 
 
-def test_an_issued_document_seals_a_checkpoint_that_verifies(
-    accepted: int, runtime: Runtime, engine: Engine, cli_env: None
+def test_an_issued_document_and_each_day_seal_a_checkpoint_that_verifies_and_is_published(
+    accepted: int,
+    runtime: Runtime,
+    engine: Engine,
+    cli_env: None,
+    client: TestClient,
+    clock: FixedClock,
 ) -> None:
     with Session(engine) as session:
         (checkpoint,) = session.exec(select(AuditCheckpoint)).all()
@@ -97,10 +102,8 @@ def test_an_issued_document_seals_a_checkpoint_that_verifies(
     assert result.exit_code == 0, result.output
     assert "审计链完整：4 条事件；1 个签名检查点与重算的审计链一致" in result.output
 
+    # the deadline sweep's daily checkpoint: once a day, printed on the public 公告 list
 
-def test_the_daily_checkpoint_is_taken_once_a_day_and_printed_on_the_notices(
-    accepted: int, runtime: Runtime, client: TestClient, clock: FixedClock, engine: Engine
-) -> None:
     assert anchoring.checkpoint_daily(runtime) == 0  # the checkpoint is today's
     clock.advance(timedelta(days=1))
     assert anchoring.checkpoint_daily(runtime) == 1
@@ -120,8 +123,8 @@ def test_the_daily_checkpoint_is_taken_once_a_day_and_printed_on_the_notices(
     assert "审计记录共 4 条" in page.text
 
 
-def test_a_consistently_rewritten_chain_passes_the_plain_check_but_not_the_checkpoints(
-    accepted: int, runtime: Runtime, engine: Engine, cli_env: None
+def test_a_rewritten_chain_passes_the_plain_check_but_not_the_checkpoints_nor_a_forged_one(
+    accepted: int, runtime: Runtime, engine: Engine, cli_env: None, tmp_path: Path
 ) -> None:
     changed = _rewrite_whole_chain(engine)
     with Session(engine) as session:
@@ -139,7 +142,8 @@ def test_a_consistently_rewritten_chain_passes_the_plain_check_but_not_the_check
     with Session(engine) as session:
         event = session.get(AuditEvent, checkpoint.event_id)
         assert event is not None
-        session.execute(text("UPDATE audit_checkpoint SET head_hash = :h"), {"h": event.hash})
+        rewritten_head = event.hash
+        session.execute(text("UPDATE audit_checkpoint SET head_hash = :h"), {"h": rewritten_head})
         session.commit()
     report = _verify(runtime)
     assert not report.ok and report.event_id == checkpoint.event_id
@@ -151,24 +155,24 @@ def test_a_consistently_rewritten_chain_passes_the_plain_check_but_not_the_check
     assert result.exit_code == 1
     assert f"事件 #{checkpoint.event_id}：审计链与" in result.output.replace("\n", "")
 
+    # asking the sweep to sign the rewritten head again: a signed copy is never replaced
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_checkpoint SET sealed_at = NULL"))
+    assert anchoring.seal_checkpoints(runtime) == 0
+    report = _verify(runtime)
+    assert not report.ok and report.event_id == checkpoint.event_id
+    assert report.pending == 0  # the row's copy exists, and disagrees
+
     # deleting the rows leaves the object store's copies, which still do not match
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_checkpoint"))
     report = _verify(runtime)
     assert not report.ok and "不符" in report.problem
 
-
-def test_a_checkpoint_signed_by_another_key_is_rejected(
-    accepted: int, runtime: Runtime, engine: Engine, tmp_path: Path
-) -> None:
-    _rewrite_whole_chain(engine)
-    with Session(engine) as session:
-        checkpoint = session.exec(select(AuditCheckpoint)).one()
-        event = session.get(AuditEvent, checkpoint.event_id)
-        assert event is not None
+    # the writer signs the rewritten head with a key of its own: the signature is refused
     original = json.loads(runtime.store.get(checkpoint.object_key))
     fields = json.loads(original["payload"])
-    fields["head_hash"] = event.hash  # what the rewritten chain needs the checkpoint to say
+    fields["head_hash"] = rewritten_head  # what the rewritten chain needs the checkpoint to say
     payload = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     ensure_local_ca(tmp_path / "other", "某某冒充单位")
