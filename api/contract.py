@@ -64,6 +64,12 @@ EXTRA: dict[tuple[str, str], tuple[int, ...]] = {
     ("post", "/api/ratings/{rating_id}/reply"): (409,),
     ("post", "/api/ratings/{rating_id}/appeal"): (409,),
     ("post", "/api/ratings/{rating_id}/appeal-decision"): (409,),
+    # 靠前服务: a consultation acted on out of turn (guided already, slot taken, rated, linked)
+    ("post", "/api/consultations/{consultation_id}/assign"): (409,),
+    ("post", "/api/consultations/{consultation_id}/booking"): (409,),
+    ("post", "/api/consultations/{consultation_id}/guidance"): (409,),
+    ("post", "/api/consultations/{consultation_id}/links"): (409,),
+    ("post", "/api/consultations/{consultation_id}/rating"): (409,),
 }
 
 BINARY = {"schema": {"type": "string", "format": "binary"}}
