@@ -12,7 +12,15 @@ from approvals.process.standard import HUMAN_STEP, actions_for
 from approvals.services import clock as clock_service
 from approvals.services.item_versions import item_of
 from approvals.services.queries import timeline
-from models import Application, Document, Enterprise, Material, PostalDispatch, User
+from models import (
+    Application,
+    Document,
+    ElectronicLicence,
+    Enterprise,
+    Material,
+    PostalDispatch,
+    User,
+)
 from models.enums import DOCUMENT_LABELS, STATUS_LABELS, DocumentState
 from models.ids import id_of
 from models.schemas import (
@@ -69,8 +77,11 @@ def application_public(
     )
 
 
-def document_public(application: Application, document: Document) -> DocumentPublic:
+def document_public(
+    application: Application, document: Document, licence_identifier: str | None = None
+) -> DocumentPublic:
     issued = document.state is not DocumentState.PENDING
+    package = f"/api/licences/{licence_identifier}/package" if licence_identifier else None
     return DocumentPublic(
         id=id_of(document),
         kind=document.kind,
@@ -87,6 +98,8 @@ def document_public(application: Application, document: Document) -> DocumentPub
         download_url=(
             f"/api/applications/{application.id}/documents/{document.id}/pdf" if issued else None
         ),
+        licence_identifier=licence_identifier,
+        licence_package_url=package,
     )
 
 
@@ -100,8 +113,11 @@ def application_detail(
         .where(Material.application_id == application.id, Material.superseded == False)  # noqa: E712
         .order_by(col(Material.id))
     ).all()
-    documents = session.exec(
-        select(Document).where(Document.application_id == application.id).order_by(col(Document.id))
+    documents = session.exec(  # each with its electronic licence's identifier, in one query
+        select(Document, ElectronicLicence.identifier)
+        .outerjoin(ElectronicLicence, col(ElectronicLicence.document_id) == col(Document.id))
+        .where(Document.application_id == application.id)
+        .order_by(col(Document.id))
     ).all()
     postal = session.exec(
         select(PostalDispatch).where(PostalDispatch.application_id == application.id)
@@ -119,7 +135,7 @@ def application_detail(
     return ApplicationDetail(
         **base.model_dump(),
         materials=[MaterialPublic.model_validate(m, from_attributes=True) for m in materials],
-        documents=[document_public(application, d) for d in documents],
+        documents=[document_public(application, d, licence) for d, licence in documents],
         timeline=[
             TimelineEntry(
                 at=as_local(s.event.at),

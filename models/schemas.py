@@ -214,6 +214,8 @@ class DocumentPublic(BaseModel):
     object_key: str | None
     issued_at: datetime | None
     download_url: str | None
+    licence_identifier: str | None = None  # 电子证照标识 (GB/T 36904), once issued
+    licence_package_url: str | None = None  # its export package (ZIP)
 
 
 class TimelineEntry(BaseModel):

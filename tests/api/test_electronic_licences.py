@@ -23,7 +23,7 @@ from models import Document, ElectronicLicence, Enterprise
 from tests.api.case_checks import OTHER_USCC, add_other_applicant, headers_for
 from tests.api.case_driving import accept
 from tests.api.test_licences import NEW_SITE, _apply, _certificates, _issue_permit
-from tests.helpers import create_submitted
+from tests.helpers import create_submitted, page_login
 
 BUREAU_USCC = "11410100MB1T7E5Q4B"  # settings' demo default
 
@@ -107,6 +107,8 @@ def test_the_package_holds_the_signed_pdf_and_consistent_metadata(
     notice = _accepted(client)
     licence = _licence_of(client, notice["id"])
     url = f"/api/licences/{licence.identifier}/package"
+    assert notice["licence_identifier"] == licence.identifier
+    assert notice["licence_package_url"] == url
     response = client.get(url, headers=headers_for(client, "qiye"))  # the holder
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/zip"
@@ -145,6 +147,15 @@ def test_the_package_holds_the_signed_pdf_and_consistent_metadata(
     assert OTHER_USCC not in response.content.decode("latin-1")
     unknown = f"/api/licences/{licence.identifier[:-1]}Z/package"
     assert client.get(unknown, headers=headers_for(client, "jiancha")).status_code == 404
+    # the holder's case page links the package, and its sign-in opens it
+    with Session(_engine(client)) as session:
+        document = session.get(Document, notice["id"])
+        assert document is not None
+        case_id = document.application_id
+    page_login(client, "qiye")
+    page = client.get(f"/cases/{case_id}").text
+    assert f'href="{url}"' in page and "电子证照包" in page
+    assert client.get(url).content == response.content
 
 
 def test_the_verify_page_shows_the_identifier_and_finds_it_when_entered(
