@@ -33,6 +33,7 @@ from api.routers import (
     hearings,
     item_facts,
     joint_review,
+    liaison,
     licences,
     notice_publication,
     public,
@@ -159,6 +160,7 @@ def create_app(
     app.include_router(tolerance.router)
     app.include_router(ratings.router)
     app.include_router(consultation.router)
+    app.include_router(liaison.router)
     app.include_router(pages.router)
     if ASSETS_DIR.is_dir():
         app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")

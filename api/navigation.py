@@ -21,13 +21,17 @@ AUDIT: tuple[MenuLink, ...] = (
     ("/audit/commitment", "承诺制对比"),
     ("/audit/ratings", "好差评统计"),
     ("/audit/consultations", "前期指导统计"),
+    ("/audit/problems", "问题台账统计"),
 )
 RATINGS: MenuLink = ("/ratings", "差评整改")  # 好差评: bad ratings to follow up
 CREDIT: MenuLink = ("/credit-list", "失信名单")  # 容缺受理 is refused to those listed
 CONSULTATIONS: MenuLink = ("/consultations", "前期指导")  # 靠前服务
 EXCHANGE: MenuLink = ("/exchange", "数据交换")  # national reporting, credit lists (staff, audit)
+LIAISON: MenuLink = ("/liaison", "包联企业")  # 万人助万企: key enterprises and their liaison
+PROBLEMS: MenuLink = ("/problems", "问题台账")  # 万人助万企: the problem ledger
 STAFF_MENU: tuple[MenuLink, ...] = (
-    ("/queue", "我的待办"), CONSULTATIONS, RATINGS, FACTS, CREDIT, EXCHANGE, GUIDE, VERIFY,
+    ("/queue", "我的待办"), CONSULTATIONS, LIAISON, PROBLEMS, RATINGS, FACTS, CREDIT, EXCHANGE,
+    GUIDE, VERIFY,
 )  # fmt: skip
 
 NOTICES: MenuLink = ("/public/notices", "公示公告")  # 受理公示 and comments, no account
@@ -43,6 +47,7 @@ MENUS: dict[Role, tuple[MenuLink, ...]] = {
         ("/my", "我的办件"),
         ("/apply", "网上申请"),
         CONSULTATIONS,
+        PROBLEMS,
         ("/enterprise", "企业账号"),
         GUIDE,
         VERIFY,
@@ -56,6 +61,8 @@ MENUS: dict[Role, tuple[MenuLink, ...]] = {
     Role.ADMIN: (
         ("/admin", "系统管理"),
         CONSULTATIONS,
+        LIAISON,
+        PROBLEMS,
         RATINGS,
         *AUDIT,
         FACTS,

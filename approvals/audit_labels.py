@@ -47,6 +47,18 @@ AUDIT_ACTION_LABELS: dict[str, str] = {
     "consultation_guided": "出具前期指导意见",
     "guidance_issued": "前期指导意见已制发送达",
     "consultation_linked": "申请关联前期指导项目",
+    # 万人助万企 (重点企业、问题台账) and 帮办代办
+    "key_enterprise_assigned": "确定重点企业及包联干部",
+    "key_enterprise_removed": "取消重点企业",
+    "problem_raised": "登记企业问题",
+    "problem_assigned": "交办企业问题",
+    "problem_resolved": "企业问题办结",
+    "problem_closed": "企业确认问题销号",
+    "problem_reopened": "企业问题重新办理",
+    "problem_escalated": "企业问题逾期督办",
+    "helper_designated": "确定帮办员",
+    "helper_authorised": "授权帮办员代办",
+    "helper_authorisation_revoked": "撤销帮办代办授权",
     # accounts and enterprises
     "enterprise_registered": "企业注册",
     "email_verified": "验证邮箱",

@@ -8,6 +8,7 @@ from datetime import timedelta
 from approvals import holidays, staging
 from approvals.clock import local_date, to_utc
 from approvals.consultation import slots as consultation_slots
+from approvals.liaison import ledger as liaison_ledger
 from approvals.ports import FlowLauncher
 from approvals.ratings import service as rating_service
 from approvals.schedule import install_overrides, shared_calendar
@@ -97,6 +98,14 @@ def escalate_ratings(rt: Runtime) -> int:
     """好差评: mail the section chiefs and leaders about bad ratings past their deadline."""
     with session_scope(rt.engine) as session:
         escalated = rating_service.escalate_overdue(session, rt.clock)
+        session.commit()
+    return escalated
+
+
+def escalate_problems(rt: Runtime) -> int:
+    """问题台账: mark overdue problems 督办 and mail the liaison's section chief (once)."""
+    with session_scope(rt.engine) as session:
+        escalated = liaison_ledger.escalate_overdue(session, rt.clock)
         session.commit()
     return escalated
 

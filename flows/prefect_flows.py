@@ -123,6 +123,7 @@ def sweep_deadlines() -> dict[str, int]:
     tolerance = deadlines.apply_tolerance_rules(rt)  # 容缺受理: overdue materials
     ratings = deadlines.escalate_ratings(rt)  # 好差评: follow-ups past their deadline
     consultations = deadlines.remind_consultations(rt)  # 靠前服务: the day before a booking
+    problems = deadlines.escalate_problems(rt)  # 问题台账: overdue problems to the chief
     staged = deadlines.discard_staged_uploads(rt)  # the apply form's leftover uploads
     checkpoints = anchoring.checkpoint_daily(rt)  # the audit chain's signed daily checkpoint
     mailed = _TASKS[steps.relay_mail]()
@@ -131,5 +132,5 @@ def sweep_deadlines() -> dict[str, int]:
         "expert_reminders": experts, "staged_discarded": staged,
         "tolerance_suspended": tolerance["suspended"], "tolerance_returned": tolerance["returned"],
         "ratings_escalated": ratings, "consultation_reminders": consultations,
-        "checkpoints": checkpoints, "mailed": mailed,
+        "problems_escalated": problems, "checkpoints": checkpoints, "mailed": mailed,
     }  # fmt: skip

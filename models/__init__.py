@@ -46,6 +46,14 @@ from models.hearings import (
     HearingState,
     PartyKind,
 )
+from models.liaison import (
+    HelperAuthorisation,
+    HelperDesignation,
+    KeyEnterprise,
+    LedgerProblem,
+    ProblemReply,
+    ProblemState,
+)
 from models.participation import (
     NOTICE_KIND_LABELS,
     PERIOD_KINDS,
@@ -135,9 +143,13 @@ __all__ = [
     "HearingRequest",
     "HearingRight",
     "HearingState",
+    "HelperAuthorisation",
+    "HelperDesignation",
     "HolidayDay",
     "ItemFactCheck",
     "ItemVersion",
+    "KeyEnterprise",
+    "LedgerProblem",
     "Licence",
     "LoginAttempt",
     "Material",
@@ -150,6 +162,8 @@ __all__ = [
     "PanelMember",
     "PartyKind",
     "PostalDispatch",
+    "ProblemReply",
+    "ProblemState",
     "ProcessKind",
     "ProjectDeclaration",
     "PublicComment",

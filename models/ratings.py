@@ -18,12 +18,14 @@ class RatedEvent(StrEnum):
     ACCEPTANCE = "acceptance"  # 受理
     DECISION = "decision"  # 办结（审批决定、答复、备案）
     GUIDANCE = "guidance"  # 靠前服务：指导意见
+    PROBLEM = "problem"  # 万人助万企：销号的问题台账问题
 
 
 RATED_EVENT_LABELS: dict[RatedEvent, str] = {
     RatedEvent.ACCEPTANCE: "受理",
     RatedEvent.DECISION: "办结",
     RatedEvent.GUIDANCE: "项目前期指导",
+    RatedEvent.PROBLEM: "企业问题办理",
 }
 
 
@@ -52,6 +54,9 @@ class Rating(SQLModel, table=True):
     application_id: int | None = Field(default=None, foreign_key="application.id", index=True)
     consultation_id: int | None = Field(
         default=None, foreign_key="consultation.id", unique=True, index=True
+    )
+    problem_id: int | None = Field(  # 万人助万企: a closed problem of the ledger
+        default=None, foreign_key="ledger_problem.id", unique=True, index=True
     )
     event: RatedEvent = Field(sa_type=StrEnumType(RatedEvent))
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)

@@ -17,6 +17,7 @@ from approvals import lawbook
 from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue, DayUnit, Item
 from approvals.clock import Clock, as_local, local_date, to_utc
+from approvals.liaison import hooks as liaison_hooks
 from approvals.participation.notices import publish_on_acceptance
 from approvals.process.standard import FINAL, HUMAN_STEP, Action
 from approvals.services.clock import compute_state
@@ -229,6 +230,7 @@ def queue_reminders(session: Session, clock: Clock) -> int:
         )
         for user in {u.id: u for u in recipients}.values():
             session.add(_reminder_mail(case, user, now))
+        liaison_hooks.on_warning(session, case, now)  # 万人助万企: the key enterprise's liaison
         queued += 1
     session.flush()
     return queued

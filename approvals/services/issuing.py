@@ -15,6 +15,7 @@ from approvals import audit, audit_anchor, lawbook
 from approvals.clock import Clock, local_date, to_utc
 from approvals.elicence import records as elicence
 from approvals.exchange import reporting
+from approvals.liaison import hooks as liaison_hooks
 from approvals.notifications import document_mail
 from approvals.numbering import document_number, next_serial
 from approvals.participation.decision_notices import publish_on_issue
@@ -156,6 +157,7 @@ def record_issued(
             created_at=now,
         )
     )
+    liaison_hooks.on_document_issued(session, application, document, label, now)  # 包联干部
     reporting.on_document_issued(session, document, authority=issuer, now=now)  # a decision's
     # national report and project-code push, and the audit chain's signed checkpoint (sealed
     # after the commit), in the same transaction

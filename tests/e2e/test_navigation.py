@@ -16,22 +16,31 @@ from tests.helpers import page_login
 TOP_PAGES = {
     "/my", "/apply", "/enterprise", "/expert", "/queue", "/audit", "/audit/commitment", "/admin",
     "/admin/facts", "/credit-list", "/guide", "/verify", "/ratings", "/audit/ratings",
-    "/consultations", "/audit/consultations", "/exchange",
+    "/consultations", "/audit/consultations", "/exchange", "/liaison", "/problems",
+    "/audit/problems",
 }  # fmt: skip
-STAFF = ["/queue", "/consultations", "/ratings", "/admin/facts", "/credit-list", "/exchange"]
-STAFF += ["/guide", "/verify"]
-AUDIT = ["/audit", "/audit/commitment", "/audit/ratings", "/audit/consultations"]
+STAFF = ["/queue", "/consultations", "/liaison", "/problems", "/ratings", "/admin/facts"]
+STAFF += ["/credit-list", "/exchange", "/guide", "/verify"]
+AUDIT = ["/audit", "/audit/commitment", "/audit/ratings", "/audit/consultations", "/audit/problems"]
 AUDIT += ["/consultations", "/admin/facts", "/credit-list", "/exchange"]
 AUDIT += ["/guide", "/verify"]
 EXPECTED: dict[str, list[str]] = {  # username -> the menu, its first link the start page
-    "qiye": ["/my", "/apply", "/consultations", "/enterprise", "/guide", "/verify"],
+    "qiye": ["/my", "/apply", "/consultations", "/problems", "/enterprise", "/guide", "/verify"],
     "zj01": ["/expert", "/guide", "/verify"],
     "shouli": STAFF,
     "chengban": STAFF,
     "kezhang": STAFF,
     "lingdao": STAFF,
     "jiancha": AUDIT,
-    "admin": ["/admin", "/consultations", "/ratings", *AUDIT[:4], *AUDIT[5:]],
+    "admin": [
+        "/admin",
+        "/consultations",
+        "/liaison",
+        "/problems",
+        "/ratings",
+        *AUDIT[:5],
+        *AUDIT[6:],
+    ],
 }
 _NAV = re.compile(r'<nav class="site-nav".*?</nav>', re.S)
 _HREF = re.compile(r'href="([^"]+)"')
