@@ -107,6 +107,7 @@ def consultation_list(
             {
                 "rows": rows,
                 "may_register": user.role is Role.APPLICANT,
+                "may_offer": user.role in slots.OFFERING_ROLES,
                 "principals": principals,
                 "districts": ZHENGZHOU_DISTRICTS,
                 "flash": flash_of(request),
