@@ -48,6 +48,7 @@ class CheckpointSealer:
         self._key = key
         self._cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode()
         self._trust = x509.load_pem_x509_certificates(files.trust.read_bytes())
+        self._certs: dict[str, x509.Certificate] = {}  # PEM → a certificate the CA issued
 
     def sign(self, payload: bytes) -> tuple[str, str]:
         if isinstance(self._key, ec.EllipticCurvePrivateKey):
@@ -58,12 +59,16 @@ class CheckpointSealer:
 
     def problem(self, payload: bytes, signature: str, certificate: str) -> str:
         try:
-            cert = x509.load_pem_x509_certificate(certificate.encode())
+            cert = self._certs.get(certificate) or x509.load_pem_x509_certificate(
+                certificate.encode()
+            )
             raw = base64.b64decode(signature, validate=True)
         except (ValueError, binascii.Error):
             return "签名或证书无法解析"
-        if not any(self._issued_by(cert, root) for root in self._trust):
-            return NOT_BUREAU
+        if certificate not in self._certs:
+            if not any(self._issued_by(cert, root) for root in self._trust):
+                return NOT_BUREAU
+            self._certs[certificate] = cert  # checked once: every checkpoint carries the same
         public = cert.public_key()
         try:
             if isinstance(public, ec.EllipticCurvePublicKey):
