@@ -13,12 +13,14 @@ from rich.table import Table
 from approvals.catalogue import load_catalogue
 from cli.audit import audit_app
 from cli.calendar import calendar_app
+from cli.licences import licences_app
 
 # The heavier commands import their modules on use, so `eia items` does not load Prefect.
 app = typer.Typer(help="郑州市生态环境局 环评审批工作流服务", no_args_is_help=True)
 console = Console()
 app.add_typer(audit_app, name="audit")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(licences_app, name="licences")
 
 
 @app.command()

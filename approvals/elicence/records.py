@@ -109,12 +109,6 @@ def find_by_identifier(session: Session, identifier: str) -> ElectronicLicence |
     ).first()
 
 
-def documents_by_id(session: Session, licences: list[ElectronicLicence]) -> dict[int, Document]:
-    ids = [licence.document_id for licence in licences]
-    rows = session.exec(select(Document).where(col(Document.id).in_(ids))).all()
-    return {row.id: row for row in rows if row.id is not None}
-
-
 def status_of(document: Document) -> str:
     """证照状态 as the bureau's record says now: 有效 or 已撤销."""
     return STATUS_LABELS.get(document.state, "未制发")
@@ -123,3 +117,11 @@ def status_of(document: Document) -> str:
 def problem_of(licence: ElectronicLicence) -> str:
     """Empty when the stored identifier is the one its stored metadata determine."""
     return identifier_problem(licence.identifier, licence.fields, licence.version)
+
+
+def problems_of_all(session: Session) -> tuple[int, list[tuple[str, str]]]:
+    """Every stored licence recomputed: how many there are, and each whose identifier is not
+    the one its metadata determine (identifier, reason)."""
+    licences = session.exec(select(ElectronicLicence).order_by(col(ElectronicLicence.id))).all()
+    found = [(licence.identifier, problem_of(licence)) for licence in licences]
+    return len(licences), [(identifier, problem) for identifier, problem in found if problem]

@@ -16,9 +16,11 @@ from xml.etree import ElementTree
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from typer.testing import CliRunner
 
 from approvals.elicence import identifier as ids
 from approvals.elicence.records import problem_of
+from cli.main import app
 from models import Document, ElectronicLicence, Enterprise
 from tests.api.case_checks import OTHER_USCC, add_other_applicant, headers_for
 from tests.api.case_driving import accept
@@ -51,7 +53,7 @@ def _accepted(client: TestClient) -> dict[str, Any]:
 
 
 def test_an_issued_certificate_carries_the_identifier_its_metadata_determine(
-    client: TestClient,
+    client: TestClient, engine: Engine
 ) -> None:
     first, permit = _issue_permit(client)
     (certificate,) = _certificates(first)
@@ -99,6 +101,24 @@ def test_an_issued_certificate_carries_the_identifier_its_metadata_determine(
     assert old["valid"] is False and old["licence"]["status"] == "已撤销"
     new = client.get(f"/api/verify/{second.identifier}").json()
     assert new["valid"] is True and new["licence"]["status"] == "有效"
+
+    # eia licences check recomputes every stored identifier; a rewritten one is named
+    url = ["licences", "check", "--database-url", engine.url.render_as_string(False)]
+    result = CliRunner().invoke(app, url)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"✓ \d+ 个电子证照标识均与其元数据一致", result.output)
+    forged = ids.expected_identifier(
+        fields["certificateTypeCode"], BUREAU_USCC, permit.number + "X", holder_code, 1
+    )
+    with Session(engine) as session:
+        stored = session.get(ElectronicLicence, second.id)
+        assert stored is not None
+        stored.identifier = forged  # well formed, check character right, not its metadata's
+        session.add(stored)
+        session.commit()
+    result = CliRunner().invoke(app, url)
+    assert result.exit_code == 1
+    assert f"{forged}：证照标识与证照元数据不一致" in result.output.replace("\n", "")
 
 
 def test_the_package_holds_the_signed_pdf_and_consistent_metadata(
