@@ -31,6 +31,7 @@ from api.routers import (
     exchange,
     guide,
     hearings,
+    helpers,
     item_facts,
     joint_review,
     liaison,
@@ -161,6 +162,7 @@ def create_app(
     app.include_router(ratings.router)
     app.include_router(consultation.router)
     app.include_router(liaison.router)
+    app.include_router(helpers.router)
     app.include_router(pages.router)
     if ASSETS_DIR.is_dir():
         app.mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets")

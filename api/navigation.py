@@ -29,9 +29,10 @@ CONSULTATIONS: MenuLink = ("/consultations", "前期指导")  # 靠前服务
 EXCHANGE: MenuLink = ("/exchange", "数据交换")  # national reporting, credit lists (staff, audit)
 LIAISON: MenuLink = ("/liaison", "包联企业")  # 万人助万企: key enterprises and their liaison
 PROBLEMS: MenuLink = ("/problems", "问题台账")  # 万人助万企: the problem ledger
+HELPERS: MenuLink = ("/helpers", "帮办代办")  # authorisations of 帮办员 to act for an enterprise
 STAFF_MENU: tuple[MenuLink, ...] = (
-    ("/queue", "我的待办"), CONSULTATIONS, LIAISON, PROBLEMS, RATINGS, FACTS, CREDIT, EXCHANGE,
-    GUIDE, VERIFY,
+    ("/queue", "我的待办"), CONSULTATIONS, LIAISON, PROBLEMS, HELPERS, RATINGS, FACTS, CREDIT,
+    EXCHANGE, GUIDE, VERIFY,
 )  # fmt: skip
 
 NOTICES: MenuLink = ("/public/notices", "公示公告")  # 受理公示 and comments, no account
@@ -48,6 +49,7 @@ MENUS: dict[Role, tuple[MenuLink, ...]] = {
         ("/apply", "网上申请"),
         CONSULTATIONS,
         PROBLEMS,
+        HELPERS,
         ("/enterprise", "企业账号"),
         GUIDE,
         VERIFY,
@@ -63,6 +65,7 @@ MENUS: dict[Role, tuple[MenuLink, ...]] = {
         CONSULTATIONS,
         LIAISON,
         PROBLEMS,
+        HELPERS,
         RATINGS,
         *AUDIT,
         FACTS,

@@ -50,6 +50,7 @@ from api.pages import (  # noqa: E402 - each registers its pages on router
     expert,  # noqa: F401 - 专家工作台
     fact_checks,  # noqa: F401 - 数据来源与核实 (staff)
     hearings,  # noqa: F401 - 听证
+    helpers,  # noqa: F401 - 帮办代办
     joint_review,  # noqa: F401 - 远程会审
     liaison,  # noqa: F401 - 万人助万企：包联企业、问题台账
     live,  # noqa: F401 - live queues: /queue/live

@@ -70,3 +70,4 @@ def test_a_problem_is_raised_resolved_and_closed_by_the_enterprise_on_the_pages(
     assert audit.inner_text("#figure-closed") == "1"
     assert audit.inner_text("#figure-on-time").startswith("1")
     assert _fits_390(audit)
+    assert _fits_390(qiye.open("/helpers"))  # 帮办代办: the enterprise's authorisations

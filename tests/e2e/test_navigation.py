@@ -17,15 +17,25 @@ TOP_PAGES = {
     "/my", "/apply", "/enterprise", "/expert", "/queue", "/audit", "/audit/commitment", "/admin",
     "/admin/facts", "/credit-list", "/guide", "/verify", "/ratings", "/audit/ratings",
     "/consultations", "/audit/consultations", "/exchange", "/liaison", "/problems",
-    "/audit/problems",
+    "/audit/problems", "/helpers",
 }  # fmt: skip
-STAFF = ["/queue", "/consultations", "/liaison", "/problems", "/ratings", "/admin/facts"]
+STAFF = ["/queue", "/consultations", "/liaison", "/problems", "/helpers", "/ratings"]
+STAFF += ["/admin/facts"]
 STAFF += ["/credit-list", "/exchange", "/guide", "/verify"]
 AUDIT = ["/audit", "/audit/commitment", "/audit/ratings", "/audit/consultations", "/audit/problems"]
 AUDIT += ["/consultations", "/admin/facts", "/credit-list", "/exchange"]
 AUDIT += ["/guide", "/verify"]
 EXPECTED: dict[str, list[str]] = {  # username -> the menu, its first link the start page
-    "qiye": ["/my", "/apply", "/consultations", "/problems", "/enterprise", "/guide", "/verify"],
+    "qiye": [
+        "/my",
+        "/apply",
+        "/consultations",
+        "/problems",
+        "/helpers",
+        "/enterprise",
+        "/guide",
+        "/verify",
+    ],
     "zj01": ["/expert", "/guide", "/verify"],
     "shouli": STAFF,
     "chengban": STAFF,
@@ -37,6 +47,7 @@ EXPECTED: dict[str, list[str]] = {  # username -> the menu, its first link the s
         "/consultations",
         "/liaison",
         "/problems",
+        "/helpers",
         "/ratings",
         *AUDIT[:5],
         *AUDIT[6:],
