@@ -23,7 +23,9 @@ from tests.notice_time import agree_and_end_pre_approval
 # Statements per request (raise one only with a reason). Sign-off: the decision, its audit
 # event and step, the clock, the document and its work request (and on PostgreSQL the NOTIFY
 # that wakes the workers).
-BUDGET = {"case detail": 9, "queue": 3, "case page": 16, "sign-off": 19}
+# The case page's 17th: the 前期指导 card asks which consultation the case follows (one query,
+# whatever the case holds).
+BUDGET = {"case detail": 9, "queue": 3, "case page": 17, "sign-off": 19}
 
 
 @contextmanager
