@@ -12,6 +12,7 @@ from core.db import session_scope
 from flows.runtime import Runtime
 from simulator import consultations as simulate_consultations
 from simulator import hearings as simulate_hearings
+from simulator import liaison as simulate_liaison
 from simulator import participation as simulate_participation
 from simulator.replay import (
     SimulationError,
@@ -71,5 +72,6 @@ def run_simulate(
             soft_wrap=True,
         )
         simulate_consultations.print_figures(console, rt.engine)
+        simulate_liaison.print_figures(console, rt.engine, plan.last_day)
     finally:
         rt.engine.dispose()

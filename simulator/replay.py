@@ -94,6 +94,7 @@ from models.schemas import (
 )
 from simulator import consultations as simulate_consultations
 from simulator import hearings as simulate_hearings
+from simulator import liaison as simulate_liaison
 from simulator import participation as simulate_participation
 from simulator.plan import (
     EXPERT_REVIEW,
@@ -732,6 +733,9 @@ def run_plan(rt: Runtime, plan: Plan, *, on_day: DayCallback | None = None) -> R
     consultations = simulate_consultations.Consultations(
         replay.rt, replay.clock, plan.year, plan.applications, plan.seed, plan.last_day
     )  # 靠前服务: planned projects, consultations and guidance beside the cases
+    problems = simulate_liaison.Ledger(
+        replay.rt, replay.clock, plan.year, plan.applications, plan.seed, plan.last_day
+    )  # 万人助万企: the demo enterprise's liaison and its problem ledger
     by_day: dict[date, list[Event]] = {}
     for event in plan.events:
         by_day.setdefault(event.day, []).append(event)
@@ -743,6 +747,7 @@ def run_plan(rt: Runtime, plan: Plan, *, on_day: DayCallback | None = None) -> R
             replay.act(event)
             decided += event.act in (Act.SIGN, Act.REFUSE)
         consultations.run_day(day)
+        problems.run_day(day)
         if on_day is not None:
             on_day(day, decided)
     replay.relay()  # the outbox sweep (every minute) sends the last day's mail

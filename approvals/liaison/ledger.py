@@ -214,12 +214,12 @@ def confirm(session: Session, clock: Clock, actor: User, problem_id: int, solved
 
 
 def escalate_overdue(session: Session, clock: Clock) -> int:
-    """The deadline sweep: a problem past its due date and not closed is marked 督办 once, and
+    """The deadline sweep: a problem past its due date and still 办理中 is marked 督办 once, and
     the section chiefs of its liaison's unit (the same branch) are mailed; audited."""
     now = clock.now()
     today = local_date(now)
     query = select(LedgerProblem).where(
-        col(LedgerProblem.state).in_([ProblemState.OPEN, ProblemState.RESOLVED]),
+        LedgerProblem.state == ProblemState.OPEN,  # 办结 awaiting confirmation is not late
         col(LedgerProblem.due_on) < today,
         col(LedgerProblem.escalated_on).is_(None),
     )

@@ -28,7 +28,8 @@ def closed_on_time(problem: LedgerProblem) -> bool | None:
 
 
 def is_overdue(problem: LedgerProblem, today: date) -> bool:
-    return problem.state is not ProblemState.CLOSED and problem.due_on < today
+    """Still 办理中 past its due date (a 办结 awaiting the enterprise's confirmation is not)."""
+    return problem.state is ProblemState.OPEN and problem.due_on < today
 
 
 def problem_public(session: Session, problem: LedgerProblem, today: date) -> ProblemPublic:

@@ -511,6 +511,7 @@ def test_the_command_replays_a_year_into_the_embedded_default(var_dir: Path) -> 
         assert label in out
     assert "对比 comparison" in out and "fast track EIA-07" in out and "standard EIA-02" in out
     assert "post-checks on time" in out
+    assert re.search(r"problem ledger: \d+ raised, .* within the deadline", out)  # 问题台账
     assert re.search(r"\d+\.\d+ cases/s", out)
     assert (var_dir / "eia.db").is_file()
     assert list((var_dir / "outbox").glob("*.eml"))
