@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from approvals.catalogue import load_catalogue
 from approvals.clock import SHANGHAI, FixedClock
 from approvals.services import issuing
+from bench import procstat
 from core.db import make_engine
 from documents.render import render_pdf
 from flows.runtime import Runtime
@@ -51,17 +52,19 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def floor(rt: Runtime, document_id: int, runs: int = 5) -> tuple[float, float]:
-    """In process: (render only, render + S3 put + SMTP send) medians for one approval."""
-    render, full = [], []
+def floor(rt: Runtime, document_id: int, runs: int = 5) -> tuple[float, float, float]:
+    """In process: (render only, render + S3 put + SMTP send, render CPU) medians for one
+    approval (CPU: what the render costs whatever else the shared machine runs)."""
+    render, full, cpu = [], [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         with Session(rt.engine) as session:
             context = issuing.document_context(
                 session, rt.catalogue, document_id, issuer="郑州市生态环境局", base_url="http://x"
             )
         pdf = render_pdf(str(context["template"]), context)
         render.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
         rt.store.put(f"bench/{uuid.uuid4().hex}.pdf", pdf, "application/pdf")
         rt.sender.send(
             build_message(
@@ -74,13 +77,15 @@ def floor(rt: Runtime, document_id: int, runs: int = 5) -> tuple[float, float]:
             )
         )
         full.append(time.perf_counter() - started)
-    return statistics.median(render), statistics.median(full)
+    return statistics.median(render), statistics.median(full), statistics.median(cpu)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--serial", type=int, default=20)
     parser.add_argument("--burst", type=int, default=200)
+    parser.add_argument("--probe", type=int, default=20, help="sign-offs during the drain")
+    parser.add_argument("--profile", type=Path, help="py-spy recordings of the burst, here")
     args = parser.parse_args()
     name = f"eia_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
@@ -92,7 +97,7 @@ def main() -> None:
         upgrade(engine)
         catalogue = load_catalogue()
         clock = FixedClock(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI))
-        total = args.serial + args.burst
+        total = args.serial + args.burst + args.probe
         ids = cases_to_sign(engine, catalogue, clock, total)
         print(f"{total} cases ready to sign")
         up = time.perf_counter()
@@ -129,7 +134,7 @@ def main() -> None:
                         Document.state == DocumentState.ISSUED,
                     )
                 ).first()
-            render_only, in_process = floor(floor_rt, approval)  # type: ignore[arg-type]
+            render_only, in_process, render_cpu = floor(floor_rt, approval)  # type: ignore[arg-type]
             print(
                 f"serial ({args.serial}): sign-off answered p50 {pct(answers, 0.5) * 1000:.0f} ms;"
                 f" sign-off → mail received p50 {pct(to_mail, 0.5):.2f} s,"
@@ -137,7 +142,8 @@ def main() -> None:
                 f" {in_process:.2f} s → ×{pct(to_mail, 0.5) / in_process:.1f}"
             )
             # burst
-            burst = ids[args.serial :]
+            burst = ids[args.serial : args.serial + args.burst]
+            probes = ids[args.serial + args.burst :]
             before = len(smtp.messages)
             latencies: list[float] = []
             statuses: list[int] = []
@@ -148,15 +154,56 @@ def main() -> None:
                 latencies.append(time.perf_counter() - started)
                 statuses.append(r.status_code)
 
+            roles = {role: pids for role, pids in topo.pids.items()}
+            cpu = {role: procstat.cpu_seconds(pids) for role, pids in roles.items()}
+            machine = procstat.machine_cpu_seconds()
+            profiler = procstat.Profiler(
+                args.profile,
+                {
+                    f"{role}{n}": pid
+                    for role, pids in roles.items()
+                    for n, pid in enumerate(procstat.tree(pids[0])[1:] if role == "api" else pids)
+                },
+            )
+            print(f"burst starts, load average {procstat.load()}")
             started = time.perf_counter()
             with ThreadPoolExecutor(50) as pool:
                 list(pool.map(sign, burst))
             signed_in = time.perf_counter() - started
+            # one sign-off at a time while the workers drain the backlog: what an officer
+            # waits whatever the backlog (the burst's own latencies are 50 clients queueing)
+            probed: list[float] = []
+            for case_id in probes:
+                at = time.perf_counter()
+                r = http.post(f"/api/applications/{case_id}/sign", headers=leader, json={})
+                probed.append(time.perf_counter() - at)
+                assert r.status_code == 200, r.text
+                time.sleep(0.2)
             assert wait_issued(engine, total, 1800)
-            while len(smtp.messages) < before + len(burst):
+            while len(smtp.messages) < before + len(burst) + len(probes):
                 time.sleep(0.05)
             elapsed = time.perf_counter() - started
-            rate = len(burst) / elapsed
+            profiler.stop()
+            rate = (len(burst) + len(probes)) / elapsed
+            if probed:
+                print(
+                    f"sign-off answered while the backlog drains ({len(probed)}, one at a time):"
+                    f" p50 {pct(probed, 0.5) * 1000:.0f} ms, p99 {pct(probed, 0.99) * 1000:.0f} ms"
+                    f" (burst answered at {len(burst) / signed_in:.1f} sign-offs/s)"
+                )
+            used = {r: procstat.cpu_seconds(p) - cpu[r] for r, p in roles.items()}
+            n = len(burst) + len(probes)
+            busy = procstat.machine_cpu_seconds() - machine
+            print(
+                "burst CPU-s per document: "
+                + ", ".join(f"{r} {s / n:.3f}" for r, s in used.items())
+                + f"; machine {busy / n:.3f} ({busy / elapsed:.2f} of 2 cores busy,"
+                f" ours {sum(used.values()) / elapsed:.2f}); render-only {render_only:.3f} s wall,"
+                f" {render_cpu:.3f} s CPU;"
+                f" peak RSS now: "
+                + ", ".join(f"{r} {procstat.rss_mb(p):.0f} MB" for r, p in roles.items())
+                + f"; load average {procstat.load()}"
+            )
             print(
                 f"burst ({len(burst)}): all answered in {signed_in:.1f} s, sign-off p50"
                 f" {pct(latencies, 0.5) * 1000:.0f} ms p99 {pct(latencies, 0.99) * 1000:.0f} ms,"

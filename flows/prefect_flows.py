@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect import tags as prefect_tags
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
 from core.processes import watch_parent
 from flows import anchoring, consultation, deadlines, steps, sweeps
 from flows.exchange import relay_exchange
 from flows.runtime import runtime
 from flows.standard import advance_case
+from flows.worker import worker_name
 
 # A flow-run process stops itself if the worker that started it dies (a no-op elsewhere).
 watch_parent()
 
 _RETRYING = {steps.render_and_store, steps.relay_mail, steps.mark_issued}
+_RETRY_DELAYS = [2, 10, 30]  # seconds, before the 2nd, 3rd and 4th try
 
 
 def _as_task(step: Callable[..., Any]) -> Any:
@@ -32,7 +36,7 @@ def _as_task(step: Callable[..., Any]) -> Any:
         name=step.__name__.replace("_", "-"),
         cache_policy=NO_CACHE,
         retries=3 if step in _RETRYING else 0,
-        retry_delay_seconds=[2, 10, 30],
+        retry_delay_seconds=_RETRY_DELAYS,
     )
 
 
@@ -53,6 +57,21 @@ def _run_as_task(step: Callable[..., Any], *args: Any) -> Any:
     return _TASKS[step](*args)
 
 
+def _run_in_flow(step: Callable[..., Any], *args: Any) -> Any:
+    """A worker batch's step: a plain call inside the batch's flow run, retried like the task
+    (same steps, same delays). Not a task run each: six per case cost a Prefect client (an SSL
+    context: 36 % of a worker's CPU in the burst profile) and a stream of events the server
+    must store, as much CPU as the rendering itself (bench/RESULTS.md)."""
+    delays = _RETRY_DELAYS if step in _RETRYING else []
+    for delay in delays:
+        try:
+            return step(runtime(), *args)
+        except Exception as exc:  # retried after the delay; the last try raises
+            get_run_logger().warning("%s 失败，%s 秒后重试：%s", step.__name__, delay, exc)
+            time.sleep(delay)
+    return step(runtime(), *args)
+
+
 @flow(name="advance-standard-review", log_prints=False)
 async def advance_standard_review(application_id: int) -> str:
     """Async on purpose: a sync flow pays ~1 s per run for joining its heartbeat thread."""
@@ -67,7 +86,7 @@ async def advance_cases(application_ids: list[int]) -> dict[int, str]:
     outcome: dict[int, str] = {}
     for application_id in application_ids:
         try:
-            advance_case(application_id, _run_as_task)
+            advance_case(application_id, _run_in_flow)
             outcome[application_id] = ""
         except Exception as exc:  # reported to the worker, which keeps the claim for a retry
             get_run_logger().warning("办件 %s 未能完成：%s", application_id, exc)
@@ -94,15 +113,19 @@ def sweep_outbox(stale_after_seconds: int = 60) -> dict[str, int]:
     it now), and unsent mail. Requests whose worker died are retaken by the workers themselves
     once their claims run out. Idempotent: running it twice sends nothing twice."""
     rt = runtime()
-    stuck = sweeps.stuck_cases(rt, stale_after_seconds)
-    for application_id in stuck:
-        advance_case(application_id, _run_as_task)
+    advanced = sweeps.redrive(
+        rt,
+        stale_after_seconds,
+        lambda application_id: advance_case(application_id, _run_as_task),
+        worker=f"sweep:{worker_name()}",
+        run_id=str(flow_run.get_id() or ""),
+    )
     guidance = consultation.issue_guidance(rt)  # 靠前服务: each 指导意见 the officer issued
     sent = _TASKS[steps.relay_mail]()
     delivered = relay_exchange(rt)  # national reports, decisions to the investment platform
     sealed = anchoring.seal_checkpoints(rt)  # audit checkpoints an issue left unsealed
     return {
-        "advanced": len(stuck), "guidance": guidance, "mailed": sent, "sent": delivered,
+        "advanced": advanced, "guidance": guidance, "mailed": sent, "sent": delivered,
         "checkpoints": sealed,
     }  # fmt: skip
 

@@ -158,7 +158,8 @@ def production_topology(
                 prefect_env["PREFECT_API_URL"],
                 env,
                 settings,
-                {"api": [api.pid], "worker": [w.pid for w in pool]},
+                {"api": [api.pid], "worker": [w.pid for w in pool]}
+                | ({"prefect": [started[0].pid]} if prefect is None else {}),
             )
             yield topology
         finally:

@@ -63,12 +63,20 @@ def request_flow(session: Session, at: datetime, application: Application, flow_
 
 
 def claim(
-    session: Session, at: datetime, worker: str, *, lease_seconds: float, limit: int
+    session: Session,
+    at: datetime,
+    worker: str,
+    *,
+    lease_seconds: float,
+    limit: int,
+    application_ids: list[int] | None = None,
 ) -> list[Claim]:
     """Take up to ``limit`` requests for ``worker`` (the caller commits at once, holding no
     lock afterwards): pending ones, and claimed ones whose lease ran out (a worker died or its
     run failed; the lease is also the retry delay). ``FOR UPDATE SKIP LOCKED`` on PostgreSQL,
-    and a conditional update everywhere, so two workers never take the same request."""
+    and a conditional update everywhere, so two workers never take the same request. With
+    ``application_ids``, only those cases' requests (the outbox sweep taking what it re-drives,
+    so a worker does not run the same case at the same time)."""
     expired = at - timedelta(seconds=lease_seconds)
     takeable = or_(
         col(FlowDispatch.state) == DispatchState.PENDING,
@@ -83,6 +91,8 @@ def claim(
         .order_by(col(FlowDispatch.id))
         .limit(limit)
     )
+    if application_ids is not None:
+        query = query.where(col(FlowDispatch.application_id).in_(application_ids))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query))
@@ -129,6 +139,35 @@ def finish(session: Session, dispatch_ids: list[int], worker: str, flow_run_id: 
         .values(state=DispatchState.DONE, flow_run_id=flow_run_id[:200], last_error="")
     )
     session.flush()
+
+
+def release(session: Session, dispatch_ids: list[int]) -> None:
+    """Give claims back to the queue at once (their run failed before it started the work;
+    a worker or the next sweep takes them again)."""
+    if dispatch_ids:
+        session.execute(
+            update(FlowDispatch)
+            .where(
+                col(FlowDispatch.id).in_(dispatch_ids),
+                col(FlowDispatch.state) == DispatchState.CLAIMED,
+            )
+            .values(state=DispatchState.PENDING, claimed_by="")
+        )
+        session.flush()
+
+
+def open_requests(session: Session, application_ids: list[int]) -> set[int]:
+    """Which of these cases have a request not done yet (queued or claimed)."""
+    if not application_ids:
+        return set()
+    return set(
+        session.exec(
+            select(FlowDispatch.application_id).where(
+                col(FlowDispatch.application_id).in_(application_ids),
+                col(FlowDispatch.state).in_([DispatchState.PENDING, DispatchState.CLAIMED]),
+            )
+        )
+    )
 
 
 def record_failure(session: Session, dispatch_ids: list[int], error: str) -> None:

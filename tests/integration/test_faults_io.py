@@ -91,8 +91,9 @@ def _issue(rt: Runtime, application_id: int) -> str:
 
 def _sweep(rt: Runtime) -> int:
     """What ``sweep-outbox`` does besides dispatching: re-drive stuck cases, relay the mail."""
-    for application_id in sweeps.stuck_cases(rt, 0):
-        advance_case(application_id, InlineLauncher(rt)._run)
+    sweeps.redrive(
+        rt, 0, lambda application_id: advance_case(application_id, InlineLauncher(rt)._run)
+    )
     return steps.relay_mail(rt)
 
 

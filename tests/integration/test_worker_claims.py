@@ -18,6 +18,7 @@ from approvals.catalogue import Catalogue
 from approvals.clock import FixedClock, to_utc
 from approvals.services import dispatch, issuing
 from core.settings import DispatchMode
+from flows import sweeps
 from flows.runtime import Runtime
 from flows.standard import advance_case
 from flows.worker import drain_once
@@ -191,3 +192,20 @@ def test_a_sign_off_only_records_and_the_worker_issues_it(
     assert final["status"] == "approved"
     assert {d["kind"] for d in final["documents"]} == {"acceptance_notice", "approval"}
     assert len(list(runtime.settings.resolved_outbox_dir.glob("*.eml"))) == 2
+
+
+def test_the_sweep_claims_the_queued_work_it_re_drives_so_no_worker_runs_it_at_once(
+    engine: Engine, runtime: Runtime, catalogue: Catalogue, clock: FixedClock
+) -> None:
+    (case_id,) = signed_cases(engine, catalogue, clock, 1)
+    settings = runtime.settings.model_copy(update={"worker_lease_seconds": 0.0})
+    rt = dataclasses.replace(runtime, settings=settings)  # every queued request counts as old
+    stuck = sweeps.stuck_cases(rt, 0, "sweep:1")
+    assert [c.application_id for c in stuck] == [case_id] and len(stuck[0].dispatch_ids) == 2
+    with Session(engine) as session:  # a worker finds nothing to take while the sweep runs it
+        assert dispatch.claim(session, datetime.now(UTC), "w1", lease_seconds=LEASE, limit=9) == []
+    assert sweeps.stuck_cases(runtime, 0, "sweep:2") == []  # nor a second sweep in the lease
+    with Session(engine) as session:
+        dispatch.finish(session, list(stuck[0].dispatch_ids), "sweep:1", "run-s")
+        session.commit()
+    assert {(r.state, r.claimed_by) for r in _rows(engine)} == {(DispatchState.DONE, "sweep:1")}
