@@ -140,6 +140,7 @@ class RatingPublic(SQLModel):
     id: int
     application_id: int | None
     consultation_id: int | None = None
+    problem_id: int | None = None  # 万人助万企: a closed problem of the ledger
     event: RatedEvent
     event_label: str
     level: int

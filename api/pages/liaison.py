@@ -25,9 +25,13 @@ from approvals.errors import DomainError, InvalidInput
 from approvals.liaison import assignment, ledger
 from approvals.liaison.report import ledger_report, problem_public
 from approvals.liaison.rules import load_rules
+from approvals.ratings import service as ratings
+from approvals.ratings.rules import load_rules as rating_rules
+from approvals.ratings.views import rating_public
 from approvals.services.queries import STAFF_ROLES
 from models import Enterprise, LedgerProblem, ProblemState, Role, User
 from models.liaison import KeyEnterpriseAssign, ProblemCreate
+from models.ratings import FollowUpAnswer, RatingCreate
 
 T = TypeVar("T")
 Reader = Annotated[User, signed_in(Role.APPLICANT, *STAFF_ROLES)]
@@ -45,6 +49,8 @@ FLASH_MESSAGES.update(
         "problem_assigned": "已交办。",
         "problem_resolved": "已办结，等待企业确认。",
         "problem_confirmed": "已确认。",
+        "problem_rated": "感谢您的评价。",
+        "problem_rating_answered": "已反馈企业。",
     }
 )
 
@@ -198,6 +204,8 @@ def problem_page(
     view = problem_public(session, problem, local_date(services.clock.now()))
     is_enterprise = user.role is Role.APPLICANT
     handler = ledger.may_handle(session, user, problem.enterprise_id)
+    rating = ratings.problem_rating(session, problem_id)
+    levels = rating_rules()
 
     def render(refusal: dict[str, Any] | None) -> Response:
         return render_page(
@@ -211,6 +219,9 @@ def problem_page(
                 "resolved": problem.state is ProblemState.RESOLVED,
                 "closed": problem.state is ProblemState.CLOSED,
                 "units": load_rules().units.values,
+                "rating": rating_public(session, user, rating) if rating else None,
+                "levels": levels.levels.values,
+                "reasons": levels.reasons.values,
                 "flash": flash_of(request),
                 "error": (refusal or {}).get("error", ""),
             },
@@ -223,6 +234,8 @@ def problem_page(
 def act_on_problem(
     problem_id: Id, act: str, request: Request, user: Reader, session: SessionDep,
     services: ServicesDep, text: Text = "", responsible_unit: Line = "", solved: Line = "",
+    level: Line = "", reasons: Annotated[list[str], Form(max_length=10)] = [],  # noqa: B006
+    verification: Text = "", rectification: Text = "",
 ) -> Response:  # fmt: skip
     clock, path = services.clock, f"/problems/{problem_id}"
     steps: dict[str, tuple[Callable[[], object], str]] = {
@@ -243,10 +256,34 @@ def act_on_problem(
             "problem_confirmed",
         ),
     }
+    if act == "rate":  # 好差评 of a closed problem
+        data = lambda: RatingCreate(level=int(level or "0"), reasons=reasons, comment=text)  # noqa: E731
+        steps[act] = (
+            lambda: ratings.rate_problem(session, clock, user, problem_id, data()),
+            "problem_rated",
+        )
+    if act == "rating-answer":
+        answer = lambda: FollowUpAnswer(  # noqa: E731
+            verification=verification, rectification=rectification, feedback=text
+        )
+        steps[act] = (
+            lambda: _answer(session, services, user, problem_id, answer()),
+            "problem_rating_answered",
+        )
     if act not in steps:
         return Response(status_code=404)
     step, done = steps[act]
     return _act(request, session, services, user, path, step, done)
+
+
+def _answer(
+    session: Session, services: AppServices, user: User, problem_id: int, data: FollowUpAnswer
+) -> object:
+    ledger.get_problem(session, user, problem_id)
+    rating = ratings.problem_rating(session, problem_id)
+    if rating is None:
+        raise InvalidInput("该问题尚无评价", "no rating of this problem")
+    return ratings.answer(session, services.clock, user, rating.id or 0, data)
 
 
 def _text(value: str) -> str:

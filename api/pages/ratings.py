@@ -189,6 +189,10 @@ def _rated(session: Session, rating: Rating) -> Rated:
         case = session.get(Application, rating.application_id)
         assert case is not None
         return Rated(case.number, case.project_name, f"/cases/{case.id}/ratings")
+    if rating.problem_id is not None:  # 万人助万企: a closed problem of the ledger
+        return Rated(
+            f"问题台账#{rating.problem_id}", "企业问题办理", f"/problems/{rating.problem_id}"
+        )
     consultation = session.get(Consultation, rating.consultation_id)
     assert consultation is not None
     href = f"/consultations/{consultation.id}"

@@ -91,6 +91,22 @@ def rate_guidance(
     return rating_public(session, user, rating)
 
 
+@router.post(
+    "/problems/{problem_id}/rating",
+    response_model=RatingPublic,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[APPLICANT],
+)
+def rate_problem(
+    problem_id: Id, body: RatingCreate, user: CurrentUser, session: SessionDep,
+    services: ServicesDep,
+) -> RatingPublic:  # fmt: skip
+    """万人助万企: rate how a closed (销号) problem of the ledger was handled, once."""
+    rating = service.rate_problem(session, services.clock, user, problem_id, body)
+    session.commit()
+    return rating_public(session, user, rating)
+
+
 @router.get("/ratings/follow-ups", response_model=list[RatingPublic], dependencies=[STAFF])
 def follow_ups(
     user: CurrentUser,

@@ -14,7 +14,17 @@ from approvals.process.standard import WITH_RESULT
 from approvals.ratings.rules import load_rules
 from approvals.schedule import shared_calendar
 from approvals.services.queries import get_application_for
-from models import Application, AuditEvent, Consultation, OutboxMail, Role, User
+from models import (
+    Application,
+    AuditEvent,
+    Consultation,
+    Enterprise,
+    LedgerProblem,
+    OutboxMail,
+    ProblemState,
+    Role,
+    User,
+)
 from models.consultation import ConsultationState
 from models.ids import id_of
 from models.ratings import (
@@ -163,6 +173,33 @@ def rate_guidance(
     return _recorded(session, clock.now(), actor, rating, bad, subject)
 
 
+def problem_rating(session: Session, problem_id: int) -> Rating | None:
+    return session.exec(select(Rating).where(Rating.problem_id == problem_id)).first()
+
+
+def rate_problem(
+    session: Session, clock: Clock, actor: User, problem_id: int, data: RatingCreate
+) -> Rating:
+    """万人助万企: the enterprise rates how a problem of its ledger was handled, once, after it
+    confirmed it solved (销号); a 差评 opens the same follow-up."""
+    problem = session.get(LedgerProblem, problem_id)
+    if problem is None or actor.enterprise_id != problem.enterprise_id:
+        raise NotFound(f"问题{problem_id}不存在", "no such problem of this enterprise")
+    if actor.role is not Role.APPLICANT:
+        raise PermissionDenied("由反映问题的企业进行评价", "only the enterprise rates")
+    if problem.state is not ProblemState.CLOSED:
+        raise InvalidTransition("问题销号后方可评价", "the problem is not closed yet")
+    if problem_rating(session, problem_id) is not None:
+        raise InvalidTransition("该问题已评价，不能重复评价", "already rated")
+    bad, reasons = _checked(data)
+    rating = Rating(
+        problem_id=problem_id, event=RatedEvent.PROBLEM, enterprise_id=problem.enterprise_id,
+        item_code="", officer_id=None, level=data.level, reasons=reasons,
+        comment=data.comment.strip(), rated_by=id_of(actor), rated_at=to_utc(clock.now()),
+    )  # fmt: skip
+    return _recorded(session, clock.now(), actor, rating, bad, f"问题台账“{problem.title}”")
+
+
 def _recorded(
     session: Session, now: datetime, actor: User, rating: Rating, bad: bool, subject: str
 ) -> Rating:
@@ -171,7 +208,7 @@ def _recorded(
     session.add(rating)
     session.flush()
     label = rules.levels.values[rating.level]
-    comment = f"评价：{label}" if rating.consultation_id is None else f"{subject}评价：{label}"
+    comment = f"评价：{label}" if rating.application_id is not None else f"{subject}评价：{label}"
     _audit(session, now, rating.application_id, actor, "rating", comment)
     if bad:
         due = shared_calendar().due(local_date(now), rules.rectify.days, rules.rectify.unit).day
@@ -242,6 +279,11 @@ def _subject_of(session: Session, rating: Rating) -> tuple[str, str, str]:
         application = session.get(Application, rating.application_id)
         assert application is not None, "a case's rating has its case"
         return application.number, application.project_name, application.contact_email
+    if rating.problem_id is not None:
+        problem = session.get(LedgerProblem, rating.problem_id)
+        enterprise = session.get(Enterprise, rating.enterprise_id)
+        assert problem is not None and enterprise is not None, "a problem rating has its problem"
+        return f"问题台账#{problem.id}", problem.title, enterprise.email
     consultation = session.get(Consultation, rating.consultation_id)
     assert consultation is not None, "a guidance rating has its consultation"
     return consultation.number, consultation.project_name, consultation.contact_email
@@ -319,7 +361,11 @@ def escalate_overdue(session: Session, clock: Clock) -> int:
         follow_up.overdue_notified = True
         session.add(follow_up)
         reference, project, _ = _subject_of(session, rating)
-        kind = "办件" if rating.application_id is not None else "前期指导"
+        kind = (
+            "办件"
+            if rating.application_id is not None
+            else ("企业问题" if rating.problem_id is not None else "前期指导")
+        )
         subject = f"{kind} {reference}“{project}”"
         text = f"差评整改已逾期（应于{follow_up.due_on.isoformat()}前反馈），请督办"
         _mail_staff(session, now, rating, subject, "overdue", text, Role.LEADER)

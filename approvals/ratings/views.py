@@ -44,6 +44,8 @@ def rating_public(session: Session, reader: User, rating: Rating) -> RatingPubli
     return RatingPublic(
         id=id_of(rating),
         application_id=rating.application_id,
+        consultation_id=rating.consultation_id,
+        problem_id=rating.problem_id,
         event=rating.event,
         event_label=RATED_EVENT_LABELS[rating.event],
         level=rating.level,

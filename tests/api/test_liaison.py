@@ -172,10 +172,31 @@ def test_a_problem_is_escalated_when_overdue_and_closed_only_with_the_enterprise
         headers=applicant,
     )
 
+    rating = {"level": 2, "reasons": ["办事效率低"], "comment": "办理超期"}
+    open_one = client.post("/api/problems", json=PROBLEM, headers=applicant).json()["id"]
+    early_rating = client.post(f"/api/problems/{open_one}/rating", json=rating, headers=applicant)
+    assert "销号后方可评价" in expect_error(early_rating, 409, "invalid_transition")["message"]
+    rated = client.post(f"/api/problems/{pid}/rating", json=rating, headers=applicant)
+    assert rated.status_code == 201, rated.text
+    assert (rated.json()["problem_id"], rated.json()["follow_up"]["state"]) == (pid, "open")
+    again = client.post(f"/api/problems/{pid}/rating", json=rating, headers=applicant)
+    expect_error(again, 409, "invalid_transition")
+    answer = {
+        "verification": "电话回访企业。",
+        "rectification": "建立问题周调度。",
+        "feedback": "已整改。",
+    }
+    answered = client.post(
+        f"/api/ratings/{rated.json()['id']}/answer", json=answer, headers=liaison
+    )
+    assert answered.json()["follow_up"]["state"] == "answered"
+    [feedback] = _mails_to(engine, "qiye@lvyuan.example", "整改反馈")
+    assert "问题台账#" in feedback.subject
+
     auditor = headers_for(client, "jiancha")
     expect_error(client.get("/api/audit/problems", headers=applicant), 403, "permission_denied")
     report = client.get("/api/audit/problems", headers=auditor).json()
-    assert (report["total"], report["open"], report["closed"]) == (3, 1, 2)
+    assert (report["total"], report["open"], report["closed"]) == (4, 2, 2)
     assert (report["closed_on_time"], report["closed_late"], report["escalated"]) == (1, 1, 1)
     assert report["closed_on_time_share"] == 0.5
-    assert len(client.get("/api/problems", headers=auditor).json()) == 3
+    assert len(client.get("/api/problems", headers=auditor).json()) == 4

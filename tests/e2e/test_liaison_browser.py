@@ -61,6 +61,9 @@ def test_a_problem_is_raised_resolved_and_closed_by_the_enterprise_on_the_pages(
     page.click("#problem-confirm button")
     page.wait_for_selector("#problem-state:has-text('已销号')")
     assert "按期办结" in page.inner_text("#problem")
+    page.check("#problem-rating input[name=level][value='5']")  # 好差评 of the closed problem
+    page.click("#problem-rating button")
+    page.wait_for_selector("#problem-rating .rating-level:has-text('非常满意')")
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 390, "height": 900})
     page.screenshot(path=str(SCREENS / "problem-closed-390.png"), full_page=True)
