@@ -4,7 +4,9 @@ transaction, commits, and is safe to run again (see ``approvals.services.issuing
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from approvals.clock import to_utc
 from approvals.errors import ConcurrentUpdate
@@ -31,15 +33,22 @@ def number_document(rt: Runtime, document_id: int) -> str:
         return str(document.number)
 
 
-def render_and_store(rt: Runtime, document_id: int) -> dict[str, object]:
+ContextOf = Callable[..., dict[str, Any]]  # (session, catalogue, document_id, issuer=, base_url=)
+RecordIssued = Callable[..., Document]  # (session, clock, document_id, key=, sha256=, size=, …)
+
+
+def render_and_store(
+    rt: Runtime, document_id: int, context_of: ContextOf = issuing.document_context
+) -> dict[str, object]:
     """Render the PDF, sign it with the bureau's key (PAdES, the key loaded once) and put it
     under its number and digest (``issuing.object_key``); returns key, sha256 (of the signed
-    bytes) and size. A document another run has issued meanwhile is not rendered again."""
+    bytes) and size. A document another run has issued meanwhile is not rendered again.
+    ``context_of`` builds the template's context (a consultation's 指导意见 has its own)."""
     with session_scope(rt.engine) as session:
         issued = session.get(Document, document_id)
         if issued is not None and issued.state is DocumentState.ISSUED and issued.object_key:
             return {"key": issued.object_key, "sha256": issued.sha256, "size": issued.size}
-        context = issuing.document_context(
+        context = context_of(
             session,
             rt.catalogue,
             document_id,
@@ -56,9 +65,16 @@ def render_and_store(rt: Runtime, document_id: int) -> dict[str, object]:
     return {"key": key, "sha256": sha256, "size": len(pdf)}
 
 
-def mark_issued(rt: Runtime, document_id: int, stored: dict[str, object]) -> None:
+def mark_issued(
+    rt: Runtime,
+    document_id: int,
+    stored: dict[str, object],
+    record: RecordIssued = issuing.record_issued,
+) -> None:
+    """Record the stored rendering issued (``record``: a case's document, or a consultation's
+    指导意见), delete any other rendering of it, seal the audit checkpoint the issue asked for."""
     with session_scope(rt.engine) as session:
-        document = issuing.record_issued(
+        document = record(
             session,
             rt.clock,
             document_id,
