@@ -212,7 +212,10 @@ def test_the_public_verify_endpoint_confirms_an_issued_document_and_404s_an_unkn
     verified = client.get(f"/api/verify/{notice['verify_code']}")  # no token: anyone may check
 
     assert verified.status_code == 200, verified.text
-    assert verified.json() | {"issued_at": None} == {
+    body = verified.json()
+    licence = body.pop("licence")  # its electronic licence (tests/api/test_electronic_licences)
+    assert licence["identifier"].startswith("1.2.156.3005.2.") and licence["holder"]
+    assert body | {"issued_at": None} == {
         "valid": True,
         "state": "issued",
         "kind": "受理通知书",
