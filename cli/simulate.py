@@ -14,6 +14,7 @@ from simulator import consultations as simulate_consultations
 from simulator import hearings as simulate_hearings
 from simulator import liaison as simulate_liaison
 from simulator import participation as simulate_participation
+from simulator import ratings as simulate_ratings
 from simulator.replay import (
     SimulationError,
     plan_for,
@@ -73,5 +74,7 @@ def run_simulate(
         )
         simulate_consultations.print_figures(console, rt.engine)
         simulate_liaison.print_figures(console, rt.engine, plan.last_day)
+        simulate_ratings.rate_year(rt, plan, list(result.ids.values()))
+        simulate_ratings.print_figures(console, rt, plan.last_day)
     finally:
         rt.engine.dispose()

@@ -22,6 +22,7 @@ from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue, DayUnit
 from approvals.clock import as_local, local_date
 from approvals.eligibility import EligibilityInput, assess
+from approvals.ratings.report import rating_report
 from approvals.services import commitment
 from approvals.services.clock import GREEN_STEP_BUDGETS, STEP_BUDGETS
 from approvals.services.report_commitment import commitment_report
@@ -47,11 +48,15 @@ from models import (
     PanelMember,
     PublicComment,
     PublicNotice,
+    RatedEvent,
+    Rating,
+    RatingFollowUp,
     Status,
     Track,
 )
 from simulator import hearings as simulate_hearings
 from simulator import plan as simulation
+from simulator import ratings as simulate_ratings
 from simulator.participation import notice_figures
 from simulator.plan import Act, CasePlan, Feature, Intake, Route, plan_year
 from simulator.replay import appliable_items, plan_for, run_plan, summarise
@@ -483,6 +488,17 @@ def test_a_simulated_year_on_the_real_services(runtime: Runtime, seeded: Engine)
             ).first()
             assert (announced is not None) is case.hearing.ordered
             assert as_local(announced.hearing_at) == case.hearing.held_at if announced else True
+    # 好差评 after the year: most decided cases rated through the rating service, every 差评's
+    # follow-up answered by a section chief (the report counts them on time or late)
+    rated = simulate_ratings.rate_year(runtime, plan, list(result.ids.values()))
+    with session_scope(seeded) as session:
+        report = rating_report(session, runtime.catalogue, plan.last_day)
+        bad = session.exec(select(RatingFollowUp)).all()
+        decisions = session.exec(select(Rating).where(Rating.event == RatedEvent.DECISION)).all()
+    assert rated == len(decisions) > 0  # (the report also counts guidance and ledger ratings)
+    assert sum(report.by_level.values()) == report.total >= rated
+    assert report.follow_ups_open == 0
+    assert report.follow_ups_on_time + report.follow_ups_late == len(bad)
     assert figures_heard.held == len(heard) and figures_heard.median_paused_working_days
     assert figures_heard.ordered == sum(c.hearing.ordered for c in heard if c.hearing)
 
