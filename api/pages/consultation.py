@@ -6,20 +6,19 @@ refusal is shown on the page it came from (``api.pages.refusals``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import BackgroundTasks, Form, Request, Response
-from pydantic import ValidationError
 from sqlmodel import Session
 
 from api.deps import ServicesDep, SessionDep
 from api.dispatching import after_guidance
 from api.pages import router
 from api.pages.case import CASE_SECTIONS
-from api.pages.display import FLASH_MESSAGES, flash_of, redirect_with
-from api.pages.refusals import refused_redirect, with_refusal
+from api.pages.display import FLASH_MESSAGES, flash_of
+from api.pages.form_action import form_action
+from api.pages.refusals import with_refusal
 from api.pages.security import signed_in
 from api.params import Id
 from api.services import AppServices
@@ -31,7 +30,7 @@ from approvals.consultation.rules import load_rules
 from approvals.consultation.views import consultation_public, rule_sources, slot_public
 from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.enterprise import agents
-from approvals.errors import DomainError, InvalidInput
+from approvals.errors import InvalidInput
 from approvals.ratings import service as ratings
 from approvals.ratings.rules import load_rules as rating_rules
 from approvals.ratings.views import rating_public
@@ -49,7 +48,6 @@ from models.consultation import (
 )
 from models.ratings import FollowUpAnswer, RatingCreate
 
-T = TypeVar("T")
 Reader = Annotated[User, signed_in(Role.APPLICANT, *STAFF_ROLES)]
 Applicant = Annotated[User, signed_in(Role.APPLICANT)]
 Officer = Annotated[User, signed_in(*slots.OFFERING_ROLES)]
@@ -68,27 +66,6 @@ FLASH_MESSAGES.update(
         "slot_offered": "会商时段已发布。",
     }
 )
-
-
-def _act(
-    request: Request, session: Session, services: AppServices, user: User, path: str,
-    step: Callable[[], T], done: str, values: dict[str, Any] | None = None,
-    target: Callable[[T], str] | None = None,
-) -> Response:  # fmt: skip
-    """Run ``step`` and commit, then 303 to the page (``target`` of the result, else ``path``)
-    with the flash ``done``; a refusal goes back to ``path`` with its message."""
-    try:
-        try:
-            result = step()
-        except (ValidationError, ValueError):
-            raise InvalidInput("请完整、正确填写表单", "the form is incomplete") from None
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        back = refused_redirect(request, services, user.id, path, exc.message_zh, values or {})
-        assert back is not None, "short forms fit in the refusal cookie"
-        return back
-    return redirect_with(target(result) if target else path, done)
 
 
 @router.get("/consultations")
@@ -137,7 +114,7 @@ def register(
         )
         return requests.register(session, services.clock, user, data)
 
-    return _act(
+    return form_action(
         request, session, services, user, "/consultations", step, "consultation_requested",
         values, target=lambda c: f"/consultations/{c.id}",
     )  # fmt: skip
@@ -181,7 +158,8 @@ def offer_slot(
         )
         return slots.offer(session, services.clock, user, data)
 
-    return _act(request, session, services, user, "/consultations/slots", step, "slot_offered")
+    path = "/consultations/slots"
+    return form_action(request, session, services, user, path, step, "slot_offered")
 
 
 def _detail(
@@ -243,7 +221,7 @@ def assign(
     consultation_id: Id, request: Request, user: Reader, session: SessionDep,
     services: ServicesDep, officer_id: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:  # fmt: skip
-    return _act(
+    return form_action(
         request, session, services, user, f"/consultations/{consultation_id}",
         lambda: requests.assign(session, services.clock, user, consultation_id, int(officer_id)),
         "consultation_assigned",
@@ -255,7 +233,7 @@ def book(
     consultation_id: Id, request: Request, user: Reader, session: SessionDep,
     services: ServicesDep, slot_id: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:  # fmt: skip
-    return _act(
+    return form_action(
         request, session, services, user, f"/consultations/{consultation_id}",
         lambda: slots.book(session, services.clock, user, consultation_id, int(slot_id)),
         "consultation_booked",
@@ -280,7 +258,7 @@ def issue_guidance(
 
     values = {"item_code": item_code, "eia_category": eia_category, "park_name": park_name,
               "obstacles": obstacles}  # fmt: skip
-    response = _act(
+    response = form_action(
         request, session, services, user, f"/consultations/{consultation_id}", step,
         "guidance_issued", values,
     )  # fmt: skip
@@ -294,7 +272,7 @@ def link(
     consultation_id: Id, request: Request, user: Reader, session: SessionDep,
     services: ServicesDep, application_id: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:  # fmt: skip
-    return _act(
+    return form_action(
         request, session, services, user, f"/consultations/{consultation_id}",
         lambda: history.link(session, services.clock, user, consultation_id, int(application_id)),
         "consultation_linked",
@@ -312,7 +290,7 @@ def rate(
         data = RatingCreate(level=int(level), reasons=list(reasons), comment=comment)
         return ratings.rate_guidance(session, services.clock, user, consultation_id, data)
 
-    return _act(
+    return form_action(
         request, session, services, user, f"/consultations/{consultation_id}", step,
         "guidance_rated",
     )  # fmt: skip
@@ -335,7 +313,7 @@ def answer_rating(
         )
         return ratings.answer(session, services.clock, user, rating.id or 0, answer)
 
-    return _act(
+    return form_action(
         request, session, services, user, f"/consultations/{consultation_id}", step,
         "guidance_rating_answered",
     )  # fmt: skip

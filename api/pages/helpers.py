@@ -8,19 +8,18 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Form, Request, Response
-from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from api.deps import ServicesDep, SessionDep
 from api.pages import router
-from api.pages.display import FLASH_MESSAGES, flash_of, redirect_with
-from api.pages.refusals import refused_redirect, with_refusal
+from api.pages.display import FLASH_MESSAGES, flash_of
+from api.pages.form_action import form_action
+from api.pages.refusals import with_refusal
 from api.pages.security import signed_in
 from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
 from approvals.clock import local_date
-from approvals.errors import DomainError, InvalidInput
 from approvals.liaison import helpers
 from approvals.services.queries import STAFF_ROLES
 from models import Role, User
@@ -73,18 +72,7 @@ def helper_page(
 
 def _done(request: Request, session: Session, services: AppServices, user: User,
           step: Any, flash: str) -> Response:  # fmt: skip
-    try:
-        try:
-            step()
-        except (ValidationError, ValueError):
-            raise InvalidInput("请完整、正确填写表单", "the form is incomplete") from None
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        back = refused_redirect(request, services, user.id, PATH, exc.message_zh, {})
-        assert back is not None, "short forms fit in the refusal cookie"
-        return back
-    return redirect_with(PATH, flash)
+    return form_action(request, session, services, user, PATH, step, flash)
 
 
 @router.post(PATH)

@@ -6,22 +6,22 @@ and gets; a refusal is shown on the page it came from (``api.pages.refusals``)."
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Form, Request, Response
-from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from api.deps import ServicesDep, SessionDep
 from api.pages import router
-from api.pages.display import FLASH_MESSAGES, flash_of, redirect_with
-from api.pages.refusals import refused_redirect, with_refusal
+from api.pages.display import FLASH_MESSAGES, flash_of
+from api.pages.form_action import form_action
+from api.pages.refusals import with_refusal
 from api.pages.security import signed_in
 from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
 from approvals.clock import local_date
-from approvals.errors import DomainError, InvalidInput
+from approvals.errors import InvalidInput
 from approvals.liaison import assignment, ledger
 from approvals.liaison.report import ledger_report, problem_public
 from approvals.liaison.rules import load_rules
@@ -33,7 +33,6 @@ from models import Enterprise, LedgerProblem, ProblemState, Role, User
 from models.liaison import KeyEnterpriseAssign, ProblemCreate
 from models.ratings import FollowUpAnswer, RatingCreate
 
-T = TypeVar("T")
 Reader = Annotated[User, signed_in(Role.APPLICANT, *STAFF_ROLES)]
 Staff = Annotated[User, signed_in(*(STAFF_ROLES - {Role.AUDITOR}))]
 LedgerUser = Annotated[User, signed_in(Role.APPLICANT, *(STAFF_ROLES - {Role.AUDITOR}))]
@@ -53,25 +52,6 @@ FLASH_MESSAGES.update(
         "problem_rating_answered": "已反馈企业。",
     }
 )
-
-
-def _act(
-    request: Request, session: Session, services: AppServices, user: User, path: str,
-    step: Callable[[], T], done: str, values: dict[str, Any] | None = None,
-    target: Callable[[T], str] | None = None,
-) -> Response:  # fmt: skip
-    try:
-        try:
-            result = step()
-        except (ValidationError, ValueError):
-            raise InvalidInput("请完整、正确填写表单", "the form is incomplete") from None
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        back = refused_redirect(request, services, user.id, path, exc.message_zh, values or {})
-        assert back is not None, "short forms fit in the refusal cookie"
-        return back
-    return redirect_with(target(result) if target else path, done)
 
 
 @router.get("/liaison")
@@ -116,7 +96,7 @@ def assign_liaison(
         )
         return assignment.assign(session, services.clock.now(), user, data)
 
-    return _act(request, session, services, user, "/liaison", step, "liaison_assigned")
+    return form_action(request, session, services, user, "/liaison", step, "liaison_assigned")
 
 
 @router.get("/liaison/enterprises/{enterprise_id}")
@@ -190,7 +170,7 @@ def raise_problem(
         )  # fmt: skip
         return ledger.raise_problem(session, services.clock, user, data)
 
-    return _act(
+    return form_action(
         request, session, services, user, "/problems", step, "problem_raised", values,
         target=lambda p: f"/problems/{p.id}",
     )  # fmt: skip
@@ -273,7 +253,7 @@ def act_on_problem(
     if act not in steps:
         return Response(status_code=404)
     step, done = steps[act]
-    return _act(request, session, services, user, path, step, done)
+    return form_action(request, session, services, user, path, step, done)
 
 
 def _answer(
