@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, BackgroundTasks, File, Header, Path, Response, UploadFile, status
 
@@ -11,6 +10,7 @@ from api.body_limit import accepts_uploads
 from api.contract import PDF_RESPONSE
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
+from api.downloads import attachment, issued_document
 from api.etag import ETAG_HEADER, etag
 from api.params import Id
 from api.presenters import application_detail, application_public
@@ -19,7 +19,7 @@ from approvals.errors import NotFound
 from approvals.services import cases, drafts
 from approvals.services.queries import applications_of, get_application_for
 from approvals.uploads import material_key
-from models import Document, DocumentState, Material, Role
+from models import Document, Material, Role
 from models.schemas import (
     ApplicationCreate,
     ApplicationDetail,
@@ -193,23 +193,9 @@ def download_document(
 ) -> Response:
     application = get_application_for(session, user, application_id)
     document = session.get(Document, document_id)
-    if (
-        document is None
-        or document.application_id != application.id
-        or document.state is DocumentState.PENDING
-        or document.object_key is None
-    ):
-        raise NotFound("文书不存在或尚未制发", "document not found or not issued yet")
-    data = services.store.get(document.object_key)
-    filename = f"{document.number}.pdf"
-    return Response(
-        data,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
-            "X-Content-SHA256": document.sha256 or "",
-        },
-    )
+    if document is not None and document.application_id != application.id:
+        document = None  # another case's: as unknown
+    return issued_document(services, document)
 
 
 @router.get(
@@ -229,8 +215,4 @@ def download_material(
     material = session.get(Material, material_id)
     if material is None or material.application_id != application.id:
         raise NotFound("材料不存在", "material not found")
-    return Response(
-        services.store.get(material.object_key),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(material.filename)}"},
-    )
+    return attachment(services.store.get(material.object_key), material.filename)

@@ -5,13 +5,12 @@ auditors read the time from request to guidance."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, BackgroundTasks, Response, status
 
 from api.contract import PDF_RESPONSE
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_guidance
+from api.downloads import issued_document
 from api.params import Id
 from approvals.consultation import guidance, history, requests, slots
 from approvals.consultation.report import consultation_report
@@ -176,17 +175,9 @@ def download_guidance(
 ) -> Response:
     requests.get_for(session, user, consultation_id)
     document = guidance.guidance_document(session, consultation_id)
-    if document is None or document.state is DocumentState.PENDING or not document.object_key:
+    if document is None or document.state is DocumentState.PENDING:
         raise NotFound("指导意见尚未出具", "the guidance is not issued yet")
-    filename = f"{document.number}.pdf"
-    return Response(
-        services.store.get(document.object_key),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
-            "X-Content-SHA256": document.sha256 or "",
-        },
-    )
+    return issued_document(services, document)
 
 
 @router.post(
