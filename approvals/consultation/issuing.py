@@ -133,11 +133,12 @@ def record_issued(
         now,
         f"document-{document.verify_code}",
         consultation.contact_email,
-        f"【{label}】{consultation.project_name}（{document.number}）",
+        f"【{issuer}】{label}（{document.number}）{consultation.project_name}",
         f"{consultation.contact_name}：\n\n您单位“{consultation.project_name}”"
         f"（前期指导编号 {consultation.number}）的{label}已出具，见附件（{document.number}）。\n"
         "文书附有本局电子签名，可在本局网站“文书核验”中核验。指导意见供项目前期参考，"
-        "不代替审批决定。正式申请时可在申请页面关联本项目，承办人员可查看前期指导记录。\n"
+        "不代替审批决定。正式申请提交后，可在“前期指导”页面将该申请关联本项目，"
+        "承办人员即可查看前期指导记录。\n"
         "欢迎登录系统对本次前期指导服务进行评价。",
         [
             {

@@ -139,6 +139,8 @@ def test_a_consultation_from_request_to_mailed_guidance_rating_and_linked_applic
     after = client.get(path, headers=qiye).json()
     assert after["document_number"] == "郑环指〔2026〕1号", after
     [mail] = _mails(smtp, "qiye@lvyuan.example", "指导意见")
+    assert str(mail["Subject"]).startswith("【郑州市生态环境局】建设项目前期指导意见（郑环指")
+    assert "可在“前期指导”页面将该申请关联本项目" in mail.get_body(("plain",)).get_content()
     [attachment] = list(mail.iter_attachments())
     pdf = attachment.get_content()
     assert pdf.startswith(b"%PDF-") and b"/ByteRange" in pdf  # the bureau's signature
