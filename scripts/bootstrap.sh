@@ -6,7 +6,10 @@ cd "$(dirname "$0")/.."
 
 packages=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils)
 # libharfbuzz-subset0: without it WeasyPrint silently falls back to fontTools (~10 s per page).
-if [[ "${1:-}" == "--test" ]]; then packages+=(chromium); fi
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(chromium)
+  command -v npm >/dev/null || packages+=(nodejs npm)  # the tests' OpenID provider runs on node
+fi
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -28,4 +31,11 @@ if [[ ! -f "$stamp" ]]; then
   .venv/bin/python -m pip install -q -e '.[test]'
   rm -f .venv/.installed-*
   touch "$stamp"
+fi
+
+# The tests' OpenID provider (tests/oidc): installed once here, before the test workers start,
+# so no two of them install it at once.
+if [[ "${1:-}" == "--test" && ! -f tests/oidc/node_modules/.installed ]]; then
+  echo "installing the tests' OpenID provider (npm ci in tests/oidc)"
+  (cd tests/oidc && npm ci --no-audit --no-fund --silent && touch node_modules/.installed)
 fi

@@ -4,6 +4,7 @@ on a free port with the clients and accounts a test needs, stopped afterwards.""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -43,14 +44,20 @@ def _installed() -> None:
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         pytest.fail(f"node/npm not found; {HINT}", pytrace=False)
-    if (HERE / "node_modules" / "oidc-provider").is_dir():
-        return
-    done = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, capture_output=True, text=True,
-        timeout=300, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        pytest.fail(f"npm ci in {HERE} failed: {done.stderr[-800:]}; {HINT}", pytrace=False)
+    marker = HERE / "node_modules" / ".installed"
+    # scripts/bootstrap.sh --test installs it; a test run without it installs it here, under a
+    # lock so that two test workers never run ``npm ci`` (which empties node_modules) at once.
+    with open(HERE / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if marker.is_file():
+            return
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, capture_output=True, text=True,
+            timeout=300, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            pytest.fail(f"npm ci in {HERE} failed: {done.stderr[-800:]}; {HINT}", pytrace=False)
+        marker.touch()
 
 
 @contextmanager
