@@ -6,8 +6,8 @@ journey driven in Debian Chromium with every click, field, keystroke and file ch
 
 The app runs in this process (uvicorn on a free port, flows inline as the browser tests run
 them) against a fresh SQLite database in a temporary directory, migrated and seeded like
-``eia up`` (``cli.up.prepare_database``; the demo expert pool too where ``eia up`` did not seed
-it yet). Mail goes to the .eml outbox; the verification link is read from there.
+``eia up`` (``cli.database.prepare_database``; the demo expert pool too where ``eia up`` did
+not seed it yet). Mail goes to the .eml outbox; the verification link is read from there.
 
 The pages per role are the header menu each demo account sees after signing in (on a checkout
 with ``api/navigation.py`` they are also checked against its ``MENUS``). The scan visits the
@@ -59,7 +59,7 @@ from api.app import create_app  # noqa: E402
 from approvals.expert_pool import ensure_expert_pool  # noqa: E402
 from approvals.seed import DEMO_PASSWORD  # noqa: E402
 from approvals.uscc import check_character  # noqa: E402
-from cli.up import prepare_database  # noqa: E402
+from cli.database import prepare_database  # noqa: E402
 from core.db import make_engine  # noqa: E402
 from core.settings import DispatchMode, Settings  # noqa: E402
 from flows.inline import InlineLauncher  # noqa: E402

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
 
-from approvals.audit_anchor_check import AnchorReport
-from core.db import make_engine
 from core.settings import Settings, get_settings
-from documents.signing_keys import SigningNotConfigured
-from flows.anchoring import verify_with_checkpoints
-from storage import build_store
+
+if TYPE_CHECKING:
+    from approvals.audit_anchor_check import AnchorReport
 
 audit_app = typer.Typer(help="审计日志 / the audit log", no_args_is_help=True)
 
@@ -31,6 +31,12 @@ def verify(
 
 def verify_audit(settings: Settings, console: Console) -> bool:
     """Print the outcome in Chinese; True when the chain and every checkpoint agree."""
+    # Imported on use: every ``eia`` command loads this module (``eia up`` among them).
+    from core.db import make_engine
+    from documents.signing_keys import SigningNotConfigured
+    from flows.anchoring import verify_with_checkpoints
+    from storage import build_store
+
     engine = make_engine(settings.resolved_database_url)
     try:
         report = verify_with_checkpoints(engine, build_store(settings), settings)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from sqlmodel import Session
 
-from approvals.elicence.records import problems_of_all
-from core.db import make_engine
 from core.settings import get_settings
 
 licences_app = typer.Typer(help="电子证照 / electronic licences", no_args_is_help=True)
@@ -19,6 +16,12 @@ def check(
 ) -> None:
     """Recompute each stored identifier (check character and serial) from its stored metadata;
     exit 1 naming every licence whose identifier does not match."""
+    # Imported on use: every ``eia`` command loads this module (``eia up`` among them).
+    from sqlmodel import Session
+
+    from approvals.elicence.records import problems_of_all
+    from core.db import make_engine
+
     settings = get_settings()
     engine = make_engine(database_url or settings.resolved_database_url)
     try:

@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from approvals.catalogue import load_catalogue
 from cli.audit import audit_app
 from cli.calendar import calendar_app
 from cli.licences import licences_app
@@ -40,6 +39,8 @@ class OutputFormat(StrEnum):
 @app.command()
 def items(fmt: OutputFormat = typer.Option(OutputFormat.TABLE, "--format", "-f")) -> None:
     """List the 53 catalogue items with their process kind and limits."""
+    from approvals.catalogue import load_catalogue
+
     catalogue = load_catalogue()
     rows = [
         {
@@ -86,7 +87,7 @@ def migrate(
     demo_accounts: bool = typer.Option(False, help="also create the demo accounts"),
 ) -> None:
     """Apply the database migrations to EIA_DATABASE_URL (production: no demo accounts)."""
-    from cli.up import prepare_database
+    from cli.database import prepare_database
 
     prepare_database(console, seed_demo=demo_accounts)
 
@@ -120,6 +121,21 @@ def up(
         except SimulationError as exc:  # already replayed into this database: keep it
             console.print(f"演示数据未重复生成 / demo data kept: {exc}")
     run_up(console, host=host, port=port, prefect_port=prefect_port)
+
+
+@app.command(name="prefect-template")
+def prefect_template(
+    force: bool = typer.Option(False, help="build it again even if it is there"),
+) -> None:
+    """Migrate an empty Prefect database once for the installed Prefect version: `eia up`
+    copies it into a fresh data dir instead of migrating at every first start."""
+    from cli.prefect_database import build_template, template_path
+
+    path = template_path()
+    if path.exists() and not force:
+        console.print(f"Prefect 数据库模板已存在 / already built: {path}")
+        return
+    console.print(f"[green]✓[/] Prefect 数据库模板 / built: {build_template()}")
 
 
 @app.command()

@@ -31,7 +31,7 @@ def run_simulate(
     console: Console, *, year: int, applications: int, seed: int, database_url: str | None
 ) -> None:
     """``eia simulate``: migrate and seed, plan, replay with a progress bar, print figures."""
-    from cli.up import prepare_database
+    from cli.database import prepare_database
     from core.settings import get_settings
 
     settings = get_settings()

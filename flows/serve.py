@@ -7,24 +7,35 @@
 
 Run it with ``PREFECT_RUNNER_POLL_FREQUENCY`` low (``eia up`` sets 1 s) so a sweep started from
 the UI does not wait for the default 10 s poll.
+
+It may start before the Prefect server answers (``eia up`` starts both at once): it imports,
+loads its runtime and the bureau's signing key meanwhile, then waits for the server's
+``/health`` before it claims work (a batch run without a server would fail and wait for its
+lease to run out) and before it registers its deployments.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
+import urllib.request
 
+import fastapi.encoders  # noqa: F401  # Prefect imports it in a first flow run: paid at start
 from prefect import serve
+from prefect.settings import get_current_settings
 
 from core.processes import PARENT_PID_ENV, become_subreaper, stop_processes, watch_parent
 from core.serving import serving_settings
 from core.settings import get_settings
+from documents.signing import bureau_signer
 from flows.prefect_flows import advance_standard_review, run_batch, sweep_deadlines, sweep_outbox
 from flows.runtime import runtime
 from flows.worker import drain_forever
 
 SWEEP_INTERVAL_SECONDS = 60
 DEADLINE_SWEEP_SECONDS = 15 * 60
+ORCHESTRATOR_WAIT_SECONDS = 120.0
 
 
 def deployments(prefix: str = "") -> list:  # type: ignore[type-arg]
@@ -46,6 +57,20 @@ def deployments(prefix: str = "") -> list:  # type: ignore[type-arg]
     ]
 
 
+def wait_for_orchestrator(timeout: float = ORCHESTRATOR_WAIT_SECONDS) -> bool:
+    """Until the Prefect API answers ``/health``; False after ``timeout`` (the caller goes on:
+    ``serve`` then fails with Prefect's own error)."""
+    url = f"{str(get_current_settings().api.url).rstrip('/')}/health"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 def main() -> None:
     """Serve until SIGTERM or SIGINT; refuses to start with published or missing S3/SMTP
     credentials.
@@ -59,11 +84,15 @@ def main() -> None:
     become_subreaper()
     watch_parent()
     os.environ[PARENT_PID_ENV] = str(os.getpid())  # the flow-run processes watch this worker
+    rt = runtime()
+    bureau_signer(rt.settings)  # the key (the embedded mode's local CA made) before a case waits
+    wait_for_orchestrator()
     stop = threading.Event()
     drain = threading.Thread(
-        target=drain_forever, args=(runtime(), run_batch, stop), name="eia-drain", daemon=True
+        target=drain_forever, args=(rt, run_batch, stop), name="eia-drain", daemon=True
     )
     drain.start()
+    print("流程执行器就绪：领取待办的自动环节 / worker draining", flush=True)
     try:
         # Not pausing the schedules on shutdown: with several workers, one stopping must not
         # pause the sweeps of all; and pausing needs the server, so a stop while the server is

@@ -7,7 +7,9 @@ Claims are leases (``approvals.services.dispatch.claim``): a worker that dies, o
 fails, leaves its claims to run out, and any worker takes them again; every step is idempotent.
 Several workers (processes, machines) drain the same table; ``FOR UPDATE SKIP LOCKED`` keeps
 them from taking the same request. On PostgreSQL a committed request wakes them (``LISTEN``);
-otherwise they look every ``EIA_WORKER_POLL_SECONDS``.
+on SQLite (the embedded mode, API and worker in two processes) a commit changes the database's
+write-ahead log, which the worker looks at every 50 ms; otherwise they look every
+``EIA_WORKER_POLL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -28,6 +32,7 @@ from flows.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+SQLITE_LOOK_SECONDS = 0.05  # a stat of two files: nothing next to a claim's query
 BatchOutcome = dict[int, str]  # application id -> "" (done) or the error that stopped it
 RunBatch = Callable[[list[int], list[str]], tuple[str, BatchOutcome]]  # ids, tags -> run id
 
@@ -69,12 +74,41 @@ def drain_once(rt: Runtime, run_batch: RunBatch, worker: str | None = None) -> i
 
 
 class Wakeup:
-    """Waits until a request may be there: a PostgreSQL notification or the poll interval."""
+    """Waits until a request may be there: a PostgreSQL notification, a change of a SQLite
+    database's files, or the poll interval."""
 
     def __init__(self, database_url: str, poll_seconds: float) -> None:
         self.poll_seconds = poll_seconds
         self._url = make_url(database_url)
         self._conn = None  # type: ignore[var-annotated]
+        database = self._url.database
+        self._files = (
+            [Path(database), Path(f"{database}-wal")]
+            if self._url.drivername.startswith("sqlite") and database not in (None, "", ":memory:")
+            else []
+        )
+        self._seen: tuple[tuple[int, int] | None, ...] | None = None
+
+    def _stamp(self) -> tuple[tuple[int, int] | None, ...]:
+        stamps: list[tuple[int, int] | None] = []
+        for path in self._files:
+            try:
+                stat = path.stat()
+                stamps.append((stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                stamps.append(None)
+        return tuple(stamps)
+
+    def _wait_for_change(self, stop: threading.Event) -> None:
+        """Until the files differ from when the last wait ended (so a commit made while the
+        worker claimed is not missed), or the poll interval."""
+        deadline = time.monotonic() + self.poll_seconds
+        while not stop.is_set():
+            stamp = self._stamp()
+            if stamp != self._seen or time.monotonic() >= deadline:
+                self._seen = stamp
+                return
+            stop.wait(SQLITE_LOOK_SECONDS)
 
     def _listen(self):  # type: ignore[no-untyped-def]
         if not self._url.drivername.startswith("postgresql"):
@@ -87,6 +121,9 @@ class Wakeup:
         return self._conn
 
     def wait(self, stop: threading.Event) -> None:
+        if self._files:
+            self._wait_for_change(stop)
+            return
         try:
             conn = self._listen()
         except Exception:  # the database is away: poll, the claim will say more

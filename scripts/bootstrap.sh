@@ -33,6 +33,14 @@ if [[ ! -f "$stamp" ]]; then
   touch "$stamp"
 fi
 
+# The local Prefect server's database, migrated once per Prefect version: `eia up` copies it
+# into a fresh data dir instead of running Prefect's migrations at its first start.
+if ! .venv/bin/python -c 'import sys; from cli.prefect_database import template_path
+sys.exit(not template_path().exists())'; then
+  echo "migrating an empty Prefect database once (eia prefect-template)"
+  .venv/bin/eia prefect-template >/dev/null
+fi
+
 # The tests' OpenID provider (tests/oidc): installed once here, before the test workers start,
 # so no two of them install it at once.
 if [[ "${1:-}" == "--test" && ! -f tests/oidc/node_modules/.installed ]]; then

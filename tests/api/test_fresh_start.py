@@ -14,7 +14,7 @@ from sqlmodel import func, select
 from api.app import create_app
 from approvals.catalogue import Catalogue
 from approvals.clock import FixedClock
-from cli.up import prepare_database
+from cli.database import prepare_database
 from core.db import make_engine, session_scope
 from core.settings import Settings
 from flows.inline import InlineLauncher

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from api.app import create_app
 from approvals.seed import DEMO_PASSWORD
-from cli.up import api_server_options
+from cli.api_server import api_server_options
 from core.settings import DispatchMode, Settings
 from flows.inline import InlineLauncher
 from flows.runtime import Runtime
