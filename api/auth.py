@@ -91,10 +91,17 @@ def session_id_of(tokens: URLSafeTimedSerializer, token: str, max_age: int | Non
 
 
 def resolve_token(
-    session: Session, tokens: URLSafeTimedSerializer, token: str, max_age: int, now: datetime
+    session: Session,
+    tokens: URLSafeTimedSerializer,
+    token: str,
+    max_age: int,
+    now: datetime,
+    cache_seconds: float = 0.0,
 ) -> tuple[UserSession, User]:
-    """The live session a token names and its user, or ``NotAuthenticated``."""
-    found = sessions.find_active(session, session_id_of(tokens, token, max_age), now)
+    """The live session a token names and its user, or ``NotAuthenticated`` (``cache_seconds``:
+    see ``approvals.sessions``; the rows may then be detached from ``session``)."""
+    session_id = session_id_of(tokens, token, max_age)
+    found = sessions.find_active(session, session_id, now, cache_seconds)
     if found is None:
         raise NotAuthenticated("登录凭证已失效，请重新登录", "the session has ended")
     return found

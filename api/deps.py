@@ -52,15 +52,18 @@ def get_current_user(
     if credentials is None and request.method in UNSAFE_METHODS and _is_api(request):
         refuse_cookie_for_api_write(request, services.settings)
     now = wall_now()
+    settings = services.settings
     user_session, user = resolve_token(
-        session, services.tokens, token, services.settings.token_ttl_seconds, now
-    )
+        session, services.tokens, token, settings.token_ttl_seconds, now,
+        settings.session_cache_seconds,
+    )  # fmt: skip
     if sessions.needs_touch(user_session, now):
         with services.engine.begin() as connection:
             sessions.touch(connection, user_session.id, now)
     # Detached with its columns loaded: an error page rendered after the session rolled back
-    # can still show who is signed in.
-    session.expunge(user)
+    # can still show who is signed in (a user from the sign-in cache is detached already).
+    if user in session:
+        session.expunge(user)
     if ACTING_HEADER in request.headers:  # 帮办代办: a helper acting for an enterprise
         user = acting_user(request, session, services.clock, user)
     request.state.user = user

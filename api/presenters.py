@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
 from api.applicant_view import timeline_for
@@ -14,6 +17,7 @@ from approvals.services.item_versions import item_of
 from approvals.services.queries import timeline
 from models import (
     Application,
+    ClockPause,
     Document,
     ElectronicLicence,
     Enterprise,
@@ -119,13 +123,19 @@ def application_detail(
         .where(Document.application_id == application.id)
         .order_by(col(Document.id))
     ).all()
-    postal = session.exec(
-        select(PostalDispatch).where(PostalDispatch.application_id == application.id)
-    ).all()
+    entered_at, has_postal, has_pauses = _case_facts(session, id_of(application))
+    postal = (
+        session.exec(
+            select(PostalDispatch).where(PostalDispatch.application_id == application.id)
+        ).all()
+        if has_postal
+        else []
+    )
     steps = timeline_for(timeline(session, application, services.calendar), viewer)
     today = local_date(services.clock.now())
-    pauses = clock_service.pauses_of(session, id_of(application))  # read once, used twice
-    entered = clock_service.open_step_entered_on(session, id_of(application))
+    # read once, used twice
+    pauses = clock_service.pauses_of(session, id_of(application)) if has_pauses else []
+    entered = local_date(entered_at) if entered_at else None
     clock = clock_service.compute_state(
         services.calendar, item, application, pauses, entered, today
     )
@@ -161,6 +171,19 @@ def application_detail(
         clock=_clock_public(clock),
         pauses=[ClockPausePublic.model_validate(p, from_attributes=True) for p in pauses],
     )
+
+
+def _case_facts(session: Session, application_id: int) -> tuple[datetime | None, bool, bool]:
+    """When the open step began, and whether the case has postal dispatches and clock pauses,
+    in one statement: those lists are usually empty, and read only when they are not."""
+    row = session.exec(
+        select(
+            clock_service.open_step_entered_at(application_id),
+            exists().where(col(PostalDispatch.application_id) == application_id),
+            exists().where(col(ClockPause.application_id) == application_id),
+        )
+    ).one()
+    return row[0], bool(row[1]), bool(row[2])
 
 
 def _clock_public(state: clock_service.ClockState) -> ClockPublic:

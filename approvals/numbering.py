@@ -1,13 +1,13 @@
 """Gapless serial numbers: 办件编号 per day, 发文字号 (代字〔YYYY〕N号) per series and year.
 
-The counter row is incremented with one ``UPDATE … RETURNING`` inside the caller's transaction:
-PostgreSQL holds the row lock until commit, SQLite holds the database write lock, so concurrent
-callers queue, and a rolled-back transaction gives its number back (no gaps).
+The counter row is made or incremented with one ``INSERT … ON CONFLICT DO UPDATE … RETURNING``
+inside the caller's transaction: PostgreSQL holds the row lock until commit, SQLite holds the
+database write lock, so concurrent callers queue, and a rolled-back transaction gives its
+number back (no gaps).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -16,19 +16,16 @@ from models import SerialCounter
 
 
 def next_serial(session: Session, scope: str, period: int) -> int:
-    """The next number in ``scope``/``period``, starting at 1."""
+    """The next number in ``scope``/``period``, starting at 1: one upsert that takes the
+    counter's row lock (numbers stay gapless and unique under concurrent transactions)."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(SerialCounter)
-        .values(scope=scope, period=period, last_value=0)
-        .on_conflict_do_nothing(index_elements=["scope", "period"])
-    )
+    counter = insert(SerialCounter).values(scope=scope, period=period, last_value=1)
     result = session.execute(
-        update(SerialCounter)
-        .where(col(SerialCounter.scope) == scope, col(SerialCounter.period) == period)
-        .values(last_value=col(SerialCounter.last_value) + 1)
-        .returning(col(SerialCounter.last_value))
+        counter.on_conflict_do_update(
+            index_elements=["scope", "period"],
+            set_={"last_value": col(SerialCounter.last_value) + 1},
+        ).returning(col(SerialCounter.last_value))
     )
     return int(result.scalar_one())
 

@@ -1,6 +1,6 @@
 """The API against a bare FastAPI + SQLModel app (``bench/bare_app.py``) on the same
 PostgreSQL, with the same client (``bench/loadgen.py``, 16 keep-alive connections), one
-uvicorn process each, one after the other:
+uvicorn process each (``--workers N``: N each), one after the other:
 
 * read: an application's detail (``GET /api/applications/{id}``, the applicant's bearer token)
   against ``GET /items/{id}``;
@@ -10,7 +10,7 @@ uvicorn process each, one after the other:
 Prints req/s, p50/p99 and the API/bare ratios; ``--profile DIR`` records the API process with
 py-spy during each API scenario (``bench/stacks.py`` summarises).
 
-    .venv/bin/python bench/api_vs_bare.py [--seconds 10] [--connections 16]
+    .venv/bin/python bench/api_vs_bare.py [--seconds 10] [--connections 16] [--workers 1]
 """
 
 from __future__ import annotations
@@ -45,16 +45,18 @@ from tests.topology import cases_to_sign
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
 
-def _serve(app: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _serve(
+    app: str, env: dict[str, str], log: Path, workers: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     with log.open("ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-             "--workers", "1", "--log-level", "warning", "--no-access-log"],
+             "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
             cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # a loaded machine imports slowly
     while time.monotonic() < deadline:
         try:
             httpx.get(f"{base}/docs", timeout=2)
@@ -71,6 +73,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn processes per app")
     args = parser.parse_args()
     name = f"eia_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
@@ -90,8 +93,8 @@ def main() -> None:
             "EIA_SECRET_KEY": "bench-secret-0123456789-abcdefghijklmn",
             "BARE_DATABASE_URL": url,
         }
-        api, api_url = _serve("api.asgi:app", env, base_dir / "api.log")
-        bare, bare_url = _serve("bench.bare_app:app", env, base_dir / "bare.log")
+        api, api_url = _serve("api.asgi:app", env, base_dir / "api.log", args.workers)
+        bare, bare_url = _serve("bench.bare_app:app", env, base_dir / "bare.log", args.workers)
         started += [api, bare]
         http = httpx.Client(base_url=api_url, timeout=60)
         token = http.post("/api/auth/token", data={"username": "qiye", "password": DEMO_PASSWORD})
@@ -115,7 +118,10 @@ def main() -> None:
             ("case page", f"{api_url}/cases/{case_id}", "GET", cookie, b"",
              None, "", {}, b""),
         ]  # fmt: skip
-        print(f"load average {procstat.load()}; {args.connections} connections, {args.seconds} s")
+        print(
+            f"load average {procstat.load()}; {args.connections} connections, {args.seconds} s, "
+            f"{args.workers} uvicorn process(es) each"
+        )
         for (
             label,
             a_url,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlmodel import Session, create_engine
 
 from core.settings import Settings
@@ -25,7 +26,8 @@ def make_engine(
 ) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a 30 s busy timeout (writers
     queue on its single write lock; the embedded default is for one bureau's light load).
-    PostgreSQL gets a pool of ``pool_size`` + ``max_overflow`` connections (``EIA_DB_*``)."""
+    PostgreSQL gets a pool of ``pool_size`` + ``max_overflow`` connections (``EIA_DB_*``),
+    each pinged before use when it sat idle (``PING_AFTER_IDLE_SECONDS``)."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
@@ -40,14 +42,33 @@ def make_engine(
             cur.close()
 
         return engine
-    return create_engine(
-        url,
-        echo=echo,
-        pool_pre_ping=True,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
-        pool_timeout=pool_timeout,
+    engine = create_engine(
+        url, echo=echo, pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection is pinged before use only when it sat idle this long: a busy process
+# (connections back in the pool for milliseconds) pays no extra round trip per request, and a
+# connection left from before a database restart or failover is still found dead and replaced.
+PING_AFTER_IDLE_SECONDS = 2.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_conn: Any, record: Any) -> None:  # DB-API connection, pool record
+        record.info["idle_from"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: object) -> None:
+        idle_from = record.info.get("idle_from")
+        if idle_from is None or time.monotonic() - idle_from < PING_AFTER_IDLE_SECONDS:
+            return  # new, or back in the pool a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("a pooled connection went away") from exc  # pool retries
 
 
 def engine_for(settings: Settings) -> Engine:
@@ -79,3 +100,9 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         # request's session) would only cut the client's keep-alive connection.
         with contextlib.suppress(OperationalError, InterfaceError):
             session.close()
+
+
+def keep(session: Session, *rows: object) -> None:
+    """Hold ``rows`` for the session's life. The identity map holds rows weakly: one a reader
+    loaded and let go is read again by the next ``session.get``; kept, that costs no statement."""
+    session.info.setdefault("kept", []).extend(row for row in rows if row is not None)

@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     # {var_dir}/secret_key, every other mode must set it (core.serving.serving_settings).
     secret_key: str = ""
     token_ttl_seconds: int = 12 * 3600
+    # How long a process keeps a sign-in (session row and user) in memory before reading it
+    # again (approvals.sessions): a logout, password or role change, or disabled account takes
+    # effect at once on the process that made it, within this on the others. 0: read always.
+    session_cache_seconds: float = 5.0
     max_upload_bytes: int = 50 * 1024 * 1024
     max_json_bytes: int = 1024 * 1024  # a JSON or plain form body (api.body_limit)
     staged_upload_hours: int = 48  # an apply form's uploaded materials kept before cleanup

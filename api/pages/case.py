@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from api.deps import ServicesDep, SessionDep
 from api.dispatching import after_commit
 from api.errors import status_for
+from api.pages.case_sections import section_views
 from api.pages.display import (
     PROVISIONAL_NOTE,
     STATUS_TONES,
@@ -54,19 +55,17 @@ RESULT_DOCUMENTS: dict[ProcessKind, DocumentKind] = {
 
 
 def latest_document(
-    session: Session, application: Application, kind: DocumentKind
+    session: Session, documents: list[DocumentPublic], kind: DocumentKind
 ) -> Document | None:
-    """The case's latest document of ``kind`` (issued or still pending)."""
-    return session.exec(
-        select(Document)
-        .where(Document.application_id == application.id, Document.kind == kind)
-        .order_by(col(Document.id).desc())
-    ).first()
+    """The case's latest document of ``kind`` (issued or still pending), among the case's
+    ``documents`` as the detail read them: its row is in the session already, no statement."""
+    latest = max((d.id for d in documents if d.kind == kind), default=None)
+    return session.get(Document, latest) if latest is not None else None
 
 
-def correction_list(session: Session, application: Application) -> list[dict[str, str]]:
+def correction_list(session: Session, documents: list[DocumentPublic]) -> list[dict[str, str]]:
     """What the latest 补正通知书 asked for: [{"name", "reason"}]."""
-    notice = latest_document(session, application, DocumentKind.CORRECTION_NOTICE)
+    notice = latest_document(session, documents, DocumentKind.CORRECTION_NOTICE)
     if notice is None:
         return []
     return [
@@ -94,7 +93,7 @@ def result_of(
     """The result of a filing (备案回执: the filing number) or a service case (答复书: the
     answer and its legal basis), with its document row; None for other kinds or before it."""
     kind = RESULT_DOCUMENTS.get(application.process_kind)
-    document = latest_document(session, application, kind) if kind else None
+    document = latest_document(session, documents, kind) if kind else None
     if document is None:
         return None
     shown = next((d for d in documents if d.id == document.id), None)
@@ -105,12 +104,6 @@ def result_of(
         "legal_basis": str(document.payload.get("legal_basis", "")),
         "document": shown,
     }
-
-
-# Sections that other page modules add to the case page (告知承诺制, 远程会审), built from the
-# page's own session: name in the template → builder (None when the section does not apply).
-CaseSection = Callable[[Session, AppServices, User, Application], "dict[str, Any] | None"]
-CASE_SECTIONS: dict[str, CaseSection] = {}
 
 
 def case_context(
@@ -144,7 +137,7 @@ def case_context(
         "max_pause_days": MAX_PAUSE_DAYS,
         "timeline_actions": TIMELINE_ACTIONS,
         "timeline_roles": TIMELINE_ROLES,
-        "correction": correction_list(session, application),
+        "correction": correction_list(session, detail.documents),
         "decision": decision,
         "decision_approves": decision is not None and decision.outcome is Outcome.APPROVE,
         # The document a sign-off issues, named in the sign button's question.
@@ -165,7 +158,7 @@ def case_context(
         "licence_number": application.licence_number or "",
         "result": result_of(session, application, detail.documents),
         "final": detail.status in FINAL,
-    } | {name: build(session, services, user, application) for name, build in CASE_SECTIONS.items()}
+    } | section_views(session, services, user, application)
 
 
 def render_case(

@@ -23,14 +23,16 @@ from urllib.parse import quote, urlencode
 
 from fastapi import BackgroundTasks, File, Form, Request, Response, UploadFile
 from markupsafe import Markup
-from sqlmodel import Session
+from sqlalchemy import exists
+from sqlmodel import Session, col
 
 from api.body_limit import MAX_FILES_PER_REQUEST, accepts_uploads
 from api.commitment_letter import generate_letter
 from api.deps import ServicesDep, SessionDep
 from api.pages import router
 from api.pages.audit import AuditUser, pct
-from api.pages.case import CASE_SECTIONS, run_step
+from api.pages.case import run_step
+from api.pages.case_sections import Facts, register_section
 from api.pages.display import FLASH_MESSAGES, redirect_with
 from api.pages.forms import build, lines
 from api.pages.security import ApplicantUser, StaffUser
@@ -178,14 +180,13 @@ def _evidence(case: CommitmentCase) -> list[dict[str, Any]]:
 
 
 def panel(
-    session: Session, services: AppServices, viewer: User, application: Application
+    session: Session, services: AppServices, viewer: User, application: Application, facts: Facts
 ) -> dict[str, Any] | None:
-    """The fast-track panel of a case page; None when the case never was on the fast track."""
-    case = session.get(CommitmentCase, application.id)
-    if application.process_kind is not ProcessKind.COMMITMENT and (
-        case is None or case.converted_at is None
-    ):
+    """The fast-track panel of a case page; None when the case never was on the fast track
+    (``facts``: whether it left it, converted to the standard process)."""
+    if application.process_kind is not ProcessKind.COMMITMENT and not facts["converted"]:
         return None
+    case = session.get(CommitmentCase, application.id)
     today = local_date(services.clock.now())
     is_applicant = viewer.role is Role.APPLICANT
     editable = (
@@ -238,7 +239,15 @@ def panel(
     }
 
 
-CASE_SECTIONS["cm"] = panel  # the 告知承诺制 panel of the case page
+register_section(  # the 告知承诺制 panel of the case page
+    "cm",
+    panel,
+    {
+        "converted": lambda a: exists().where(
+            col(CommitmentCase.application_id) == a, col(CommitmentCase.converted_at).is_not(None)
+        )
+    },
+)
 
 
 # --- the applicant's steps ---------------------------------------------------------------------

@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import BackgroundTasks, Form, Request, Response
-from sqlmodel import Session
+from sqlalchemy import exists
+from sqlmodel import Session, col
 
 from api.deps import ServicesDep, SessionDep
 from api.dispatching import after_guidance
 from api.pages import router
-from api.pages.case import CASE_SECTIONS
+from api.pages.case_sections import Facts, register_section
 from api.pages.display import FLASH_MESSAGES, flash_of
 from api.pages.form_action import form_action
 from api.pages.refusals import with_refusal
@@ -41,6 +42,7 @@ from models.consultation import (
     CONSULT_MODE_LABELS,
     EIA_CATEGORY_LABELS,
     ConsultationCreate,
+    ConsultationLink,
     ConsultMode,
     EiaCategory,
     GuidanceCreate,
@@ -329,13 +331,20 @@ def audit_consultations(request: Request, user: Auditor, session: SessionDep) ->
 
 
 def _project_history(
-    session: Session, services: AppServices, user: User, application: Application
+    session: Session, services: AppServices, user: User, application: Application, facts: Facts
 ) -> dict[str, Any] | None:
-    """The case page's 前期指导 card: the consultation the case follows, if any."""
+    """The case page's 前期指导 card: the consultation the case follows, if any (``facts``:
+    whether the case is linked to one)."""
+    if not facts["linked"]:
+        return None
     consultation = history.consultation_of(session, application.id or 0)
     if consultation is None or not requests.may_see(session, user, consultation):
         return None
     return {"c": consultation_public(session, services.catalogue, consultation)}
 
 
-CASE_SECTIONS["consultation"] = _project_history
+register_section(
+    "consultation",
+    _project_history,
+    {"linked": lambda a: exists().where(col(ConsultationLink.application_id) == a)},
+)

@@ -10,11 +10,13 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import BackgroundTasks, Form, Request, Response
+from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
 from api.deps import ServicesDep, SessionDep
 from api.pages import router
-from api.pages.case import CASE_SECTIONS, run_step
+from api.pages.case import run_step
+from api.pages.case_sections import Facts, register_section
 from api.pages.display import FLASH_MESSAGES, redirect_with
 from api.pages.forms import build, lines
 from api.pages.security import ApplicantUser, PageUser, StaffUser
@@ -24,10 +26,10 @@ from api.services import AppServices
 from approvals.date_bounds import local_moment
 from approvals.errors import InvalidInput
 from approvals.participation.hearings import conduct, requests
-from approvals.participation.hearings.lookup import hearings_of, live_hearing
+from approvals.participation.hearings.lookup import hearings_of, last_told, live_hearing
 from approvals.services.item_versions import item_of
 from approvals.services.queries import get_application_for
-from models import Application, HearingState, Role, User
+from models import Application, Hearing, HearingState, Role, User
 from models.hearings import MODE_LABELS, HearingMode, HearingRecordIn, HearingScheduleIn
 from models.text_input import clean_line, clean_text
 
@@ -59,16 +61,17 @@ SCHEDULE_LABELS = {
 
 
 def section(
-    session: Session, services: AppServices, user: User, application: Application
+    session: Session, services: AppServices, user: User, application: Application, facts: Facts
 ) -> dict[str, Any] | None:
-    """The hearing card's figures, or None for an item without hearings."""
+    """The hearing card's figures, or None for an item without hearings. ``facts``: whether
+    the case has a hearing, and the day its right to one was last told."""
     item = item_of(session, application)
     if item.hearing is None:
         return None
     staff = user.role is not Role.APPLICANT
-    live = live_hearing(session, application.id or 0)
+    live = live_hearing(session, application.id or 0) if facts["any"] else None
     spec = item.hearing
-    deadline = requests.request_deadline(session, services.calendar, application, spec)
+    deadline = requests.deadline_after(services.calendar, facts["told"], spec)
     undecided = application.status in requests.UNDECIDED
     open_ = live is None or live.state in (HearingState.REQUESTED, HearingState.SCHEDULED)
     presiding = (
@@ -85,7 +88,9 @@ def section(
         else []
     )
     return {
-        "hearings": [hearing_view(session, h) for h in hearings_of(session, application.id or 0)],
+        "hearings": [hearing_view(session, h) for h in hearings_of(session, application.id or 0)]
+        if facts["any"]
+        else [],
         "live": live,
         "deadline": deadline,
         "spec": spec,
@@ -110,7 +115,11 @@ def section(
     }
 
 
-CASE_SECTIONS["hr"] = section  # 听证 on the case page
+register_section(  # 听证 on the case page
+    "hr",
+    section,
+    {"any": lambda a: exists().where(col(Hearing.application_id) == a), "told": last_told},
+)
 
 
 def _act(

@@ -23,13 +23,15 @@ from urllib.parse import quote, urlencode
 
 from fastapi import BackgroundTasks, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
+from sqlalchemy import exists
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 
 from api.body_limit import MAX_FILES_PER_REQUEST, accepts_uploads
 from api.deps import ServicesDep, SessionDep
 from api.pages import router
-from api.pages.case import CASE_SECTIONS, MATERIAL_FIELD, refused_back, run_step
+from api.pages.case import MATERIAL_FIELD, refused_back, run_step
+from api.pages.case_sections import Facts, register_section
 from api.pages.display import FLASH_MESSAGES, redirect_with
 from api.pages.forms import build, chosen_files
 from api.pages.security import ApplicantUser, PageUser, StaffUser
@@ -266,14 +268,16 @@ def green_view(session: Session, application_id: int) -> dict[str, Any] | None:
 
 
 def section(
-    session: Session, services: AppServices, viewer: User, application: Application
+    session: Session, services: AppServices, viewer: User, application: Application, facts: Facts
 ) -> dict[str, Any]:
+    """远程会审 and 绿色通道 on the case page (``facts``: whether the case is flagged green and
+    whether it has a panel; their rows are read only when it does)."""
     item = item_of(session, application)
     role, status = viewer.role, application.status
     staff = role not in (Role.APPLICANT, Role.EXPERT)
-    green = green_view(session, id_of(application))
+    green = green_view(session, id_of(application)) if facts["green"] else None
     reviewable = item.needs_expert_review or application.track == "green"
-    panel = latest_panel(session, id_of(application))
+    panel = latest_panel(session, id_of(application)) if facts["panel"] else None
     view: dict[str, Any] = {
         "role": role.value,
         "staff": staff,
@@ -311,7 +315,14 @@ def section(
     return view
 
 
-CASE_SECTIONS["jr"] = section  # 远程会审 and 绿色通道 on the case page
+register_section(  # 远程会审 and 绿色通道 on the case page
+    "jr",
+    section,
+    {
+        "green": lambda a: exists().where(col(GreenChannel.application_id) == a),
+        "panel": lambda a: exists().where(col(Panel.application_id) == a),
+    },
+)
 
 
 # --- the staff's and the applicant's steps ---------------------------------------------------

@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from api.deps import ServicesDep, SessionDep
 from api.pages import router
-from api.pages.case import CASE_SECTIONS, run_step
+from api.pages.case import run_step
+from api.pages.case_sections import Facts, register_section
 from api.pages.display import FLASH_MESSAGES, redirect_with
 from api.pages.security import StaffUser
 from api.params import Id
@@ -29,7 +30,7 @@ FLASH_MESSAGES["pre_approval_published"] = "已同意拟批准，拟批准公示
 
 
 def section(
-    session: Session, services: AppServices, user: User, application: Application
+    session: Session, services: AppServices, user: User, application: Application, facts: Facts
 ) -> dict[str, Any] | None:
     """The 拟批准公示 card for staff, or None where the item publishes none before signing."""
     if user.role is Role.APPLICANT:
@@ -48,7 +49,7 @@ def section(
     }
 
 
-CASE_SECTIONS["pa"] = section  # 拟批准公示 on the case page
+register_section("pa", section)  # 拟批准公示 on the case page
 
 
 @router.post("/cases/{application_id}/pre-approval")

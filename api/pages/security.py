@@ -77,9 +77,11 @@ def optional_user(request: Request, services: ServicesDep, session: SessionDep) 
     if not token:
         return None
     try:
+        settings = services.settings
         _, user = resolve_token(
-            session, services.tokens, token, services.settings.token_ttl_seconds, wall_now()
-        )
+            session, services.tokens, token, settings.token_ttl_seconds, wall_now(),
+            settings.session_cache_seconds,
+        )  # fmt: skip
     except NotAuthenticated:
         return None
     _remember(request, user)

@@ -23,6 +23,7 @@ from approvals.services.queries import get_application_for
 from approvals.services.transitions import issued_by, move
 from approvals.tolerance import gate as tolerance_gate
 from approvals.uploads import CheckedUpload
+from core.db import keep
 from models import Application, Material, Role, Status, User
 from models.ids import id_of
 from models.schemas import ApplicationCreate, CorrectionRequest, RefusalRequest
@@ -97,6 +98,7 @@ def create_application(
         )
     # before the retry look-up: an agent whose authorisation ended gets no case back either
     enterprise, agent_enterprise_id = agents.applying_for(session, actor, data.on_behalf_of)
+    keep(session, enterprise)  # the answer names it: no second read
     found = _by_idempotency_key(session, actor, idempotency_key)
     if found is not None:
         return found, False

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 
+from sqlalchemy import ScalarSelect
 from sqlmodel import Session, col, select
 
 from approvals.calendar import Pause, WorkingCalendar
@@ -163,12 +164,20 @@ def compute_state(
     )
 
 
-def open_step_entered_on(session: Session, application_id: int) -> date | None:
-    row = session.exec(
+def open_step_entered_at(application_id: int) -> ScalarSelect[datetime]:
+    """When the case's open step began, as a scalar subquery (NULL when no step is open), for
+    readers that fold it into a statement of their own."""
+    return (
         select(StepRecord.entered_at)
         .where(StepRecord.application_id == application_id, col(StepRecord.left_at).is_(None))
         .order_by(col(StepRecord.id).desc())
-    ).first()
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def open_step_entered_on(session: Session, application_id: int) -> date | None:
+    row = session.exec(select(open_step_entered_at(application_id))).first()
     return local_date(row) if row else None
 
 

@@ -14,7 +14,8 @@ from approvals.clock import local_date
 from approvals.enterprise import agents
 from approvals.errors import NotFound
 from approvals.process.standard import ACTION_LABELS, HUMAN_STEP, Action
-from models import Application, AuditEvent, Expert, Panel, PanelMember, Role, User
+from core.db import keep
+from models import Application, AuditEvent, Enterprise, Expert, Panel, PanelMember, Role, User
 from models.enums import DOCUMENT_ISSUED
 
 STAFF_ROLES = frozenset(
@@ -31,8 +32,16 @@ STAFF_ROLES = frozenset(
 
 def get_application_for(session: Session, actor: User, application_id: int) -> Application:
     """The case if ``actor`` may see it. An applicant sees only its own enterprise's cases;
-    someone else's case is reported as not found, so its existence does not leak."""
-    application = session.get(Application, application_id)
+    someone else's case is reported as not found, so its existence does not leak. The case's
+    enterprise is read with it (same statement) and kept in the session, so its readers'
+    ``session.get(Enterprise, …)`` costs no statement."""
+    row = session.exec(
+        select(Application, Enterprise)
+        .outerjoin(Enterprise, col(Enterprise.id) == col(Application.enterprise_id))
+        .where(Application.id == application_id)
+    ).first()
+    application, enterprise = row if row is not None else (None, None)
+    keep(session, enterprise)
     visible = application is not None and (
         actor.role in STAFF_ROLES
         or (actor.role is Role.APPLICANT and application.enterprise_id == actor.enterprise_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sql
+from sqlalchemy import ScalarSelect
 from sqlmodel import Session, col, select
 
 from approvals.catalogue_schema import HearingSpec, Item
@@ -34,6 +35,18 @@ def live_hearing(session: Session, application_id: int) -> Hearing | None:
     ).first()
 
 
+def last_told(application_id: int) -> ScalarSelect[date]:
+    """The last day the applicant was told of its right to a hearing, as a scalar subquery
+    (NULL when never), for readers that fold it into a statement of their own."""
+    return (
+        select(col(HearingRight.notified_on))
+        .where(HearingRight.application_id == application_id)
+        .order_by(col(HearingRight.notified_on).desc(), col(HearingRight.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def sign_facts(session: Session, application_id: int) -> tuple[HearingState | None, date | None]:
     """What signing asks of hearings, in one statement: the live hearing's state and the last
     day the right to one was told (each None where there is none)."""
@@ -44,14 +57,7 @@ def sign_facts(session: Session, application_id: int) -> tuple[HearingState | No
         .limit(1)
         .scalar_subquery()
     )
-    told = (
-        select(col(HearingRight.notified_on))
-        .where(HearingRight.application_id == application_id)
-        .order_by(col(HearingRight.notified_on).desc(), col(HearingRight.id).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    found_state, found_told = session.execute(sql.select(state, told)).one()
+    found_state, found_told = session.execute(sql.select(state, last_told(application_id))).one()
     return found_state, found_told
 
 

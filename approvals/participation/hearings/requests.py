@@ -139,9 +139,17 @@ def request_deadline(
     session: Session, calendar: WorkingCalendar, application: Application, spec: HearingSpec
 ) -> date | None:
     right = latest_right(session, id_of(application))
-    if right is None:
+    return deadline_after(calendar, right.notified_on if right else None, spec)
+
+
+def deadline_after(
+    calendar: WorkingCalendar, told_on: date | None, spec: HearingSpec
+) -> date | None:
+    """The last day to ask for a hearing when the right was told on ``told_on`` (None: not told,
+    no deadline running)."""
+    if told_on is None:
         return None
-    return calendar.due(right.notified_on, spec.request_days, spec.request_unit).day
+    return calendar.due(told_on, spec.request_days, spec.request_unit).day
 
 
 def _check_on_time(
