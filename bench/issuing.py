@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from approvals.catalogue import load_catalogue
 from approvals.clock import SHANGHAI, FixedClock
 from approvals.services import issuing
-from bench import procstat
+from bench import memory, procstat
 from core.db import make_engine
 from documents.render import render_pdf
 from flows.runtime import Runtime
@@ -80,12 +80,39 @@ def floor(rt: Runtime, document_id: int, runs: int = 5) -> tuple[float, float, f
     return statistics.median(render), statistics.median(full), statistics.median(cpu)
 
 
+def soak(args, sampler, http, leader, ids, approved, engine, topo) -> None:  # type: ignore[no-untyped-def]
+    """Steady sign-offs for ``--soak-minutes`` after the burst (``approved`` cases in all at
+    the end), RSS sampled throughout."""
+    since = sampler.now()
+    load = procstat.load()
+
+    def sign(case_id: int) -> int:
+        r = http.post(f"/api/applications/{case_id}/sign", headers=leader, json={})
+        return r.status_code
+
+    statuses, took = memory.steady_signoffs(sign, ids, args.soak_rate)
+    until = since + took
+    assert wait_issued(engine, approved, 1800)
+    print(
+        f"soak: {len(ids)} sign-offs at {args.soak_rate}/s over {took / 60:.1f} min,"
+        f" 5xx {sum(s >= 500 for s in statuses)}, non-200 {sum(s != 200 for s in statuses)};"
+        f" load average {load} at the start, {procstat.load()} at the end"
+    )
+    print("\n".join(memory.report(sampler, since, until)))
+    for role in ("worker", "api"):
+        pid = topo.pids[role][0] if role == "worker" else procstat.tree(topo.pids["api"][0])[1]
+        print(f"{role} {pid}: where its RSS lies (smaps)")
+        print("\n".join(memory.mappings(pid)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--serial", type=int, default=20)
     parser.add_argument("--burst", type=int, default=200)
     parser.add_argument("--probe", type=int, default=20, help="sign-offs during the drain")
     parser.add_argument("--profile", type=Path, help="py-spy recordings of the burst, here")
+    parser.add_argument("--soak-minutes", type=float, default=0, help="then steady sign-offs")
+    parser.add_argument("--soak-rate", type=float, default=0.5, help="sign-offs per second")
     args = parser.parse_args()
     name = f"eia_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
@@ -98,11 +125,17 @@ def main() -> None:
         catalogue = load_catalogue()
         clock = FixedClock(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI))
         total = args.serial + args.burst + args.probe
-        ids = cases_to_sign(engine, catalogue, clock, total)
-        print(f"{total} cases ready to sign")
+        soaked = round(args.soak_minutes * 60 * args.soak_rate)
+        ids = cases_to_sign(engine, catalogue, clock, total + soaked)
+        print(f"{total + soaked} cases ready to sign")
         up = time.perf_counter()
         with production_topology(Path(tempfile.mkdtemp(prefix="eia-bench-")), url) as topo:
             print(f"topology up in {time.perf_counter() - up:.1f} s")
+            sampler = memory.Sampler(
+                memory.processes(topo.pids),
+                lambda: sum(len(procstat.tree(w)) - 1 for w in topo.pids["worker"]),
+                lambda: len(topo.smtp.received.messages),
+            )
             leader = topo.token("lingdao")
             http = httpx.Client(base_url=topo.base_url, timeout=120)
             smtp = topo.smtp.received
@@ -143,7 +176,7 @@ def main() -> None:
             )
             # burst
             burst = ids[args.serial : args.serial + args.burst]
-            probes = ids[args.serial + args.burst :]
+            probes = ids[args.serial + args.burst : total]
             before = len(smtp.messages)
             latencies: list[float] = []
             statuses: list[int] = []
@@ -212,7 +245,12 @@ def main() -> None:
                 f" {rate:.2f} documents/s vs render-only {1 / render_only:.2f}/s per process"
                 f" ({2 / render_only:.2f}/s on 2 cores) → {rate / (2 / render_only):.0%}"
             )
-            print("invariants:", issued_invariants(rt, topo.smtp))
+            if soaked:
+                soak(args, sampler, http, leader, ids[total:], total + soaked, engine, topo)
+            sampler.stop()
+            invariants = issued_invariants(rt, topo.smtp)
+            print("invariants:", invariants, f"(expected {total + soaked} of each)")
+            assert invariants == {"documents": total + soaked, "mails": total + soaked}
             floor_smtp.stop()
             http.close()
     finally:
