@@ -100,9 +100,12 @@ def soak(args, sampler, http, leader, ids, approved, engine, topo) -> None:  # t
     )
     print("\n".join(memory.report(sampler, since, until)))
     for role in ("worker", "api"):
-        pid = topo.pids[role][0] if role == "worker" else procstat.tree(topo.pids["api"][0])[1]
+        pid = (
+            topo.pids[role][0] if role == "worker" else memory.api_processes(topo.pids["api"][0])[0]
+        )
         print(f"{role} {pid}: where its RSS lies (smaps)")
         print("\n".join(memory.mappings(pid)))
+    assert set(statuses) == {200}, "a sign-off of the soak failed"
 
 
 def main() -> None:
@@ -113,11 +116,16 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="py-spy recordings of the burst, here")
     parser.add_argument("--soak-minutes", type=float, default=0, help="then steady sign-offs")
     parser.add_argument("--soak-rate", type=float, default=0.5, help="sign-offs per second")
+    parser.add_argument(
+        "--prefect-on-postgres", action="store_true", help="the Prefect server's database too"
+    )
     args = parser.parse_args()
     name = f"eia_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(f"{PG}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        if args.prefect_on_postgres:
+            conn.execute(text(f'CREATE DATABASE "{name}_prefect"'))
     url = f"{PG}/{name}"
     engine = make_engine(url)
     try:
@@ -129,7 +137,12 @@ def main() -> None:
         ids = cases_to_sign(engine, catalogue, clock, total + soaked)
         print(f"{total + soaked} cases ready to sign")
         up = time.perf_counter()
-        with production_topology(Path(tempfile.mkdtemp(prefix="eia-bench-")), url) as topo:
+        prefect_db = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}_prefect"
+        with production_topology(
+            Path(tempfile.mkdtemp(prefix="eia-bench-")),
+            url,
+            prefect_database_url=prefect_db if args.prefect_on_postgres else None,
+        ) as topo:
             print(f"topology up in {time.perf_counter() - up:.1f} s")
             sampler = memory.Sampler(
                 memory.processes(topo.pids),
@@ -245,6 +258,7 @@ def main() -> None:
                 f" {rate:.2f} documents/s vs render-only {1 / render_only:.2f}/s per process"
                 f" ({2 / render_only:.2f}/s on 2 cores) → {rate / (2 / render_only):.0%}"
             )
+            assert set(statuses) == {200}, "a sign-off of the burst failed"
             if soaked:
                 soak(args, sampler, http, leader, ids[total:], total + soaked, engine, topo)
             sampler.stop()
@@ -257,6 +271,7 @@ def main() -> None:
         engine.dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}_prefect" WITH (FORCE)'))
 
 
 if __name__ == "__main__":

@@ -56,12 +56,17 @@ def mappings(pid: int, top: int = 8) -> list[str]:
     return lines + [f"  {kb / 1024:7.1f} MB  {n}" for n, kb in ranked[:top]]
 
 
+def api_processes(supervisor: int) -> list[int]:
+    """uvicorn's serving processes (not multiprocessing's resource tracker beside them)."""
+    children = procstat.tree(supervisor)[1:]
+    return [p for p in children if "resource_tracker" not in _cmdline(p)] or children
+
+
 def processes(roles: dict[str, list[int]]) -> dict[str, Callable[[], float]]:
     """What to sample: each API process (uvicorn's children, not its supervisor), each worker
     alone and with its children, the Prefect server with its children."""
     found: dict[str, Callable[[], float]] = {}
-    served = [p for p in procstat.tree(roles["api"][0])[1:] if "uvicorn" in _cmdline(p)]
-    for n, pid in enumerate(served or procstat.tree(roles["api"][0])[1:]):
+    for n, pid in enumerate(api_processes(roles["api"][0])):
         found[f"api{n}"] = lambda pid=pid: own_rss_mb(pid)  # type: ignore[misc]
     for n, pid in enumerate(roles["worker"]):
         found[f"worker{n}"] = lambda pid=pid: own_rss_mb(pid)  # type: ignore[misc]

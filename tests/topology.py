@@ -104,9 +104,12 @@ def production_topology(
     api_processes: int = 2,
     workers: int = 2,
     prefect: dict[str, str] | None = None,
+    prefect_database_url: str | None = None,
 ) -> Iterator[Topology]:
     """Start everything (a Prefect server too, unless ``prefect`` gives a running one's
-    environment); stopped (processes terminated) when the block ends."""
+    environment; on ``prefect_database_url``, e.g. ``postgresql+asyncpg://…``, as in
+    docker-compose.yml, else on SQLite in its home); stopped (processes terminated) when the
+    block ends."""
     started: list[subprocess.Popen[bytes]] = []
     with ExitStack() as stack:
         smtp, s3 = stack.enter_context(stoppable_servers(base))
@@ -117,7 +120,8 @@ def production_topology(
             "PREFECT_HOME": str(base / "prefect"),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_LOGGING_LEVEL": "WARNING",
-        }
+        } | ({"PREFECT_API_DATABASE_CONNECTION_URL": prefect_database_url}
+             if prefect_database_url and prefect is None else {})  # fmt: skip
         env = (
             dict(os.environ)
             | prefect_env
