@@ -60,7 +60,7 @@ def _served(app: Any, settings: Settings) -> Iterator[str]:
 
 def _sign_in(base_url: str, headers: dict[str, str]) -> str:
     """The Set-Cookie header of a password sign-in through the login form."""
-    with httpx.Client(base_url=base_url) as http:
+    with httpx.Client(base_url=base_url, timeout=30) as http:  # a loaded machine: argon2
         form = http.get("/login", headers=headers)
         token = re.search(r'name="csrf_token" value="([^"]*)"', form.text)
         pre_session = "; ".join(f"{k}={v}" for k, v in form.cookies.items())
