@@ -28,9 +28,10 @@ from prefect.settings import get_current_settings
 from core.processes import PARENT_PID_ENV, become_subreaper, stop_processes, watch_parent
 from core.serving import serving_settings
 from core.settings import get_settings
+from documents.render import warm_up
 from documents.signing import bureau_signer
 from flows.prefect_flows import advance_standard_review, run_batch, sweep_deadlines, sweep_outbox
-from flows.runtime import runtime
+from flows.runtime import Runtime, runtime
 from flows.worker import drain_forever
 
 SWEEP_INTERVAL_SECONDS = 60
@@ -71,6 +72,14 @@ def wait_for_orchestrator(timeout: float = ORCHESTRATOR_WAIT_SECONDS) -> bool:
     return False
 
 
+def _drain(rt: Runtime, stop: threading.Event, ready: threading.Event) -> None:
+    """The drain loop, once this thread paid its first render's one-off costs (templates,
+    fonts: ``warm_up``) and the orchestrator answers (``ready``)."""
+    warm_up()
+    ready.wait()
+    drain_forever(rt, run_batch, stop)
+
+
 def main() -> None:
     """Serve until SIGTERM or SIGINT; refuses to start with published or missing S3/SMTP
     credentials.
@@ -86,12 +95,11 @@ def main() -> None:
     os.environ[PARENT_PID_ENV] = str(os.getpid())  # the flow-run processes watch this worker
     rt = runtime()
     bureau_signer(rt.settings)  # the key (the embedded mode's local CA made) before a case waits
+    stop, ready = threading.Event(), threading.Event()
+    drain = threading.Thread(target=_drain, args=(rt, stop, ready), name="eia-drain", daemon=True)
+    drain.start()  # warms up while the Prefect server starts
     wait_for_orchestrator()
-    stop = threading.Event()
-    drain = threading.Thread(
-        target=drain_forever, args=(rt, run_batch, stop), name="eia-drain", daemon=True
-    )
-    drain.start()
+    ready.set()
     print("流程执行器就绪：领取待办的自动环节 / worker draining", flush=True)
     try:
         # Not pausing the schedules on shutdown: with several workers, one stopping must not
@@ -100,6 +108,7 @@ def main() -> None:
         serve(*deployments(settings.prefect_deployment_prefix), limit=4, pause_on_shutdown=False)
     finally:
         stop.set()  # the batch in flight finishes its current step; its claims run out
+        ready.set()
         drain.join(timeout=4)
         stop_processes([])  # flow runs left behind, adopted ones included
 
