@@ -47,11 +47,12 @@ from api.routers import (
     verify_pdf,
 )
 from api.services import AppServices
-from approvals import holidays
 from approvals.catalogue import Catalogue, load_catalogue
 from approvals.clock import Clock, SystemClock
 from approvals.ports import FlowLauncher
-from approvals.schedule import install_overrides
+from approvals.rooms import compose
+from approvals.timekeeping import holidays
+from approvals.timekeeping.schedule import install_overrides
 from core.db import engine_for, session_scope
 from core.serving import serving_settings
 from core.settings import ASSETS_DIR, DispatchMode, Settings, get_settings
@@ -95,6 +96,7 @@ def create_app(
     ever calls the orchestrator.
     The settings pass ``serving_settings`` first: no app serves with a missing, weak or
     published secret (``core.serving`` raises ``InsecureSettings`` naming the variable)."""
+    compose()  # every feature registered with the shared case logic (approvals/rooms.py)
     settings = serving_settings(settings or get_settings())
     if launcher is None and settings.dispatch_mode is not DispatchMode.PREFECT:
         raise ValueError("dispatch_mode=inline needs a launcher passed to create_app")

@@ -23,8 +23,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from approvals.process.standard import Action
-from approvals.services.queries import TimelineStep
+from approvals.casework.queries import TimelineStep
+from approvals.catalogue.process.standard import Action
 from models import AuditEvent, Expert, Panel, PanelMember, Role, User
 
 HIDDEN_ACTIONS = frozenset({"expert_declined"})

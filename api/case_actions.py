@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from api.dispatching import after_commit
 from api.services import AppServices
-from approvals.services import answers, cases, review
+from approvals.casework import answers, cases, review
 from models import Application, PostalDispatch, User
 from models.ids import id_of
 from models.schemas import (

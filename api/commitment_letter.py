@@ -8,11 +8,11 @@ import hashlib
 from sqlmodel import Session
 
 from api.services import AppServices
+from approvals.casework.queries import get_application_for
+from approvals.catalogue.item_versions import item_of
 from approvals.clock import local_date
-from approvals.services import commitment
-from approvals.services.document_text import common_context
-from approvals.services.item_versions import item_of
-from approvals.services.queries import get_application_for
+from approvals.commitment import service as commitment
+from approvals.issuing.document_text import common_context
 from models import CommitmentCase, User
 
 LETTER_TITLE = "建设项目环境影响评价文件审批告知承诺书"

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from approvals.process.standard import Action
+from approvals.catalogue.process.standard import Action
 
 UNSAFE = frozenset({"post", "put", "patch", "delete"})
 ERROR_REF = "#/components/schemas/ErrorBody"

@@ -1,7 +1,7 @@
 """After a committed change: in inline mode (tests, scripts), run the work it recorded in
 this process once the response is sent. In production (``dispatch_mode=prefect``) nothing
 happens here: the request committed its decision and the work request together
-(``approvals.services.dispatch.request_flow``), and the workers claim and run it; no request
+(``approvals.dispatch.request_flow``), and the workers claim and run it; no request
 calls Prefect, so a request holds one connection and never waits on the orchestrator."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 from fastapi import BackgroundTasks
 
 from api.services import AppServices
+from approvals import dispatch
 from approvals.clock import to_utc
 from approvals.ports import FlowLauncher
-from approvals.services import dispatch
 from core.db import session_scope
 
 log = logging.getLogger(__name__)

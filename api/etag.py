@@ -4,7 +4,7 @@
 the staff actions that take a version accept it as ``If-Match`` (``"3"``, or a bare ``3`` as
 older clients send it; ``*`` matches any). A tag that is not the case's current version is
 refused with 412 before anything is done; a change that races the check still fails in the
-version-guarded UPDATE (409, ``approvals.services.transitions``).
+version-guarded UPDATE (409, ``approvals.casework.transitions``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from fastapi import Depends, Header
 
 from api.deps import CurrentUser, SessionDep
 from api.params import Id
+from approvals.casework.queries import get_application_for
 from approvals.errors import PreconditionFailed
-from approvals.services.queries import get_application_for
 
 ETAG_HEADER = {
     "ETag": {

@@ -16,9 +16,9 @@ from sqlmodel import Session
 from api.auth import link_mail, wall_now
 from api.dispatching import shielded
 from api.services import AppServices
+from approvals import outbox
 from approvals.enterprise import recovery
 from approvals.enterprise.mails import queued_in
-from approvals.services import outbox
 from core.db import session_scope
 from mail import MailError, build_message, build_sender
 

@@ -9,12 +9,12 @@ from sqlmodel import Session, col, select
 
 from api.applicant_view import timeline_for
 from api.services import AppServices
+from approvals.casework.queries import timeline
+from approvals.catalogue.item_versions import item_of
+from approvals.catalogue.lawbook import document_label
+from approvals.catalogue.process.standard import HUMAN_STEP, actions_for
 from approvals.clock import as_local, local_date
-from approvals.lawbook import document_label
-from approvals.process.standard import HUMAN_STEP, actions_for
-from approvals.services import clock as clock_service
-from approvals.services.item_versions import item_of
-from approvals.services.queries import timeline
+from approvals.timekeeping import case_clock as clock_service
 from models import (
     Application,
     ClockPause,

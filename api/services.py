@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.engine import Engine
 
-from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue
 from approvals.clock import Clock
 from approvals.ports import FlowLauncher
-from approvals.schedule import shared_calendar
+from approvals.timekeeping.calendar import WorkingCalendar
+from approvals.timekeeping.schedule import shared_calendar
 from core.settings import Settings
 from storage import ObjectStore
 

@@ -1,6 +1,7 @@
 """The Chinese name of every recorded action that is not a step of a process graph (those are
-``approvals.process.standard.ACTION_LABELS``): what a timeline, an audit trail and the JSON
-``action_label`` say. A test reads the code for recorded actions and finds each one here."""
+``approvals.catalogue.process.standard.ACTION_LABELS``): what a timeline, an audit trail and
+the JSON ``action_label`` say. A test reads the code for recorded actions and finds each one
+here."""
 
 from __future__ import annotations
 

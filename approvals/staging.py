@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from approvals.catalogue_schema import Item, MaterialSpec
+from approvals.catalogue.schema import Item, MaterialSpec
 from approvals.errors import InvalidInput, UploadRejected
 from approvals.uploads import CheckedUpload
 from models import Role, StagedMaterial, User

@@ -3,7 +3,7 @@ generate_series`` with ``random()`` distributions; a million cases load in about
 
 * Decided cases: items drawn with the simulator's weights (``simulator.plan.ITEM_WEIGHTS``:
   EIA-02 most, then EIA-01, …, every other appliable item 1), districts from
-  ``approvals.districts``, decided on a weekday of 2021-01-01 .. the day before ``today``;
+  ``approvals.catalogue.districts``, decided on a weekday of 2021-01-01 .. the day before ``today``;
   turnaround in working days drawn per item against its own limits (about 70 % within the
   promised limit, 27 % between the promised and the statutory limit, 3 % over the statutory
   limit; filing items mostly the same day; green-channel cases twice as fast), calendar days
@@ -37,8 +37,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from approvals.catalogue import Catalogue, DayUnit, ProcessKind
-from approvals.districts import ZHENGZHOU_DISTRICTS
-from approvals.services.item_versions import record_version
+from approvals.catalogue.districts import ZHENGZHOU_DISTRICTS
+from approvals.catalogue.item_versions import record_version
 from models import DocumentKind
 from simulator.plan import ITEM_WEIGHTS
 

@@ -15,7 +15,7 @@ import random
 import time
 from datetime import date, timedelta
 
-from approvals.calendar import Due, Pause, WorkingCalendar
+from approvals.timekeeping.calendar import Due, Pause, WorkingCalendar
 
 LIMITS = (5, 10, 15, 20, 30, 60)
 Case = tuple[date, int, list[Pause]]

@@ -56,7 +56,7 @@ from rich.console import Console  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from api.app import create_app  # noqa: E402
-from approvals.expert_pool import ensure_expert_pool  # noqa: E402
+from approvals.joint_review.expert_pool import ensure_expert_pool  # noqa: E402
 from approvals.seed import DEMO_PASSWORD  # noqa: E402
 from approvals.uscc import check_character  # noqa: E402
 from cli.database import prepare_database  # noqa: E402
@@ -181,7 +181,7 @@ def run_out_notices(site: Site, case_id: int) -> None:
         return
     from approvals.clock import local_date, to_utc
     from approvals.participation.notice_dates import move_case_notices_to_ended
-    from approvals.schedule import shared_calendar
+    from approvals.timekeeping.schedule import shared_calendar
 
     now = site.runtime.clock.now()
     with Session(site.runtime.engine) as session:

@@ -12,7 +12,7 @@ On a scratch PostgreSQL database (random name, dropped at the end unless --keep)
    written so far when it is slower), the steady-state rerun, which writes none, and the next
    working day's sweep (rolled back); baselines: the same sweep on a calendar that counts day by
    day (``bench/due_dates.naive_due`` and its ``used`` twin), and the obvious per-case variant
-   (two queries per case, ``services.clock.state_of``), each run once in steady state and
+   (two queries per case, ``timekeeping.case_clock.state_of``), each run once in steady state and
    required to reach the same results; ``deemed_acceptance_due`` rides along;
 3. due-date computations per second (target ≥ 100,000/s), measured as ``bench/due_dates.py``
    does (its inputs, its day-by-day baseline, its cross-check).
@@ -48,13 +48,13 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from approvals.calendar import Count, Due, WorkingCalendar
+from approvals.casework.deadlines import SweepCounts, deemed_acceptance_due, refresh_warnings
 from approvals.catalogue import Catalogue, DayUnit, shared_catalogue
-from approvals.process.standard import FINAL
-from approvals.services.clock import state_of
-from approvals.services.deadlines import SweepCounts, deemed_acceptance_due, refresh_warnings
-from approvals.services.item_versions import item_of
-from approvals.services.reports import ReportFilter, TurnaroundReport, turnaround_report
+from approvals.catalogue.item_versions import item_of
+from approvals.catalogue.process.standard import FINAL
+from approvals.reports.turnaround import ReportFilter, TurnaroundReport, turnaround_report
+from approvals.timekeeping.calendar import Count, Due, WorkingCalendar
+from approvals.timekeeping.case_clock import state_of
 from core.db import make_engine
 from migrations.runner import upgrade
 from models import Application, Status
@@ -317,7 +317,7 @@ def per_case_sweep(
     session: Session, calendar: WorkingCalendar, catalogue: Catalogue, today: date
 ) -> SweepCounts:
     """The sweep written the obvious way: every open case loaded, then per case its pauses and
-    open step queried (``services.clock.state_of``) and any change written by the ORM."""
+    open step queried (``timekeeping.case_clock.state_of``) and any change written by the ORM."""
     open_statuses = [s for s in Status if s not in FINAL and s is not Status.DRAFT]
     query = select(Application).where(col(Application.status).in_(open_statuses))
     cases = session.exec(query).all()

@@ -16,8 +16,14 @@ from typing import NoReturn
 
 import typer
 
-from approvals.calendar import Pause, WorkingCalendar, parse_day, parse_pause, validate_pauses
 from approvals.errors import DomainError, InvalidInput
+from approvals.timekeeping.calendar import (
+    Pause,
+    WorkingCalendar,
+    parse_day,
+    parse_pause,
+    validate_pauses,
+)
 
 calendar_app = typer.Typer(
     help="法定时限日历：到期日、已用天数、加载节假日安排 (statutory working-day calendar)",
@@ -89,7 +95,7 @@ def _calendar() -> WorkingCalendar:
     from sqlalchemy import create_engine, inspect
     from sqlmodel import Session
 
-    from approvals.holidays import calendar_from_db
+    from approvals.timekeeping.holidays import calendar_from_db
 
     engine = create_engine(url, connect_args=connect_args)
     try:
@@ -159,7 +165,7 @@ def load(
     """Load a year's official holiday schedule into the configured database (replaces that
     year's loaded days)."""
     from approvals.clock import SHANGHAI
-    from approvals.holidays import load_schedule, parse_schedule_file
+    from approvals.timekeeping.holidays import load_schedule, parse_schedule_file
     from core.db import make_engine, session_scope
     from migrations.runner import upgrade
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from approvals.expert_pool import ensure_expert_pool
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from approvals.seed import ensure_demo_accounts
 from core.db import make_engine, session_scope
 from core.settings import Settings, get_settings

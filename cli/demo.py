@@ -11,8 +11,8 @@ from rich.console import Console
 
 from approvals.clock import SystemClock, local_date, to_utc
 from approvals.participation.notice_dates import move_case_notices_to_ended
-from approvals.schedule import shared_calendar
 from approvals.seed import DEMO_PASSWORD
+from approvals.timekeeping.schedule import shared_calendar
 from core.db import make_engine, session_scope
 from core.settings import MailBackend, get_settings
 from mail import safe_filename_stem

@@ -19,7 +19,7 @@ def check(
     # Imported on use: every ``eia`` command loads this module (``eia up`` among them).
     from sqlmodel import Session
 
-    from approvals.elicence.records import problems_of_all
+    from approvals.licences.elicence.records import problems_of_all
     from core.db import make_engine
 
     settings = get_settings()

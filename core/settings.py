@@ -131,7 +131,8 @@ class Settings(BaseSettings):
     bureau_name: str = "郑州市生态环境局"
     bureau_area_code: str = "410100"
     # The bureau's 统一社会信用代码: the 颁发机构代码 in every electronic-licence identifier
-    # (approvals/elicence). The default is a fictional, check-valid demo code: set the real one.
+    # (approvals/licences/elicence). The default is a fictional, check-valid demo code: set the
+    # real one.
     bureau_uscc: str = "11410100MB1T7E5Q4B"
 
     @property

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from approvals import holidays, staging
+from approvals import dispatch, staging
+from approvals.casework import deadlines
 from approvals.clock import local_date, to_utc
+from approvals.commitment import steps as commitment_steps
 from approvals.consultation import slots as consultation_slots
+from approvals.joint_review import service as joint_review
 from approvals.liaison import ledger as liaison_ledger
+from approvals.licences import deemed_renewal
 from approvals.ports import FlowLauncher
 from approvals.ratings import service as rating_service
-from approvals.schedule import install_overrides, shared_calendar
-from approvals.services import commitment_steps, deadlines, dispatch, joint_review, licences
+from approvals.timekeeping import holidays
+from approvals.timekeeping.schedule import install_overrides, shared_calendar
 from approvals.tolerance import sweep as tolerance_sweep
 from core.db import session_scope
 from flows.runtime import Runtime
@@ -52,11 +56,11 @@ def deem_renewals(rt: Runtime) -> int:
     expiry; each in its own transaction, audited and mailed. Running it twice renews once."""
     calendar = shared_calendar()
     with session_scope(rt.engine) as session:
-        ids = licences.deemed_renewal_due(session, calendar, local_date(rt.clock.now()))
+        ids = deemed_renewal.deemed_renewal_due(session, calendar, local_date(rt.clock.now()))
     renewed = 0
     for application_id in ids:
         with session_scope(rt.engine) as session:
-            if licences.deem_renewed(session, rt.clock, calendar, application_id):
+            if deemed_renewal.deem_renewed(session, rt.clock, calendar, application_id):
                 renewed += 1
             session.commit()
     return renewed

@@ -7,10 +7,10 @@ from functools import lru_cache
 
 from sqlalchemy.engine import Engine
 
-from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue, load_catalogue
 from approvals.clock import Clock, SystemClock
-from approvals.schedule import shared_calendar
+from approvals.timekeeping.calendar import WorkingCalendar
+from approvals.timekeeping.schedule import shared_calendar
 from core.db import engine_for
 from core.settings import Settings, get_settings
 from mail import MailSender, build_sender

@@ -1,5 +1,5 @@
 """The automated steps, as plain functions of (runtime, ids). Each opens its own short
-transaction, commits, and is safe to run again (see ``approvals.services.issuing``)."""
+transaction, commits, and is safe to run again (see ``approvals.issuing.service``)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from approvals import outbox
 from approvals.clock import to_utc
 from approvals.errors import ConcurrentUpdate
-from approvals.services import issuing, outbox
+from approvals.issuing import service as issuing
 from core.db import session_scope
 from core.processes import deferred_signals
 from documents.render import render_pdf

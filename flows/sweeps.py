@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from approvals import dispatch
 from approvals.clock import to_utc
-from approvals.services import dispatch, issuing
+from approvals.issuing import service as issuing
 from core.db import session_scope
 from flows.runtime import Runtime
 

@@ -3,7 +3,7 @@ process, mark it done. No flow run is launched over the network per case and no 
 started per run: a batch of claims runs as one flow run (``flows.prefect_flows.advance_cases``,
 visible in the Prefect UI and tagged with every case's number and item code).
 
-Claims are leases (``approvals.services.dispatch.claim``): a worker that dies, or a batch that
+Claims are leases (``approvals.dispatch.claim``): a worker that dies, or a batch that
 fails, leaves its claims to run out, and any worker takes them again; every step is idempotent.
 Several workers (processes, machines) drain the same table; ``FOR UPDATE SKIP LOCKED`` keeps
 them from taking the same request. On PostgreSQL a committed request wakes them (``LISTEN``);
@@ -26,7 +26,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
-from approvals.services import dispatch
+from approvals import dispatch
 from core.db import session_scope
 from flows.runtime import Runtime
 

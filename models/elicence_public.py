@@ -1,4 +1,4 @@
-"""电子证照 as the API shows it (``approvals.elicence``)."""
+"""电子证照 as the API shows it (``approvals.licences.elicence``)."""
 
 from __future__ import annotations
 

@@ -29,7 +29,8 @@ ROLE_LABELS: dict[Role, str] = {
 
 
 class ProcessKind(StrEnum):
-    """The process graph a case runs through (approvals.process.standard); one per item."""
+    """The process graph a case runs through (approvals.catalogue.process.standard); one per
+    item."""
 
     STANDARD = "standard"  # 受理 → 审查 → 决定 (行政许可 and review-type powers)
     COMMITMENT = "commitment"  # 告知承诺制 fast track

@@ -25,7 +25,7 @@ class Strict(BaseModel):
 
 class ApplicationCreate(Strict):
     """One form for every item; which fields an item requires is checked by the domain
-    (approvals.services.forms): EIA items need the investment and the EIA consultant, service
+    (approvals.casework.forms): EIA items need the investment and the EIA consultant, service
     items a description, licence changes the licence number."""
 
     item_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,6}-[0-9]{2}$")]
@@ -144,7 +144,8 @@ class AnswerCreate(Strict):
 
 
 class CommitmentFacts(Strict):
-    """What the applicant declares for the fast track (judged by approvals.eligibility)."""
+    """What the applicant declares for the fast track (judged by
+    approvals.commitment.eligibility)."""
 
     document_type: Literal["report_table", "report_book", "registration_form"] = "report_table"
     minglu_item: int | None = Field(default=None, ge=1, le=173, description="名录二级类别序号")

@@ -109,7 +109,8 @@ class Application(SQLModel, table=True):
     assignee_id: int | None = Field(default=None, foreign_key="app_user.id")
 
     # The statutory clock, cached for queues, sweeps and reports; always derivable from
-    # clock_started_on, the item's limits and the ClockPause rows (approvals.services.clock).
+    # clock_started_on, the item's limits and the ClockPause rows
+    # (approvals.timekeeping.case_clock).
     track: Track = Field(default=Track.STANDARD, sa_type=StrEnumType(Track), index=True)
     clock_started_on: date | None = None
     due_on: date | None = Field(default=None, index=True)
@@ -226,7 +227,7 @@ class OutboxMail(SQLModel, table=True):
     created_at: datetime
     sent_at: datetime | None = Field(default=None, index=True)
     # a relay took it at this moment and is sending it (no lock held meanwhile); another relay
-    # takes it again only once the lease has run out (approvals.services.outbox)
+    # takes it again only once the lease has run out (approvals.outbox)
     claimed_at: datetime | None = None
     attempts: int = 0
     last_error: str = Field(default="", max_length=2000)
@@ -330,7 +331,7 @@ class ItemVersion(SQLModel, table=True):
     sha256: str = Field(max_length=64)
     content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     first_used_at: datetime
-    # Published by staff once every fact group is verified (approvals.services.fact_checks).
+    # Published by staff once every fact group is verified (approvals.casework.fact_checks).
     published_at: datetime | None = None
     published_by: int | None = Field(default=None, foreign_key="app_user.id")
 
@@ -338,7 +339,7 @@ class ItemVersion(SQLModel, table=True):
 class ItemFactCheck(SQLModel, table=True):
     """A staff verdict on one fact group (catalogue_schema.EVIDENCE_FACTS) of one item version.
     Append-only: the latest row per fact is its state, earlier rows its history; a fact with
-    no row has the seed's state (approvals.public_facts.seed_verified)."""
+    no row has the seed's state (approvals.catalogue.public_facts.seed_verified)."""
 
     __table_args__ = (Index("ix_itemfactcheck_code_version", "code", "version"),)
 

@@ -12,7 +12,7 @@ Rules (besides copying names, legal basis, notes and sources):
   the spot); a 行政许可 without one gets the 行政许可法第42条 general 20 days (inferred); other
   powers and services without one keep None.
 * clock stops and public notices are mapped onto the vocabularies of
-  ``approvals.catalogue_schema``; detail that does not fit a name goes into the limit's note.
+  ``approvals.catalogue.schema``; detail that does not fit a name goes into the limit's note.
 * materials get ASCII slugs; (涉及时)/(如已评审)/(如有)/(如适用) wording makes them optional.
   EIA-02/EIA-04 material names say 报告书 in items.yaml (a copy slip); corrected to 报告表.
 * every fact gets a confidence marker found / legal / inferred: the weakest of its parts.
@@ -29,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from approvals.catalogue_schema import Item  # noqa: E402
+from approvals.catalogue.schema import Item  # noqa: E402
 
 SOURCE = ROOT.parent / "shared" / "domain" / "items.yaml"
 TARGET = ROOT / "approvals" / "items"

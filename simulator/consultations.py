@@ -19,12 +19,12 @@ from rich.console import Console
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from approvals.calendar import WorkingCalendar
 from approvals.clock import SHANGHAI, FixedClock
 from approvals.consultation import guidance, requests, slots
 from approvals.consultation.report import consultation_report
 from approvals.ratings import service as ratings
-from approvals.schedule import shared_calendar
+from approvals.timekeeping.calendar import WorkingCalendar
+from approvals.timekeeping.schedule import shared_calendar
 from core.db import session_scope
 from flows import deadlines
 from flows.inline import InlineLauncher

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from approvals.participation.hearings import conduct, requests
-from approvals.schedule import shared_calendar
+from approvals.timekeeping.schedule import shared_calendar
 from models import (
     Application,
     ClockPause,

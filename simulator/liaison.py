@@ -19,12 +19,12 @@ from rich.console import Console
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from approvals.calendar import WorkingCalendar
 from approvals.clock import SHANGHAI, FixedClock
 from approvals.liaison import assignment, ledger
 from approvals.liaison.report import ledger_report
 from approvals.liaison.rules import load_rules
-from approvals.schedule import shared_calendar
+from approvals.timekeeping.calendar import WorkingCalendar
+from approvals.timekeeping.schedule import shared_calendar
 from core.db import session_scope
 from flows import deadlines
 from flows.runtime import Runtime

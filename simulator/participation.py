@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from approvals.participation import comments, notice_audit
 from approvals.participation.notices import find_notice
-from approvals.schedule import shared_calendar
+from approvals.timekeeping.schedule import shared_calendar
 from models import NoticeKind, User
 from simulator.plan import CasePlan, Plan
 

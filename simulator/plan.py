@@ -26,30 +26,31 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from approvals import lawbook
-from approvals.calendar import Pause, WorkingCalendar
-from approvals.catalogue import DayUnit, Item, ProcessKind
-from approvals.catalogue_schema import PublicationRule
+from approvals.catalogue import DayUnit, Item, ProcessKind, lawbook
+from approvals.catalogue.districts import ZHENGZHOU_DISTRICTS
+from approvals.catalogue.schema import PublicationRule
 from approvals.clock import SHANGHAI
-from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import InvalidInput
-from approvals.expert_draw import MAX_SEED
+from approvals.joint_review.expert_draw import MAX_SEED
+from approvals.timekeeping.calendar import Pause, WorkingCalendar
 from models.enums import Outcome
 
 EXPERT_REVIEW = "专家评审"
 OFFICE_OPENS = 8 * 60 + 30  # minutes after midnight, Asia/Shanghai
 OFFICE_CLOSES = 17 * 60 + 30
 SWEEP_MINUTE = 7 * 60  # the daily deadline sweep runs before office hours
-DRAFTING_BUDGET = 8  # working days a case officer has (approvals.services.clock.STEP_BUDGETS)
+# working days a case officer has (approvals.timekeeping.case_clock.STEP_BUDGETS)
+DRAFTING_BUDGET = 8
 STEP_BUDGET = 2  # review and sign-off
-GREEN_DRAFTING_BUDGET = 3  # the green channel's (approvals.services.clock.GREEN_STEP_BUDGETS)
+# the green channel's (approvals.timekeeping.case_clock.GREEN_STEP_BUDGETS)
+GREEN_DRAFTING_BUDGET = 3
 GREEN_STEP_BUDGET = 1
 POST_CHECK_DAYS = 20  # a fast-track check is due 20 working days after the decision
 CHECK_LEAD_DAYS = 5  # the sweep assigns a check due within 5 working days (assign_due_checks)
 CONVERTS_TO = "EIA-02"  # an ineligible fast-track report table (commitment.STANDARD_ITEM)
 JOINT_REVIEW_ITEMS = ("EIA-01",)  # report books: reviewed by a drawn panel (远程会审)
 MEETING_MINUTES = (9 * 60, 9 * 60 + 30, 14 * 60, 14 * 60 + 30)  # the panel's video meeting
-SPECIALTY_SETS = (  # what a panel must cover (approvals.expert_draw.SPECIALTIES)
+SPECIALTY_SETS = (  # what a panel must cover (approvals.joint_review.expert_draw.SPECIALTIES)
     ("air", "water"),
     ("air", "noise"),
     ("water", "soil_groundwater"),
@@ -247,7 +248,8 @@ class Commitment:
     document_type: str = "report_table"
     in_sensitive_area: bool = False
     has_electroplating: bool = False
-    ineligible: str | None = None  # the reason expected (an approvals.eligibility.Reason value)
+    # the reason expected (an approvals.commitment.eligibility.Reason value)
+    ineligible: str | None = None
 
     @property
     def eligible(self) -> bool:
@@ -451,7 +453,7 @@ def _project(rng: random.Random) -> Project:
 # The fast track's projects: industries in the 告知承诺制 scope (approvals/reference/
 # commitment_scope.yaml), sites inside parks whose plan EIA passed (parks.yaml), and the
 # ways an application falls out of it. tests/integration/test_simulate.py checks every one
-# against approvals.eligibility.
+# against approvals.commitment.eligibility.
 FAST_PROJECTS: tuple[tuple[str, str, str], ...] = (  # (project, GB/T 4754 code, trade)
     ("年产20万套汽车零部件项目", "3670", "汽车零部件"),
     ("数控机床零部件加工项目", "3421", "精密机械"),
@@ -485,7 +487,7 @@ UNPASSED_SITE: tuple[str, str | None, float, float] = (  # plan EIA under review
     113.93,
     34.74,
 )
-INELIGIBLE = (  # approvals.eligibility.Reason values
+INELIGIBLE = (  # approvals.commitment.eligibility.Reason values
     "outside_eligible_parks",
     "park_plan_eia_not_passed",
     "electroplating_or_two_high_one_danger",

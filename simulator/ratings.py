@@ -16,7 +16,7 @@ from approvals.clock import SHANGHAI, FixedClock
 from approvals.ratings import service
 from approvals.ratings.report import rating_report
 from approvals.ratings.rules import load_rules
-from approvals.schedule import shared_calendar
+from approvals.timekeeping.schedule import shared_calendar
 from flows.runtime import Runtime
 from models import Application, RatedEvent, Role, User
 from models.ratings import FollowUpAnswer, RatingCreate

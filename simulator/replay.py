@@ -36,26 +36,21 @@ from sqlmodel import Session, col, select
 from api.auth import make_serializer
 from api.commitment_letter import generate_letter
 from api.services import AppServices
+from approvals import dispatch
+from approvals.casework import cases, green_channel, pauses, review
 from approvals.catalogue import Catalogue, Item, ProcessKind, shared_catalogue
-from approvals.catalogue_schema import LicenceAction
+from approvals.catalogue.item_versions import item_of
+from approvals.catalogue.schema import LicenceAction
 from approvals.clock import SHANGHAI, FixedClock, local_date, to_utc
+from approvals.commitment import service as commitment
+from approvals.commitment import steps as commitment_steps
 from approvals.errors import DomainError, ItemNotAvailable
-from approvals.expert_pool import ensure_expert_pool
-from approvals.holidays import calendar_from_db
+from approvals.joint_review import service as joint_review
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from approvals.participation import pre_approval
-from approvals.schedule import install_overrides, shared_calendar
-from approvals.services import (
-    cases,
-    commitment,
-    commitment_steps,
-    dispatch,
-    green_channel,
-    joint_review,
-    pauses,
-    review,
-)
-from approvals.services.item_versions import item_of
-from approvals.services.report_stats import histogram_of, stats_of
+from approvals.reports.stats import histogram_of, stats_of
+from approvals.timekeeping.holidays import calendar_from_db
+from approvals.timekeeping.schedule import install_overrides, shared_calendar
 from approvals.uploads import check_upload, material_key
 from approvals.uscc import CHARSET, check_character
 from core.db import session_scope
@@ -169,7 +164,7 @@ class ItemTurnaround:
 @dataclass(frozen=True)
 class Group:
     """Decided cases of one kind, in working days (clock pauses excluded); the median and
-    P90 are ``percentile_cont``, as in the auditors' reports (approvals.services.report_stats)."""
+    P90 are ``percentile_cont``, as in the auditors' reports (approvals.reports.stats)."""
 
     count: int
     median: float | None

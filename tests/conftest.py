@@ -13,14 +13,17 @@ from sqlalchemy.engine import Engine
 from api.app import create_app
 from approvals.catalogue import Catalogue, load_catalogue
 from approvals.clock import SHANGHAI, FixedClock
-from approvals.schedule import install_overrides
+from approvals.rooms import compose
 from approvals.seed import ensure_demo_accounts
+from approvals.timekeeping.schedule import install_overrides
 from core.db import session_scope
 from core.settings import DispatchMode, Settings
 from flows.inline import InlineLauncher
 from flows.runtime import Runtime
 from mail import EmlFolderSender
 from storage import FilesystemStore
+
+compose()  # the features registered with the shared case logic, as every entrypoint does
 
 pytest_plugins = ["tests.fixtures_servers", "tests.fixtures_db", "tests.fixtures_prefect"]
 

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from approvals.catalogue_schema import Item
+from approvals.catalogue.item_versions import item_of
+from approvals.catalogue.schema import Item
 from approvals.clock import Clock, local_date, to_utc
 from approvals.participation.notice_dates import move_case_notices_to_ended
 from approvals.participation.pre_approval import (
@@ -16,8 +17,7 @@ from approvals.participation.pre_approval import (
     publish_pre_approval,
     spec_before_signing,
 )
-from approvals.schedule import shared_calendar
-from approvals.services.item_versions import item_of
+from approvals.timekeeping.schedule import shared_calendar
 from models import Application, Decision, Outcome, User
 from tests.helpers import minted_bearer
 

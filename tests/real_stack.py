@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from api.app import create_app
 from approvals.catalogue import Catalogue
 from approvals.clock import SHANGHAI, FixedClock
-from approvals.expert_pool import ensure_expert_pool
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from approvals.seed import ensure_demo_accounts
 from core.db import session_scope
 from core.settings import DispatchMode, MailBackend, Settings, StorageBackend

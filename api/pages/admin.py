@@ -26,12 +26,12 @@ from api.pages.security import AdminUser
 from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
-from approvals import holidays
 from approvals.administration import schedules, staff
+from approvals.catalogue.districts import BRANCHES
 from approvals.clock import to_utc
-from approvals.districts import BRANCHES
 from approvals.errors import DomainError, InvalidInput
-from approvals.schedule import install_overrides
+from approvals.timekeeping import holidays
+from approvals.timekeeping.schedule import install_overrides
 from models import Expert, User
 from models.enums import ROLE_LABELS
 

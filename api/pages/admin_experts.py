@@ -23,8 +23,8 @@ from api.params import Id
 from api.templating import render_page
 from approvals.administration import experts
 from approvals.errors import DomainError, InvalidInput
-from approvals.expert_draw import SPECIALTY_LABELS
-from approvals.expert_pool import expert_groups
+from approvals.joint_review.expert_draw import SPECIALTY_LABELS
+from approvals.joint_review.expert_pool import expert_groups
 from models import User
 
 

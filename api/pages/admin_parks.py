@@ -1,7 +1,7 @@
 """系统管理 · 园区与告知承诺制范围: the eligible parks with their plan-EIA review and the
 fast track's 10 categories and 27 types as the eligibility check reads them now, and the forms
 that change them: record a park's plan-EIA review, add or retire a park, suspend or resume a
-type. Each change is a new version of the list (``approvals.administration.reference_data``,
+type. Each change is a new version of the list (``approvals.commitment.reference_data``,
 the same functions as ``/api/admin/parks``), audited and in force at once; the page lists the
 versions with who changed what and why."""
 
@@ -22,10 +22,10 @@ from api.pages.refusals import with_refusal
 from api.pages.security import AdminUser
 from api.services import AppServices
 from api.templating import render_page
-from approvals.administration import reference_data
-from approvals.administration.reference_data import PLAN_EIA_LABELS
-from approvals.commitment_scope import ParkLevel, PlanEiaStatus
-from approvals.districts import ZHENGZHOU_DISTRICTS
+from approvals.catalogue.districts import ZHENGZHOU_DISTRICTS
+from approvals.commitment import reference_data
+from approvals.commitment.reference_data import PLAN_EIA_LABELS
+from approvals.commitment.scope import ParkLevel, PlanEiaStatus
 from approvals.errors import InvalidInput
 from models import ReferenceKind, User
 

@@ -32,11 +32,11 @@ from api.routers.guide import public_guides
 from api.services import AppServices
 from api.templating import render_page
 from api.uploads import read_checked
+from approvals.casework import cases
+from approvals.casework.queries import applications_of, get_application_for
 from approvals.catalogue import ProcessKind
 from approvals.enterprise import agents
 from approvals.errors import DomainError
-from approvals.services import cases
-from approvals.services.queries import applications_of, get_application_for
 from approvals.uploads import CheckedUpload, material_key
 from models import Application, Enterprise, User
 

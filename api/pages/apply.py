@@ -50,13 +50,13 @@ from api.routers.guide import public_guides
 from api.services import AppServices
 from api.templating import render_page
 from approvals import staging
+from approvals.casework import cases
 from approvals.catalogue import Item, ProcessKind
+from approvals.catalogue.districts import ZHENGZHOU_DISTRICTS
 from approvals.clock import local_date
-from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import DomainError, InvalidInput
 from approvals.exchange import declaration
 from approvals.exchange.declaration import DeclarationIn
-from approvals.services import cases
 from exchange_adapters import build_registry
 from models import Application, StagedMaterial, User
 from models.ids import id_of

@@ -16,13 +16,13 @@ from api.pages.forms import ApplyForm, application_values, problems_by_field
 from api.services import AppServices
 from api.uploads import read_checked
 from approvals import staging
-from approvals.catalogue_schema import Item
+from approvals.casework import cases
+from approvals.catalogue.districts import validate_district
+from approvals.catalogue.industry import validate_industry_code
+from approvals.catalogue.schema import Item
 from approvals.clock import to_utc
-from approvals.districts import validate_district
 from approvals.errors import DomainError, UploadRejected
 from approvals.exchange.declaration import DeclarationIn, Engineer, declaration_problems
-from approvals.industry import validate_industry_code
-from approvals.services import cases
 from approvals.uploads import material_key
 from models import Application, StagedMaterial, User
 from models.ids import id_of

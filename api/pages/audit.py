@@ -1,6 +1,7 @@
 """The auditors' pages (电子监察): the bureau's turnaround against its limits, and one case's
-trace. Figures come from ``approvals.services.reports``; charts from ``approvals.charts``; this
-module only arranges them for the templates. Routes hang off the pages' shared ``router``."""
+trace. Figures come from ``approvals.reports.turnaround``; charts from
+``approvals.reports.charts``; this module only arranges them for the templates. Routes hang off
+the pages' shared ``router``."""
 
 from __future__ import annotations
 
@@ -20,15 +21,15 @@ from api.pages.security import signed_in
 from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
-from approvals import charts
+from approvals.casework.queries import get_application_by_number
 from approvals.catalogue import DayUnit, ProcessKind
+from approvals.catalogue.districts import ZHENGZHOU_DISTRICTS
 from approvals.clock import local_date
-from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import InvalidInput
 from approvals.participation import notice_audit
-from approvals.services import reports
-from approvals.services.queries import get_application_by_number
-from approvals.services.report_tables import percent
+from approvals.reports import charts, timeline_chart
+from approvals.reports import turnaround as reports
+from approvals.reports.tables import percent
 from models import Role, User
 from models.enums import TRACK_LABELS
 
@@ -87,7 +88,7 @@ def _charts(
     stages: list[reports.StageRow],
     trend: list[reports.MonthRow],
 ) -> dict[str, Markup]:
-    """The three charts, inlined as SVG (``approvals.charts`` escapes every text)."""
+    """The three charts, inlined as SVG (``approvals.reports.charts`` escapes every text)."""
     mixed = any(r.statutory_unit is DayUnit.CALENDAR for r in report.items)
     unit = "天，按各事项法定时限的单位" if mixed else "工作日"
     bars = [
@@ -180,8 +181,11 @@ def _timeline(report: reports.CaseReport) -> Markup:
     for step in report.steps:
         entered = local_date(step.entered_at)
         left = local_date(step.left_at) if step.left_at else None
-        steps.append(charts.Span(step.label, entered, until(entered, left)))
-    pauses = [charts.Span(p.reason, p.start_on, until(p.start_on, p.end_on)) for p in report.pauses]
+        steps.append(timeline_chart.Span(step.label, entered, until(entered, left)))
+    pauses = [
+        timeline_chart.Span(p.reason, p.start_on, until(p.start_on, p.end_on))
+        for p in report.pauses
+    ]
     markers = []
     for name, days, unit, due, kind in (
         (
@@ -200,8 +204,8 @@ def _timeline(report: reports.CaseReport) -> Markup:
         ),
     ):
         if due is not None:
-            markers.append(charts.Marker(f"{name}（{days} {UNIT_TEXT[unit]}）", due, kind))
-    return Markup(charts.case_timeline(steps, pauses, markers))
+            markers.append(timeline_chart.Marker(f"{name}（{days} {UNIT_TEXT[unit]}）", due, kind))
+    return Markup(timeline_chart.case_timeline(steps, pauses, markers))
 
 
 @router.get("/audit/cases/{application_id}")

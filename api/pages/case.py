@@ -30,15 +30,15 @@ from api.params import Id
 from api.presenters import application_detail
 from api.services import AppServices
 from api.templating import render_page
+from approvals.casework.forms import is_eia_approval
+from approvals.casework.pauses import MAX_PAUSE_DAYS
+from approvals.casework.queries import get_application_for
+from approvals.casework.review import POSTAL_ROLES, find_decision
 from approvals.catalogue import DayUnit, ProcessKind
+from approvals.catalogue.item_versions import item_of
+from approvals.catalogue.process.standard import FINAL, WITH_RESULT
 from approvals.clock import local_date
 from approvals.errors import DomainError
-from approvals.process.standard import FINAL, WITH_RESULT
-from approvals.services.forms import is_eia_approval
-from approvals.services.item_versions import item_of
-from approvals.services.pauses import MAX_PAUSE_DAYS
-from approvals.services.queries import get_application_for
-from approvals.services.review import POSTAL_ROLES, find_decision
 from models import Application, ClockPause, Document, DocumentKind, Role, User
 from models.enums import DOCUMENT_LABELS, Outcome
 from models.ids import id_of

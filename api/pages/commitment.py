@@ -39,17 +39,19 @@ from api.pages.security import ApplicantUser, StaffUser
 from api.params import Id, ListIndex
 from api.services import AppServices
 from api.templating import render_page
-from approvals import charts
-from approvals.administration.reference_data import current_parks
+from approvals.casework.queries import get_application_for
+from approvals.catalogue.districts import ZHENGZHOU_DISTRICTS
 from approvals.clock import local_date
-from approvals.commitment_scope import ParkList
-from approvals.districts import ZHENGZHOU_DISTRICTS
-from approvals.eligibility import DocumentType
+from approvals.commitment import service as commitment
+from approvals.commitment import steps as commitment_steps
+from approvals.commitment.eligibility import DocumentType
+from approvals.commitment.reference_data import current_parks
+from approvals.commitment.scope import ParkList
 from approvals.errors import DomainError, InvalidInput, NotFound
 from approvals.evidence import CheckedEvidence, check_evidence
-from approvals.services import commitment, commitment_steps, reports
-from approvals.services.queries import get_application_for
-from approvals.services.report_commitment import CHECK_OUTCOMES, commitment_report
+from approvals.reports import charts
+from approvals.reports import turnaround as reports
+from approvals.reports.commitment import CHECK_OUTCOMES, commitment_report
 from models import Application, CommitmentCase, ProcessKind, Role, Status, User
 from models.schemas import CommitmentAccept, CommitmentFacts, PostCheckCreate
 

@@ -24,19 +24,19 @@ from api.pages.security import signed_in
 from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
+from approvals.casework.queries import STAFF_ROLES
+from approvals.catalogue.districts import ZHENGZHOU_DISTRICTS
 from approvals.clock import SHANGHAI
 from approvals.consultation import guidance, history, requests, slots
 from approvals.consultation.report import consultation_report
 from approvals.consultation.rules import load_rules
 from approvals.consultation.views import consultation_public, rule_sources, slot_public
-from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.enterprise import agents
 from approvals.errors import InvalidInput
 from approvals.ratings import service as ratings
 from approvals.ratings.rules import load_rules as rating_rules
 from approvals.ratings.views import rating_public
-from approvals.schedule import shared_calendar
-from approvals.services.queries import STAFF_ROLES
+from approvals.timekeeping.schedule import shared_calendar
 from models import Application, Consultation, Role, User
 from models.consultation import (
     CONSULT_MODE_LABELS,

@@ -10,10 +10,10 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 
 from approvals.audit_labels import AUDIT_ACTION_LABELS
-from approvals.calendar import OFFICIAL_YEARS
+from approvals.casework.cases import RUNNABLE_KINDS
 from approvals.catalogue import DayUnit, Item, ItemStatus, Limit, ProcessKind
-from approvals.process.standard import FINAL
-from approvals.services.cases import RUNNABLE_KINDS
+from approvals.catalogue.process.standard import FINAL
+from approvals.timekeeping.calendar import OFFICIAL_YEARS
 from models import Role, Status
 from models.enums import STATUS_LABELS, WARNING_LABELS, WarningLevel
 from models.schemas import ApplicationPublic, ClockPublic

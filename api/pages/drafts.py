@@ -12,7 +12,7 @@ from api.pages.display import redirect_with
 from api.pages.forms import build
 from api.pages.security import ApplicantUser
 from api.params import Id
-from approvals.services import drafts
+from approvals.casework import drafts
 from models.schemas import ApplicationUpdate
 
 DRAFT_FIELDS = tuple(drafts.EDITABLE)

@@ -39,10 +39,10 @@ from api.pages.security import signed_in
 from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
+from approvals.casework.queries import get_application_for
+from approvals.catalogue.item_versions import item_of
 from approvals.errors import InvalidInput, InvalidTransition, NotFound
-from approvals.services import joint_review
-from approvals.services.item_versions import item_of
-from approvals.services.queries import get_application_for
+from approvals.joint_review import service as joint_review
 from models import Application, Enterprise, Expert, Material, Panel, PanelMember, Role, Status, User
 from models.enums import STATUS_LABELS
 from models.ids import id_of

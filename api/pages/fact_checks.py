@@ -1,6 +1,6 @@
 """数据来源与核实 pages (staff only): every item's verification state (/admin/facts) and one
 item's research beside its facts, with the verdict and publish forms (/admin/facts/{code}).
-The actions are the JSON API's (``approvals.services.fact_checks``); these handlers only parse
+The actions are the JSON API's (``approvals.casework.fact_checks``); these handlers only parse
 the form and render. Routes hang off the pages' shared ``router``."""
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from api.pages.security import signed_in
 from api.routers.item_facts import READERS, VERIFIERS, catalogue_summary, facts_public
 from api.services import AppServices
 from api.templating import render_page
+from approvals.casework import fact_checks
 from approvals.clock import to_utc
 from approvals.errors import DomainError
-from approvals.services import fact_checks
 from models import User
 
 Reader = Annotated[User, signed_in(*READERS)]

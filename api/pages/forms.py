@@ -13,11 +13,11 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from api.routers.guide import ACTION_LABELS, LICENCE_LABELS
+from approvals.casework.forms import is_eia_approval, required_fields
+from approvals.casework.pauses import MAX_PAUSE_DAYS
 from approvals.catalogue import Item, LicenceAction, ProcessKind
 from approvals.errors import InvalidInput
 from approvals.exchange.requirements import ExchangeSpec, spec_of
-from approvals.services.forms import is_eia_approval, required_fields
-from approvals.services.pauses import MAX_PAUSE_DAYS
 from models.schemas import MissingMaterial
 
 Schema = TypeVar("Schema", bound=BaseModel)
@@ -182,7 +182,7 @@ class ApplyForm:
 
 
 def apply_form_for(item: Item) -> ApplyForm:
-    """The fields ``approvals.services.forms`` requires of the item, plus the licence number of
+    """The fields ``approvals.casework.forms`` requires of the item, plus the licence number of
     a licence change, renewal, replacement or cancellation; EIA items also ask the investments
     and the consultant (optional on the commitment track unless required), and every item but a
     service request may give an industry code."""

@@ -14,7 +14,7 @@ from api.pages.security import OptionalUser
 from api.routers.guide import GuidePublic, public_guides
 from api.templating import render_page
 from approvals.catalogue import ProcessKind
-from approvals.public_facts import AT_THE_WINDOW
+from approvals.catalogue.public_facts import AT_THE_WINDOW
 
 # The catalogue's groups in the order a visitor looks for them; a new group goes last.
 GROUP_ORDER = (

@@ -23,12 +23,12 @@ from api.pages.security import ApplicantUser, PageUser, StaffUser
 from api.params import Id
 from api.routers.hearings import hearing_view
 from api.services import AppServices
-from approvals.date_bounds import local_moment
+from approvals.casework.queries import get_application_for
+from approvals.catalogue.item_versions import item_of
 from approvals.errors import InvalidInput
 from approvals.participation.hearings import conduct, requests
 from approvals.participation.hearings.lookup import hearings_of, last_told, live_hearing
-from approvals.services.item_versions import item_of
-from approvals.services.queries import get_application_for
+from approvals.timekeeping.date_bounds import local_moment
 from models import Application, Hearing, HearingState, Role, User
 from models.hearings import MODE_LABELS, HearingMode, HearingRecordIn, HearingScheduleIn
 from models.text_input import clean_line, clean_text

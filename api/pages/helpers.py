@@ -19,9 +19,9 @@ from api.pages.security import signed_in
 from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
+from approvals.casework.queries import STAFF_ROLES
 from approvals.clock import local_date
 from approvals.liaison import helpers
-from approvals.services.queries import STAFF_ROLES
 from models import Role, User
 from models.liaison import HelperGrant
 

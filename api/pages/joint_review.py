@@ -40,15 +40,16 @@ from api.presenters import document_public
 from api.routers.joint_review import JointReviewStart
 from api.services import AppServices
 from api.uploads import read_checked
-from approvals import expert_draw
-from approvals.date_bounds import local_moment
+from approvals.casework import cases, green_channel
+from approvals.casework.queries import get_application_for
+from approvals.catalogue.item_versions import item_of
+from approvals.catalogue.process.standard import FINAL
 from approvals.errors import DomainError, InvalidInput, NotFound
 from approvals.evidence import check_evidence
-from approvals.expert_draw import DrawImpossible
-from approvals.process.standard import FINAL
-from approvals.services import cases, green_channel, joint_review
-from approvals.services.item_versions import item_of
-from approvals.services.queries import get_application_for
+from approvals.joint_review import expert_draw
+from approvals.joint_review import service as joint_review
+from approvals.joint_review.expert_draw import DrawImpossible
+from approvals.timekeeping.date_bounds import local_moment
 from approvals.uploads import CheckedUpload, material_key
 from models import (
     Application,

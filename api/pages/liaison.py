@@ -20,6 +20,7 @@ from api.pages.security import signed_in
 from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
+from approvals.casework.queries import STAFF_ROLES
 from approvals.clock import local_date
 from approvals.errors import InvalidInput
 from approvals.liaison import assignment, ledger
@@ -28,7 +29,6 @@ from approvals.liaison.rules import load_rules
 from approvals.ratings import service as ratings
 from approvals.ratings.rules import load_rules as rating_rules
 from approvals.ratings.views import rating_public
-from approvals.services.queries import STAFF_ROLES
 from models import Enterprise, LedgerProblem, ProblemState, Role, User
 from models.liaison import KeyEnterpriseAssign, ProblemCreate
 from models.ratings import FollowUpAnswer, RatingCreate

@@ -13,8 +13,8 @@ from api.deps import SessionDep
 from api.pages import router
 from api.pages.security import PageUser, QueueUser
 from api.params import Id
-from approvals.services.live_queue import queue_state
-from approvals.services.queries import get_application_for
+from approvals.casework.live_queue import queue_state
+from approvals.casework.queries import get_application_for
 from models.enums import STATUS_LABELS
 
 POLL_SECONDS = 3  # what the page script waits between polls (sent so the server decides)

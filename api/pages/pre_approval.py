@@ -17,12 +17,12 @@ from api.pages.display import FLASH_MESSAGES, redirect_with
 from api.pages.security import StaffUser
 from api.params import Id
 from api.services import AppServices
+from approvals.casework.queries import get_application_for
+from approvals.casework.review import find_decision
+from approvals.catalogue.item_versions import item_of
 from approvals.clock import local_date, to_utc
 from approvals.participation import pre_approval
 from approvals.participation.notices import find_notice
-from approvals.services.item_versions import item_of
-from approvals.services.queries import get_application_for
-from approvals.services.review import find_decision
 from models import Application, NoticeKind, Outcome, Role, Status, User
 from models.ids import id_of
 

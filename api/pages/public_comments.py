@@ -14,10 +14,10 @@ from api.deps import SessionDep
 from api.pages.security import signed_in
 from api.params import Id
 from api.templating import render_page
+from approvals.casework.queries import get_application_for
 from approvals.errors import DomainError
 from approvals.participation import comments as comment_service
 from approvals.participation.notices import find_notice
-from approvals.services.queries import get_application_for
 from models import NoticeKind, Role, User
 
 router = APIRouter()

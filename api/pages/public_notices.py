@@ -16,8 +16,8 @@ from api.routers.public_notices import notice_public, post_comment
 from api.services import AppServices
 from api.templating import render_page
 from approvals import audit_anchor
+from approvals.catalogue.districts import ZHENGZHOU_DISTRICTS
 from approvals.clock import as_local, local_date
-from approvals.districts import ZHENGZHOU_DISTRICTS
 from approvals.errors import DomainError, TooManyAttempts
 from approvals.participation import challenge
 from approvals.participation import comments as comment_service

@@ -19,13 +19,13 @@ from api.pages.security import signed_in
 from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
+from approvals.casework.queries import STAFF_ROLES, get_application_for
 from approvals.clock import local_date
 from approvals.errors import DomainError, InvalidInput
 from approvals.ratings import service
 from approvals.ratings.report import rating_report
 from approvals.ratings.rules import load_rules
 from approvals.ratings.views import events_of, rating_public, rule_sources
-from approvals.services.queries import STAFF_ROLES, get_application_for
 from models import Application, Consultation, Role, User
 from models.ratings import (
     AppealCreate,

@@ -37,17 +37,13 @@ from api.presenters import application_public
 from api.services import AppServices
 from api.templating import render_page
 from approvals.administration.branches import branch_label
+from approvals.casework import pauses, review
+from approvals.casework.live_queue import fingerprint_of
+from approvals.casework.queries import get_application_by_number, get_application_for, queue_for
 from approvals.catalogue import DayUnit, ProcessKind
+from approvals.catalogue.process.standard import WITH_RESULT
 from approvals.clock import local_date
 from approvals.errors import DomainError
-from approvals.process.standard import WITH_RESULT
-from approvals.services import pauses, review
-from approvals.services.live_queue import fingerprint_of
-from approvals.services.queries import (
-    get_application_by_number,
-    get_application_for,
-    queue_for,
-)
 from models import Application, AuditEvent, PostalDispatch, User
 from models.schemas import (
     AnswerCreate,

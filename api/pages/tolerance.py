@@ -23,9 +23,9 @@ from api.params import Id
 from api.services import AppServices
 from api.templating import render_page
 from api.uploads import read_checked
+from approvals.casework.queries import STAFF_ROLES, get_application_for
 from approvals.clock import to_utc
 from approvals.errors import DomainError, InvalidInput
-from approvals.services.queries import STAFF_ROLES, get_application_for
 from approvals.tolerance import commitments, credit_list
 from approvals.tolerance.views import commitment_public, rule_sources
 from approvals.uploads import CheckedUpload, material_key

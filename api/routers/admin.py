@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.params import Year
-from approvals import holidays
 from approvals.administration import schedules
 from approvals.clock import to_utc
-from approvals.schedule import install_overrides
+from approvals.timekeeping import holidays
+from approvals.timekeeping.schedule import install_overrides
 from models import Role, text_input
 
 router = APIRouter(prefix="/api/admin", tags=["管理 admin"])

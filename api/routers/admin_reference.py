@@ -1,6 +1,6 @@
 """Administration of the fast track's reference data: a park's plan-EIA review, adding or
 retiring a park, suspending or resuming one of the 27 types. Each change is a new version of
-the whole list (``approvals.administration.reference_data``), audited, in force at once in
+the whole list (``approvals.commitment.reference_data``), audited, in force at once in
 every process."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
-from approvals.administration import reference_data
 from approvals.clock import to_utc
-from approvals.commitment_scope import ParkLevel, PlanEiaStatus
+from approvals.commitment import reference_data
+from approvals.commitment.scope import ParkLevel, PlanEiaStatus
 from models import ReferenceKind, Role, text_input
 
 router = APIRouter(prefix="/api/admin", tags=["管理 admin"])

@@ -15,9 +15,9 @@ from api.etag import ETAG_HEADER, etag
 from api.params import Id
 from api.presenters import application_detail, application_public
 from api.uploads import read_checked
+from approvals.casework import cases, drafts
+from approvals.casework.queries import applications_of, get_application_for
 from approvals.errors import NotFound
-from approvals.services import cases, drafts
-from approvals.services.queries import applications_of, get_application_for
 from approvals.uploads import material_key
 from models import Document, Material, Role
 from models.schemas import (

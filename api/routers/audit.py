@@ -13,9 +13,9 @@ from api.contract import EXPORT_RESPONSE, XLSX_TYPE
 from api.deps import ServicesDep, SessionDep, require_roles
 from api.params import Id
 from approvals.clock import local_date
-from approvals.services import reports
-from approvals.services.report_export import to_csv, to_xlsx
-from approvals.services.report_tables import Table, stage_table, trend_table, turnaround_table
+from approvals.reports import turnaround as reports
+from approvals.reports.export import to_csv, to_xlsx
+from approvals.reports.tables import Table, stage_table, trend_table, turnaround_table
 from models import Role
 
 router = APIRouter(

@@ -11,8 +11,8 @@ from api.contract import EXPORT_RESPONSE
 from api.deps import ServicesDep, SessionDep, require_roles
 from api.routers.audit import ExportFormat, FormatParam, exported
 from approvals.clock import local_date
-from approvals.services import reports
-from approvals.services.report_commitment import (
+from approvals.reports import turnaround as reports
+from approvals.reports.commitment import (
     CommitmentReport,
     Revocation,
     commitment_report,

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.params import Id
+from approvals.casework.queries import get_application_for
 from approvals.clock import local_date
 from approvals.participation import notice_audit
-from approvals.services.queries import get_application_for
 from models import Role
 
 router = APIRouter(

@@ -14,10 +14,11 @@ from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.dispatching import after_commit
 from api.params import Id
 from api.presenters import application_public
+from approvals.casework.queries import get_application_for
+from approvals.commitment import service as commitment
+from approvals.commitment import steps as commitment_steps
 from approvals.errors import NotFound
 from approvals.evidence import check_evidence
-from approvals.services import commitment, commitment_steps
-from approvals.services.queries import get_application_for
 from models.responses import CommitmentView, EvidenceList, LetterPublic
 from models.schemas import ApplicationPublic, CommitmentAccept, CommitmentFacts, PostCheckCreate
 

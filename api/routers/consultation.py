@@ -12,12 +12,12 @@ from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_guidance
 from api.downloads import issued_document
 from api.params import Id
+from approvals.casework.queries import STAFF_ROLES, get_application_for
 from approvals.consultation import guidance, history, requests, slots
 from approvals.consultation.report import consultation_report
 from approvals.consultation.views import consultation_public, rule_sources, slot_public
 from approvals.errors import NotFound
-from approvals.schedule import shared_calendar
-from approvals.services.queries import STAFF_ROLES, get_application_for
+from approvals.timekeeping.schedule import shared_calendar
 from models import DocumentState, Role
 from models.consultation import (
     AssignOfficer,

@@ -10,10 +10,10 @@ from pydantic import BaseModel, Field
 
 from api.deps import CurrentUser, SessionDep
 from api.presenters import document_public
+from approvals.casework.events import FeedEvent, events_after
+from approvals.casework.queries import action_label
+from approvals.catalogue.process.standard import AUTOMATED
 from approvals.clock import as_local
-from approvals.process.standard import AUTOMATED
-from approvals.services.events import FeedEvent, events_after
-from approvals.services.queries import action_label
 from models.enums import DOCUMENT_ISSUED, Status
 from models.ids import id_of
 from models.schemas import DocumentPublic

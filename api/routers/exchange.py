@@ -12,10 +12,10 @@ from api.body_limit import accepts_uploads
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.params import Id
 from api.uploads import CHUNK
+from approvals.casework.queries import get_application_for
 from approvals.clock import local_date, to_utc
 from approvals.errors import PayloadTooLarge, UploadRejected
 from approvals.exchange import credit, declaration, intake, observations, reporting
-from approvals.services.queries import get_application_for
 from exchange_adapters import build_registry
 from models import CreditList, ExchangeMessage, ProjectDeclaration, Role
 from models.exchange import (

@@ -2,9 +2,9 @@
 
 Everything here is read from the item file; what the file does not say directly (who may apply,
 the process steps, delivery) is derived from its category, group and process kind. Only verified
-facts are stated: an unverified fact (``approvals.public_facts``) reads "以受理窗口告知为准" and is
-listed in ``at_the_window``. Research notes, evidence markers, sources and the English name stay
-in the staff view (数据来源与核实).
+facts are stated: an unverified fact (``approvals.catalogue.public_facts``) reads
+"以受理窗口告知为准" and is listed in ``at_the_window``. Research notes, evidence markers, sources
+and the English name stay in the staff view (数据来源与核实).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from api.guide_text import (
     STATUS_LABELS,
     STEPS,
 )
+from approvals.casework.cases import RUNNABLE_KINDS
+from approvals.casework.fact_checks import verified_facts
 from approvals.catalogue import (
     DayUnit,
     Item,
@@ -34,10 +36,13 @@ from approvals.catalogue import (
     Limit,
     ProcessKind,
 )
-from approvals.lawbook import document_label
-from approvals.public_facts import AT_THE_WINDOW, has_marker, public_clauses, seed_verified
-from approvals.services.cases import RUNNABLE_KINDS
-from approvals.services.fact_checks import verified_facts
+from approvals.catalogue.lawbook import document_label
+from approvals.catalogue.public_facts import (
+    AT_THE_WINDOW,
+    has_marker,
+    public_clauses,
+    seed_verified,
+)
 from models.enums import DOCUMENT_LABELS
 
 router = APIRouter(prefix="/api", tags=["公共 public"])

@@ -14,13 +14,13 @@ from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.dispatching import after_commit
 from api.params import Id
 from api.services import AppServices
+from approvals.casework.queries import get_application_for
 from approvals.enterprise.throttle import admit
 from approvals.errors import DomainError, InvalidInput
 from approvals.participation import challenge
 from approvals.participation.hearings import conduct, requests
 from approvals.participation.hearings.lookup import get_live_hearing, hearings_of, requests_of
 from approvals.participation.notices import get_notice
-from approvals.services.queries import get_application_for
 from models import Application, Hearing, RequestKind, User
 from models.hearings import (
     HEARING_STATE_LABELS,

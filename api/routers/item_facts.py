@@ -16,9 +16,9 @@ from sqlmodel import Session
 
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.services import AppServices
+from approvals.casework import fact_checks
+from approvals.casework.fact_checks import VersionState
 from approvals.clock import to_utc
-from approvals.services import fact_checks
-from approvals.services.fact_checks import VersionState
 from models import Role
 
 router = APIRouter(prefix="/api/admin/items", tags=["数据来源与核实 item facts"])

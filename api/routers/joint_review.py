@@ -14,11 +14,12 @@ from api.body_limit import MAX_FILES_PER_REQUEST, accepts_uploads
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.dispatching import after_commit
 from api.params import Id
-from approvals import expert_draw, expert_pool
+from approvals.casework import green_channel
+from approvals.casework.queries import get_application_for
 from approvals.errors import NotFound
 from approvals.evidence import check_evidence
-from approvals.services import green_channel, joint_review
-from approvals.services.queries import get_application_for
+from approvals.joint_review import expert_draw, expert_pool
+from approvals.joint_review import service as joint_review
 from models import Expert, Panel, PanelMember, Role, text_input
 from models.responses import (
     Assignment,

@@ -1,5 +1,5 @@
 """电子证照: the full metadata and the export package of one licence, for staff, auditors
-and the holder (``approvals.elicence``)."""
+and the holder (``approvals.licences.elicence``)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Response
 
 from api.deps import CurrentUser, ServicesDep, SessionDep
-from approvals.elicence.package import build_package
-from approvals.elicence.records import problem_of, status_of
-from approvals.elicence.views import get_for
 from approvals.errors import NotFound
+from approvals.licences.elicence.package import build_package
+from approvals.licences.elicence.records import problem_of, status_of
+from approvals.licences.elicence.views import get_for
 from models.elicence_public import LicenceDetailPublic
 
 router = APIRouter(prefix="/api/licences", tags=["电子证照 electronic licences"])

@@ -10,12 +10,12 @@ from api.contract import PDF_RESPONSE
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.params import Id
 from api.routers.public_notices import notice_public
+from approvals.casework.queries import get_application_for
+from approvals.catalogue.item_versions import item_of
 from approvals.clock import local_date, to_utc
 from approvals.errors import NotFound
 from approvals.participation import pre_approval
 from approvals.participation.notices import get_notice
-from approvals.services.item_versions import item_of
-from approvals.services.queries import get_application_for
 from models import Document, DocumentState
 from models.participation import NoticePublic, PreApprovalCreate
 

@@ -12,10 +12,10 @@ from sqlmodel import select
 from api.auth import client_of, issue_token, link_mail, sign_in_limits, wall_now
 from api.deps import CurrentUser, ServicesDep, SessionDep
 from api.routers.guide import GuidePublic, public_guides
-from approvals.elicence.identifier import looks_like_identifier
-from approvals.elicence.views import lookup, summary_for_document
+from approvals.catalogue.lawbook import document_label
 from approvals.errors import NotAuthenticated, NotFound, TooManyAttempts
-from approvals.lawbook import document_label
+from approvals.licences.elicence.identifier import looks_like_identifier
+from approvals.licences.elicence.views import lookup, summary_for_document
 from approvals.sign_in import sign_in as password_sign_in
 from models import Application, Consultation, Document, DocumentState
 from models.enums import DOCUMENT_LABELS

@@ -13,12 +13,12 @@ from api.contract import PDF_RESPONSE
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.params import Id
 from api.services import AppServices
+from approvals.casework.queries import get_application_for
 from approvals.clock import local_date
 from approvals.errors import DomainError, NotFound
 from approvals.participation import challenge
 from approvals.participation import comments as comment_service
 from approvals.participation.notices import NoticeFilter, days_left, get_notice, list_notices
-from approvals.services.queries import get_application_for
 from approvals.uploads import check_upload
 from models import (
     NOTICE_KIND_LABELS,

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Path, Query, status
 
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.params import Id
+from approvals.casework.queries import STAFF_ROLES, get_application_for
 from approvals.clock import local_date
 from approvals.errors import NotFound
 from approvals.ratings import service
 from approvals.ratings.report import rating_report
 from approvals.ratings.views import events_of, rating_public, rule_sources
-from approvals.services.queries import STAFF_ROLES, get_application_for
 from models import Role
 from models.ratings import (
     AppealCreate,

@@ -11,10 +11,9 @@ from pydantic import BaseModel, Field
 
 from api.deps import ServicesDep, SessionDep
 from api.routers.guide import GuideMaterial, guide_of
-from approvals.administration.reference_data import current_parks, current_scope
-from approvals.districts import ZHENGZHOU_DISTRICTS
-from approvals.industry import industry_reference
-from approvals.process.standard import (
+from approvals.catalogue.districts import ZHENGZHOU_DISTRICTS
+from approvals.catalogue.industry import industry_reference
+from approvals.catalogue.process.standard import (
     ACTION_LABELS,
     AUTOMATED,
     FINAL,
@@ -23,6 +22,7 @@ from approvals.process.standard import (
     Action,
     Transition,
 )
+from approvals.commitment.reference_data import current_parks, current_scope
 from models.enums import DOCUMENT_LABELS, STATUS_LABELS, DocumentKind, Role, Status
 
 router = APIRouter(prefix="/api/reference", tags=["公共 public"])

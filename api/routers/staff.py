@@ -11,9 +11,10 @@ from api.dispatching import after_commit
 from api.etag import IfMatch
 from api.params import Id
 from api.presenters import application_public
+from approvals import outbox
+from approvals.casework import pauses
+from approvals.casework.queries import get_application_for, queue_for
 from approvals.catalogue import DayUnit
-from approvals.services import outbox, pauses
-from approvals.services.queries import get_application_for, queue_for
 from models import Role
 from models.ids import id_of
 from models.schemas import (

@@ -11,9 +11,9 @@ from api.body_limit import accepts_uploads
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
 from api.params import Id
 from api.uploads import read_checked
+from approvals.casework.queries import STAFF_ROLES, get_application_for
 from approvals.clock import to_utc
 from approvals.errors import NotFound
-from approvals.services.queries import STAFF_ROLES, get_application_for
 from approvals.tolerance import commitments, credit_list
 from approvals.tolerance.views import commitment_public, rule_sources
 from approvals.uploads import material_key

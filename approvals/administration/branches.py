@@ -1,6 +1,6 @@
 """Branches (分局): a staff account belongs to the bureau (市局) or to one district's branch
-(郑州市生态环境局××分局, ``approvals.districts.BRANCHES``); a branch's reviewers work the cases
-of their district. Set by the administrator, audited."""
+(郑州市生态环境局××分局, ``approvals.catalogue.districts.BRANCHES``); a branch's reviewers
+work the cases of their district. Set by the administrator, audited."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from approvals.administration.guard import record, require_admin
+from approvals.admin_guard import record, require_admin
 from approvals.administration.staff import STAFF_ROLES
-from approvals.districts import BRANCHES
+from approvals.catalogue.districts import BRANCHES
 from approvals.errors import InvalidInput, NotFound
 from models import User
 

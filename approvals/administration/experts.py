@@ -10,13 +10,13 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from approvals import sessions
-from approvals.administration.guard import record, require_admin
+from approvals.admin_guard import record, require_admin
 from approvals.enterprise import fields, links, mails
 from approvals.enterprise.members import NOT_YET_SET
 from approvals.enterprise.unlock import LinkMail
 from approvals.errors import InvalidInput, NotFound
-from approvals.expert_draw import SPECIALTY_LABELS
-from approvals.expert_pool import GROUP_NUMBERS
+from approvals.joint_review.expert_draw import SPECIALTY_LABELS
+from approvals.joint_review.expert_pool import GROUP_NUMBERS
 from models import Expert, Role, TokenPurpose, User
 
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from approvals import holidays
-from approvals.administration.guard import record, require_admin
+from approvals.admin_guard import record, require_admin
+from approvals.timekeeping import holidays
 from models import HolidayDay, User
 
 
@@ -22,8 +22,8 @@ def load_holiday_schedule(
     source: str,
     now: datetime,
 ) -> int:
-    """Replace ``year``'s loaded days (see ``approvals.holidays.load_schedule``); the caller
-    commits and then installs ``holidays.overrides`` so every clock uses them at once."""
+    """Replace ``year``'s loaded days (see ``approvals.timekeeping.holidays.load_schedule``);
+    the caller commits and then installs ``holidays.overrides`` so every clock uses them at once."""
     require_admin(actor)
     count = holidays.load_schedule(
         session, year, holiday_days, workdays, source=source, loaded_by=actor.id, at=now

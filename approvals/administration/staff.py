@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from approvals import sessions
-from approvals.administration.guard import record, require_admin
+from approvals.admin_guard import record, require_admin
 from approvals.enterprise import fields, links, mails
 from approvals.enterprise.members import NOT_YET_SET
 from approvals.enterprise.unlock import LinkMail

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from approvals.administration.reference_data import current_parks, current_scope
+from approvals.casework.transitions import new_verify_code
 from approvals.catalogue import Catalogue
 from approvals.clock import Clock, local_date, to_utc
+from approvals.commitment.eligibility import EligibilityInput, assess
+from approvals.commitment.reference_data import current_parks, current_scope
+from approvals.commitment.service import barred_until
 from approvals.consultation.requests import get_for, record
 from approvals.consultation.rules import load_rules
-from approvals.eligibility import EligibilityInput, assess
 from approvals.errors import InvalidInput, InvalidTransition, PermissionDenied
-from approvals.services.commitment import barred_until
-from approvals.services.transitions import new_verify_code
 from models import (
     Consultation,
     ConsultationState,

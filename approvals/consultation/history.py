@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from approvals.casework.queries import get_application_for
 from approvals.clock import Clock, to_utc
 from approvals.consultation.requests import get_for, record
 from approvals.errors import InvalidTransition, NotFound, PermissionDenied
-from approvals.services.queries import get_application_for
 from models import Application, Consultation, ConsultationLink, Role, User
 from models.ids import id_of
 

@@ -1,7 +1,7 @@
 """What issuing a 指导意见 is, as database work (the flow renders, signs and stores): the
 pending documents, the template's context, and recording it issued with its mail to the
 enterprise, in one transaction. Numbering and object keys are the case documents'
-(``approvals.services.issuing``): one 发文字号 sequence per series and year."""
+(``approvals.issuing.service``): one 发文字号 sequence per series and year."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from approvals import audit_anchor
 from approvals.catalogue import Catalogue
 from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.consultation.requests import queue_mail, record
-from approvals.elicence import records as elicence
+from approvals.licences.elicence import records as elicence
 from models import (
     CheckpointReason,
     Consultation,

@@ -8,9 +8,9 @@ from collections import defaultdict
 
 from sqlmodel import Session, select
 
-from approvals.calendar import WorkingCalendar
 from approvals.clock import local_date
 from approvals.consultation.rules import load_rules
+from approvals.timekeeping.calendar import WorkingCalendar
 from models import Consultation
 from models.consultation import ConsultationReport, MonthRow
 

@@ -8,14 +8,14 @@ from datetime import datetime
 from sqlmodel import Session, col, or_, select
 
 from approvals import audit
+from approvals.casework.queries import STAFF_ROLES
+from approvals.catalogue.districts import validate_district
+from approvals.catalogue.industry import validate_industry_code
 from approvals.clock import Clock, local_date, to_utc
 from approvals.consultation.rules import load_rules
-from approvals.districts import validate_district
 from approvals.enterprise import agents
 from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from approvals.industry import validate_industry_code
 from approvals.numbering import next_serial
-from approvals.services.queries import STAFF_ROLES
 from models import Consultation, ConsultationSlot, ConsultationState, OutboxMail, Role, User
 from models.consultation import ConsultationCreate
 from models.ids import id_of

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from approvals.catalogue_schema import DayUnit, Evidence
+from approvals.catalogue.schema import DayUnit, Evidence
 from models import Role
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")

@@ -8,11 +8,11 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from approvals.calendar import WorkingCalendar
 from approvals.clock import SHANGHAI, Clock, as_local, local_date, to_utc
 from approvals.consultation.requests import get_for, queue_mail, record
 from approvals.consultation.rules import load_rules
 from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from approvals.timekeeping.calendar import WorkingCalendar
 from models import Consultation, ConsultationSlot, ConsultationState, Role, User
 from models.consultation import CONSULT_MODE_LABELS, SlotCreate
 from models.ids import id_of

@@ -1,6 +1,6 @@
 """An enterprise registers itself: the enterprise, its first user (the enterprise's account
 administrator), and a mailed link that verifies the user's mailbox. Until it is verified the
-account can sign in but cannot apply (``approvals.services.cases.create_application``)."""
+account can sign in but cannot apply (``approvals.casework.cases.create_application``)."""
 
 from __future__ import annotations
 

@@ -10,12 +10,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from approvals.casework.queries import get_application_for
 from approvals.clock import Clock, local_date, to_utc
 from approvals.errors import InvalidInput, InvalidTransition, NotFound
 from approvals.exchange.ports import ProjectRegistry
 from approvals.exchange.project_code import parse_project_code
 from approvals.exchange.requirements import CodeRule, ExchangeSpec, spec_of
-from approvals.services.queries import get_application_for
 from approvals.uscc import normalise_uscc
 from models import Application, ProjectDeclaration, Role, Status, User
 

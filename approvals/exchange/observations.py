@@ -14,10 +14,10 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from approvals.casework.queries import get_application_for
 from approvals.clock import Clock, local_date, to_utc
 from approvals.errors import InvalidInput, InvalidTransition, PermissionDenied
-from approvals.schedule import shared_calendar
-from approvals.services.queries import get_application_for
+from approvals.timekeeping.schedule import shared_calendar
 from models import Application, CreditObservation, Role, User
 from models.ids import id_of
 

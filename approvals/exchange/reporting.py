@@ -19,10 +19,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from approvals.catalogue.item_versions import item_of
 from approvals.exchange.project_code import parse_project_code
 from approvals.exchange.requirements import spec_of
-from approvals.services.document_text import report_of
-from approvals.services.item_versions import item_of
+from approvals.issuing.document_text import report_of
 from models import (
     Application,
     Document,

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from approvals.elicence.views import LicenceSummary, summary_for_document
 from approvals.errors import UploadRejected
+from approvals.licences.elicence.views import LicenceSummary, summary_for_document
 from models import Application, Consultation, Document, DocumentState
 from models.enums import DOCUMENT_LABELS
 

@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from approvals import audit
+from approvals.casework.queries import STAFF_ROLES
 from approvals.clock import to_utc
 from approvals.errors import InvalidInput, NotFound, PermissionDenied
-from approvals.services.queries import STAFF_ROLES
 from models import Application, Enterprise, KeyEnterprise, Role, Status, User
 from models.enums import STATUS_LABELS, WARNING_LABELS
 from models.ids import id_of

@@ -12,10 +12,10 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from approvals import audit
+from approvals.casework.queries import STAFF_ROLES
 from approvals.clock import local_date, to_utc
 from approvals.enterprise.members import require_admin
 from approvals.errors import InvalidInput, NotFound, PermissionDenied
-from approvals.services.queries import STAFF_ROLES
 from models import Enterprise, HelperAuthorisation, HelperDesignation, Role, User
 from models.ids import id_of
 from models.liaison import HelperAuthorisationPublic, HelperGrant

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from approvals.casework.hooks import CaseHooks, Issued
 from approvals.clock import as_local, to_utc
 from approvals.liaison.assignment import liaison_of
 from models import Application, Document, DocumentKind, OutboxMail, User, WarningLevel
@@ -68,3 +69,13 @@ def on_warning(session: Session, application: Application, now: datetime) -> Non
     )
     key = f"warning-{application.id}-{application.status.value}-{application.warning.value}"
     session.add(_mail(liaison, key, application, f"{application.number} {level}", text, now))
+
+
+def _issued(event: Issued) -> None:
+    on_document_issued(event.session, event.application, event.document, event.label, event.at)
+
+
+def register(hooks: CaseHooks) -> None:
+    """Joins the shared case logic (casework.hooks): each decision issued, each warning."""
+    hooks.on_issued.append(_issued)
+    hooks.on_warning.append(on_warning)

@@ -10,12 +10,12 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from approvals import audit
+from approvals.casework.queries import STAFF_ROLES
 from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from approvals.liaison.assignment import OVERSEERS, find
 from approvals.liaison.rules import load_rules
-from approvals.schedule import shared_calendar
-from approvals.services.queries import STAFF_ROLES
+from approvals.timekeeping.schedule import shared_calendar
 from models import (
     Enterprise,
     KeyEnterprise,

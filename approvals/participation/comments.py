@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from approvals import audit
-from approvals.catalogue_schema import Item, PublicationRule
+from approvals.catalogue.schema import Item, PublicationRule
 from approvals.clock import local_date
 from approvals.enterprise.throttle import admit
 from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied

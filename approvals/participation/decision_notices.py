@@ -14,11 +14,11 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from approvals.calendar import WorkingCalendar
-from approvals.catalogue_schema import Item
+from approvals.catalogue.districts import review_bodies
+from approvals.catalogue.schema import Item
 from approvals.clock import as_local, local_date
-from approvals.districts import review_bodies
 from approvals.participation.notices import find_notice
+from approvals.timekeeping.calendar import WorkingCalendar
 from models import Application, Document, DocumentKind, Enterprise, NoticeKind, PublicNotice
 
 COURT = "有管辖权的人民法院"

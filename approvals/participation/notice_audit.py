@@ -18,8 +18,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from approvals.calendar import WorkingCalendar
 from approvals.clock import as_local, local_date
+from approvals.timekeeping.calendar import WorkingCalendar
 from models import (
     NOTICE_KIND_LABELS,
     AuditEvent,

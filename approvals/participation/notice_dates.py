@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from approvals import audit
-from approvals.calendar import WorkingCalendar
-from approvals.catalogue_schema import DayUnit
+from approvals.catalogue.schema import DayUnit
+from approvals.timekeeping.calendar import WorkingCalendar
 from models import NOTICE_KIND_LABELS, PERIOD_KINDS, HearingRight, NoticeKind, PublicNotice
 
 PRE_APPROVAL_VIA = "拟批准公示"  # how approvals.participation.pre_approval tells the right

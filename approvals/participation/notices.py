@@ -16,9 +16,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from approvals.calendar import WorkingCalendar
-from approvals.catalogue_schema import Item, PublicationRule
+from approvals.catalogue.schema import Item, PublicationRule
 from approvals.errors import NotFound
+from approvals.timekeeping.calendar import WorkingCalendar
 from models import Application, Enterprise, Material, NoticeKind, PublicNotice
 from models.ids import id_of
 

@@ -19,13 +19,13 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from approvals import audit
-from approvals.calendar import WorkingCalendar
-from approvals.catalogue_schema import Item, PreApprovalNoticeSpec, PublicationRule
+from approvals.catalogue.schema import Item, PreApprovalNoticeSpec, PublicationRule
 from approvals.errors import InvalidTransition, PermissionDenied
 from approvals.participation.comments import check_texts, comments_of, unanswered
 from approvals.participation.hearings.requests import notify_right
 from approvals.participation.notice_dates import PRE_APPROVAL_VIA
 from approvals.participation.notices import cn_day, find_notice
+from approvals.timekeeping.calendar import WorkingCalendar
 from models import (
     Application,
     Decision,

@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from approvals import audit
+from approvals.casework.queries import get_application_for
+from approvals.catalogue.process.standard import WITH_RESULT
 from approvals.clock import Clock, local_date, to_utc
 from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from approvals.notifications import render_text
-from approvals.process.standard import WITH_RESULT
 from approvals.ratings.rules import load_rules
-from approvals.schedule import shared_calendar
-from approvals.services.queries import get_application_for
+from approvals.timekeeping.schedule import shared_calendar
 from models import (
     Application,
     AuditEvent,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from approvals.casework.queries import STAFF_ROLES
 from approvals.ratings.rules import load_rules
 from approvals.ratings.service import find_follow_up, ratable_events, ratings_of
-from approvals.services.queries import STAFF_ROLES
 from models import Application, User
 from models.ids import id_of
 from models.ratings import (

@@ -9,14 +9,14 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from approvals import audit
+from approvals.casework.attach import attach_material
 from approvals.catalogue import DayUnit, Item
+from approvals.catalogue.item_versions import item_of
+from approvals.catalogue.process.standard import FINAL
 from approvals.clock import Clock, local_date, to_utc
 from approvals.errors import InvalidInput, InvalidTransition, PermissionDenied
-from approvals.process.standard import FINAL
-from approvals.schedule import shared_calendar
-from approvals.services.attach import attach_material
-from approvals.services.clock import refresh_cached
-from approvals.services.item_versions import item_of
+from approvals.timekeeping.case_clock import refresh_cached
+from approvals.timekeeping.schedule import shared_calendar
 from approvals.tolerance import credit_list
 from approvals.tolerance.rules import OVERDUE_LABELS, ItemRule, load_rules
 from approvals.uploads import CheckedUpload

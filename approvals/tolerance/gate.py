@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlmodel import Session
 
+from approvals.catalogue.item_versions import item_of
 from approvals.errors import InvalidInput, InvalidTransition
-from approvals.services.item_versions import item_of
 from approvals.tolerance.commitments import BAD_CREDIT, enterprise_listed, find, owed_materials
 from models import Application
 from models.ids import id_of

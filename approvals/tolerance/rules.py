@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from approvals.catalogue import Catalogue
-from approvals.catalogue_schema import Evidence
+from approvals.catalogue.schema import Evidence
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 

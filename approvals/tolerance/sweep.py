@@ -9,14 +9,14 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from approvals.calendar import WorkingCalendar
+from approvals.casework.pauses import open_pause
+from approvals.casework.transitions import move
+from approvals.catalogue.item_versions import item_of
+from approvals.catalogue.process.standard import Action
 from approvals.clock import Clock, local_date, to_utc
 from approvals.notifications import render_text
-from approvals.process.standard import Action
-from approvals.services.clock import pauses_of, refresh_cached
-from approvals.services.item_versions import item_of
-from approvals.services.pauses import open_pause
-from approvals.services.transitions import move
+from approvals.timekeeping.calendar import WorkingCalendar
+from approvals.timekeeping.case_clock import pauses_of, refresh_cached
 from approvals.tolerance.commitments import (
     BEFORE_ACCEPTANCE,
     audit_case,

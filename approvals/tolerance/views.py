@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from approvals.services.item_versions import item_of
-from approvals.services.queries import STAFF_ROLES
+from approvals.casework.queries import STAFF_ROLES
+from approvals.catalogue.item_versions import item_of
 from approvals.tolerance.commitments import owed_materials
 from approvals.tolerance.rules import OVERDUE_LABELS, OverdueRule, load_rules
 from models import Application, User

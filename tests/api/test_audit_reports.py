@@ -20,11 +20,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from approvals.calendar import Pause, WorkingCalendar
 from approvals.catalogue import Catalogue, DayUnit, Limit, shared_catalogue
 from approvals.errors import InvalidInput
-from approvals.services import reports
-from approvals.services.report_tables import TURNAROUND_HEADERS
+from approvals.reports import turnaround as reports
+from approvals.reports.tables import TURNAROUND_HEADERS
+from approvals.timekeeping.calendar import Pause, WorkingCalendar
 from models import Application, ClockPause, Status, StepRecord, Track, User
 from tests import helpers
 from tests.api.case_checks import expect_error, headers_for

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from approvals.clock import SHANGHAI, FixedClock
-from approvals.expert_pool import ensure_expert_pool
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from core.db import session_scope
 from flows.runtime import Runtime
 from models import Panel, PostalDispatch, SiteInspection

@@ -18,8 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from approvals.elicence import identifier as ids
-from approvals.elicence.records import problem_of
+from approvals.licences.elicence import identifier as ids
+from approvals.licences.elicence.records import problem_of
 from cli.main import app
 from models import Document, ElectronicLicence, Enterprise
 from tests.api.case_checks import OTHER_USCC, add_other_applicant, headers_for

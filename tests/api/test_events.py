@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals.expert_pool import ensure_expert_pool
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from core.db import session_scope
 from flows.runtime import Runtime
 from models import Expert, User

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import col, select
 
 from approvals.catalogue import Catalogue
-from approvals.public_facts import AT_THE_WINDOW
+from approvals.catalogue.public_facts import AT_THE_WINDOW
 from core.db import session_scope
 from flows.runtime import Runtime
 from models import AuditEvent, ItemFactCheck, ItemVersion

@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from approvals.catalogue_schema import DayUnit
+from approvals.catalogue.schema import DayUnit
 from approvals.clock import SHANGHAI, FixedClock
-from approvals.schedule import shared_calendar
+from approvals.timekeeping.schedule import shared_calendar
 from models import OutboxMail, User
 from tests.api.case_checks import expect_error, headers_for
 from tests.api.case_driving import approve_draft, draft

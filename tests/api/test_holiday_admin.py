@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from fastapi.testclient import TestClient
 
-from approvals.calendar import FIXED_HOLIDAYS
 from approvals.catalogue import DayUnit
-from approvals.schedule import shared_calendar
+from approvals.timekeeping.calendar import FIXED_HOLIDAYS
+from approvals.timekeeping.schedule import shared_calendar
 from tests.helpers import create_submitted, sign_in
 
 SCHEDULE_2027 = {

@@ -11,8 +11,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from approvals.catalogue import DEFAULT_DIRECTORY, load_catalogue
-from approvals.services import item_versions
+from approvals.catalogue import DEFAULT_DIRECTORY, item_versions, load_catalogue
 from flows.inline import InlineLauncher
 from flows.runtime import Runtime
 from tests.helpers import create_submitted, sign_in

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from approvals.clock import SHANGHAI, FixedClock
-from approvals.expert_pool import ensure_expert_pool
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from core.db import session_scope
 from models import Document, Expert, User
 from tests.helpers import create_submitted, page_login, sign_in

@@ -17,7 +17,8 @@ from sqlmodel import Session, col, select
 
 from approvals.catalogue import Catalogue, LicenceAction
 from approvals.clock import SHANGHAI, FixedClock
-from approvals.services import licences
+from approvals.licences import deemed_renewal
+from approvals.licences import service as licences
 from flows import deadlines
 from flows.runtime import Runtime
 from models import Application, AuditEvent, Document, Enterprise, Licence, OutboxMail, User
@@ -403,7 +404,7 @@ def _deemed_events(client: TestClient, application_id: int) -> list[AuditEvent]:
             session.exec(
                 select(AuditEvent).where(
                     AuditEvent.application_id == application_id,
-                    AuditEvent.action == licences.DEEMED_RENEWAL_ACTION,
+                    AuditEvent.action == deemed_renewal.DEEMED_RENEWAL_ACTION,
                 )
             ).all()
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from approvals.commitment_scope import PlanEiaStatus, shared_parks
+from approvals.commitment.scope import PlanEiaStatus, shared_parks
 from flows.runtime import Runtime
 from tests.api.test_commitment import _draft, _text
 from tests.e2e.test_pages import page_login

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from approvals.catalogue import Catalogue
-from approvals.catalogue_schema import PublicationRule
+from approvals.catalogue.schema import PublicationRule
 from approvals.clock import SHANGHAI, FixedClock
 from models import AuditEvent, NoticeKind, PublicNotice
 from tests.api.case_checks import expect_error, headers_for

@@ -12,7 +12,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from approvals.catalogue import DEFAULT_DIRECTORY, Catalogue, CatalogueError, load_item
-from approvals.public_facts import AT_THE_WINDOW, has_marker, public_clauses
+from approvals.catalogue.public_facts import AT_THE_WINDOW, has_marker, public_clauses
 
 RESEARCH_KEYS = {"evidence", "sources", "name_en", "inferred_note", "note_en", "boundary"}
 

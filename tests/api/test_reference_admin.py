@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from approvals.commitment_scope import shared_parks, shared_scope
+from approvals.commitment.scope import shared_parks, shared_scope
 from flows.runtime import Runtime
 from models import AuditEvent
 from tests.api.test_commitment import _draft

@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import col, select
 
-from approvals.calendar import Pause
 from approvals.catalogue import DayUnit
 from approvals.clock import SHANGHAI, FixedClock
-from approvals.schedule import shared_calendar
+from approvals.timekeeping.calendar import Pause
+from approvals.timekeeping.schedule import shared_calendar
 from core.db import session_scope
 from flows import deadlines
 from flows.inline import InlineLauncher

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy.engine import Engine
 
 from api.app import create_app
-from approvals.expert_pool import ensure_expert_pool
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from approvals.seed import DEMO_PASSWORD
 from core.db import session_scope
 from flows.inline import InlineLauncher

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from approvals.expert_pool import ensure_expert_pool
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from core.db import session_scope
 from models import AuditEvent, Expert, HolidayDay, OutboxMail, Role, User
 from tests.helpers import page_login

@@ -7,7 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from approvals.commitment_scope import shared_parks, shared_scope
+from approvals.commitment.scope import shared_parks, shared_scope
 from tests.helpers import page_login
 
 

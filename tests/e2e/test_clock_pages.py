@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from approvals.catalogue import DayUnit
 from approvals.clock import SHANGHAI, FixedClock
-from approvals.schedule import shared_calendar
+from approvals.timekeeping.schedule import shared_calendar
 from flows import deadlines
 from flows.runtime import Runtime
 from tests.api.case_driving import to_signing

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals.expert_pool import ensure_expert_pool
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from approvals.seed import DEMO_PASSWORD
 from core.db import session_scope
 from flows.runtime import Runtime

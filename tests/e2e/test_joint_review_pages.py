@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from approvals.clock import SHANGHAI, FixedClock
-from approvals.expert_pool import ensure_expert_pool
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from core.db import session_scope
 from models import Expert, User
 from tests.e2e.test_pages import page_login

@@ -8,8 +8,8 @@ import re
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from approvals.casework.cases import RUNNABLE_KINDS
 from approvals.catalogue import ProcessKind
-from approvals.services.cases import RUNNABLE_KINDS
 from tests.e2e.test_pages import my_cases, page_login
 from tests.helpers import minimal_pdf, required_materials
 

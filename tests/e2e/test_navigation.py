@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from approvals.expert_pool import ensure_expert_pool
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from core.db import session_scope
 from tests.helpers import page_login
 

@@ -20,14 +20,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from approvals import audit
+from approvals.casework import cases, review
+from approvals.casework.transitions import move
 from approvals.catalogue import Catalogue
+from approvals.catalogue.process.standard import Action
 from approvals.clock import FixedClock, to_utc
 from approvals.errors import ConcurrentUpdate, InvalidTransition
 from approvals.numbering import next_serial
-from approvals.process.standard import Action
 from approvals.seed import ensure_demo_accounts
-from approvals.services import cases, review
-from approvals.services.transitions import move
 from approvals.uploads import CheckedUpload
 from models import (
     Application,

@@ -23,8 +23,7 @@ from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from approvals import lawbook
-from approvals.catalogue import load_catalogue
+from approvals.catalogue import lawbook, load_catalogue
 from approvals.clock import SHANGHAI
 from documents.render import title_break_cost, title_lines
 from flows import deadlines

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from approvals.catalogue import LicenceAction, ProcessKind, load_catalogue
-from approvals.expert_pool import ensure_expert_pool
+from approvals.joint_review.expert_pool import ensure_expert_pool
 from models import Application, Expert, User
 from tests.helpers import PROJECT, minimal_pdf, required_materials, sign_in
 from tests.notice_time import agree_and_end_pre_approval, end_notices_of_app

@@ -14,8 +14,8 @@ from sqlmodel import Session, func, select
 from approvals.accounts import authenticate
 from approvals.catalogue import shared_catalogue
 from approvals.errors import InvalidInput
-from approvals.expert_draw import DrawRequest, draw, replay
-from approvals.expert_pool import (
+from approvals.joint_review.expert_draw import DrawRequest, draw, replay
+from approvals.joint_review.expert_pool import (
     candidates,
     ensure_expert_pool,
     load_pool_file,

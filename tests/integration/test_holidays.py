@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from approvals.calendar import Due, WorkingCalendar
-from approvals.catalogue_schema import DayUnit
+from approvals.catalogue.schema import DayUnit
 from approvals.clock import SHANGHAI
 from approvals.errors import InvalidInput
-from approvals.holidays import (
+from approvals.timekeeping.calendar import Due, WorkingCalendar
+from approvals.timekeeping.holidays import (
     calendar_from_db,
     load_schedule,
     loaded_days,

@@ -22,10 +22,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.app import create_app
+from approvals.casework import cases
 from approvals.catalogue import load_catalogue
 from approvals.clock import SystemClock
 from approvals.seed import ensure_demo_accounts
-from approvals.services import cases
 from core.db import session_scope
 from core.settings import DispatchMode, MailBackend, Settings, StorageBackend
 from models import FlowDispatch, User

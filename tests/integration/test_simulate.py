@@ -16,17 +16,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
-from approvals import lawbook as deadlines_law
 from approvals.audit import first_broken_event
-from approvals.calendar import WorkingCalendar
 from approvals.catalogue import Catalogue, DayUnit
+from approvals.catalogue import lawbook as deadlines_law
 from approvals.clock import as_local, local_date
-from approvals.eligibility import EligibilityInput, assess
+from approvals.commitment import service as commitment
+from approvals.commitment.eligibility import EligibilityInput, assess
 from approvals.ratings.report import rating_report
-from approvals.services import commitment
-from approvals.services.clock import GREEN_STEP_BUDGETS, STEP_BUDGETS
-from approvals.services.report_commitment import commitment_report
-from approvals.services.reports import ReportFilter, turnaround_report
+from approvals.reports.commitment import commitment_report
+from approvals.reports.turnaround import ReportFilter, turnaround_report
+from approvals.timekeeping.calendar import WorkingCalendar
+from approvals.timekeeping.case_clock import GREEN_STEP_BUDGETS, STEP_BUDGETS
 from cli.main import app
 from core.db import session_scope
 from core.settings import get_settings
@@ -170,7 +170,7 @@ def test_the_tracks_keep_their_shares_and_their_timing(catalogue: Catalogue) -> 
 
 def test_the_plan_mirrors_the_services_rules(catalogue: Catalogue) -> None:
     """The plan's constants are the services' own, and its fast-track projects are judged by
-    approvals.eligibility as the plan expects."""
+    approvals.commitment.eligibility as the plan expects."""
     assert simulation.POST_CHECK_DAYS == commitment.POST_CHECK_DAYS
     assert simulation.CONVERTS_TO == commitment.STANDARD_ITEM
     assert STEP_BUDGETS[Status.DRAFTING] == simulation.DRAFTING_BUDGET

@@ -14,9 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.app import create_app
+from approvals import dispatch
 from approvals.catalogue import Catalogue
 from approvals.clock import FixedClock, to_utc
-from approvals.services import dispatch, issuing
+from approvals.issuing import service as issuing
 from core.settings import DispatchMode
 from flows import sweeps
 from flows.runtime import Runtime

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from approvals.audit_labels import AUDIT_ACTION_LABELS
-from approvals.services.queries import action_label
+from approvals.casework.queries import action_label
 from core.settings import PROJECT_ROOT
 
 CODE = re.compile(r"^[a-z]+(_[a-z]+)*$")

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from approvals.calendar import WorkingCalendar, calendar_days_between
+from approvals.timekeeping.calendar import WorkingCalendar, calendar_days_between
 
 CAL = WorkingCalendar()
 

@@ -13,7 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from approvals.calendar import (
+from approvals.catalogue.schema import DayUnit
+from approvals.errors import InvalidInput
+from approvals.timekeeping.calendar import (
     Count,
     Due,
     Pause,
@@ -22,8 +24,6 @@ from approvals.calendar import (
     parse_pause,
     validate_pauses,
 )
-from approvals.catalogue_schema import DayUnit
-from approvals.errors import InvalidInput
 
 W, C = DayUnit.WORKING, DayUnit.CALENDAR
 CAL = WorkingCalendar()

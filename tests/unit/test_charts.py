@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date
 
-from approvals import charts
+from approvals.reports import charts, timeline_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & 报告书'
@@ -50,10 +50,10 @@ def test_every_label_is_escaped_text_never_markup() -> None:
     svg = charts.turnaround_strip(strip_rows(), title=HOSTILE)
     bars = charts.stage_bars([charts.Bar(HOSTILE, 3, note=HOSTILE)], title=HOSTILE)
     trend = charts.monthly_trend([charts.TrendPoint(HOSTILE, 2, 4.5, 0.5)], title=HOSTILE)
-    timeline = charts.case_timeline(
-        [charts.Span(HOSTILE, date(2021, 9, 17), date(2021, 10, 14))],
-        [charts.Span(HOSTILE, date(2021, 9, 22), date(2021, 9, 30))],
-        [charts.Marker(HOSTILE, date(2021, 10, 14), "promised")],
+    timeline = timeline_chart.case_timeline(
+        [timeline_chart.Span(HOSTILE, date(2021, 9, 17), date(2021, 10, 14))],
+        [timeline_chart.Span(HOSTILE, date(2021, 9, 22), date(2021, 9, 30))],
+        [timeline_chart.Marker(HOSTILE, date(2021, 10, 14), "promised")],
         title=HOSTILE,
     )
     for chart in (svg, bars, trend, timeline):
@@ -84,15 +84,15 @@ def test_monthly_trend_has_a_point_and_a_bar_per_month() -> None:
 
 def test_case_timeline_shades_pauses_and_draws_both_due_dates() -> None:
     root = parsed(
-        charts.case_timeline(
+        timeline_chart.case_timeline(
             [
-                charts.Span("待受理", date(2021, 9, 15), date(2021, 9, 17)),
-                charts.Span("承办拟办", date(2021, 9, 17), date(2021, 10, 15)),
+                timeline_chart.Span("待受理", date(2021, 9, 15), date(2021, 9, 17)),
+                timeline_chart.Span("承办拟办", date(2021, 9, 17), date(2021, 10, 15)),
             ],
-            [charts.Span("专家评审", date(2021, 9, 22), date(2021, 9, 30))],
+            [timeline_chart.Span("专家评审", date(2021, 9, 22), date(2021, 9, 30))],
             [
-                charts.Marker("承诺期限", date(2021, 10, 25), "promised"),
-                charts.Marker("法定期限", date(2021, 12, 24), "statutory"),
+                timeline_chart.Marker("承诺期限", date(2021, 10, 25), "promised"),
+                timeline_chart.Marker("法定期限", date(2021, 12, 24), "statutory"),
             ],
         )
     )
@@ -107,7 +107,7 @@ def test_the_same_data_gives_the_same_svg_and_no_data_says_so() -> None:
         charts.turnaround_strip([]),
         charts.stage_bars([]),
         charts.monthly_trend([]),
-        charts.case_timeline([], [], []),
+        timeline_chart.case_timeline([], [], []),
     ):
         assert "暂无数据" in texts(parsed(empty))
 

@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
-from approvals.elicence import identifier as ids
-from approvals.elicence.metadata import LicenceFacts, identifier_problem, metadata_of
-from approvals.elicence.standard import field_labels, standard
+from approvals.licences.elicence import identifier as ids
+from approvals.licences.elicence.metadata import LicenceFacts, identifier_problem, metadata_of
+from approvals.licences.elicence.standard import field_labels, standard
 from models import DocumentKind
 
-PUBLISHED = [  # found in public sources (approvals/elicence/standard.yaml)
+PUBLISHED = [  # found in public sources (approvals/licences/elicence/standard.yaml)
     "1.2.156.3005.2.11100000000013338W011.11430000006122244L.20230000403.001.U",
     "1.2.156.3005.2.11100000000013338W009.11330105002500287C.2025052201.002.0",
 ]

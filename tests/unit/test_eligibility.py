@@ -10,8 +10,16 @@ from typing import Any
 import pytest
 import yaml
 
-from approvals.catalogue_schema import Evidence
-from approvals.commitment_scope import (
+from approvals.catalogue.industry import validate_industry_code
+from approvals.catalogue.schema import Evidence
+from approvals.commitment.eligibility import (
+    Eligibility,
+    EligibilityInput,
+    NoticeKind,
+    Reason,
+    assess,
+)
+from approvals.commitment.scope import (
     PARKS_FILE,
     SCOPE_FILE,
     CommitmentScope,
@@ -23,15 +31,7 @@ from approvals.commitment_scope import (
     load_scope,
     point_in_polygon,
 )
-from approvals.eligibility import (
-    Eligibility,
-    EligibilityInput,
-    NoticeKind,
-    Reason,
-    assess,
-)
 from approvals.errors import InvalidInput
-from approvals.industry import validate_industry_code
 
 TODAY = date(2025, 6, 3)
 JKQ = "郑州经济技术开发区"

@@ -11,7 +11,7 @@ import pytest
 
 from approvals.catalogue import Catalogue
 from approvals.errors import InvalidInput
-from approvals.expert_draw import (
+from approvals.joint_review.expert_draw import (
     EXCLUSION_REASONS,
     SIZE_TOO_SMALL,
     SPECIALTIES,
@@ -32,7 +32,7 @@ from approvals.expert_draw import (
     replay_replacement,
     seniority,
 )
-from approvals.expert_pool import POOL_FILE, expert_groups, load_pool_file
+from approvals.joint_review.expert_pool import POOL_FILE, expert_groups, load_pool_file
 
 APPLICANT = "郑州绿源精密机械有限公司"
 CONSULTANT = "河南中环评价咨询有限公司"

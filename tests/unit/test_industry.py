@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from approvals.catalogue.industry import industry_reference, validate_industry_code
 from approvals.errors import InvalidInput
-from approvals.industry import industry_reference, validate_industry_code
 
 # The 中类 named by shared/domain/commitment_types.yaml gb_codes.
 # fmt: off

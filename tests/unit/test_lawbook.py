@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from approvals import lawbook
-from approvals.catalogue import load_catalogue
-from approvals.districts import BRANCHES, ZHENGZHOU_DISTRICTS, review_bodies
+from approvals.catalogue import lawbook, load_catalogue
+from approvals.catalogue.districts import BRANCHES, ZHENGZHOU_DISTRICTS, review_bodies
 from models import DocumentKind
 
 CATALOGUE = load_catalogue()
@@ -64,8 +63,8 @@ def test_immediate_filings_promise_no_multi_day_period() -> None:
 def test_a_discharge_permit_application_is_deemed_accepted_after_three_days() -> None:
     from datetime import date
 
-    from approvals.schedule import shared_calendar
-    from approvals.services.deadlines import intake_deadline
+    from approvals.casework.deadlines import intake_deadline
+    from approvals.timekeeping.schedule import shared_calendar
 
     friday = date(2026, 11, 20)
     assert intake_deadline(shared_calendar(), friday, "PW-01") == date(2026, 11, 23)
@@ -73,7 +72,7 @@ def test_a_discharge_permit_application_is_deemed_accepted_after_three_days() ->
 
 
 def test_an_officers_citation_refines_the_forms_basis_but_never_imports_another_law() -> None:
-    from approvals.services.document_text import merge_grounds
+    from approvals.issuing.document_text import merge_grounds
 
     eia = lawbook.forms()["eia_approval"]
     fine = "《建设项目环境保护管理条例》第十一条第（二）项、第（五）项"

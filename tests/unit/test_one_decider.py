@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from approvals.process.standard import TRANSITIONS, Action, ByOutcome, find_transition
-from approvals.services.document_context import CONTEXTS
-from approvals.services.kinds import KINDS
+from approvals.casework.kinds import KINDS
+from approvals.catalogue.process.standard import TRANSITIONS, Action, ByOutcome, find_transition
+from approvals.issuing.document_context import CONTEXTS
 from core.settings import PROJECT_ROOT
 from models import DocumentKind, Outcome, ProcessKind, Role, Status
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from approvals.errors import InvalidTransition, PermissionDenied
-from approvals.process.standard import (
+from approvals.catalogue.process.standard import (
     ACTION_LABELS,
     AUTOMATED,
     DECISION,
@@ -17,6 +16,7 @@ from approvals.process.standard import (
     actions_for,
     find_transition,
 )
+from approvals.errors import InvalidTransition, PermissionDenied
 from models.enums import DocumentKind, ProcessKind, Role, Status
 
 S, R, A, D = Status, Role, Action, DocumentKind

@@ -4,7 +4,7 @@ names only items and materials the catalogue has, and each carries an evidence m
 from __future__ import annotations
 
 from approvals.catalogue import load_catalogue
-from approvals.catalogue_schema import Evidence
+from approvals.catalogue.schema import Evidence
 from approvals.tolerance.rules import OverdueRule, load_rules
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from approvals.calendar import WorkingCalendar
+from approvals.timekeeping.calendar import WorkingCalendar
 from simulator.consultations import plan
 
 

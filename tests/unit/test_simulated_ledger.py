@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from approvals.calendar import WorkingCalendar
 from approvals.liaison.rules import load_rules
+from approvals.timekeeping.calendar import WorkingCalendar
 from simulator.liaison import plan
 
 

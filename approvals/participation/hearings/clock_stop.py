@@ -9,13 +9,13 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from approvals import audit
-from approvals.catalogue_schema import HearingSpec
+from approvals.casework import pauses
+from approvals.catalogue.item_versions import item_of
+from approvals.catalogue.schema import HearingSpec
 from approvals.clock import local_date, to_utc
 from approvals.errors import ConcurrentUpdate
-from approvals.schedule import shared_calendar
-from approvals.services import pauses
-from approvals.services.clock import pauses_of, refresh_cached
-from approvals.services.item_versions import item_of
+from approvals.timekeeping.case_clock import pauses_of, refresh_cached
+from approvals.timekeeping.schedule import shared_calendar
 from models import Application, ClockPause, Hearing, User
 from models.ids import id_of
 

@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from approvals import audit, lawbook
-from approvals.calendar import WorkingCalendar
+from approvals import audit
+from approvals.casework.transitions import queue_document
+from approvals.catalogue import lawbook
+from approvals.catalogue.item_versions import item_of
 from approvals.clock import as_local, local_date, to_utc
-from approvals.date_bounds import check_moment
 from approvals.errors import InvalidInput, InvalidTransition, PermissionDenied
 from approvals.participation.hearings import announcement, clock_stop
 from approvals.participation.hearings.lookup import (
@@ -23,9 +24,9 @@ from approvals.participation.hearings.lookup import (
     sign_facts,
     spec_of,
 )
-from approvals.schedule import shared_calendar
-from approvals.services.item_versions import item_of
-from approvals.services.transitions import queue_document
+from approvals.timekeeping.calendar import WorkingCalendar
+from approvals.timekeeping.date_bounds import check_moment
+from approvals.timekeeping.schedule import shared_calendar
 from models import (
     Application,
     AuditEvent,

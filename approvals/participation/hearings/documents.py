@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from approvals import lawbook
+from approvals.catalogue import lawbook
 from approvals.clock import as_local
 from approvals.participation.hearings.conduct import parties_to_confirm
 from approvals.participation.hearings.lookup import active_requests, requests_of

@@ -8,7 +8,7 @@ import sqlalchemy as sql
 from sqlalchemy import ScalarSelect
 from sqlmodel import Session, col, select
 
-from approvals.catalogue_schema import HearingSpec, Item
+from approvals.catalogue.schema import HearingSpec, Item
 from approvals.errors import InvalidInput, NotFound
 from models import Hearing, HearingRequest, HearingRight, HearingState
 

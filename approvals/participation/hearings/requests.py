@@ -9,8 +9,8 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from approvals import audit
-from approvals.calendar import WorkingCalendar
-from approvals.catalogue_schema import DayUnit, HearingSpec
+from approvals.catalogue.item_versions import item_of
+from approvals.catalogue.schema import DayUnit, HearingSpec
 from approvals.clock import local_date, to_utc
 from approvals.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from approvals.participation.hearings import clock_stop
@@ -20,7 +20,7 @@ from approvals.participation.hearings.lookup import (
     live_hearing,
     spec_of,
 )
-from approvals.services.item_versions import item_of
+from approvals.timekeeping.calendar import WorkingCalendar
 from models import (
     Application,
     Enterprise,

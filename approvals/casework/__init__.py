@@ -1,0 +1,1 @@
+"""Intake and review: the shared case logic every process kind runs on."""

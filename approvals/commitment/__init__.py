@@ -1,0 +1,1 @@
+"""The notification-commitment fast track (告知承诺制)."""

@@ -1,0 +1,1 @@
+"""Issuing a case's documents: numbers, contexts, the words they print."""

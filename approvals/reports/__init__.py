@@ -1,0 +1,1 @@
+"""Reports for the auditors (电子监察): turnaround, per case, exports, charts."""
