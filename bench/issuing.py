@@ -2,7 +2,13 @@
 address, two ``eia worker`` processes, a Prefect server, SeaweedFS S3, aiosmtpd, PostgreSQL.
 
 1. serial: sign-offs one at a time, sign-off → mail received (p50/p95), against the in-process
-   floor measured in the same run (render + S3 put + SMTP send of the same approval);
+   floor measured in the same run (render + sign + S3 put + SMTP send);
+1b. in process, per document (``bench/issuing_steps.py``): wall, CPU and SQL statements of each
+   part of an issue: the statements of each step, the WeasyPrint render, the PAdES signing, the
+   S3 put, the mail; "render-only" below is the WeasyPrint render alone (no context
+   statements, no signing);
+1c. idle: CPU-seconds per second each role spends with no work (polling, the sweeps), the
+   part of the burst's CPU that grows with its duration, not its size;
 2. burst: every remaining sign-off at once (50 client threads): sign-off latency p50/p99, 5xx
    count, documents/s from the first sign-off to the last mail, against the render-only rate of
    one process (× 2 cores) measured in the same run; invariants checked (issued once, gapless,
@@ -14,8 +20,6 @@ address, two ``eia worker`` processes, a Prefect server, SeaweedFS S3, aiosmtpd,
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import statistics
 import sys
 import tempfile
 import time
@@ -26,22 +30,18 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, text
-from sqlmodel import Session, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from approvals.catalogue import load_catalogue
 from approvals.clock import SHANGHAI, FixedClock
-from approvals.issuing import service as issuing
-from bench import memory, procstat
+from bench import issuing_steps, memory, procstat
 from core.db import make_engine
-from documents.render import render_pdf
 from flows.runtime import Runtime
-from mail import Attachment, SmtpSender, build_message, build_sender
+from mail import build_sender
 from migrations.runner import upgrade
-from models import Document, DocumentKind, DocumentState
 from storage import S3Store
-from tests.fault_support import StoppableSmtp, issued_invariants
+from tests.fault_support import issued_invariants
 from tests.topology import cases_to_sign, production_topology, wait_issued
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -50,34 +50,6 @@ PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def floor(rt: Runtime, document_id: int, runs: int = 5) -> tuple[float, float, float]:
-    """In process: (render only, render + S3 put + SMTP send, render CPU) medians for one
-    approval (CPU: what the render costs whatever else the shared machine runs)."""
-    render, full, cpu = [], [], []
-    for _ in range(runs):
-        started, cpu_started = time.perf_counter(), time.process_time()
-        with Session(rt.engine) as session:
-            context = issuing.document_context(
-                session, rt.catalogue, document_id, issuer="郑州市生态环境局", base_url="http://x"
-            )
-        pdf = render_pdf(str(context["template"]), context)
-        render.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - cpu_started)
-        rt.store.put(f"bench/{uuid.uuid4().hex}.pdf", pdf, "application/pdf")
-        rt.sender.send(
-            build_message(
-                message_id=f"<bench-{uuid.uuid4().hex}@eia.local>",
-                sender="bench@eia.local",
-                to="bench@example.com",
-                subject="bench",
-                body="bench",
-                attachments=[Attachment("a.pdf", "application/pdf", pdf)],
-            )
-        )
-        full.append(time.perf_counter() - started)
-    return statistics.median(render), statistics.median(full), statistics.median(cpu)
 
 
 def soak(args, sampler, http, leader, ids, approved, engine, topo) -> None:  # type: ignore[no-untyped-def]
@@ -114,6 +86,8 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=200)
     parser.add_argument("--probe", type=int, default=20, help="sign-offs during the drain")
     parser.add_argument("--profile", type=Path, help="py-spy recordings of the burst, here")
+    parser.add_argument("--steps", type=int, default=6, help="cases issued in process, timed")
+    parser.add_argument("--idle", type=float, default=65, help="seconds of idle CPU measured")
     parser.add_argument("--soak-minutes", type=float, default=0, help="then steady sign-offs")
     parser.add_argument("--soak-rate", type=float, default=0.5, help="sign-offs per second")
     parser.add_argument(
@@ -132,9 +106,10 @@ def main() -> None:
         upgrade(engine)
         catalogue = load_catalogue()
         clock = FixedClock(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI))
-        total = args.serial + args.burst + args.probe
+        total = args.serial + args.burst + args.probe + args.steps
         soaked = round(args.soak_minutes * 60 * args.soak_rate)
         ids = cases_to_sign(engine, catalogue, clock, total + soaked)
+        steps_ids, ids = ids[: args.steps], ids[args.steps :]
         print(f"{total + soaked} cases ready to sign")
         up = time.perf_counter()
         prefect_db = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}_prefect"
@@ -168,28 +143,40 @@ def main() -> None:
                 topo.settings, engine, S3Store.from_settings(topo.settings),
                 build_sender(topo.settings), catalogue, clock,
             )  # fmt: skip
-            floor_smtp = StoppableSmtp()  # its own SMTP server: the floor's mails stay apart
-            floor_smtp.start()
-            floor_rt = dataclasses.replace(
-                rt, sender=SmtpSender(floor_smtp.received.host, floor_smtp.received.port)
+            parts = issuing_steps.measure(rt, catalogue, clock, steps_ids)
+            render_only = parts.median_wall(issuing_steps.RENDER)
+            render_cpu = parts.mean_cpu(issuing_steps.RENDER)
+            floor_parts = (issuing_steps.RENDER, issuing_steps.SIGN, "S3 put", issuing_steps.SMTP)
+            in_process = sum(parts.median_wall(p) for p in floor_parts)
+            sign_cpu = parts.mean_cpu(issuing_steps.SIGN)
+            print(f"in process, {len(steps_ids) - 1} cases (after one warm-up):")
+            print("\n".join(parts.lines()))
+            print(
+                f"  render share of the in-process CPU: {render_cpu / parts.total_cpu():.0%};"
+                f" render + sign: {(render_cpu + sign_cpu) / parts.total_cpu():.0%}"
             )
-            with Session(engine) as session:
-                approval = session.exec(
-                    select(Document.id).where(
-                        Document.kind == DocumentKind.APPROVAL,
-                        Document.state == DocumentState.ISSUED,
-                    )
-                ).first()
-            render_only, in_process, render_cpu = floor(floor_rt, approval)  # type: ignore[arg-type]
             print(
                 f"serial ({args.serial}): sign-off answered p50 {pct(answers, 0.5) * 1000:.0f} ms;"
                 f" sign-off → mail received p50 {pct(to_mail, 0.5):.2f} s,"
-                f" p95 {pct(to_mail, 0.95):.2f} s; in-process floor (render+S3+SMTP)"
+                f" p95 {pct(to_mail, 0.95):.2f} s; in-process floor (render+sign+S3+SMTP)"
                 f" {in_process:.2f} s → ×{pct(to_mail, 0.5) / in_process:.1f}"
             )
+            roles = {role: pids for role, pids in topo.pids.items()}
+            idle_rate = dict.fromkeys(roles, 0.0)
+            if args.idle:
+                cpu = {role: procstat.cpu_seconds(pids) for role, pids in roles.items()}
+                time.sleep(args.idle)
+                idle_rate = {
+                    r: (procstat.cpu_seconds(p) - cpu[r]) / args.idle for r, p in roles.items()
+                }
+                print(
+                    f"idle ({args.idle:.0f} s) CPU-s per second: "
+                    + ", ".join(f"{r} {v:.3f}" for r, v in idle_rate.items())
+                    + f"; load average {procstat.load()}"
+                )
             # burst
             burst = ids[args.serial : args.serial + args.burst]
-            probes = ids[args.serial + args.burst : total]
+            probes = ids[args.serial + args.burst : total - args.steps]
             before = len(smtp.messages)
             latencies: list[float] = []
             statuses: list[int] = []
@@ -200,7 +187,6 @@ def main() -> None:
                 latencies.append(time.perf_counter() - started)
                 statuses.append(r.status_code)
 
-            roles = {role: pids for role, pids in topo.pids.items()}
             cpu = {role: procstat.cpu_seconds(pids) for role, pids in roles.items()}
             machine = procstat.machine_cpu_seconds()
             profiler = procstat.Profiler(
@@ -225,7 +211,7 @@ def main() -> None:
                 probed.append(time.perf_counter() - at)
                 assert r.status_code == 200, r.text
                 time.sleep(0.2)
-            assert wait_issued(engine, total, 1800)
+            assert wait_issued(engine, total, 1800)  # the in-process cases included
             while len(smtp.messages) < before + len(burst) + len(probes):
                 time.sleep(0.05)
             elapsed = time.perf_counter() - started
@@ -240,12 +226,16 @@ def main() -> None:
             used = {r: procstat.cpu_seconds(p) - cpu[r] for r, p in roles.items()}
             n = len(burst) + len(probes)
             busy = procstat.machine_cpu_seconds() - machine
+            busy_ours, idle_ours = sum(used.values()), sum(idle_rate.values())
             print(
                 "burst CPU-s per document: "
                 + ", ".join(f"{r} {s / n:.3f}" for r, s in used.items())
                 + f"; machine {busy / n:.3f} ({busy / elapsed:.2f} of 2 cores busy,"
                 f" ours {sum(used.values()) / elapsed:.2f}); render-only {render_only:.3f} s wall,"
-                f" {render_cpu:.3f} s CPU;"
+                f" {render_cpu:.3f} s CPU: {render_cpu / (busy_ours / n):.0%} of ours;"
+                f" less the idle rate × {elapsed:.0f} s: "
+                + ", ".join(f"{r} {(s - idle_rate[r] * elapsed) / n:.3f}" for r, s in used.items())
+                + f" → render {render_cpu / (busy_ours - idle_ours * elapsed) * n:.0%};"
                 f" peak RSS now: "
                 + ", ".join(f"{r} {procstat.rss_mb(p):.0f} MB" for r, p in roles.items())
                 + f"; load average {procstat.load()}"
@@ -260,12 +250,14 @@ def main() -> None:
             )
             assert set(statuses) == {200}, "a sign-off of the burst failed"
             if soaked:
-                soak(args, sampler, http, leader, ids[total:], total + soaked, engine, topo)
+                soak(
+                    args, sampler, http, leader, ids[total - args.steps :], total + soaked, engine,
+                    topo,
+                )  # fmt: skip
             sampler.stop()
             invariants = issued_invariants(rt, topo.smtp)
             print("invariants:", invariants, f"(expected {total + soaked} of each)")
             assert invariants == {"documents": total + soaked, "mails": total + soaked}
-            floor_smtp.stop()
             http.close()
     finally:
         engine.dispose()
