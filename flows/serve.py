@@ -2,8 +2,12 @@
 
 * drains the automated work the API recorded (``flows.worker``), in this warm process, one
   ``advance-cases`` flow run per batch: no process start and no import per run;
-* serves the scheduled sweeps (``sweep-outbox``, ``sweep-deadlines``) and the
-  ``advance-standard-review`` deployment (a manual re-run of one case from the Prefect UI).
+* runs the outbox sweep (``sweep-outbox``) every minute in this warm process too, one flow run
+  each (``flows.worker.sweep_forever``), not as a scheduled deployment whose every run is a
+  fresh interpreter (~6 CPU-seconds of imports, each minute);
+* serves the ``sweep-outbox`` deployment (a manual run from the Prefect UI), the scheduled
+  ``sweep-deadlines`` (every 15 minutes) and the ``advance-standard-review`` deployment (a
+  manual re-run of one case).
 
 Run it with ``PREFECT_RUNNER_POLL_FREQUENCY`` low (``eia up`` sets 1 s) so a sweep started from
 the UI does not wait for the default 10 s poll.
@@ -32,7 +36,7 @@ from documents.render import warm_up
 from documents.signing import bureau_signer
 from flows.prefect_flows import advance_standard_review, run_batch, sweep_deadlines, sweep_outbox
 from flows.runtime import Runtime, runtime
-from flows.worker import drain_forever
+from flows.worker import drain_forever, sweep_forever
 
 SWEEP_INTERVAL_SECONDS = 60
 DEADLINE_SWEEP_SECONDS = 15 * 60
@@ -45,9 +49,8 @@ def deployments(prefix: str = "") -> list:  # type: ignore[type-arg]
             name=f"{prefix}advance-standard-review",
             description="推进标准审批流程的自动环节：制发文书（编号、生成PDF、存储、邮寄）",
         ),
-        sweep_outbox.to_deployment(
+        sweep_outbox.to_deployment(  # no schedule: every worker runs it in process
             name=f"{prefix}sweep-outbox",
-            interval=SWEEP_INTERVAL_SECONDS,
             description="补发未派发的流程、卡在自动环节的办件与未发送的邮件",
         ),
         sweep_deadlines.to_deployment(
@@ -101,6 +104,13 @@ def main() -> None:
     wait_for_orchestrator()
     ready.set()
     print("流程执行器就绪：领取待办的自动环节 / worker draining", flush=True)
+    sweeper = threading.Thread(
+        target=sweep_forever,
+        args=(sweep_outbox, SWEEP_INTERVAL_SECONDS, stop),
+        name="eia-sweep",
+        daemon=True,
+    )
+    sweeper.start()
     try:
         # Not pausing the schedules on shutdown: with several workers, one stopping must not
         # pause the sweeps of all; and pausing needs the server, so a stop while the server is

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import socket
 import threading
 import time
@@ -146,6 +147,22 @@ class Wakeup:
                 self._conn.close()
             finally:
                 self._conn = None
+
+
+def sweep_forever(sweep: Callable[[], object], interval: float, stop: threading.Event) -> None:
+    """Run ``sweep`` (a flow: one flow run in Prefect each time) every ``interval`` seconds in
+    this warm process until ``stop`` is set, the first after a random part of the interval
+    (workers started together do not sweep at once). A scheduled deployment would start a fresh
+    interpreter per run instead: ~6 CPU-seconds of imports a minute per pool, more than the
+    sweep's own work (bench/RESULTS.md). Each worker sweeps; sweeps are idempotent and claim
+    what they re-drive. A failing sweep is logged and the next one tries again."""
+    stop.wait(random.uniform(0, interval))
+    while not stop.is_set():
+        try:
+            sweep()
+        except Exception:  # the database or Prefect is away: the next sweep tries again
+            log.exception("sweep failed; next in %s s", interval)
+        stop.wait(interval)
 
 
 def drain_forever(rt: Runtime, run_batch: RunBatch, stop: threading.Event) -> None:
