@@ -10,4 +10,4 @@ scripts/bootstrap.sh --test
 .venv/bin/lint-imports
 .venv/bin/mypy  # the packages listed in [tool.mypy] files (pyproject.toml)
 # Two workers (the machines have 2 cores); a file stays on one worker (module fixtures).
-exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"
+exec .venv/bin/python -m pytest -n 2 --dist loadfile --durations=30 "$@"
