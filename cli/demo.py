@@ -76,7 +76,8 @@ def _public_notice(client: httpx.Client, project: str, kind: str) -> dict[str, A
     found = [n for n in listed if n["project_name"] == project]
     if not found:
         raise DemoFailed(f"公示列表中没有“{project}”的{kind}公示")
-    return found[0]  # type: ignore[no-any-return]
+    # The newest: an earlier demo run's case of the same project may still have one open.
+    return max(found, key=lambda n: int(n["id"]))  # type: ignore[no-any-return]
 
 
 def _answer_challenge(question: str) -> str:
@@ -238,7 +239,7 @@ def run_demo(console: Console, base_url: str, timeout: float) -> None:
                 json={
                     "courier": "中国邮政EMS",
                     "waybill": "1190000000001",
-                    "sent_on": time.strftime("%Y-%m-%d"),
+                    "sent_on": local_date(SystemClock().now()).isoformat(),  # the bureau's day
                 },
             )
         )
