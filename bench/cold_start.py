@@ -36,19 +36,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.soak import PASSWORD, PROJECT  # noqa: E402  # the soak's demo case
 from cli.prefect_database import template_path  # noqa: E402
 from simulator.sample_pdf import minimal_pdf  # noqa: E402
 
-PASSWORD = "eia-demo-2026"
-PROJECT = {
-    "item_code": "EIA-01",
-    "site": "郑州经济技术开发区第九大街88号",
-    "district": "郑州经济技术开发区",
-    "industry_code": "3421",
-    "total_investment": "12000.00",
-    "env_investment": "360.00",
-    "consultant": "河南中环评价咨询有限公司",
-}
 # Lines of ``eia up`` and its worker that mark a phase (their first occurrence counts).
 MARKERS = {
     "数据库就绪": "migrations done (database ready)",

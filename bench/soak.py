@@ -47,9 +47,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from approvals.seed import DEMO_PASSWORD as PASSWORD  # noqa: E402
 from simulator.sample_pdf import minimal_pdf  # noqa: E402
 
-PASSWORD = "eia-demo-2026"
 PROJECT = {
     "item_code": "EIA-01",
     "site": "郑州经济技术开发区第九大街88号",
