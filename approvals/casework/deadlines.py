@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, text, update
 from sqlmodel import Session, col, select
 
 from approvals.casework import hooks as case_hooks
@@ -20,7 +20,7 @@ from approvals.catalogue.item_versions import item_of
 from approvals.catalogue.process.standard import FINAL, HUMAN_STEP, Action
 from approvals.clock import Clock, as_local, local_date, to_utc
 from approvals.timekeeping.calendar import WorkingCalendar
-from approvals.timekeeping.case_clock import compute_state
+from approvals.timekeeping.case_clock import SweepClock
 from models import (
     Application,
     ClockPause,
@@ -129,9 +129,12 @@ def refresh_warnings(
         Application.due_provisional,
     )
     items: dict[tuple[str, int], Item] = {}
+    clock = SweepClock(calendar, today)  # cases sharing a start, an item or a step share work
+    write = _write_unnest if session.get_bind().dialect.name == "postgresql" else _write_many
     # One read of the open cases (plain rows: no ORM objects), then batches by id range so the
     # pause and step look-ups bind two values instead of thousands.
-    everything = session.execute(
+    db = session.connection()  # Core rows: no ORM result processing for 100,000 rows
+    everything = db.execute(
         select(*columns)  # type: ignore[call-overload]  # beyond sqlmodel's typed overloads
         .where(col(Application.status).in_(open_statuses))
         .order_by(col(Application.id))
@@ -139,60 +142,92 @@ def refresh_warnings(
     for start in range(0, len(everything), batch):
         cases = everything[start : start + batch]
         lo, hi = cases[0].id, cases[-1].id
-        wanted = {c.id for c in cases}
-        pauses: dict[int, list[ClockPause]] = {}
-        for p in session.exec(
-            select(ClockPause).where(col(ClockPause.application_id).between(lo, hi))
+        pauses: dict[int, list[tuple[date, date | None]]] = {}
+        for application_id, start_on, end_on in db.execute(
+            select(
+                col(ClockPause.application_id), col(ClockPause.start_on), col(ClockPause.end_on)
+            ).where(col(ClockPause.application_id).between(lo, hi))
         ):
-            if p.application_id in wanted:
-                pauses.setdefault(p.application_id, []).append(p)
-        entered = {
-            application_id: at
-            for application_id, at in session.exec(
+            pauses.setdefault(application_id, []).append((start_on, end_on))
+        entered = dict(
+            db.execute(
                 select(StepRecord.application_id, StepRecord.entered_at).where(
                     col(StepRecord.application_id).between(lo, hi),
                     col(StepRecord.left_at).is_(None),
                 )
             )
-            if application_id in wanted
-        }
-        updates = []
+            .tuples()
+            .all()
+        )
+        updates: list[tuple[int, date | None, WarningLevel, bool]] = []
         for case in cases:
-            key = (case.item_code, case.item_version)
-            if key not in items:
-                items[key] = item_of(session, case)  # type: ignore[arg-type]  # a Row with its columns
-            step_on = local_date(entered[case.id]) if case.id in entered else None
-            state = compute_state(
-                calendar,
-                items[key],
-                case,  # type: ignore[arg-type]  # a Row with the columns the clock reads
-                pauses.get(case.id, []),
-                step_on,
-                today,
+            case_id, code, version, status, track, started, decided, due, warning, prov = case
+            key = (code, version)
+            item = items.get(key)
+            if item is None:
+                item = items[key] = item_of(session, case)  # type: ignore[arg-type]  # a Row with its columns
+            at = entered.get(case_id)
+            state = clock.state(
+                key,
+                item,
+                status,
+                track,
+                started,
+                decided,
+                tuple(pauses[case_id]) if case_id in pauses else (),
+                local_date(at) if at is not None else None,
             )
-            if (state.due_on, state.warning, state.provisional) != (
-                case.due_on,
-                case.warning,
-                case.due_provisional,
-            ):
-                updates.append(
-                    {
-                        "id": case.id,
-                        "due_on": state.due_on,
-                        "warning": state.warning,
-                        "due_provisional": state.provisional,
-                    }
-                )
+            if state != (due, warning, prov):
+                updates.append((case_id, *state))
         if updates:
-            # one executemany by primary key; no per-row synchronisation of loaded objects
-            session.execute(
-                update(Application).execution_options(synchronize_session=False), updates
-            )
+            write(session, updates, lo, hi)
         checked += len(cases)
         changed += len(updates)
-        session.expunge_all()
+    session.expunge_all()
     session.flush()
     return SweepCounts(checked, changed)
+
+
+_UNNEST = text(
+    "UPDATE application AS a SET due_on = v.due_on, warning = v.warning, "
+    "due_provisional = v.provisional "
+    "FROM unnest(CAST(:ids AS bigint[]), CAST(:dues AS date[]), CAST(:warnings AS varchar[]), "
+    "CAST(:provisionals AS boolean[])) AS v(id, due_on, warning, provisional) "
+    "WHERE a.id = v.id AND a.id BETWEEN :lo AND :hi"
+)  # the range lets PostgreSQL join on the primary key's range, not hash the whole table
+
+
+def _write_unnest(
+    session: Session, rows: list[tuple[int, date | None, WarningLevel, bool]], lo: int, hi: int
+) -> None:
+    """PostgreSQL: one statement for the batch, its rows sent as four arrays."""
+    ids, dues, warnings, provisionals = zip(*rows, strict=True)
+    session.execute(
+        _UNNEST,
+        {
+            "ids": list(ids),
+            "dues": list(dues),
+            "warnings": [w.value for w in warnings],
+            "provisionals": list(provisionals),
+            "lo": lo,
+            "hi": hi,
+        },
+    )
+
+
+def _write_many(
+    session: Session, rows: list[tuple[int, date | None, WarningLevel, bool]], lo: int, hi: int
+) -> None:
+    """Other databases (SQLite): one executemany by primary key, no ORM synchronisation."""
+    table = Application.__table__  # type: ignore[attr-defined]  # SQLModel's table
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("case_id"))
+        .values(
+            due_on=bindparam("due"), warning=bindparam("level"), due_provisional=bindparam("p")
+        ),
+        [{"case_id": i, "due": d, "level": w, "p": p} for i, d, w, p in rows],
+    )
 
 
 def queue_reminders(session: Session, clock: Clock) -> int:

@@ -91,6 +91,76 @@ def warning_level(
     return WarningLevel.NONE
 
 
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """The statutory and promised counts of a clock: what depends on the item, the start, the
+    end and the pauses, not on the step."""
+
+    used: int
+    remaining: int | None
+    due: date | None
+    provisional: bool
+    promised_used: int
+    promised_due: date | None
+    paused_days: int
+
+
+def _count(
+    calendar: WorkingCalendar, item: Item, started: date | None, end: date, spans: list[Pause]
+) -> _Counted:
+    limit, unit = item.statutory.days, item.statutory.unit
+    promised, promised_unit = item.promised.days, item.promised.unit
+    if started is None or not limit:
+        return _Counted(0, None, None, False, 0, None, 0)
+    counted = calendar.used(started, end, unit, spans)
+    used, provisional = counted.days, counted.provisional
+    paused_days = calendar.used(started, end, unit).days - used if spans else 0
+    due_at = calendar.due(started, limit, unit, spans)
+    promised_used, promised_due = 0, None
+    if promised:
+        promised_used = (
+            used
+            if promised_unit == unit
+            else calendar.used(started, end, promised_unit, spans).days
+        )
+        promised_due = calendar.due(started, promised, promised_unit, spans).day
+    return _Counted(
+        used,
+        limit - used,
+        due_at.day,
+        provisional or due_at.provisional,
+        promised_used,
+        promised_due,
+        paused_days,
+    )
+
+
+def step_budget(item: Item, step: Status, track: str) -> int | None:
+    """Working days the step may take (None: not a human step with a budget)."""
+    budget = (GREEN_STEP_BUDGETS if track == "green" else STEP_BUDGETS).get(step)
+    return None if budget is None else budget + notice_allowance(item, step)
+
+
+def _level(
+    item: Item,
+    counted: _Counted,
+    budget: int | None,
+    step_used: int | None,
+    decided: date | None,
+) -> WarningLevel:
+    promised = item.promised.days
+    step_overdue = budget is not None and step_used is not None and step_used > budget
+    level = warning_level(
+        item.statutory.days,
+        counted.remaining,
+        bool(promised and counted.promised_used > promised),
+        step_overdue,
+    )
+    if decided is not None and level is not WarningLevel.RED:
+        level = WarningLevel.NONE  # a decided case is no longer at risk; red stays on record
+    return level
+
+
 def compute_state(
     calendar: WorkingCalendar,
     item: Item,
@@ -108,60 +178,86 @@ def compute_state(
     end = min(today, decided) if decided else today
     started = application.clock_started_on
     limit, unit = item.statutory.days, item.statutory.unit
-    promised, promised_unit = item.promised.days, item.promised.unit
-    spans = as_pauses(pauses, end) if pauses else []
-    used = promised_used = paused_days = 0
-    remaining: int | None = None
-    due = promised_due = None
-    provisional = False
-    if started is not None and limit:
-        counted = calendar.used(started, end, unit, spans)
-        used, provisional = counted.days, counted.provisional
-        paused_days = calendar.used(started, end, unit).days - used if spans else 0
-        remaining = limit - used
-        due_at = calendar.due(started, limit, unit, spans)
-        due, provisional = due_at.day, provisional or due_at.provisional
-        if promised:
-            promised_used = (
-                used
-                if promised_unit == unit
-                else calendar.used(started, end, promised_unit, spans).days
-            )
-            promised_due = calendar.due(started, promised, promised_unit, spans).day
+    promised = item.promised.days
+    counted = _count(calendar, item, started, end, as_pauses(pauses, end) if pauses else [])
     step = application.status
-    budgets = GREEN_STEP_BUDGETS if application.track == "green" else STEP_BUDGETS
-    budget = budgets.get(step)
-    if budget is not None:
-        budget += notice_allowance(item, step)
+    budget = step_budget(item, step, application.track)
     step_used = (
         calendar.used(step_entered_on, end, DayUnit.WORKING).days if step_entered_on else None
     )
     open_pause = next((p for p in pauses if p.end_on is None), None)
-    step_overdue = budget is not None and step_used is not None and step_used > budget
-    level = warning_level(
-        limit, remaining, bool(promised and promised_used > promised), step_overdue
-    )
-    if decided is not None and level is not WarningLevel.RED:
-        level = WarningLevel.NONE  # a decided case is no longer at risk; red stays on record
+    level = _level(item, counted, budget, step_used, decided)
     return ClockState(
         started_on=started,
         limit=limit,
         unit=unit,
-        used=used,
-        remaining=remaining,
-        due_on=due,
+        used=counted.used,
+        remaining=counted.remaining,
+        due_on=counted.due,
         promised_limit=promised,
-        promised_used=promised_used,
-        promised_due_on=promised_due,
+        promised_used=counted.promised_used,
+        promised_due_on=counted.promised_due,
         paused=open_pause is not None,
         pause_reason=open_pause.reason if open_pause else None,
-        paused_days=paused_days,
+        paused_days=counted.paused_days,
         step=step,
         step_used=step_used,
         step_budget=budget,
-        provisional=provisional,
+        provisional=counted.provisional,
         warning=level,
     )
+
+
+class SweepClock:
+    """``compute_state``'s due date, warning and provisional flag for many cases on one day
+    (the deadline sweep), each part computed once per distinct input: the counts per (item
+    version, clock start, end, pauses), the step's working days per (entry day, end), the
+    budget per (item version, step, track). Same results as ``compute_state``, which reads
+    nothing else for them (its pauses' reasons only name an open pause)."""
+
+    __slots__ = ("_budgets", "_calendar", "_counts", "_steps", "_today")
+
+    def __init__(self, calendar: WorkingCalendar, today: date) -> None:
+        self._calendar, self._today = calendar, today
+        self._counts: dict[tuple[object, ...], _Counted] = {}
+        self._steps: dict[tuple[date, date], int] = {}
+        self._budgets: dict[tuple[object, ...], int | None] = {}
+
+    def state(
+        self,
+        item_key: tuple[str, int],
+        item: Item,
+        status: Status,
+        track: str,
+        started: date | None,
+        decided: date | None,
+        pauses: tuple[tuple[date, date | None], ...],
+        step_entered_on: date | None,
+    ) -> tuple[date | None, WarningLevel, bool]:
+        """(due_on, warning, provisional) of a case; ``item`` is the version ``item_key``
+        names, ``pauses`` its (start_on, end_on) rows, an open one with end_on None."""
+        end = min(self._today, decided) if decided else self._today
+        # as_pauses: an open pause runs to the end (the decision day or today)
+        spans = tuple((s, e or max(end, s)) for s, e in pauses)
+        key = (item_key, started, end, spans)
+        counted = self._counts.get(key)
+        if counted is None:
+            listed = [Pause(s, e) for s, e in spans]
+            counted = self._counts[key] = _count(self._calendar, item, started, end, listed)
+        held = (item_key, status, track)
+        if held in self._budgets:
+            budget = self._budgets[held]
+        else:
+            budget = self._budgets[held] = step_budget(item, status, track)
+        step_used = None
+        if step_entered_on:
+            at = (step_entered_on, end)
+            step_used = self._steps.get(at)
+            if step_used is None:
+                step_used = self._steps[at] = self._calendar.used(
+                    step_entered_on, end, DayUnit.WORKING
+                ).days
+        return counted.due, _level(item, counted, budget, step_used, decided), counted.provisional
 
 
 def open_step_entered_at(application_id: int) -> ScalarSelect[datetime]:
