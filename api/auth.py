@@ -105,3 +105,12 @@ def resolve_token(
     if found is None:
         raise NotAuthenticated("登录凭证已失效，请重新登录", "the session has ended")
     return found
+
+
+def resolve_cached(
+    tokens: URLSafeTimedSerializer, token: str, max_age: int, now: datetime, cache_seconds: float
+) -> tuple[UserSession, User] | None:
+    """``resolve_token``'s answer when the sign-in cache holds a live one (no statement);
+    None when it must be asked (not cached, ended). ``NotAuthenticated`` for a bad token."""
+    session_id = session_id_of(tokens, token, max_age)
+    return sessions.find_cached(session_id, now, cache_seconds)

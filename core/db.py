@@ -89,11 +89,21 @@ def is_postgres(engine: Engine) -> bool:
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session whose caller commits; rolled back on error, always closed."""
     session = Session(engine, expire_on_commit=False)
+    failed = False
     try:
         yield session
     except BaseException:
-        session.rollback()
+        failed = True
         raise
+    finally:
+        end_session(session, failed)
+
+
+def end_session(session: Session, failed: bool) -> None:
+    """The end of a ``session_scope``: rolled back if ``failed``, then closed."""
+    try:
+        if failed:
+            session.rollback()
     finally:
         # The server went away (restart, failover): closing rolls back on a dead connection,
         # which the pool discards. Raising here (after a web response was sent, for a
