@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, or_, update
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from models import OutboxMail
@@ -39,11 +38,10 @@ def _take(
         update(OutboxMail)
         .where(col(OutboxMail.id) == mail.id, *_claimable(now, lease))
         .values(claimed_at=now)
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
         return None
-    set_committed_value(mail, "claimed_at", now)  # what the update wrote: no reload
+    session.refresh(mail)
     return mail
 
 

@@ -165,14 +165,8 @@ def sweep_forever(sweep: Callable[[], object], interval: float, stop: threading.
         stop.wait(interval)
 
 
-def drain_forever(
-    rt: Runtime,
-    run_batch: RunBatch,
-    stop: threading.Event,
-    idle: threading.Event | None = None,
-) -> None:
-    """Drain until ``stop`` is set: batches back to back while there is work, else wait
-    (``idle`` is set the first time there is nothing to claim)."""
+def drain_forever(rt: Runtime, run_batch: RunBatch, stop: threading.Event) -> None:
+    """Drain until ``stop`` is set: batches back to back while there is work, else wait."""
     wakeup = Wakeup(rt.settings.resolved_database_url, rt.settings.worker_poll_seconds)
     worker = worker_name()
     try:
@@ -183,8 +177,6 @@ def drain_forever(
                 log.exception("drain failed; retrying")
                 claimed = 0
             if not claimed:
-                if idle is not None:
-                    idle.set()
                 wakeup.wait(stop)
     finally:
         wakeup.close()

@@ -10,7 +10,6 @@ from mail.senders import (
     MailSender,
     SmtpSender,
     build_sender,
-    kept_connection,
     safe_filename_stem,
 )
 
@@ -22,7 +21,6 @@ __all__ = [
     "SmtpSender",
     "build_message",
     "build_sender",
-    "kept_connection",
     "parse_address",
     "safe_filename_stem",
 ]
