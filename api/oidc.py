@@ -9,19 +9,19 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from authlib.common.security import generate_token
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.httpx_client import OAuth2Client
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 
 from approvals.errors import NotAuthenticated
 from approvals.single_sign_on import ClaimMapping, parse_role_map
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from authlib.integrations.httpx_client import OAuth2Client
+
+# authlib and joserfc (~0.1 CPU-s to import) are imported on a single sign-on's first use, not
+# at every start of the API: most deployments never configure one.
 
 log = logging.getLogger(__name__)
 TIMEOUT = 10.0  # seconds, each request to the provider
@@ -78,6 +78,8 @@ def metadata(settings: Settings) -> dict[str, Any]:
 
 
 def _client(settings: Settings) -> OAuth2Client:
+    from authlib.integrations.httpx_client import OAuth2Client
+
     return OAuth2Client(
         client_id=settings.oidc_client_id,
         client_secret=settings.oidc_client_secret,
@@ -90,6 +92,8 @@ def _client(settings: Settings) -> OAuth2Client:
 
 def start(settings: Settings, next_path: str) -> tuple[str, Pending]:
     """The provider's authorization URL and what the callback must find again."""
+    from authlib.common.security import generate_token
+
     pending = Pending(
         state=secrets.token_urlsafe(24),
         nonce=secrets.token_urlsafe(24),
@@ -108,6 +112,8 @@ def start(settings: Settings, next_path: str) -> tuple[str, Pending]:
 
 def finish(settings: Settings, pending: Pending, state: str, code: str) -> dict[str, Any]:
     """Exchange the code (with the PKCE verifier) and return the ID token's verified claims."""
+    from authlib.integrations.base_client.errors import OAuthError
+
     if not state or not secrets.compare_digest(state, pending.state) or not code:
         raise NotAuthenticated("统一身份认证登录已失效，请重新登录", "state mismatch")
     document = metadata(settings)
@@ -128,6 +134,10 @@ def finish(settings: Settings, pending: Pending, state: str, code: str) -> dict[
 def verified_claims(
     settings: Settings, id_token: str, keys: dict[str, Any], nonce: str
 ) -> dict[str, Any]:
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
     try:
         key_set = KeySet.import_key_set(keys)  # type: ignore[arg-type]  # a JWKS as fetched
         decoded = jwt.decode(id_token, key_set, algorithms=ALGORITHMS)

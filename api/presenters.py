@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists
+from sqlalchemy import Integer, bindparam, exists
 from sqlmodel import Session, col, select
 
 from api.applicant_view import timeline_for
@@ -107,22 +107,34 @@ def document_public(
     )
 
 
+# The detail's statements, built once (see ``approvals.casework.queries``): bound parameters.
+_CASE_ID = bindparam("application_id", type_=Integer)
+_MATERIALS = (
+    select(Material)
+    .where(col(Material.application_id) == _CASE_ID, Material.superseded == False)  # noqa: E712
+    .order_by(col(Material.id))
+)
+_DOCUMENTS = (  # each with its electronic licence's identifier, in one query
+    select(Document, ElectronicLicence.identifier)
+    .outerjoin(ElectronicLicence, col(ElectronicLicence.document_id) == col(Document.id))
+    .where(col(Document.application_id) == _CASE_ID)
+    .order_by(col(Document.id))
+)
+_CASE_FACTS = select(
+    clock_service.open_step_entered_at(_CASE_ID),
+    exists().where(col(PostalDispatch.application_id) == _CASE_ID),
+    exists().where(col(ClockPause.application_id) == _CASE_ID),
+)
+
+
 def application_detail(
     session: Session, services: AppServices, application: Application, viewer: User
 ) -> ApplicationDetail:
     base = application_public(session, services, application, viewer)
     item = item_of(session, application)
-    materials = session.exec(
-        select(Material)
-        .where(Material.application_id == application.id, Material.superseded == False)  # noqa: E712
-        .order_by(col(Material.id))
-    ).all()
-    documents = session.exec(  # each with its electronic licence's identifier, in one query
-        select(Document, ElectronicLicence.identifier)
-        .outerjoin(ElectronicLicence, col(ElectronicLicence.document_id) == col(Document.id))
-        .where(Document.application_id == application.id)
-        .order_by(col(Document.id))
-    ).all()
+    case = {"application_id": application.id}
+    materials = session.exec(_MATERIALS, params=case).all()
+    documents = session.exec(_DOCUMENTS, params=case).all()
     entered_at, has_postal, has_pauses = _case_facts(session, id_of(application))
     postal = (
         session.exec(
@@ -176,13 +188,7 @@ def application_detail(
 def _case_facts(session: Session, application_id: int) -> tuple[datetime | None, bool, bool]:
     """When the open step began, and whether the case has postal dispatches and clock pauses,
     in one statement: those lists are usually empty, and read only when they are not."""
-    row = session.exec(
-        select(
-            clock_service.open_step_entered_at(application_id),
-            exists().where(col(PostalDispatch.application_id) == application_id),
-            exists().where(col(ClockPause.application_id) == application_id),
-        )
-    ).one()
+    row = session.exec(_CASE_FACTS, params={"application_id": application_id}).one()
     return row[0], bool(row[1]), bool(row[2])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,8 +16,14 @@ from models import User
 from models.enums import ROLE_LABELS
 
 _HASHER = PasswordHasher()
-# Verified against when the user does not exist, so timing does not reveal which usernames exist.
-_DUMMY_HASH = _HASHER.hash("not-a-real-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so timing does not reveal which usernames
+    exist; made on first use, not at import (an argon2 hash, ~0.1 CPU-s, in every process that
+    imports this module: the worker never signs anyone in)."""
+    return _HASHER.hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -26,7 +33,7 @@ def hash_password(password: str) -> str:
 def authenticate(session: Session, username: str, password: str) -> User:
     user = session.exec(select(User).where(User.username == username.strip())).first()
     try:
-        _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _HASHER.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         user = None
     if user is None or not user.is_active:

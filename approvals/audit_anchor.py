@@ -121,9 +121,10 @@ def unsealed_ids(session: Session) -> list[int]:
     return [i for i in session.exec(query.order_by(col(AuditCheckpoint.id))) if i is not None]
 
 
-def mark_sealed(session: Session, checkpoint_id: int, seal: Seal, key: str, at: datetime) -> None:
-    checkpoint = session.get(AuditCheckpoint, checkpoint_id, with_for_update=True)
-    assert checkpoint is not None
+def mark_sealed(
+    session: Session, checkpoint: AuditCheckpoint, seal: Seal, key: str, at: datetime
+) -> None:
+    """Record the seal of ``checkpoint``, loaded and locked (``FOR UPDATE``) by the caller."""
     checkpoint.signature, checkpoint.object_key = seal.signature, key
     checkpoint.sealed_at = to_utc(at)
     session.add(checkpoint)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from models import OutboxMail
@@ -38,10 +39,11 @@ def _take(
         update(OutboxMail)
         .where(col(OutboxMail.id) == mail.id, *_claimable(now, lease))
         .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
         return None
-    session.refresh(mail)
+    set_committed_value(mail, "claimed_at", now)  # what the update wrote: no reload
     return mail
 
 

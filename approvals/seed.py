@@ -34,8 +34,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 
 
 @lru_cache(maxsize=4)
-def _hash_once(password: str) -> str:
-    """One argon2 hash per process for the demo accounts (each hash costs ~0.1 s)."""
+def demo_password_hash(password: str) -> str:
+    """One argon2 hash per process for the demo accounts and the demo expert pool (each hash
+    costs ~0.1 s)."""
     return hash_password(password)
 
 
@@ -56,7 +57,7 @@ def ensure_demo_accounts(session: Session, password: str = DEMO_PASSWORD) -> boo
     )
     session.add(enterprise)
     session.flush()
-    hashed = _hash_once(password)
+    hashed = demo_password_hash(password)
     for account in DEMO_ACCOUNTS:
         session.add(
             User(

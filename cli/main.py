@@ -123,6 +123,21 @@ def up(
     run_up(console, host=host, port=port, prefect_port=prefect_port)
 
 
+@app.command(name="db-template")
+def db_template(
+    force: bool = typer.Option(False, help="build it again even if it is there"),
+) -> None:
+    """Migrate an empty SQLite database once for the current migrations: `eia up` copies it
+    into a fresh data dir instead of running every migration at a first start."""
+    from migrations.template import build_template, template_path
+
+    path = template_path()
+    if path.exists() and not force:
+        console.print(f"数据库模板已存在 / already built: {path}")
+        return
+    console.print(f"[green]✓[/] 数据库模板 / built: {build_template()}")
+
+
 @app.command(name="prefect-template")
 def prefect_template(
     force: bool = typer.Option(False, help="build it again even if it is there"),

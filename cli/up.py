@@ -21,7 +21,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from cli.prefect_database import seed_prefect_home
+from cli.prefect_database import FRESH_COPY_ENV, seed_prefect_home
 from core.processes import (
     Stopping,
     become_subreaper,
@@ -76,7 +76,7 @@ def run_up(console: Console, *, host: str, port: int, prefect_port: int) -> None
 def _start_prefect_server(settings: Settings, env: dict[str, str], prefect_port: int, logs: Path):  # type: ignore[no-untyped-def]
     api_url = f"http://127.0.0.1:{prefect_port}/api"
     home = settings.var_dir / "prefect"
-    seed_prefect_home(home)  # a fresh home starts from the migrated template, if installed
+    fresh = seed_prefect_home(home)  # a fresh home starts from the template, if installed
     env |= {
         "PREFECT_HOME": str(home),
         "PREFECT_API_URL": api_url,
@@ -84,7 +84,8 @@ def _start_prefect_server(settings: Settings, env: dict[str, str], prefect_port:
     }
     args = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
             "--port", str(prefect_port)]  # fmt: skip
-    return _spawn(args, env, logs / "prefect.log"), api_url
+    server_env = env | FRESH_COPY_ENV if fresh else env  # nothing to migrate nor register
+    return _spawn(args, server_env, logs / "prefect.log"), api_url
 
 
 def _watch_prefect_server(

@@ -50,7 +50,7 @@ def seal_checkpoints(rt: Runtime) -> int:
                 seal = audit_anchor.seal(sealer, payload)
                 document = audit_anchor.stored_document(checkpoint, bureau, seal)
                 rt.store.put(key, document, "application/json")
-            audit_anchor.mark_sealed(session, checkpoint_id, seal, key, rt.clock.now())
+            audit_anchor.mark_sealed(session, checkpoint, seal, key, rt.clock.now())
             session.commit()
     return sealed
 

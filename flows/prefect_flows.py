@@ -16,7 +16,7 @@ from core.processes import watch_parent
 from flows import anchoring, consultation, deadlines, steps, sweeps
 from flows.exchange import relay_exchange
 from flows.runtime import runtime
-from flows.standard import advance_case
+from flows.standard import advance_batch, advance_case
 from flows.worker import worker_name
 
 # A flow-run process stops itself if the worker that started it dies (a no-op elsewhere).
@@ -83,14 +83,10 @@ async def advance_cases(application_ids: list[int]) -> dict[int, str]:
     """A worker's batch: carry each case through its automated stages, in this process.
     One case failing (S3 or SMTP away) does not stop the others; its error is returned and
     the worker retries it when its claim runs out."""
-    outcome: dict[int, str] = {}
-    for application_id in application_ids:
-        try:
-            advance_case(application_id, _run_in_flow)
-            outcome[application_id] = ""
-        except Exception as exc:  # reported to the worker, which keeps the claim for a retry
-            get_run_logger().warning("办件 %s 未能完成：%s", application_id, exc)
-            outcome[application_id] = f"{type(exc).__name__}: {exc}"
+    outcome = advance_batch(runtime(), application_ids, _run_in_flow)
+    for application_id, error in outcome.items():
+        if error:
+            get_run_logger().warning("办件 %s 未能完成：%s", application_id, error)
     return outcome
 
 

@@ -4,6 +4,8 @@ transaction, commits, and is safe to run again (see ``approvals.issuing.service`
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +22,7 @@ from flows import anchoring
 from flows.runtime import Runtime
 from mail import Attachment, build_message
 from models import Application, Document, DocumentState
+from storage import ObjectStore
 
 
 def pending_document_ids(rt: Runtime, application_id: int) -> list[int]:
@@ -63,7 +66,39 @@ def render_and_store(
     sha256 = hashlib.sha256(pdf).hexdigest()
     key = issuing.object_key(document, sha256)
     rt.store.put(key, pdf, "application/pdf")
+    _just_stored.keep(key, pdf)
     return {"key": key, "sha256": sha256, "size": len(pdf)}
+
+
+class JustStored:
+    """The last few renderings this process stored, by key, so the mail that attaches one a
+    moment later does not read it back from the object store. Keys end in the digest of the
+    bytes (``issuing.object_key``): an entry is what the store holds under its key. Taken
+    once (a retry reads the store)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def keep(self, key: str, data: bytes) -> None:
+        with self._lock:
+            self._entries[key] = data
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def take(self, key: str) -> bytes | None:
+        with self._lock:
+            return self._entries.pop(key, None)
+
+
+_just_stored = JustStored()
+
+
+def stored_bytes(store: ObjectStore, key: str) -> bytes:
+    """An object's bytes: from ``JustStored`` if this process has just put it, else the store."""
+    data = _just_stored.take(key)
+    return store.get(key) if data is None else data
 
 
 def mark_issued(
@@ -136,7 +171,9 @@ def relay_mail(rt: Runtime, application_id: int | None = None, limit: int = 100)
                 subject=mail.subject,
                 body=mail.body,
                 attachments=[
-                    Attachment(a["filename"], a["content_type"], rt.store.get(a["object_key"]))
+                    Attachment(
+                        a["filename"], a["content_type"], stored_bytes(rt.store, a["object_key"])
+                    )
                     for a in mail.attachments
                 ],
             )

@@ -165,8 +165,14 @@ def sweep_forever(sweep: Callable[[], object], interval: float, stop: threading.
         stop.wait(interval)
 
 
-def drain_forever(rt: Runtime, run_batch: RunBatch, stop: threading.Event) -> None:
-    """Drain until ``stop`` is set: batches back to back while there is work, else wait."""
+def drain_forever(
+    rt: Runtime,
+    run_batch: RunBatch,
+    stop: threading.Event,
+    idle: threading.Event | None = None,
+) -> None:
+    """Drain until ``stop`` is set: batches back to back while there is work, else wait
+    (``idle`` is set the first time there is nothing to claim)."""
     wakeup = Wakeup(rt.settings.resolved_database_url, rt.settings.worker_poll_seconds)
     worker = worker_name()
     try:
@@ -177,6 +183,8 @@ def drain_forever(rt: Runtime, run_batch: RunBatch, stop: threading.Event) -> No
                 log.exception("drain failed; retrying")
                 claimed = 0
             if not claimed:
+                if idle is not None:
+                    idle.set()
                 wakeup.wait(stop)
     finally:
         wakeup.close()

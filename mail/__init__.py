@@ -10,6 +10,7 @@ from mail.senders import (
     MailSender,
     SmtpSender,
     build_sender,
+    kept_connection,
     safe_filename_stem,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "SmtpSender",
     "build_message",
     "build_sender",
+    "kept_connection",
     "parse_address",
     "safe_filename_stem",
 ]

@@ -40,6 +40,12 @@ sys.exit(not template_path().exists())'; then
   echo "migrating an empty Prefect database once (eia prefect-template)"
   .venv/bin/eia prefect-template >/dev/null
 fi
+# Ours too, once per set of migrations: a fresh SQLite database is a copy of it (`eia up`).
+if ! .venv/bin/python -c 'import sys; from migrations.template import template_path
+sys.exit(not template_path().exists())'; then
+  echo "migrating an empty database once (eia db-template)"
+  .venv/bin/eia db-template >/dev/null
+fi
 
 # The tests' OpenID provider (tests/oidc): installed once here, before the test workers start,
 # so no two of them install it at once.

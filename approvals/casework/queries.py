@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, bindparam, or_
 from sqlmodel import Session, col, select
 
 from approvals.audit_labels import AUDIT_ACTION_LABELS
@@ -30,16 +30,21 @@ STAFF_ROLES = frozenset(
 )
 
 
+# Built once: a statement made per call costs more CPU than its cached compilation saves
+# (building the expression and its cache key); the values go in as bound parameters.
+_CASE_AND_ENTERPRISE = (
+    select(Application, Enterprise)
+    .outerjoin(Enterprise, col(Enterprise.id) == col(Application.enterprise_id))
+    .where(col(Application.id) == bindparam("application_id"))
+)
+
+
 def get_application_for(session: Session, actor: User, application_id: int) -> Application:
     """The case if ``actor`` may see it. An applicant sees only its own enterprise's cases;
     someone else's case is reported as not found, so its existence does not leak. The case's
     enterprise is read with it (same statement) and kept in the session, so its readers'
     ``session.get(Enterprise, …)`` costs no statement."""
-    row = session.exec(
-        select(Application, Enterprise)
-        .outerjoin(Enterprise, col(Enterprise.id) == col(Application.enterprise_id))
-        .where(Application.id == application_id)
-    ).first()
+    row = session.exec(_CASE_AND_ENTERPRISE, params={"application_id": application_id}).first()
     application, enterprise = row if row is not None else (None, None)
     keep(session, enterprise)
     visible = application is not None and (
@@ -140,17 +145,20 @@ class TimelineStep:
     provisional: bool
 
 
+_TIMELINE = (
+    select(AuditEvent)
+    .where(
+        col(AuditEvent.application_id) == bindparam("application_id"),
+        AuditEvent.action != DOCUMENT_ISSUED,  # the documents list shows those
+    )
+    .order_by(col(AuditEvent.id))
+)
+
+
 def timeline(
     session: Session, application: Application, calendar: WorkingCalendar
 ) -> list[TimelineStep]:
-    events = session.exec(
-        select(AuditEvent)
-        .where(
-            AuditEvent.application_id == application.id,
-            AuditEvent.action != DOCUMENT_ISSUED,  # the documents list shows those
-        )
-        .order_by(col(AuditEvent.id))
-    ).all()
+    events = session.exec(_TIMELINE, params={"application_id": application.id}).all()
     steps: list[TimelineStep] = []
     previous: date | None = None
     for event in events:

@@ -33,6 +33,7 @@ from approvals.catalogue.schema import (
     ProcessKind,
 )
 from approvals.errors import NotFound
+from core.yamlfile import load_yaml
 
 __all__ = [
     "CATEGORIES",
@@ -106,7 +107,7 @@ class Catalogue:
 def load_item(path: Path) -> Item:
     """Read and validate one item file (its name is checked by ``load_catalogue``)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise CatalogueError(f"{path.name}: cannot read: {exc}") from exc
     if not isinstance(data, dict):

@@ -14,9 +14,8 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
-
 from approvals.errors import InvalidInput
+from core.yamlfile import load_yaml
 
 REFERENCE_FILE = Path(__file__).resolve().parents[1] / "reference" / "industry_codes.yaml"
 _CODE = re.compile(r"([A-Za-z])?([0-9]{2,4})")  # ASCII only: \d would take full-width digits
@@ -49,7 +48,7 @@ class IndustryReference:
 @cache
 def industry_reference(path: Path = REFERENCE_FILE) -> IndustryReference:
     """The reference table, read once and checked for shape (97 divisions, known prefixes)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     sections: dict[str, str] = {}
     divisions: dict[str, tuple[str, str]] = {}
     for section in data["sections"]:

@@ -21,10 +21,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Self
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from approvals.catalogue.schema import DayUnit
+from core.yamlfile import load_yaml
 from models.enums import DocumentKind
 
 LAW_DIRECTORY = Path(__file__).resolve().parents[1] / "law"
@@ -138,7 +138,7 @@ def forms() -> Mapping[str, Form]:
     loaded: dict[str, Form] = {}
     for path in sorted(LAW_DIRECTORY.glob("*.yaml")):
         try:
-            form = Form.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+            form = Form.model_validate(load_yaml(path.read_text(encoding="utf-8")))
         except ValueError as exc:
             raise LawbookError(f"{path.name}: {exc}") from exc
         if form.key != path.stem:

@@ -32,6 +32,7 @@ from pydantic import (
 from approvals.catalogue.districts import ZHENGZHOU_DISTRICTS
 from approvals.catalogue.industry import industry_reference
 from approvals.catalogue.schema import Evidence
+from core.yamlfile import load_yaml
 
 REFERENCE_DIRECTORY = Path(__file__).resolve().parents[1] / "reference"
 SCOPE_FILE = REFERENCE_DIRECTORY / "commitment_scope.yaml"
@@ -319,7 +320,7 @@ Model = TypeVar("Model", bound=BaseModel)
 
 def _load(path: Path, model: type[Model]) -> Model:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ScopeDataError(f"{path.name}: cannot read: {exc}") from exc
     if not isinstance(data, dict):

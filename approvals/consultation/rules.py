@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from approvals.catalogue.schema import DayUnit, Evidence
+from core.yamlfile import load_yaml
 from models import Role
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
@@ -65,4 +65,4 @@ class ConsultationRules(BaseModel):
 
 @lru_cache(maxsize=1)
 def load_rules(path: Path = RULES_FILE) -> ConsultationRules:
-    return ConsultationRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return ConsultationRules.model_validate(load_yaml(path.read_text(encoding="utf-8")))

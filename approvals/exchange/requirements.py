@@ -6,8 +6,9 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel
+
+from core.yamlfile import load_yaml
 
 ITEMS_FILE = Path(__file__).with_name("items.yaml")
 
@@ -25,7 +26,7 @@ class ExchangeSpec(BaseModel):
 
 @lru_cache(maxsize=1)
 def exchange_specs() -> dict[str, ExchangeSpec]:
-    data = yaml.safe_load(ITEMS_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(ITEMS_FILE.read_text(encoding="utf-8"))
     return {code: ExchangeSpec.model_validate(spec) for code, spec in data["items"].items()}
 
 

@@ -10,13 +10,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlmodel import Session, col, select
 
-from approvals.accounts import hash_password
 from approvals.errors import InvalidInput
 from approvals.joint_review.expert_draw import SPECIALTIES, Candidate
-from approvals.seed import DEMO_PASSWORD
+from approvals.seed import DEMO_PASSWORD, demo_password_hash
+from core.yamlfile import load_yaml
 from models import Expert, Panel, PanelMember, Role, User
 
 POOL_FILE = Path(__file__).resolve().parents[1] / "reference" / "experts.yaml"
@@ -26,7 +25,7 @@ _FIELDS = ("code", "name", "title", "employer", "specialties", "group", "availab
 
 def _read(path: Path | None) -> tuple[Path, dict[str, Any]]:
     path = path or POOL_FILE
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise _bad(path, "not a mapping")
     return path, data
@@ -98,7 +97,7 @@ def ensure_expert_pool(
     hashed: str | None = None
     for entry in entries:
         if entry["code"] not in users:
-            hashed = hashed or hash_password(password)
+            hashed = hashed or demo_password_hash(password)
             users[entry["code"]] = User(
                 username=entry["code"],
                 display_name=f"{entry['name']}（评审专家）",

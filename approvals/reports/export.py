@@ -10,10 +10,6 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from approvals.reports.tables import Cell, Table
 
 BOM = "\ufeff"
@@ -43,6 +39,11 @@ def _width(values: list[str]) -> float:
 
 
 def to_xlsx(table: Table) -> bytes:
+    # openpyxl (~0.2 CPU-s to import) on the first export, not at every start of the API
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new workbook always has one sheet

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
-from sqlalchemy import ScalarSelect
+from sqlalchemy import BindParameter, ScalarSelect
 from sqlmodel import Session, col, select
 
 from approvals.catalogue import DayUnit, Item
@@ -260,9 +260,9 @@ class SweepClock:
         return counted.due, _level(item, counted, budget, step_used, decided), counted.provisional
 
 
-def open_step_entered_at(application_id: int) -> ScalarSelect[datetime]:
+def open_step_entered_at(application_id: int | BindParameter[int]) -> ScalarSelect[datetime]:
     """When the case's open step began, as a scalar subquery (NULL when no step is open), for
-    readers that fold it into a statement of their own."""
+    readers that fold it into a statement of their own (the id may be a bound parameter)."""
     return (
         select(StepRecord.entered_at)
         .where(StepRecord.application_id == application_id, col(StepRecord.left_at).is_(None))

@@ -6,11 +6,11 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from approvals.catalogue import Catalogue
 from approvals.catalogue.schema import Evidence
+from core.yamlfile import load_yaml
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 
@@ -81,4 +81,4 @@ class ToleranceRules(BaseModel):
 
 @lru_cache(maxsize=1)
 def load_rules(path: Path = RULES_FILE) -> ToleranceRules:
-    return ToleranceRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return ToleranceRules.model_validate(load_yaml(path.read_text(encoding="utf-8")))

@@ -10,11 +10,16 @@ point and be run again without a second number, object or mail.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
+import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -27,7 +32,8 @@ from core.settings import PROJECT_ROOT
 from flows import steps, sweeps
 from flows.inline import InlineLauncher
 from flows.runtime import Runtime
-from flows.standard import advance_case
+from flows.standard import advance_batch, advance_case
+from mail import MailSender, kept_connection
 from models import Application, Document, DocumentState, OutboxMail, Status
 from storage import StorageError
 from tests.fault_support import (
@@ -268,3 +274,78 @@ def test_a_relay_stopped_right_after_the_server_accepted_a_mail_does_not_send_it
     assert len(sent) == 1  # recorded before the stop took effect
     _sweep(rt)
     assert issued_invariants(rt, smtp) == {"documents": 2, "mails": 2}
+
+
+class Terminated(BaseException):  # what Prefect's engine raises on SIGTERM in a flow run
+    pass
+
+
+class StoppedAfter:
+    """The runtime's sender; a stop (SIGTERM) arrives right after the server accepted the
+    ``stop_after``-th message, before the relay records it."""
+
+    def __init__(self, inner: MailSender, stop_after: int) -> None:
+        self.inner, self.stop_after, self.sent = inner, stop_after, 0
+
+    def send(self, message: EmailMessage) -> None:
+        self.inner.send(message)
+        self.sent += 1
+        if self.sent == self.stop_after:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def kept(self) -> AbstractContextManager[None]:
+        return kept_connection(self.inner)
+
+
+def test_a_batch_mails_over_one_connection_and_a_rerun_after_a_stop_sends_nothing_twice(
+    rt: Runtime, servers: tuple[StoppableSmtp, StoppableS3], catalogue: Catalogue, clock: FixedClock
+) -> None:
+    smtp, _ = servers
+    ids = signed_cases(rt.engine, catalogue, clock, 3)  # two documents, two mails each
+    stopped = dataclasses.replace(rt, sender=StoppedAfter(rt.sender, stop_after=3))
+
+    def terminate(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        with pytest.raises(Terminated):
+            advance_batch(stopped, ids, lambda step, *args: step(stopped, *args))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    first = smtp.received.envelopes
+    assert len(first) == 3 and len({e.peer for e in first}) == 1  # one SMTP session
+    with Session(rt.engine) as session:
+        sent = session.exec(select(OutboxMail).where(col(OutboxMail.sent_at).is_not(None))).all()
+    assert len(sent) == 3  # the third recorded before the stop took effect
+
+    # the claims run out and a worker reruns the batch: the rest, once
+    outcome = advance_batch(rt, ids, lambda step, *args: step(rt, *args))
+    assert outcome == dict.fromkeys(ids, "")
+    rerun = smtp.received.envelopes[3:]
+    assert len(rerun) == 3 and len({e.peer for e in rerun}) == 1
+    assert issued_invariants(rt, smtp) == {"documents": 6, "mails": 6}
+    with Session(rt.engine) as session:
+        digests = {d.sha256 for d in session.exec(select(Document)) if d.object_key}
+    attached = [
+        hashlib.sha256(part.get_content()).hexdigest()
+        for message in smtp.received.messages
+        for part in message.iter_attachments()
+    ]
+    assert sorted(attached) == sorted(digests)  # each mail carries its document as stored
+
+
+def test_a_kept_connection_the_server_dropped_is_opened_again(
+    rt: Runtime, servers: tuple[StoppableSmtp, StoppableS3], catalogue: Catalogue, clock: FixedClock
+) -> None:
+    smtp, _ = servers
+    first, second = signed_cases(rt.engine, catalogue, clock, 2)
+    run = InlineLauncher(rt)._run
+    with kept_connection(rt.sender):
+        advance_case(first, run)
+        smtp.stop()  # the server goes away between two cases of a batch, and comes back
+        smtp.start()
+        advance_case(second, run)
+    peers = [e.peer for e in smtp.received.envelopes]
+    assert len(peers) == 4 and peers[0] == peers[1] and peers[2] == peers[3] != peers[0]
+    assert issued_invariants(rt, smtp) == {"documents": 4, "mails": 4}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import email.policy
+import io
 import os
 import re
+import threading
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -21,6 +23,7 @@ from mail import (
     build_message,
     build_sender,
 )
+from mail.senders import _Flattener
 from tests.fixtures_servers import SmtpServer, free_port
 
 pytestmark = pytest.mark.integration
@@ -99,6 +102,7 @@ def test_send_many_reports_a_refused_recipient_and_carries_on(smtp: SmtpServer) 
         "<ok-1@sthjj.zhengzhou.example>",
         "<ok-2@sthjj.zhengzhou.example>",
     ]
+    assert len({envelope.peer for envelope in smtp.envelopes}) == 1  # the refusal kept it
 
 
 def test_send_raises_mail_error_for_a_refused_recipient(smtp: SmtpServer) -> None:
@@ -172,3 +176,62 @@ def test_build_message_sets_message_id_date_and_plain_utf8_body() -> None:
     assert message.get_content_type() == "text/plain"
     assert message.get_content_charset() == "utf-8"
     assert message.as_bytes().isascii()  # headers and body encoded: no SMTPUTF8/8BITMIME needed
+
+
+def test_kept_sends_share_one_connection_until_the_block_ends(smtp: SmtpServer) -> None:
+    sender = SmtpSender(smtp.host, smtp.port)
+    with sender.kept():
+        sender.send(approval_message("kept-1"))
+        with pytest.raises(MailError, match="550"):  # refused: the session goes on (RSET)
+            sender.send(approval_message("kept-bad", to="reject-me@example.com"))
+        sender.send(approval_message("kept-2"))
+    sender.send(approval_message("after"))  # outside the block: a connection of its own
+
+    smtp.wait_for(3)
+    first, second, after = smtp.envelopes
+    assert first.peer == second.peer
+    assert after.peer != first.peer
+    assert [m["Message-ID"] for m in smtp.messages] == [
+        "<kept-1@sthjj.zhengzhou.example>",
+        "<kept-2@sthjj.zhengzhou.example>",
+        "<after@sthjj.zhengzhou.example>",
+    ]
+
+
+def test_kept_blocks_of_two_threads_use_a_connection_each(smtp: SmtpServer) -> None:
+    sender = SmtpSender(smtp.host, smtp.port)
+    peers: dict[str, set[tuple[str, int]]] = {}
+
+    def batch(name: str) -> None:
+        with sender.kept():
+            for n in range(2):
+                sender.send(approval_message(f"{name}-{n}"))
+
+    threads = [threading.Thread(target=batch, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    smtp.wait_for(4)
+    for message, envelope in zip(smtp.messages, smtp.envelopes, strict=True):
+        peers.setdefault(str(message["Message-ID"])[1], set()).add(envelope.peer)
+    assert len(peers["a"]) == len(peers["b"]) == 1
+    assert peers["a"] != peers["b"]
+
+
+def test_the_bytes_sent_are_what_the_email_package_would_send() -> None:
+    message = approval_message()
+    expected = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+    with io.BytesIO() as buffer:
+        _Flattener(buffer).flatten(message, linesep="\r\n")
+        assert buffer.getvalue() == expected
+
+
+def test_a_message_with_a_copy_goes_to_both_recipients(smtp: SmtpServer) -> None:
+    message = approval_message("with-cc")
+    message["Cc"] = "李四 <li@example.com>"  # not the bureau's shape: smtplib's own path
+    SmtpSender(smtp.host, smtp.port).send(message)
+
+    [received] = smtp.wait_for(1)
+    assert smtp.envelopes[0].rcpt_tos == ("zhang@example.com", "li@example.com")
+    assert_is_the_approval(received)

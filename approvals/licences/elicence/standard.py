@@ -6,8 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from core.yamlfile import load_yaml
 from models import DocumentKind
 
 STANDARD_FILE = Path(__file__).with_name("standard.yaml")
@@ -15,7 +14,7 @@ STANDARD_FILE = Path(__file__).with_name("standard.yaml")
 
 @lru_cache(maxsize=1)
 def standard() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(STANDARD_FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(STANDARD_FILE.read_text(encoding="utf-8"))
     return data
 
 
