@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
@@ -123,6 +124,13 @@ def up(
     run_up(console, host=host, port=port, prefect_port=prefect_port)
 
 
+def _build_once(label: str, path: Path, build: Callable[[], Path], force: bool) -> None:
+    if path.exists() and not force:
+        console.print(f"{label}已存在 / already built: {path}")
+        return
+    console.print(f"[green]✓[/] {label} / built: {build()}")
+
+
 @app.command(name="db-template")
 def db_template(
     force: bool = typer.Option(False, help="build it again even if it is there"),
@@ -131,11 +139,7 @@ def db_template(
     into a fresh data dir instead of running every migration at a first start."""
     from migrations.template import build_template, template_path
 
-    path = template_path()
-    if path.exists() and not force:
-        console.print(f"数据库模板已存在 / already built: {path}")
-        return
-    console.print(f"[green]✓[/] 数据库模板 / built: {build_template()}")
+    _build_once("数据库模板", template_path(), build_template, force)
 
 
 @app.command(name="prefect-template")
@@ -146,11 +150,7 @@ def prefect_template(
     copies it into a fresh data dir instead of migrating at every first start."""
     from cli.prefect_database import build_template, template_path
 
-    path = template_path()
-    if path.exists() and not force:
-        console.print(f"Prefect 数据库模板已存在 / already built: {path}")
-        return
-    console.print(f"[green]✓[/] Prefect 数据库模板 / built: {build_template()}")
+    _build_once("Prefect 数据库模板", template_path(), build_template, force)
 
 
 @app.command()
