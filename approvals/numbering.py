@@ -8,25 +8,35 @@ number back (no gaps).
 
 from __future__ import annotations
 
+from sqlalchemy import Executable, bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from models import SerialCounter
 
+# Built once per dialect with bound parameters: building the statement and its cache key per
+# call cost more CPU than the upsert's round trip (see approvals.casework.queries).
+_VALUES = {"scope": bindparam("scope"), "period": bindparam("period"), "last_value": 1}
+_BUMP = {"last_value": col(SerialCounter.last_value) + 1}
+_UPSERTS: dict[str, Executable] = {
+    "postgresql": pg_insert(SerialCounter)
+    .values(_VALUES)
+    .on_conflict_do_update(index_elements=["scope", "period"], set_=_BUMP)
+    .returning(col(SerialCounter.last_value)),
+    "sqlite": sqlite_insert(SerialCounter)
+    .values(_VALUES)
+    .on_conflict_do_update(index_elements=["scope", "period"], set_=_BUMP)
+    .returning(col(SerialCounter.last_value)),
+}
+
 
 def next_serial(session: Session, scope: str, period: int) -> int:
     """The next number in ``scope``/``period``, starting at 1: one upsert that takes the
     counter's row lock (numbers stay gapless and unique under concurrent transactions)."""
     dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    counter = insert(SerialCounter).values(scope=scope, period=period, last_value=1)
-    result = session.execute(
-        counter.on_conflict_do_update(
-            index_elements=["scope", "period"],
-            set_={"last_value": col(SerialCounter.last_value) + 1},
-        ).returning(col(SerialCounter.last_value))
-    )
+    upsert = _UPSERTS["postgresql" if dialect == "postgresql" else "sqlite"]
+    result = session.connection().execute(upsert, {"scope": scope, "period": period})
     return int(result.scalar_one())
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import models  # noqa: F401 - tables on the metadata
+from approvals.catalogue import item_versions
 from core.db import make_engine
 from migrations.runner import upgrade
 
@@ -70,7 +71,9 @@ def postgres_engine(postgres_url: str) -> Iterator[Engine]:
 
 
 def wipe(engine: Engine) -> None:
-    """Empty every table (children first) so the next test starts clean."""
+    """Empty every table (children first) so the next test starts clean; the process forgets
+    the item versions it knew committed there."""
+    item_versions.clear_cache()
     tables = list(reversed(SQLModel.metadata.sorted_tables))
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":

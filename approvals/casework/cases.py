@@ -12,7 +12,7 @@ from approvals.casework.kinds import KINDS, steps_of
 from approvals.casework.queries import get_application_for
 from approvals.casework.transitions import issued_by, move
 from approvals.catalogue import Catalogue, Item, ProcessKind
-from approvals.catalogue.item_versions import item_of, record_version
+from approvals.catalogue.item_versions import item_of, note_version
 from approvals.catalogue.process.standard import Action
 from approvals.clock import Clock, local_date, to_utc
 from approvals.enterprise import agents
@@ -127,7 +127,7 @@ def create_application(
         licence_number=data.licence_number,
         created_at=to_utc(now),
     )
-    record_version(session, item, to_utc(now))
+    note_version(session, item, to_utc(now))
     session.add(application)
     try:
         session.flush()

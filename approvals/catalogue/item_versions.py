@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from datetime import datetime
 
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from approvals.catalogue import Item, shared_catalogue
@@ -21,11 +23,55 @@ from approvals.errors import ItemNotAvailable
 from models import Application, ItemVersion
 
 _loaded: dict[tuple[str, int], Item] = {}
+# Each item object's digest (items are frozen; the object is held so its id is not reused).
+_digests: dict[int, tuple[Item, str]] = {}
+# Per database (engine): the (code, version, sha256) rows known committed. A row joins only
+# once the transaction that read or wrote it has committed (``_PENDING`` in the session's
+# info until then; any rollback, even a savepoint's, drops it), so a row that is rolled back
+# is never trusted. Whoever deletes these rows under a running process calls clear_cache().
+_committed: weakref.WeakKeyDictionary[Engine, set[tuple[str, int, str]]] = (
+    weakref.WeakKeyDictionary()
+)
+_PENDING = "item_versions_pending"
+VersionKey = tuple[str, int, str]
 
 
 def content_sha256(item: Item) -> str:
+    known = _digests.get(id(item))
+    if known is not None and known[0] is item:
+        return known[1]
     canonical = json.dumps(item.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    sha = hashlib.sha256(canonical.encode()).hexdigest()
+    _digests[id(item)] = (item, sha)
+    return sha
+
+
+def _engine_of(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def note_version(session: Session, item: Item, at: datetime) -> None:
+    """``record_version`` for callers that need no row: no statement once this process has
+    seen the version committed in this database."""
+    key = (item.code, item.version, content_sha256(item))
+    if key in _committed.get(_engine_of(session), ()):
+        return
+    record_version(session, item, at)
+
+
+@event.listens_for(Session, "after_commit")
+def _trust_committed(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the outer one may roll back
+        return
+    pending: dict[Engine, set[VersionKey]] | None = session.info.pop(_PENDING, None)
+    for engine, keys in (pending or {}).items():
+        _committed.setdefault(engine, set()).update(keys)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def record_version(session: Session, item: Item, at: datetime) -> ItemVersion:
@@ -47,6 +93,8 @@ def record_version(session: Session, item: Item, at: datetime) -> ItemVersion:
             f"事项{item.code}第{item.version}版的内容已被修改但版本号未更新，请管理员提升版本号",
             f"item {item.code} version {item.version} changed without a new version number",
         )
+    pending = session.info.setdefault(_PENDING, {})
+    pending.setdefault(_engine_of(session), set()).add((item.code, item.version, sha))
     return row
 
 
@@ -67,5 +115,8 @@ def item_of(session: Session, application: Application) -> Item:
 
 
 def clear_cache() -> None:
-    """Forget the parsed versions (tests that load edited catalogues call it)."""
+    """Forget the parsed versions and the versions known committed (tests that load edited
+    catalogues or empty the database call it)."""
     _loaded.clear()
+    _digests.clear()
+    _committed.clear()

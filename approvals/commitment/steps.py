@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from approvals.casework.queries import get_application_for
 from approvals.casework.transitions import move
 from approvals.catalogue import Catalogue, DayUnit
-from approvals.catalogue.item_versions import item_of, record_version
+from approvals.catalogue.item_versions import item_of, note_version
 from approvals.catalogue.process.standard import Action
 from approvals.clock import Clock, local_date, to_utc
 from approvals.commitment.service import (
@@ -85,7 +85,7 @@ def convert(
         payload={"reasons": reasons},
     )
     item = catalogue.get(STANDARD_ITEM)
-    record_version(session, item, to_utc(now))
+    note_version(session, item, to_utc(now))
     application.process_kind, application.item_code = ProcessKind.STANDARD, item.code
     application.track = Track.STANDARD
     application.item_version = item.version
