@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sql
-from sqlalchemy import ScalarSelect
+from sqlalchemy import ColumnElement, ScalarSelect
 from sqlmodel import Session, col, select
 
 from approvals.catalogue.schema import HearingSpec, Item
@@ -35,7 +35,7 @@ def live_hearing(session: Session, application_id: int) -> Hearing | None:
     ).first()
 
 
-def last_told(application_id: int) -> ScalarSelect[date]:
+def last_told(application_id: int | ColumnElement[int]) -> ScalarSelect[date]:
     """The last day the applicant was told of its right to a hearing, as a scalar subquery
     (NULL when never), for readers that fold it into a statement of their own."""
     return (
