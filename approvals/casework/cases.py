@@ -21,7 +21,7 @@ from approvals.licences import service as licences
 from approvals.numbering import next_serial
 from approvals.timekeeping.schedule import shared_calendar
 from approvals.uploads import CheckedUpload
-from core.db import keep
+from core.db import keep, new_row
 from models import Application, Material, Role, Status, User
 from models.ids import id_of
 from models.schemas import ApplicationCreate, CorrectionRequest, RefusalRequest
@@ -104,7 +104,8 @@ def create_application(
     industry_code = check_form(item, data)
     licence = licences.check_new_application(session, clock, item, enterprise, data.licence_number)
     now = clock.now()
-    application = Application(
+    application = new_row(
+        Application,
         number=application_number(session, area_code, item.code, clock),
         item_code=item.code,
         item_version=item.version,
