@@ -136,6 +136,7 @@ def create_app(
     install_contract(app)
     install_docs(app)
 
+    app.include_router(pages.first)  # the case page, matched before ~220 other routes
     app.include_router(public.router)
     app.include_router(verify_pdf.router)
     app.include_router(licences.router)
