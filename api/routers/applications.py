@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, File, Header, Path, Response, UploadFile, status
 
+from api.answers import json_answer
 from api.body_limit import accepts_uploads
 from api.contract import PDF_RESPONSE
 from api.deps import CurrentUser, ServicesDep, SessionDep, require_roles
@@ -46,7 +47,7 @@ def create_application(
     services: ServicesDep,
     response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=100)] = None,
-) -> ApplicationPublic:
+) -> Response:
     """A retry with the same ``Idempotency-Key`` returns the first application (200)."""
     application, created = cases.create_application(
         session,
@@ -58,9 +59,8 @@ def create_application(
         idempotency_key=idempotency_key,
     )
     session.commit()
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    return application_public(session, services, application, user)
+    answer = application_public(session, services, application, user)
+    return json_answer(answer, response, 201 if created else 200)
 
 
 @router.get("", response_model=list[ApplicationPublic], dependencies=[APPLICANT])
