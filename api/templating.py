@@ -33,6 +33,7 @@ def environment() -> Environment:
         loader=FileSystemLoader(TEMPLATES_DIR / "pages"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
+        auto_reload=False,  # templates change only with a deploy: no stat per template a page
     )
     env.filters |= {"dt": _dt, "cn_date": _d}
     env.globals |= {
