@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import email.policy
-import email.utils
 import hashlib
-import io
 import os
 import re
 import smtplib
@@ -20,14 +18,12 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from email.generator import BytesGenerator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from core.settings import MailBackend, Settings
 
-_NEWLINES = re.compile(r"\r\n|\r|\n")  # as email.generator's
 _UNSAFE_FILENAME_CHARS = re.compile(r"[^A-Za-z0-9._@+=-]")
 _MAX_STEM = 150
 
@@ -165,7 +161,7 @@ class SmtpSender:
     def _deliver(self, smtp: smtplib.SMTP, message: EmailMessage) -> MailError | None:
         what = f"send {message.get('Message-ID', '(no Message-ID)')}"
         try:
-            refused = _send(smtp, message)
+            refused = smtp.send_message(message)
         except smtplib.SMTPServerDisconnected as exc:
             smtp.close()
             return self._error(exc, what)
@@ -290,39 +286,6 @@ def build_sender(settings: Settings) -> MailSender:
 
 def _text(value: bytes | str) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-
-
-class _Flattener(BytesGenerator):
-    """``BytesGenerator`` writing a body's lines at once: the same bytes, without a regular
-    expression and two writes per 76-character line of a base64 PDF (~2 ms a 250 kB
-    attachment, a third of the client's share of a mail, bench/RESULTS.md)."""
-
-    def _write_lines(self, lines: str) -> None:
-        if not lines:
-            return
-        if "\r" in lines:
-            self.write(_NEWLINES.sub(self._NL, lines))  # type: ignore[attr-defined]  # set by flatten()
-        else:
-            self.write(lines.replace("\n", self._NL))  # type: ignore[attr-defined]  # set by flatten()
-
-
-def _send(smtp: smtplib.SMTP, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
-    """``smtp.send_message(message)`` for the bureau's messages (``mail.build_message``: one
-    From, ASCII addresses, no Bcc or Resent-*), flattened by ``_Flattener``; any other message
-    goes through ``send_message`` itself."""
-    senders, recipients = message.get_all("From", []), message.get_all("To", [])
-    addresses = [a for _, a in email.utils.getaddresses([*senders, *recipients])]
-    plain = (
-        len(senders) == 1
-        and recipients
-        and all(address.isascii() and address for address in addresses)
-        and not any(message.get_all(f) for f in ("Sender", "Cc", "Bcc", "Resent-Date"))
-    )
-    if not plain:
-        return smtp.send_message(message)
-    with io.BytesIO() as buffer:
-        _Flattener(buffer).flatten(message, linesep="\r\n")
-        return smtp.sendmail(addresses[0], addresses[1:], buffer.getvalue())
 
 
 def _alive(smtp: smtplib.SMTP) -> bool:
