@@ -14,8 +14,7 @@ from sqlalchemy.engine import Engine
 from tests.fixtures_db import wipe
 
 
-@pytest.fixture(params=["postgres"])
-def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    engine: Engine = request.getfixturevalue(f"{request.param}_engine")
-    wipe(engine)
-    yield engine
+@pytest.fixture
+def engine(postgres_engine: Engine) -> Iterator[Engine]:
+    wipe(postgres_engine)
+    yield postgres_engine

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from approvals.catalogue import item_versions, shared_catalogue
 from models import ItemVersion
+from tests.fixtures_db import wipe
 
 AT = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
@@ -26,23 +27,29 @@ def test_a_rolled_back_version_is_not_trusted(engine: Engine) -> None:
         session.rollback()
         session.commit()  # the same session goes on: nothing of the rolled-back one is kept
     assert _rows(engine) == 0
-    if engine.dialect.name == "postgresql":  # pysqlite's SAVEPOINT does not nest here
-        _released_savepoint_rolled_back(engine)
     with Session(engine) as session:
         item_versions.note_version(session, item, AT)
         session.commit()
     assert _rows(engine) == 1
 
 
-def _released_savepoint_rolled_back(engine: Engine) -> None:
+def test_a_released_savepoint_whose_transaction_rolls_back_is_not_trusted(
+    postgres_engine: Engine,
+) -> None:
+    """On PostgreSQL (pysqlite's SAVEPOINT does not nest the way the session needs)."""
+    wipe(postgres_engine)
     item = shared_catalogue().get("EIA-02")
-    with Session(engine) as session:
+    with Session(postgres_engine) as session:
         outer = session.begin()
         savepoint = session.begin_nested()
         item_versions.note_version(session, item, AT)
         savepoint.commit()  # released, but the transaction around it rolls back
         outer.rollback()
-    assert _rows(engine) == 0
+    assert _rows(postgres_engine) == 0
+    with Session(postgres_engine) as session:
+        item_versions.note_version(session, item, AT)  # not trusted: written again
+        session.commit()
+    assert _rows(postgres_engine) == 1
 
 
 def test_a_committed_version_costs_no_statement_and_a_wipe_forgets_it(engine: Engine) -> None:

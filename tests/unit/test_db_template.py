@@ -4,15 +4,18 @@ only for a database that does not exist yet, and the copy needs no migration aft
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from core.db import make_engine
+from migrations import template
 from migrations.runner import alembic_config, upgrade
-from migrations.template import build_template, migrations_digest, seed_database, template_path
+from migrations.template import build_template, seed_database, template_path
 
 _CONSTRAINTS = ("CONSTRAINT", "FOREIGN KEY", "PRIMARY KEY", "UNIQUE", "CHECK")
 
@@ -85,9 +88,20 @@ def test_no_template_no_copy(tmp_path: Path) -> None:
     assert not database.exists()
 
 
-def test_the_template_is_named_by_the_migrations(tmp_path: Path) -> None:
-    assert migrations_digest() in template_path().name
-    assert len(migrations_digest()) == 16
+def test_the_template_is_named_by_the_migrations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A changed or an added migration names a new template (so an old one is never copied)."""
+    versions = tmp_path / "versions"
+    shutil.copytree(template.VERSIONS_DIR, versions)
+    monkeypatch.setattr(template, "VERSIONS_DIR", versions)
+    names = {template_path().name}
+    script = sorted(versions.glob("*.py"))[-1]
+    script.write_bytes(script.read_bytes() + b"\n# changed\n")
+    names.add(template_path().name)
+    (versions / "9999_added.py").write_text("# a new migration\n")
+    names.add(template_path().name)
+    assert len(names) == 3
 
 
 def _schema_tables(path: Path) -> list[tuple[str, str]]:
