@@ -11,10 +11,15 @@ def copy_database(source: Path, target: Path) -> None:
     """A consistent copy through SQLite's backup API, renamed into place (never half a file)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    src, dst = sqlite3.connect(source), sqlite3.connect(partial)
+    # read-only: a missing source is an error, not a new empty database copied as a template
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        src.backup(dst)
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+        partial.replace(target)
     finally:
-        dst.close()
         src.close()
-    partial.replace(target)
+        partial.unlink(missing_ok=True)

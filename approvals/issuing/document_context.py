@@ -25,6 +25,7 @@ from approvals.issuing.document_text import (
     template_of,
 )
 from approvals.licences import service as licences
+from core.db import keep
 from models import Application, Document, DocumentKind, Enterprise
 
 
@@ -266,10 +267,9 @@ def document_context(
     assert document is not None and document.number is not None
     application = session.get(Application, document.application_id)
     assert application is not None
-    # held here, the applicant stays in the session's (weak) identity map: the builders below
-    # each ``session.get`` it, one SELECT instead of three
-    applicant = session.get(Enterprise, application.enterprise_id)
-    assert applicant is not None
+    # kept, the applicant stays in the session's (weak) identity map: the builders below each
+    # ``session.get`` it, one SELECT instead of three
+    keep(session, session.get(Enterprise, application.enterprise_id))
     item = item_of(session, application)
     context = common_context(
         session,

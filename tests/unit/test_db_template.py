@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from core.db import make_engine
+from core.sqlite_files import copy_database
 from migrations import template
 from migrations.runner import alembic_config, upgrade
 from migrations.template import build_template, seed_database, template_path
@@ -109,3 +110,10 @@ def _schema_tables(path: Path) -> list[tuple[str, str]]:
         rows = conn.execute("SELECT type, name FROM sqlite_master WHERE type = 'table'").fetchall()
     conn.close()
     return rows
+
+
+def test_a_missing_source_is_an_error_and_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "copy.db"
+    with pytest.raises(sqlite3.OperationalError):
+        copy_database(tmp_path / "absent.db", target)
+    assert list(tmp_path.iterdir()) == []
