@@ -232,10 +232,6 @@ class EmlFolderSender:
         except OSError as exc:
             raise MailError(f"cannot write {path}: {exc}") from exc
 
-    def kept(self) -> AbstractContextManager[None]:
-        """Nothing to keep: each message is a file."""
-        return nullcontext()
-
     def send_many(self, messages: Sequence[EmailMessage]) -> list[Exception | None]:
         """Same contract as ``SmtpSender.send_many``."""
         results: list[Exception | None] = []
@@ -261,8 +257,8 @@ def safe_filename_stem(message_id: str) -> str:
 
 
 def kept_connection(sender: MailSender) -> AbstractContextManager[None]:
-    """``sender.kept()`` where the sender has one (``SmtpSender``, ``EmlFolderSender``), else
-    nothing: a block whose sends share one connection."""
+    """``sender.kept()`` where the sender has one (``SmtpSender``), else nothing (the .eml
+    folder writes a file per message): a block whose sends share one connection."""
     kept = getattr(sender, "kept", None)
     return kept() if callable(kept) else nullcontext()
 
